@@ -1,0 +1,56 @@
+# One Makefile for the whole product. Only Python 3.11 and make are needed:
+# every target installs what it uses into .venv from pinned versions.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+# Where documents are read from (in place) and where the warehouse lives.
+INBOX ?= warehouse/samples
+WAREHOUSE_DIR ?= warehouse
+export WAREHOUSE_DIR
+export INBOX_DIR := $(abspath $(INBOX))
+export DAGSTER_HOME := $(abspath $(WAREHOUSE_DIR))/.dagster
+export GX_ANALYTICS_ENABLED := False
+export DO_NOT_TRACK := 1
+
+MANIFEST := dbt_project/target/manifest.json
+DBT_FILES := $(shell find dbt_project -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -not -path '*/target/*' -not -path '*/logs/*' 2>/dev/null)
+
+.PHONY: setup run dev test validate bench lint constraints clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==24.3.1"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml  ## create .venv, install pinned deps, parse the dbt project
+
+# dbt's manifest drives the Dagster asset graph; re-parse when any dbt file changes.
+$(MANIFEST): $(STAMP) $(DBT_FILES)
+	DUCKDB_PATH=$(abspath $(WAREHOUSE_DIR))/warehouse.duckdb $(BIN)/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
+	touch $(MANIFEST)
+
+$(DAGSTER_HOME)/dagster.yaml:
+	mkdir -p $(DAGSTER_HOME)
+	printf 'telemetry:\n  enabled: false\n' > $@
+
+run: setup  ## run the main job on INBOX (default: bundled samples) and print the summary
+	$(BIN)/budget-etl run
+
+dev: setup  ## open the Dagster UI on the same definitions
+	$(BIN)/dagster dev -m orchestration.definitions
+
+validate: setup  ## run the GX suites on the warehouse outside Dagster
+	$(BIN)/budget-etl validate
+
+test: setup  ## run the test suite
+	$(BIN)/python -m pytest -q
+
+constraints: $(STAMP)  ## re-freeze exact versions after changing pyproject.toml
+	$(BIN)/python -m pip freeze --exclude-editable | { echo "# Exact versions of every package, tested together on Python 3.11 (pip install -c constraints.txt)."; echo "# Regenerate with: make constraints"; cat; } > constraints.txt
+
+clean:
+	rm -rf $(VENV) dbt_project/target dbt_project/logs

@@ -1,0 +1,21 @@
+-- One row per department + 资金使用单位 spending unit seen in loaded documents
+-- (on a spending-unit subtotal row or as the unit of a project).
+with unit_lines as (
+    select *
+    from {{ ref('int_budget_lines') }}
+    where line_type in ('spending_unit', 'project')
+      and department is not null
+      and resolved_spending_unit is not null
+)
+
+select
+    {{ dbt.hash("department || '|' || resolved_spending_unit") }}          as spending_unit_key,
+    {{ dbt.hash('department') }}                                            as department_key,
+    department,
+    resolved_spending_unit                                                  as spending_unit,
+    count(distinct document_id)                                             as document_count,
+    sum(case when line_type = 'project' then 1 else 0 end)                  as project_count,
+    min(fiscal_year)                                                        as first_fiscal_year,
+    max(fiscal_year)                                                        as last_fiscal_year
+from unit_lines
+group by department, resolved_spending_unit

@@ -1,0 +1,20 @@
+-- One row per project: its budget in 万元 as published and in 元 (× 10,000)
+-- for BI users. Empty source cells stay NULL (an empty cell is not zero).
+select
+    project_key,
+    document_id,
+    department_key,
+    spending_unit_key,
+    department,
+    fiscal_year,
+    spending_unit,
+    project_name,
+    amount_total,
+    amount_fiscal_appropriation,
+    amount_special_account,
+    amount_other,
+    cast(amount_total * 10000 as decimal(22, 2))                  as amount_total_yuan,
+    cast(amount_fiscal_appropriation * 10000 as decimal(22, 2))   as amount_fiscal_appropriation_yuan,
+    cast(amount_special_account * 10000 as decimal(22, 2))        as amount_special_account_yuan,
+    cast(amount_other * 10000 as decimal(22, 2))                  as amount_other_yuan
+from {{ ref('int_projects') }}

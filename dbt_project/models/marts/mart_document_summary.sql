@@ -1,0 +1,79 @@
+-- One row per document in the registry (loaded or not): what was parsed from
+-- it and whether its subtotals add up. Printed at the end of every run.
+--
+-- Portability: string aggregation and casts go through dbt's cross-database
+-- macros (dbt.listagg → string_agg on DuckDB/Postgres, listagg on Trino;
+-- dbt.type_string), so no DuckDB-only function is written here.
+with documents as (
+    select * from {{ ref('stg_documents') }}
+),
+
+line_counts as (
+    select
+        document_id,
+        count(*)                                                            as line_count,
+        sum(case when line_type = 'spending_unit' then 1 else 0 end)        as spending_units,
+        sum(case when line_type = 'project' then 1 else 0 end)              as projects,
+        -- 合计 总计; max() only picks the single department_total row.
+        max(case when line_type = 'department_total' then amount_total end) as total_amount
+    from {{ ref('stg_budget_lines') }}
+    group by document_id
+),
+
+indicator_counts as (
+    select document_id, count(*) as indicators
+    from {{ ref('stg_performance_indicators') }}
+    group by document_id
+),
+
+differences as (
+    select
+        document_id,
+        parent_line_no,
+        amount_column_order,
+        case when parent_line_type = 'department_total' then '合计'
+             else coalesce(spending_unit, '(unnamed unit)') end
+            || ' vs '
+            || case when children_line_type = 'spending_unit' then 'units' else 'projects' end
+            || ' ' || amount_column || ': '
+            || coalesce(cast(parent_amount as {{ dbt.type_string() }}), 'NULL')
+            || ' ≠ '
+            || coalesce(cast(children_sum as {{ dbt.type_string() }}), 'NULL')
+            || ' (diff ' || cast(difference as {{ dbt.type_string() }}) || ')'
+            as message
+    from {{ ref('int_budget_reconciliation') }}
+    where not is_reconciled
+),
+
+difference_lists as (
+    select
+        document_id,
+        {{ dbt.listagg('message', "'; '", 'order by parent_line_no, amount_column_order') }}
+            as messages
+    from differences
+    group by document_id
+)
+
+select
+    documents.document_id,
+    documents.file_name,
+    documents.doc_type,
+    documents.status,
+    documents.department,
+    documents.fiscal_year,
+    coalesce(line_counts.spending_units, 0)                                 as spending_units,
+    coalesce(line_counts.projects, 0)                                       as projects,
+    coalesce(indicator_counts.indicators, 0)                                as indicators,
+    line_counts.total_amount,
+    case
+        when line_counts.line_count is null then null   -- no budget lines: nothing to check
+        when difference_lists.messages is null then 'OK'
+        else difference_lists.messages
+    end                                                                     as reconciliation_status
+from documents
+left join line_counts
+    on documents.document_id = line_counts.document_id
+left join indicator_counts
+    on documents.document_id = indicator_counts.document_id
+left join difference_lists
+    on documents.document_id = difference_lists.document_id

@@ -1,0 +1,39 @@
+-- 绩效指标 of loaded documents only.
+with source as (
+    select * from {{ source('staging', 'performance_indicators') }}
+),
+
+loaded_documents as (
+    select document_id
+    from {{ ref('stg_documents') }}
+    where is_loaded
+)
+
+select
+    source.document_id
+        || ':' || cast(source.line_no as {{ dbt.type_string() }})
+        || ':' || cast(source.seq as {{ dbt.type_string() }})    as indicator_key,
+    source.document_id
+        || ':' || cast(source.line_no as {{ dbt.type_string() }}) as budget_line_key,
+    source.document_id,
+    source.line_no,
+    source.seq,
+    source.seq_as_written,
+    source.level1_code,
+    source.level1_name,
+    source.level2_code,
+    source.level2_name,
+    source.indicator_name,
+    source.period_target,
+    source.annual_target,
+    source.renumbered,
+    source.raw_text,
+    source.source_line,
+    source.source_page,
+    source.bbox_x0,
+    source.bbox_top,
+    source.bbox_x1,
+    source.bbox_bottom
+from source
+inner join loaded_documents
+    on source.document_id = loaded_documents.document_id

@@ -1,0 +1,7 @@
+"""Budget performance-target warehouse: the Dagster code location.
+
+Read in this order to follow one document from the inbox to a mart:
+``parsing/`` (pure parsers) → ``ingest.py`` (register, parse, quarantine) →
+``warehouse.py`` (staging tables) → ``assets/`` (Dagster wiring) →
+``dbt_project/models`` (marts) → ``quality.py`` (GX suites) → ``cli.py``.
+"""

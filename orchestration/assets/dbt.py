@@ -1,0 +1,45 @@
+"""dbt models as Dagster assets (dagster-dbt).
+
+Sources (``staging.*`` tables written by Python) map to the asset keys of the
+``stage_documents`` multi-asset; each model becomes an asset grouped by its
+layer (stg / intermediate / marts), and dbt tests become asset checks.
+"""
+
+
+import os
+from typing import Any, Mapping
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.resources import WarehouseResource
+from orchestration.settings import DBT_PROJECT_DIR
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# Under `dagster dev` the manifest is re-parsed on load; elsewhere (make run,
+# tests) it is prepared once when missing. `make` targets refresh it when any
+# dbt file changes.
+dbt_project.prepare_if_dev()
+if not dbt_project.manifest_path.exists():
+    dbt_project.preparer.prepare(dbt_project)
+
+
+class BudgetDbtTranslator(DagsterDbtTranslator):
+    """Groups dbt assets by layer folder and keys sources as ``staging/<table>``."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "source":
+            return "staging"
+        fqn = dbt_resource_props.get("fqn", [])
+        return f"dbt_{fqn[1]}" if len(fqn) > 2 else "dbt"
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=BudgetDbtTranslator(),
+)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """Build (run + test) the dbt models over the staging tables in the warehouse DuckDB file."""
+    os.environ["DUCKDB_PATH"] = str(warehouse.duckdb_path)  # read by dbt_project/profiles.yml
+    yield from dbt.cli(["build"], context=context).stream()

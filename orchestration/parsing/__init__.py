@@ -1,0 +1,100 @@
+"""Pure parsers for government budget performance-target documents.
+
+Entry point: :func:`parse_document` (bytes in, :class:`ParsedDocument` out).
+No Dagster, no DuckDB, no file I/O: the caller reads the file and writes
+the records (``orchestration/warehouse.py``).
+
+Modules:
+
+- :mod:`.records` — the record types (the contract with the warehouse);
+- :mod:`.text_common` — decoding, line joining, amounts, header facts;
+- :mod:`.detect` — document type and layout;
+- :mod:`.project_targets_text` — the three 项目支出绩效目标表 text layouts;
+- :mod:`.indicators` — one 绩效指标 cell → indicator records;
+- :mod:`.amounts` — amount columns and reconciliation;
+- :mod:`.department_targets_text` — 部门整体绩效目标 (header facts only, for now).
+"""
+
+from __future__ import annotations
+
+from .department_targets_text import parse_department_targets
+from .detect import detect_document
+from .project_targets_text import (
+    build_records,
+    read_line_flow_rows,
+    read_rows_then_indicators,
+    read_tab_separated_rows,
+)
+from .records import (
+    AMOUNT_FIELDS,
+    PARSER_VERSION,
+    BudgetLine,
+    ParsedDocument,
+    ParseError,
+    ParseEvent,
+    PerformanceIndicator,
+)
+from .text_common import PROJECT_TITLE_MARK, decode_text, find_department, find_title, fiscal_year_from_title, split_lines
+
+__all__ = [
+    "AMOUNT_FIELDS",
+    "PARSER_VERSION",
+    "BudgetLine",
+    "ParseError",
+    "ParseEvent",
+    "ParsedDocument",
+    "PerformanceIndicator",
+    "parse_document",
+]
+
+
+def parse_document(data: bytes, file_name: str) -> ParsedDocument:
+    """Parse one input file's bytes into a :class:`ParsedDocument`.
+
+    ``file_name`` is used only in error messages. Steps: decode
+    (:func:`.text_common.decode_text`), detect the form and layout
+    (:func:`.detect.detect_document`), parse the layout. Amounts are
+    ``Decimal`` in 万元; see :mod:`.amounts` for how columns are decided.
+
+    Raises :class:`ParseError` (message names ``file_name`` and says what to
+    do) for empty, PDF, binary or undecodable input, for a document that is
+    neither a 项目支出绩效目标表 nor a 部门整体绩效目标, and for a table whose
+    structure cannot be read reliably.
+    """
+    try:
+        return _parse(data)
+    except ParseError as error:
+        raise ParseError(f"{file_name}: {error}") from None
+
+
+def _parse(data: bytes) -> ParsedDocument:
+    text, events = decode_text(data)
+    lines = split_lines(text)
+    detection = detect_document(text, lines)
+    if detection.doc_type == "department_targets":
+        return parse_department_targets(lines, events)
+    return _parse_project_targets(lines, detection.layout, events)
+
+
+def _parse_project_targets(lines, layout: str, events: list[ParseEvent]) -> ParsedDocument:
+    """项目支出绩效目标表: header facts, then rows of the detected layout, then records."""
+    title = find_title(lines, PROJECT_TITLE_MARK)
+    department, department_events = find_department(lines)
+    events = events + department_events
+    if layout == "tab_separated":
+        rows, layout_events = read_tab_separated_rows(lines)
+    elif layout == "rows_then_indicators":
+        rows, layout_events = read_rows_then_indicators(lines)
+    else:
+        rows, layout_events = read_line_flow_rows(lines)
+    budget_lines, indicators, record_events = build_records(rows)
+    return ParsedDocument(
+        doc_type="project_targets",
+        layout=layout,
+        title=title,
+        department=department,
+        fiscal_year=fiscal_year_from_title(title),
+        budget_lines=budget_lines,
+        indicators=indicators,
+        events=events + layout_events + record_events,
+    )

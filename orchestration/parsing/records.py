@@ -1,0 +1,169 @@
+"""Typed records produced by the pure parsers.
+
+These dataclasses are the contract between parsing (bytes in, records out, no
+Dagster imports) and the warehouse writer (``orchestration/warehouse.py``),
+which maps them 1:1 onto the DuckDB staging tables ``staging.documents``,
+``staging.budget_lines``, ``staging.performance_indicators`` and
+``staging.parse_events``.
+
+Units: every amount is a ``decimal.Decimal`` in 万元 (10,000 CNY) exactly as
+published, two decimals; ``None`` means the cell is empty in the source (an
+empty cell is *not* zero).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+PARSER_VERSION = "0.1.0"
+
+DocType = Literal["project_targets", "department_targets"]
+LineType = Literal["department_total", "spending_unit", "project"]
+
+#: Names of the four amount columns of 项目支出绩效目标表, in table order.
+AMOUNT_FIELDS: tuple[str, ...] = (
+    "amount_total",  # 总计 / 合计
+    "amount_fiscal_appropriation",  # 财政拨款
+    "amount_special_account",  # 财政专户拨款
+    "amount_other",  # 其他资金
+)
+
+
+class ParseError(ValueError):
+    """A document cannot be parsed into records.
+
+    The message is written for a person: it says what is wrong with the file
+    and what they can do about it. The orchestration layer quarantines the
+    document with this message as the reason.
+    """
+
+
+@dataclass
+class ParseEvent:
+    """One decision or repair the parser made, kept for audit.
+
+    ``kind`` is a stable machine-readable code, e.g. ``page_break_duplicate_removed``,
+    ``amount_columns_decided``, ``indicator_renumbered``, ``reconciliation_difference``.
+    ``source_line`` is the 1-based line number in the text extract (or ``None``),
+    ``detail`` a human-readable sentence.
+    """
+
+    kind: str
+    detail: str
+    source_line: int | None = None
+    source_page: int | None = None
+
+
+@dataclass
+class BudgetLine:
+    """One row of the 项目支出绩效目标表 hierarchy.
+
+    - ``line_no``: 1-based position of the row in the document after
+      de-duplication (document order: total, unit, its projects, next unit…).
+    - ``line_type``: ``department_total`` (合计), ``spending_unit``
+      (资金使用单位 subtotal row) or ``project``.
+    - ``spending_unit``: name of the unit (``None`` on the total row).
+    - ``project_name``: only on project rows.
+    - amounts: 万元, ``Decimal`` or ``None`` for an empty cell.
+    - ``amount_columns_rule``: how amounts were assigned to columns:
+      ``tab_positions`` (TSV cells), ``all_columns`` (four numbers),
+      ``total_and_fiscal`` (two equal numbers), ``reconciled`` (decided by
+      sub-totals), ``default`` (ambiguous, default rule, an event records it).
+    - ``goal_text``: 绩效目标 with wrapped lines joined (no inserted spaces).
+    - provenance: ``source_line`` (text) or ``source_page`` + bbox (PDF, points,
+      pdfplumber's top-left origin).
+    """
+
+    line_no: int
+    line_type: LineType
+    spending_unit: str | None
+    project_name: str | None
+    amount_total: Decimal | None = None
+    amount_fiscal_appropriation: Decimal | None = None
+    amount_special_account: Decimal | None = None
+    amount_other: Decimal | None = None
+    amount_columns_rule: str | None = None
+    goal_text: str | None = None
+    source_line: int | None = None
+    source_page: int | None = None
+    bbox_x0: float | None = None
+    bbox_top: float | None = None
+    bbox_x1: float | None = None
+    bbox_bottom: float | None = None
+
+
+@dataclass
+class PerformanceIndicator:
+    """One numbered indicator of a project (绩效指标 cell).
+
+    Source form: ``1、1-产出指标；11-数量指标；文化活动场次；实施周期指标值:不少于4场；年度指标值:不少于4场。``
+
+    - ``line_no``: the ``BudgetLine.line_no`` of the project it belongs to.
+    - ``seq``: 1-based position within the project after renumbering;
+      ``seq_as_written`` the number printed in the source; ``renumbered`` is
+      True when they differ (numbering restarted inside the cell).
+    - ``level1_code``/``level2_code``: as written ('1', '11'); names without code.
+    - ``period_target`` (实施周期指标值) / ``annual_target`` (年度指标值): raw text,
+      trailing 。 removed, ``None`` only when the source has no value at all.
+    - ``raw_text``: the whole indicator as it stood in the source (joined).
+    """
+
+    line_no: int
+    seq: int
+    seq_as_written: int | None
+    level1_code: str | None
+    level1_name: str | None
+    level2_code: str | None
+    level2_name: str | None
+    indicator_name: str | None
+    period_target: str | None
+    annual_target: str | None
+    renumbered: bool = False
+    raw_text: str = ""
+    source_line: int | None = None
+    source_page: int | None = None
+    bbox_x0: float | None = None
+    bbox_top: float | None = None
+    bbox_x1: float | None = None
+    bbox_bottom: float | None = None
+
+
+@dataclass
+class ParsedDocument:
+    """Everything parsed out of one input file.
+
+    ``layout`` names the source layout: ``line_flow`` (seeds 000/004),
+    ``rows_then_indicators`` (001), ``tab_separated`` (003),
+    ``department_targets_tsv`` (002), ``pdf_table`` (PDF path).
+    ``fiscal_year`` is ``None`` where neither title nor content states it.
+    """
+
+    doc_type: DocType
+    layout: str
+    title: str | None
+    department: str | None
+    fiscal_year: int | None
+    page_count: int | None = None
+    budget_lines: list[BudgetLine] = field(default_factory=list)
+    indicators: list[PerformanceIndicator] = field(default_factory=list)
+    events: list[ParseEvent] = field(default_factory=list)
+
+    @property
+    def spending_unit_count(self) -> int:
+        """Number of 资金使用单位 rows."""
+        return sum(1 for b in self.budget_lines if b.line_type == "spending_unit")
+
+    @property
+    def project_count(self) -> int:
+        """Number of project rows."""
+        return sum(1 for b in self.budget_lines if b.line_type == "project")
+
+    @property
+    def total_amount(self) -> Decimal | None:
+        """合计 总计 in 万元 (the department_total row), or ``None``."""
+        for b in self.budget_lines:
+            if b.line_type == "department_total":
+                return b.amount_total
+        return None

@@ -1,0 +1,45 @@
+"""Paths and environment variables, in one place.
+
+- ``WAREHOUSE_DIR`` (default ``<repo>/warehouse``): home of ``warehouse.duckdb``
+  and of the ``quarantine/`` folder.
+- ``INBOX_DIR`` (default ``<repo>/warehouse/samples``, the bundled sample
+  documents): the folder the main job reads documents from, in place.
+- ``DUCKDB_PATH`` is derived (``$WAREHOUSE_DIR/warehouse.duckdb``) and exported
+  for dbt's ``profiles.yml``.
+
+Relative paths are resolved against the current working directory.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+SAMPLES_DIR = REPO_ROOT / "warehouse" / "samples"
+DUCKDB_FILE_NAME = "warehouse.duckdb"
+
+
+def warehouse_dir() -> Path:
+    """``$WAREHOUSE_DIR`` or ``<repo>/warehouse``, absolute."""
+    return Path(os.environ.get("WAREHOUSE_DIR") or REPO_ROOT / "warehouse").resolve()
+
+
+def inbox_dir() -> Path:
+    """``$INBOX_DIR`` or the bundled samples folder, absolute."""
+    return Path(os.environ.get("INBOX_DIR") or SAMPLES_DIR).resolve()
+
+
+def duckdb_path(warehouse: str | Path | None = None) -> Path:
+    """Path of the warehouse DuckDB file inside ``warehouse`` (default: :func:`warehouse_dir`)."""
+    return Path(warehouse or warehouse_dir()).resolve() / DUCKDB_FILE_NAME
+
+
+def dbt_executable() -> str:
+    """The ``dbt`` installed next to this Python (the venv may not be on ``PATH``)."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")

@@ -1,0 +1,165 @@
+"""DuckDB staging writer: one transaction per document.
+
+Maps the parser's records (``orchestration.parsing.records``) onto the tables
+declared in ``staging_schema.sql``. Every statement that carries document
+content is parameterized. Re-loading a document id replaces its rows
+atomically (delete + insert inside one transaction), so a run killed half-way
+leaves the previous state of that document intact.
+
+No Dagster imports here: the Dagster assets call these functions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+from orchestration.parsing.records import (
+    PARSER_VERSION,
+    BudgetLine,
+    ParsedDocument,
+    PerformanceIndicator,
+)
+
+STAGING_TABLES: tuple[str, ...] = (
+    "documents",
+    "budget_lines",
+    "performance_indicators",
+    "parse_events",
+)
+
+_BUDGET_LINE_COLUMNS = [f.name for f in dataclasses.fields(BudgetLine)]
+_INDICATOR_COLUMNS = [f.name for f in dataclasses.fields(PerformanceIndicator)]
+
+
+def staging_ddl() -> str:
+    """Return the DDL of the staging schema (``staging_schema.sql``)."""
+    return resources.files("orchestration").joinpath("staging_schema.sql").read_text("utf-8")
+
+
+@contextmanager
+def connect(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse DuckDB file (created if missing) with the staging schema applied.
+
+    Raises ``duckdb.IOException`` when another process holds the write lock.
+    """
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db_path))
+    try:
+        con.execute(staging_ddl())
+        yield con
+    finally:
+        con.close()
+
+
+@dataclasses.dataclass(frozen=True)
+class DocumentRegistration:
+    """File-level facts known before parsing (one ``staging.documents`` row).
+
+    ``document_id`` is the SHA-256 hex digest of the bytes; ``format`` is
+    ``txt``/``tsv``/``pdf``/``unknown``; ``byte_size`` in bytes.
+    """
+
+    document_id: str
+    file_name: str
+    source_path: str
+    format: str
+    byte_size: int
+
+
+def write_document(
+    con: duckdb.DuckDBPyConnection,
+    registration: DocumentRegistration,
+    parsed: ParsedDocument | None,
+    status: str,
+    error: str | None = None,
+) -> None:
+    """Replace every staging row of one document in a single transaction.
+
+    ``status`` is ``loaded`` (records written), ``registered`` (recognised,
+    content not modelled yet) or ``quarantined`` (``error`` says why; no
+    budget lines or indicators are written). Rolls back and re-raises on any
+    database error, leaving the previous version of the document in place.
+    """
+    doc_id = registration.document_id
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in STAGING_TABLES:
+            con.execute(f"DELETE FROM staging.{table} WHERE document_id = ?", [doc_id])
+        con.execute(
+            """
+            INSERT INTO staging.documents (
+                document_id, file_name, source_path, format, layout, doc_type, title,
+                department, fiscal_year, page_count, byte_size, parser_version,
+                status, error, ingested_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                doc_id,
+                registration.file_name,
+                registration.source_path,
+                registration.format,
+                parsed.layout if parsed else None,
+                parsed.doc_type if parsed else None,
+                parsed.title if parsed else None,
+                parsed.department if parsed else None,
+                parsed.fiscal_year if parsed else None,
+                parsed.page_count if parsed else None,
+                registration.byte_size,
+                PARSER_VERSION,
+                status,
+                error,
+                dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+            ],
+        )
+        if parsed is not None and status != "quarantined":
+            _insert_records(con, doc_id, parsed)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _insert_records(con: duckdb.DuckDBPyConnection, doc_id: str, parsed: ParsedDocument) -> None:
+    if parsed.budget_lines:
+        _insert_dataclasses(con, "budget_lines", _BUDGET_LINE_COLUMNS, doc_id, parsed.budget_lines)
+    if parsed.indicators:
+        _insert_dataclasses(con, "performance_indicators", _INDICATOR_COLUMNS, doc_id, parsed.indicators)
+    if parsed.events:
+        con.executemany(
+            "INSERT INTO staging.parse_events VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                [doc_id, n, e.kind, e.detail, e.source_line, e.source_page]
+                for n, e in enumerate(parsed.events, start=1)
+            ],
+        )
+
+
+def _insert_dataclasses(con, table: str, columns: list[str], doc_id: str, rows: list) -> None:
+    column_list = ", ".join(["document_id", *columns])
+    placeholders = ", ".join(["?"] * (len(columns) + 1))
+    con.executemany(
+        f"INSERT INTO staging.{table} ({column_list}) VALUES ({placeholders})",
+        [[doc_id, *(getattr(r, c) for c in columns)] for r in rows],
+    )
+
+
+def table_row_counts(con: duckdb.DuckDBPyConnection, document_ids: list[str] | None = None) -> dict[str, int]:
+    """Row count per staging table, optionally restricted to ``document_ids``."""
+    counts: dict[str, int] = {}
+    for table in STAGING_TABLES:
+        if document_ids is None:
+            (n,) = con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()
+        else:
+            (n,) = con.execute(
+                f"SELECT count(*) FROM staging.{table} WHERE list_contains(?, document_id)",
+                [document_ids],
+            ).fetchone()
+        counts[table] = int(n)
+    return counts

@@ -1,0 +1,47 @@
+"""Shared fixtures: the bundled sample documents and a temporary warehouse."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SAMPLES_DIR = REPO_ROOT / "warehouse" / "samples"
+SEED_FILES = sorted(SAMPLES_DIR.glob("*.txt"))
+PROJECT_TARGET_SEEDS = [p for p in SEED_FILES if not p.name.startswith("002_")]
+
+
+@pytest.fixture
+def samples_dir() -> Path:
+    """The five real seed documents shipped with the repo."""
+    return SAMPLES_DIR
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    """An empty inbox folder in a temporary directory."""
+    path = tmp_path / "inbox"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def seed_inbox(inbox: Path) -> Path:
+    """A temporary inbox holding copies of the five seeds."""
+    for p in SEED_FILES:
+        shutil.copy(p, inbox / p.name)
+    return inbox
+
+
+@pytest.fixture
+def warehouse_dir(tmp_path: Path) -> Path:
+    """A temporary warehouse folder (DuckDB file, quarantine)."""
+    path = tmp_path / "warehouse"
+    path.mkdir()
+    return path
