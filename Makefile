@@ -5,11 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-# Where documents are read from (in place) and where the warehouse lives.
+# `make run` reads the documents of INBOX in place (default: the bundled samples).
+# The sensor of `make dev` watches INBOX_DIR (default: $(WAREHOUSE_DIR)/inbox) and moves what it processed.
 INBOX ?= warehouse/samples
 WAREHOUSE_DIR ?= warehouse
 export WAREHOUSE_DIR
-export INBOX_DIR := $(abspath $(INBOX))
 export DAGSTER_HOME := $(abspath $(WAREHOUSE_DIR))/.dagster
 export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
@@ -38,7 +38,7 @@ $(DAGSTER_HOME)/dagster.yaml:
 	printf 'telemetry:\n  enabled: false\n' > $@
 
 run: setup  ## run the main job on INBOX (default: bundled samples) and print the summary
-	$(BIN)/budget-etl run
+	$(BIN)/budget-etl run --inbox "$(INBOX)"
 
 dev: setup  ## open the Dagster UI on the same definitions
 	$(BIN)/dagster dev -m orchestration.definitions

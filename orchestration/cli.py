@@ -8,7 +8,6 @@ ephemeral one, then prints one row per document of the inbox. Exit status:
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from pathlib import Path
@@ -33,10 +32,9 @@ def _summary_table(rows: list[dict]) -> Table:
     return table
 
 
-def _inbox_document_ids(inbox: Path) -> list[str]:
-    from orchestration.ingest import list_inbox
-
-    return [hashlib.sha256(p.read_bytes()).hexdigest() for p in list_inbox(inbox)]
+def _metadata_value(evaluation, key: str):
+    value = evaluation.metadata.get(key)
+    return getattr(value, "value", value)
 
 
 @click.group()
@@ -45,14 +43,12 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--inbox", type=click.Path(file_okay=False, path_type=Path), envvar="INBOX_DIR", default=None,
-              help="Folder of documents to ingest, read in place (default: bundled samples; env INBOX_DIR).")
+@click.option("--inbox", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of documents to ingest, read in place and never modified (default: the bundled samples).")
 @click.option("--warehouse", type=click.Path(file_okay=False, path_type=Path), envvar="WAREHOUSE_DIR", default=None,
               help="Folder of the DuckDB file and quarantine (default: warehouse/; env WAREHOUSE_DIR).")
 def run(inbox: Path | None, warehouse: Path | None) -> None:
     """Run the main job over INBOX and print one row per document."""
-    if inbox:
-        os.environ["INBOX_DIR"] = str(inbox.resolve())
     if warehouse:
         os.environ["WAREHOUSE_DIR"] = str(warehouse.resolve())
 
@@ -61,42 +57,40 @@ def run(inbox: Path | None, warehouse: Path | None) -> None:
     from orchestration import settings
     from orchestration.definitions import build_definitions
     from orchestration.resources import WarehouseResource
+    from orchestration.batch import run_batch
     from orchestration.summary import fetch_summary
 
     resource = WarehouseResource.from_env()
-    if not Path(resource.inbox_dir).is_dir():
-        console.print(f"[red]Inbox folder {resource.inbox_dir} does not exist.[/red]")
+    folder = (inbox or settings.SAMPLES_DIR).resolve()
+    if not folder.is_dir():
+        console.print(f"[red]Inbox folder {folder} does not exist.[/red]")
         sys.exit(2)
-    console.print(f"Inbox: {resource.inbox_dir}\nWarehouse: {resource.duckdb_path}")
+    console.print(f"Documents: {folder} (read in place)\nWarehouse: {resource.duckdb_path}")
     defs = build_definitions(resource)
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    result = defs.resolve_job_def("main_job").execute_in_process(
-        instance=instance,
-        raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-    )
-
-    failed_checks = [
-        e for e in result.get_asset_check_evaluations() if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
-    ]
-    warned_checks = [e for e in result.get_asset_check_evaluations() if not e.passed and e.severity != dg.AssetCheckSeverity.ERROR]
+    batch = run_batch(defs, instance, folder)
 
     rows: list[dict] = []
     try:
-        rows = fetch_summary(settings.duckdb_path(resource.warehouse_dir), _inbox_document_ids(Path(resource.inbox_dir)))
+        with resource.writer_lock():
+            rows = fetch_summary(resource.duckdb_path, batch.document_ids)
     except Exception as exc:  # marts missing because the run stopped before dbt
         console.print(f"[yellow]No summary available from the marts: {exc}[/yellow]")
     console.print(_summary_table(rows))
-    for e in warned_checks:
-        console.print(
-            f"[yellow]warning[/yellow] check {e.asset_key.to_user_string()}:{e.check_name}: {e.metadata.get('warnings')}"
-        )
-    for e in failed_checks:
-        console.print(f"[red]BLOCKING[/red] check {e.asset_key.to_user_string()}:{e.check_name} failed: {e.metadata.get('blocking_failures')}")
-    if not result.success or failed_checks:
+    for document_id, names in batch.duplicates.items():
+        console.print(f"[yellow]same bytes as another file[/yellow] {', '.join(names)} (document {document_id[:12]})")
+    for e in batch.check_evaluations():
+        if not e.passed and e.severity != dg.AssetCheckSeverity.ERROR:
+            console.print(f"[yellow]warning[/yellow] check {e.asset_key.to_user_string()}:{e.check_name}: {_metadata_value(e, 'warnings')}")
+    for e in batch.blocking_failures():
+        console.print(f"[red]BLOCKING[/red] check {e.asset_key.to_user_string()}:{e.check_name} failed: {_metadata_value(e, 'blocking_failures')}")
+    if not batch.results:
+        console.print(f"[yellow]No documents in {folder}.[/yellow]")
+    if not batch.success or batch.blocking_failures():
         console.print("[red]Run failed.[/red]")
         sys.exit(1)
-    console.print(f"[green]Run {result.run_id} succeeded.[/green]")
+    console.print(f"[green]{len(batch.document_ids)} document(s) processed in {len(batch.results)} run(s); "
+                  f"marts published to {resource.serving_path}.[/green]")
 
 
 @main.command()

@@ -92,16 +92,45 @@ def parse_safely(data: bytes, file_name: str) -> tuple[ParsedDocument | None, st
         )
 
 
-def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, quarantine_dir: Path | None) -> IngestOutcome:
+@dataclasses.dataclass(frozen=True)
+class Destinations:
+    """Where files end up: ``archive_dir`` for processed drop-inbox files,
+    ``quarantine_dir`` for quarantined ones. ``move_processed`` is True for
+    the drop inbox (files are moved) and False for batch runs (files are read
+    in place; a quarantined file is *copied* with its reason)."""
+
+    archive_dir: Path
+    quarantine_dir: Path
+    move_processed: bool = False
+
+
+def ingest_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    destinations: Destinations,
+    expected_id: str | None = None,
+) -> IngestOutcome:
     """Register, parse and stage one file in one transaction.
 
     Status: ``loaded`` for a parsed 项目支出绩效目标表, ``registered`` for a
     recognised 部门整体绩效目标 (modelled by a later stage), ``quarantined``
-    when it cannot be parsed (reason in ``error``; also written to
-    ``quarantine_dir`` when given).
+    when it cannot be parsed (reason in ``error`` and in a ``.reason.json``
+    next to the kept file).
+
+    In drop mode the file is moved *before* the database write, so the row
+    always names where the bytes now are; if the write fails the bytes are
+    safe in the archive and a re-run finds them by document id.
+
+    Raises ``DocumentChangedError`` when ``expected_id`` is given and the
+    bytes no longer hash to it (the file changed after it was detected).
     """
     data = path.read_bytes()
     registration = register(path, data)
+    if expected_id is not None and registration.document_id != expected_id:
+        raise DocumentChangedError(
+            f"{path.name} changed after it was detected (expected {expected_id[:12]}, found "
+            f"{registration.document_id[:12]}); the sensor will pick up the new content."
+        )
     parsed, error = parse_safely(data, path.name)
     if parsed is None:
         status = "quarantined"
@@ -109,31 +138,72 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, quarantine_dir: Path
         status = "loaded"
     else:
         status = "registered"
+    kept = file_away(path, data, registration, destinations, status, error)
+    if kept is not None and destinations.move_processed:
+        registration = dataclasses.replace(registration, source_path=str(kept))
     write_document(con, registration, parsed, status, error)
-    if status == "quarantined" and quarantine_dir is not None:
-        write_quarantine_copy(quarantine_dir, registration, data, error or "")
     return IngestOutcome(registration, status, error, parsed)
+
+
+class DocumentChangedError(RuntimeError):
+    """The file's bytes differ from the document id it was scheduled under."""
 
 
 def safe_file_stem(file_name: str) -> str:
     """A file-system-safe stem derived from an untrusted file name (no path parts)."""
-    stem = re.sub(r"[^\w.\-]+", "_", Path(file_name).name, flags=re.UNICODE).strip("._")
+    stem = re.sub(r"[^\w.\-]+", "_", Path(file_name).stem, flags=re.UNICODE).strip("._")
     return stem[:80] or "document"
 
 
-def write_quarantine_copy(quarantine_dir: Path, registration: DocumentRegistration, data: bytes, reason: str) -> Path:
-    """Keep a copy of a quarantined file and a ``.reason.json`` next to it.
+def kept_file_name(registration: DocumentRegistration) -> str:
+    """``<safe stem>.<first 12 hex of the id><suffix>``: unique per content, findable by id."""
+    suffix = re.sub(r"[^\w.]", "", Path(registration.file_name).suffix)[:10]
+    return f"{safe_file_stem(registration.file_name)}.{registration.document_id[:12]}{suffix}"
 
-    Names are ``<safe stem>.<id prefix>``; an existing copy is never
-    overwritten with different bytes (same id means same bytes).
-    Returns the path of the reason file.
+
+def file_away(
+    path: Path,
+    data: bytes,
+    registration: DocumentRegistration,
+    destinations: Destinations,
+    status: str,
+    reason: str | None,
+) -> Path | None:
+    """Move (drop mode) or copy (batch, quarantined only) a file to where it is kept.
+
+    Returns the kept path, or ``None`` when the file stays where it is
+    (a loaded file in batch mode). Nothing is ever deleted or overwritten:
+    the name carries the content hash, and a second drop of the same bytes
+    is kept beside the first as ``….dup1``, ``….dup2`` ….
     """
-    quarantine_dir.mkdir(parents=True, exist_ok=True)
-    base = f"{safe_file_stem(registration.file_name)}.{registration.document_id[:12]}"
-    copy = quarantine_dir / base
-    if not copy.exists():
-        copy.write_bytes(data)
-    reason_file = quarantine_dir / f"{base}.reason.json"
+    quarantined = status == "quarantined"
+    if not destinations.move_processed and not quarantined:
+        return None
+    folder = destinations.quarantine_dir if quarantined else destinations.archive_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / kept_file_name(registration)
+    if destinations.move_processed:
+        target = _free_name(target)
+        path.replace(target)
+    elif not target.exists():
+        target.write_bytes(data)
+    if quarantined:
+        write_reason(target, registration, reason or "")
+    return target
+
+
+def _free_name(target: Path) -> Path:
+    n = 0
+    candidate = target
+    while candidate.exists():
+        n += 1
+        candidate = target.with_name(f"{target.stem}.dup{n}{target.suffix}")
+    return candidate
+
+
+def write_reason(kept: Path, registration: DocumentRegistration, reason: str) -> Path:
+    """Write ``<kept>.reason.json`` (document id, original name and path, reason)."""
+    reason_file = kept.with_name(kept.name + ".reason.json")
     reason_file.write_text(
         json.dumps(
             {
@@ -148,3 +218,16 @@ def write_quarantine_copy(quarantine_dir: Path, registration: DocumentRegistrati
         encoding="utf-8",
     )
     return reason_file
+
+
+def locate_document(document_id: str, known_path: str | None, folders: list[Path]) -> Path | None:
+    """Find the bytes of ``document_id``: the known path if it still holds them,
+    else a kept copy ``*.<id12>*`` in ``folders`` (archive, quarantine)."""
+    if known_path and Path(known_path).is_file():
+        return Path(known_path)
+    for folder in folders:
+        if folder.is_dir():
+            for candidate in sorted(folder.glob(f"*.{document_id[:12]}*")):
+                if not candidate.name.endswith(".reason.json"):
+                    return candidate
+    return None

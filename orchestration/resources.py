@@ -1,24 +1,30 @@
-"""Dagster resources: where the warehouse and the inbox are."""
+"""Dagster resources: where the warehouse and the drop inbox are, and the writer lock."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import dagster as dg
+from filelock import FileLock
 
 from orchestration import settings
 
+#: Seconds a step waits for the warehouse writer lock before failing.
+WRITER_LOCK_TIMEOUT_S = 900
+
 
 class WarehouseResource(dg.ConfigurableResource):
-    """Locations of the warehouse (DuckDB file, quarantine) and of the inbox.
+    """Locations of the warehouse files and of the drop inbox.
 
-    Defaults come from the environment variables ``WAREHOUSE_DIR`` and
-    ``INBOX_DIR`` (see ``orchestration/settings.py``); both can be overridden
-    in the launchpad's resource config.
+    Defaults come from ``WAREHOUSE_DIR`` and ``INBOX_DIR`` (see
+    ``orchestration/settings.py``); both can be overridden in the launchpad.
+    ``settle_seconds``: how long a file in the drop inbox must be unchanged
+    (size and mtime) before the sensor picks it up.
     """
 
     warehouse_dir: str
     inbox_dir: str
+    settle_seconds: float = 2.0
 
     @classmethod
     def from_env(cls) -> "WarehouseResource":
@@ -26,11 +32,35 @@ class WarehouseResource(dg.ConfigurableResource):
         return cls(warehouse_dir=str(settings.warehouse_dir()), inbox_dir=str(settings.inbox_dir()))
 
     @property
+    def root(self) -> Path:
+        return Path(self.warehouse_dir).resolve()
+
+    @property
     def duckdb_path(self) -> Path:
-        """Absolute path of ``warehouse.duckdb``."""
+        """Absolute path of ``warehouse.duckdb`` (the pipeline's own database)."""
         return settings.duckdb_path(self.warehouse_dir)
 
     @property
+    def serving_path(self) -> Path:
+        """Absolute path of ``serving.duckdb`` (published marts for BI tools)."""
+        return self.root / settings.SERVING_FILE_NAME
+
+    @property
+    def archive_dir(self) -> Path:
+        """Where processed files from the drop inbox are moved."""
+        return self.root / "archive"
+
+    @property
     def quarantine_dir(self) -> Path:
-        """Folder for copies of quarantined files and their ``.reason.json``."""
-        return Path(self.warehouse_dir).resolve() / "quarantine"
+        """Quarantined files (moved from the drop inbox, or copied in batch runs) and their ``.reason.json``."""
+        return self.root / "quarantine"
+
+    def writer_lock(self) -> FileLock:
+        """Inter-process lock serialising every access to ``warehouse.duckdb``.
+
+        DuckDB allows one writing process, and a second process cannot even
+        open the file read-only while it writes; all steps that touch the
+        file (staging, checks, dbt, publish) hold this lock.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        return FileLock(str(self.root / ".warehouse.lock"), timeout=WRITER_LOCK_TIMEOUT_S)

@@ -1,9 +1,12 @@
 """Paths and environment variables, in one place.
 
 - ``WAREHOUSE_DIR`` (default ``<repo>/warehouse``): home of ``warehouse.duckdb``
-  and of the ``quarantine/`` folder.
-- ``INBOX_DIR`` (default ``<repo>/warehouse/samples``, the bundled sample
-  documents): the folder the main job reads documents from, in place.
+  (the pipeline's database, one writer), ``serving.duckdb`` (the published
+  marts BI tools read), ``archive/`` and ``quarantine/``.
+- ``INBOX_DIR`` (default ``$WAREHOUSE_DIR/inbox``): the drop folder the
+  ``inbox_sensor`` watches; processed files are moved from it to ``archive/``
+  or ``quarantine/``. Batch runs (``make run INBOX=…``, ``budget-etl run
+  --inbox``) name their own folder and read it in place.
 - ``DUCKDB_PATH`` is derived (``$WAREHOUSE_DIR/warehouse.duckdb``) and exported
   for dbt's ``profiles.yml``.
 
@@ -22,6 +25,7 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 SAMPLES_DIR = REPO_ROOT / "warehouse" / "samples"
 DUCKDB_FILE_NAME = "warehouse.duckdb"
+SERVING_FILE_NAME = "serving.duckdb"
 
 
 def warehouse_dir() -> Path:
@@ -30,8 +34,8 @@ def warehouse_dir() -> Path:
 
 
 def inbox_dir() -> Path:
-    """``$INBOX_DIR`` or the bundled samples folder, absolute."""
-    return Path(os.environ.get("INBOX_DIR") or SAMPLES_DIR).resolve()
+    """``$INBOX_DIR`` or ``$WAREHOUSE_DIR/inbox`` (the sensor's drop folder), absolute."""
+    return Path(os.environ.get("INBOX_DIR") or warehouse_dir() / "inbox").resolve()
 
 
 def duckdb_path(warehouse: str | Path | None = None) -> Path:

@@ -20,7 +20,8 @@ CREATE TABLE IF NOT EXISTS staging.documents (
     parser_version   VARCHAR NOT NULL,
     status           VARCHAR NOT NULL,      -- loaded | registered | quarantined
     error            VARCHAR,               -- reason a person can act on (quarantined)
-    ingested_at      TIMESTAMP NOT NULL
+    ingested_at      TIMESTAMP NOT NULL,    -- last (re)load of these bytes, UTC
+    first_seen_at    TIMESTAMP NOT NULL     -- first load of these bytes, UTC; orders versions of a document
 );
 
 -- 项目支出绩效目标表 rows: total → spending units → projects.

@@ -82,14 +82,21 @@ def write_document(
 ) -> None:
     """Replace every staging row of one document in a single transaction.
 
+    ``first_seen_at`` survives re-loads of the same bytes, so re-running an old
+    version never makes it newer than a correction that arrived after it.
+
     ``status`` is ``loaded`` (records written), ``registered`` (recognised,
     content not modelled yet) or ``quarantined`` (``error`` says why; no
     budget lines or indicators are written). Rolls back and re-raises on any
     database error, leaving the previous version of the document in place.
     """
     doc_id = registration.document_id
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     con.execute("BEGIN TRANSACTION")
     try:
+        previous = con.execute(
+            "SELECT first_seen_at FROM staging.documents WHERE document_id = ?", [doc_id]
+        ).fetchone()
         for table in STAGING_TABLES:
             con.execute(f"DELETE FROM staging.{table} WHERE document_id = ?", [doc_id])
         con.execute(
@@ -97,8 +104,8 @@ def write_document(
             INSERT INTO staging.documents (
                 document_id, file_name, source_path, format, layout, doc_type, title,
                 department, fiscal_year, page_count, byte_size, parser_version,
-                status, error, ingested_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                status, error, ingested_at, first_seen_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 doc_id,
@@ -115,7 +122,8 @@ def write_document(
                 PARSER_VERSION,
                 status,
                 error,
-                dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+                now,
+                previous[0] if previous else now,
             ],
         )
         if parsed is not None and status != "quarantined":
@@ -163,3 +171,52 @@ def table_row_counts(con: duckdb.DuckDBPyConnection, document_ids: list[str] | N
             ).fetchone()
         counts[table] = int(n)
     return counts
+
+
+def publish_serving(warehouse_path: str | Path, serving_path: str | Path, schema: str = "marts") -> dict[str, int]:
+    """Copy every table of ``schema`` into a new DuckDB file and swap it in atomically.
+
+    The warehouse is attached read-only; the copy is written to
+    ``<serving>.tmp-<pid>`` with DuckDB storage version v1.0.0 (readable by the
+    DuckDB 1.x bundled in BI drivers), fsynced, then ``os.replace``-d over
+    ``serving_path``: readers that have the old file open keep their snapshot,
+    new readers see the new one, nobody sees a half-written file, and a crash
+    leaves the previous serving file intact. Returns ``{table: row_count}``.
+    """
+    import os
+
+    serving_path = Path(serving_path)
+    tmp = serving_path.with_name(f"{serving_path.name}.tmp-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    con = duckdb.connect()
+    counts: dict[str, int] = {}
+    try:
+        con.execute(f"ATTACH '{_sql_literal(warehouse_path)}' AS wh (READ_ONLY)")
+        con.execute(f"ATTACH '{_sql_literal(tmp)}' AS serving_new (STORAGE_VERSION 'v1.0.0')")
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_catalog = 'wh' AND table_schema = ? AND table_type = 'BASE TABLE' ORDER BY 1",
+                [schema],
+            ).fetchall()
+        ]
+        con.execute(f"CREATE SCHEMA serving_new.{schema}")
+        for table in tables:
+            con.execute(f'CREATE TABLE serving_new.{schema}."{table}" AS SELECT * FROM wh.{schema}."{table}"')
+            (counts[table],) = con.execute(f'SELECT count(*) FROM serving_new.{schema}."{table}"').fetchone()
+        con.execute("DETACH serving_new")
+    except BaseException:
+        con.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    con.close()
+    with open(tmp, "rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, serving_path)
+    return counts
+
+
+def _sql_literal(path: str | Path) -> str:
+    """A file path as the body of a single-quoted SQL literal (ATTACH takes no parameters)."""
+    return str(path).replace("'", "''")

@@ -51,11 +51,12 @@ def _gx_check(suite_name: str, table: str) -> dg.AssetChecksDefinition:
         blocking=True,
     )
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        con = duckdb.connect(str(warehouse.duckdb_path), read_only=True)
-        try:
-            frame = con.execute(STAGING_SUITE_QUERIES[suite_name]).df()
-        finally:
-            con.close()
+        with warehouse.writer_lock():
+            con = duckdb.connect(str(warehouse.duckdb_path), read_only=True)
+            try:
+                frame = con.execute(STAGING_SUITE_QUERIES[suite_name]).df()
+            finally:
+                con.close()
         return check_result_from_suite(run_suite(suite_name, frame))
 
     return _check

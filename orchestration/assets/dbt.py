@@ -42,4 +42,5 @@ class BudgetDbtTranslator(DagsterDbtTranslator):
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """Build (run + test) the dbt models over the staging tables in the warehouse DuckDB file."""
     os.environ["DUCKDB_PATH"] = str(warehouse.duckdb_path)  # read by dbt_project/profiles.yml
-    yield from dbt.cli(["build"], context=context).stream()
+    with warehouse.writer_lock():
+        yield from dbt.cli(["build"], context=context).stream()

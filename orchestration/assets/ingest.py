@@ -1,14 +1,18 @@
-"""Ingest assets: inbox files → DuckDB staging tables.
+"""Ingest assets: inbox files → DuckDB staging tables, one partition per document.
 
-``source_documents`` is the external asset standing for the files in the inbox
-folder; ``stage_documents`` parses each file (``orchestration.ingest``) and
-writes the four staging tables, one transaction per document.
+``source_documents`` stands for the files that arrive (drop inbox or a folder
+named for a batch run); ``stage_documents`` parses each document of the run's
+partitions (``orchestration.ingest``) and replaces its rows in the four
+staging tables, one transaction per document. The partition key is the
+document id (SHA-256 of the bytes); a run may cover one document (sensor) or
+a range of them (batch, backfill) thanks to the single-run backfill policy.
 """
 
-
 import dagster as dg
+import duckdb
 
-from orchestration.ingest import ingest_file, list_inbox
+from orchestration.ingest import Destinations, DocumentChangedError, IngestOutcome, ingest_file, locate_document
+from orchestration.partitions import documents_partitions
 from orchestration.resources import WarehouseResource
 from orchestration.warehouse import STAGING_TABLES, connect, table_row_counts
 
@@ -16,7 +20,8 @@ source_documents = dg.AssetSpec(
     key="source_documents",
     description=(
         "Published budget performance-target documents (项目支出绩效目标表, 部门整体绩效目标) "
-        "as text extracts or PDFs in the inbox folder (INBOX_DIR). Read in place, never modified."
+        "as text extracts or PDFs: dropped into INBOX_DIR (watched by inbox_sensor, moved to "
+        "archive/ after processing) or read in place from a folder named for a batch run."
     ),
     group_name="ingest",
     kinds={"file"},
@@ -30,24 +35,46 @@ _STAGING_DESCRIPTIONS = {
 }
 
 
-def _outcome_markdown(outcomes) -> str:
-    lines = ["| file | status | type | department | year | units | projects | indicators | reason |", "|---|---|---|---|---|---|---|---|---|"]
+class StageDocumentsConfig(dg.Config):
+    """Run config of ``stage_documents``.
+
+    ``files``: document id → path of its bytes (set by the sensor and by
+    batch runs; documents of the run without an entry are looked up in the
+    registry, the archive and the quarantine). ``move_processed``: drop-inbox
+    mode — move each file to ``archive/`` or ``quarantine/`` when done.
+    """
+
+    files: dict[str, str] = {}
+    move_processed: bool = False
+
+
+def _outcome_markdown(outcomes: list[IngestOutcome]) -> str:
+    lines = [
+        "| file | status | type | department | year | units | projects | indicators | reason |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for o in outcomes:
         p = o.parsed
-        lines.append(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
-                o.registration.file_name,
-                o.status,
-                p.doc_type if p else "",
-                (p.department or "") if p else "",
-                (p.fiscal_year or "") if p else "",
-                p.spending_unit_count if p else "",
-                p.project_count if p else "",
-                len(p.indicators) if p else "",
-                (o.error or "").replace("|", "/"),
-            )
-        )
+        cells = [
+            o.registration.file_name,
+            o.status,
+            p.doc_type if p else "",
+            (p.department or "") if p else "",
+            (p.fiscal_year or "") if p else "",
+            p.spending_unit_count if p else "",
+            p.project_count if p else "",
+            len(p.indicators) if p else "",
+            o.error or "",
+        ]
+        lines.append("| " + " | ".join(str(c).replace("|", "/") for c in cells) + " |")
     return "\n".join(lines)
+
+
+def _known_paths(con: duckdb.DuckDBPyConnection, document_ids: list[str]) -> dict[str, str]:
+    rows = con.execute(
+        "SELECT document_id, source_path FROM staging.documents WHERE list_contains(?, document_id)", [document_ids]
+    ).fetchall()
+    return dict(rows)
 
 
 @dg.multi_asset(
@@ -62,26 +89,41 @@ def _outcome_markdown(outcomes) -> str:
         )
         for table in STAGING_TABLES
     ],
+    partitions_def=documents_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
     can_subset=False,
 )
-def stage_documents(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Parse every file in the inbox and replace its rows in the staging tables.
+def stage_documents(context: dg.AssetExecutionContext, config: StageDocumentsConfig, warehouse: WarehouseResource):
+    """Parse every document of the run's partitions and replace its staging rows.
 
     One DuckDB transaction per document; a file that cannot be parsed is
     quarantined with its reason and the others proceed.
     """
-    files = list_inbox(warehouse.inbox_dir)
-    context.log.info(f"{len(files)} file(s) in {warehouse.inbox_dir}")
-    outcomes = []
-    with connect(warehouse.duckdb_path) as con:
-        for path in files:
-            outcome = ingest_file(con, path, warehouse.quarantine_dir)
+    document_ids = list(context.partition_keys)
+    destinations = Destinations(warehouse.archive_dir, warehouse.quarantine_dir, config.move_processed)
+    outcomes: list[IngestOutcome] = []
+    missing: list[str] = []
+    with warehouse.writer_lock(), connect(warehouse.duckdb_path) as con:
+        known = {**_known_paths(con, document_ids), **config.files}
+        for doc_id in document_ids:
+            path = locate_document(doc_id, known.get(doc_id), [warehouse.archive_dir, warehouse.quarantine_dir])
+            if path is None:
+                missing.append(doc_id)
+                context.log.error(f"No file holds document {doc_id}: it was neither given nor found in archive/quarantine.")
+                continue
+            try:
+                outcome = ingest_file(con, path, destinations, expected_id=doc_id)
+            except DocumentChangedError as exc:
+                missing.append(doc_id)
+                context.log.warning(str(exc))
+                continue
             outcomes.append(outcome)
             log = context.log.warning if outcome.status == "quarantined" else context.log.info
             log(f"{path.name}: {outcome.status}" + (f" — {outcome.error}" if outcome.error else ""))
-        run_ids = [o.registration.document_id for o in outcomes]
-        counts_run = table_row_counts(con, run_ids)
+        counts_run = table_row_counts(con, document_ids)
         counts_all = table_row_counts(con)
+    if missing and not outcomes:
+        raise dg.Failure(description=f"None of the run's documents could be read: {missing}")
     summary = dg.MetadataValue.md(_outcome_markdown(outcomes))
     for table in STAGING_TABLES:
         yield dg.MaterializeResult(
@@ -91,6 +133,7 @@ def stage_documents(context: dg.AssetExecutionContext, warehouse: WarehouseResou
                 "rows_from_this_run": counts_run[table],
                 "documents_in_run": len(outcomes),
                 "quarantined_in_run": sum(o.status == "quarantined" for o in outcomes),
+                "documents_not_found": missing,
                 "document_outcomes": summary,
                 "duckdb_path": dg.MetadataValue.path(str(warehouse.duckdb_path)),
             },

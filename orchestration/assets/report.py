@@ -19,7 +19,8 @@ from orchestration.summary import fetch_summary, to_markdown
     ),
 )
 def document_summary(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    rows = fetch_summary(warehouse.duckdb_path)
+    with warehouse.writer_lock():
+        rows = fetch_summary(warehouse.duckdb_path)
     not_ok = [r["file_name"] for r in rows if r["reconciliation_status"] not in (None, "", "OK")]
     if not_ok:
         context.log.warning(f"Documents whose amounts do not reconcile in the source: {not_ok}")

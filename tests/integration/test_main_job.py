@@ -10,21 +10,21 @@ import dagster as dg
 import duckdb
 import pytest
 
+from orchestration.batch import BatchResult, run_batch
 from orchestration.definitions import build_definitions
 from orchestration.resources import WarehouseResource
 from orchestration.settings import duckdb_path
 from tests.conftest import PROJECT_TARGET_SEEDS, SEED_FILES
 
 
-def run_main_job(inbox: Path, warehouse_dir: Path) -> dg.ExecuteInProcessResult:
-    defs = build_definitions(WarehouseResource(warehouse_dir=str(warehouse_dir), inbox_dir=str(inbox)))
-    return defs.resolve_job_def("main_job").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
-    )
+def run_main_job(inbox: Path, warehouse_dir: Path) -> BatchResult:
+    """A batch run over ``inbox`` (read in place), as `make run` does."""
+    defs = build_definitions(WarehouseResource(warehouse_dir=str(warehouse_dir), inbox_dir=str(warehouse_dir / "inbox")))
+    return run_batch(defs, dg.DagsterInstance.ephemeral(), inbox)
 
 
 @pytest.fixture(scope="module")
-def seeded_warehouse(tmp_path_factory) -> tuple[dg.ExecuteInProcessResult, Path]:
+def seeded_warehouse(tmp_path_factory) -> tuple[BatchResult, Path]:
     """Run the job once over all five seeds into a temporary warehouse."""
     root = tmp_path_factory.mktemp("e2e")
     inbox, warehouse_dir = root / "inbox", root / "warehouse"
@@ -46,14 +46,16 @@ def query(warehouse_dir: Path, sql: str, params=None) -> list[tuple]:
 def test_job_succeeds_and_all_checks_pass(seeded_warehouse):
     result, _ = seeded_warehouse
     assert result.success
-    evaluations = result.get_asset_check_evaluations()
+    assert len(result.results) == 1, "a fresh warehouse processes the folder in one run"
+    evaluations = result.check_evaluations()
     gx_checks = {e.check_name for e in evaluations if e.check_name.startswith("gx_")}
     assert gx_checks == {"gx_staging_documents", "gx_staging_budget_lines", "gx_staging_performance_indicators"}
     blocking = [e for e in evaluations if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
     assert blocking == []
-    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    materialized = {e.asset_key.to_user_string() for e in result.results[0].get_asset_materialization_events()}
     for key in ("staging/budget_lines", "marts/fct_project_budget", "marts/fct_indicator_target", "marts/dim_department",
-                "marts/dim_spending_unit", "marts/dim_project", "marts/mart_document_summary", "document_summary"):
+                "marts/dim_spending_unit", "marts/dim_project", "marts/mart_document_summary", "document_summary",
+                "serving_database"):
         assert key in materialized, key
 
 

@@ -4,7 +4,7 @@
 with documents as (
     select *
     from {{ ref('stg_documents') }}
-    where is_loaded
+    where is_loaded and version_rank = 1  -- current version only
       and department is not null
 ),
 

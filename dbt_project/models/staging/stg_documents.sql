@@ -20,5 +20,21 @@ select
     status,
     status = 'loaded'                       as is_loaded,
     error                                   as error_message,
-    ingested_at
+    ingested_at,
+    first_seen_at,
+    -- Versions: a corrected re-publication (same doc type, department and
+    -- fiscal year, different bytes) supersedes the earlier one. Rank 1 is the
+    -- latest arrival (first_seen_at survives re-runs of old bytes);
+    -- quarantined files are no version of anything.
+    case when status <> 'quarantined' then
+        row_number() over (
+            partition by status <> 'quarantined', doc_type, department, coalesce(fiscal_year, -1)
+            order by first_seen_at desc, document_id
+        )
+    end                                     as version_rank,
+    case when status <> 'quarantined' then
+        count(*) over (
+            partition by status <> 'quarantined', doc_type, department, coalesce(fiscal_year, -1)
+        )
+    end                                     as version_count
 from source

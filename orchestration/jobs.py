@@ -1,0 +1,46 @@
+"""Jobs and the schedule.
+
+- ``main_job``: stage the documents of the run's partitions, run the GX checks,
+  build the dbt marts, publish ``serving.duckdb``, report. Used by the sensor
+  (one run per tick), by batch runs (``budget-etl run``) and from the UI.
+- ``nightly_rebuild_job`` + ``nightly_rebuild_schedule``: rebuild and re-test
+  every mart (including the reconciliation models) and republish, at 02:00.
+"""
+
+import dagster as dg
+
+from orchestration.assets.dbt import dbt_models
+from orchestration.assets.ingest import stage_documents
+from orchestration.assets.report import document_summary
+from orchestration.assets.serving import serving_database
+from orchestration.partitions import documents_partitions
+
+main_job = dg.define_asset_job(
+    name="main_job",
+    selection=dg.AssetSelection.assets(stage_documents, dbt_models, serving_database, document_summary),
+    partitions_def=documents_partitions,
+    description=(
+        "Documents of the run's partitions → parse → DuckDB staging → GX suites (blocking) → dbt marts "
+        "→ serving.duckdb → per-document summary."
+    ),
+)
+
+nightly_rebuild_job = dg.define_asset_job(
+    name="nightly_rebuild_job",
+    selection=dg.AssetSelection.assets(dbt_models, serving_database, document_summary),
+    description="Full rebuild of every dbt model and test (reconciliation included) and republication of serving.duckdb.",
+)
+
+nightly_rebuild_schedule = dg.ScheduleDefinition(
+    name="nightly_rebuild_schedule",
+    job=nightly_rebuild_job,
+    cron_schedule="0 2 * * *",
+    execution_timezone="Asia/Shanghai",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Every night at 02:00 China time: rebuild the marts from staging, re-run reconciliation tests, republish.",
+)
+
+
+def stage_run_config(files: dict[str, str], move_processed: bool) -> dict:
+    """Run config for ``main_job``: which file holds each document, and whether to move it when done."""
+    return {"ops": {"stage_documents": {"config": {"files": files, "move_processed": move_processed}}}}
