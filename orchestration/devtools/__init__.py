@@ -1,0 +1,6 @@
+"""Development tools shipped inside the package (not used by the pipeline).
+
+- :mod:`.render_pdf` — render a parsed seed back into a published-style PDF
+  (``make samples``, PDF round-trip tests);
+- :mod:`.bench_pdf` — pages per second of the PDF parser vs bare pdfplumber.
+"""
