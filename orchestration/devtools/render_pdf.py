@@ -27,7 +27,10 @@ Indicators are printed back as their numbered text: the ``raw_text`` of each
 indicator of the project (``1、1-产出指标；11-数量指标；…``), concatenated.
 
 Fonts: ``cid`` is reportlab's built-in ``STSong-Light`` (Adobe-GB1 CID font,
-not embedded: smallest files); ``ttf`` embeds a subset of WenQuanYi Zen Hei
+not embedded: smallest files). A few characters have no code in its
+``UniGB-UCS2-H`` encoding (``·`` U+00B7 in seed 003): a PDF reader gets no
+text for them, so they are drawn in Helvetica instead (as mixed-font
+published PDFs do), checked with pdfminer's own CMaps. ``ttf`` embeds a subset of WenQuanYi Zen Hei
 (Debian ``fonts-wqy-zenhei``, installed by ``make fonts``; another TrueType
 CJK font can be given with the environment variable ``CJK_TTF_PATH``).
 
@@ -46,6 +49,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from pdfminer.cmapdb import CMapDB
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -70,6 +74,66 @@ MIN_SPLIT_LINES = 3  # a row is split only if at least this many lines fit on th
 
 class FontUnavailable(RuntimeError):
     """The TrueType CJK font of a ``ttf`` variant is not installed."""
+
+
+LATIN_FALLBACK = "Helvetica"
+
+
+class FontSet:
+    """The font of a variant plus a Latin fallback for characters the CID font cannot encode.
+
+    ``font_for(ch)`` is the font a character is drawn in; ``width`` measures
+    a string (points); ``draw`` writes it as runs of one font each.
+    """
+
+    def __init__(self, kind: str):
+        self.primary = register_font(kind)
+        self._cid = kind == "cid"
+        self._cache: dict[str, str] = {}
+        if self._cid:
+            self._cmap = CMapDB.get_cmap("UniGB-UCS2-H")
+            self._unicode = CMapDB.get_unicode_map("Adobe-GB1", False)
+
+    def font_for(self, ch: str) -> str:
+        """``primary`` unless it is the CID font and ``ch`` does not round-trip through it."""
+        if not self._cid:
+            return self.primary
+        font = self._cache.get(ch)
+        if font is None:
+            font = self.primary if self._cid_round_trips(ch) else LATIN_FALLBACK
+            if font == LATIN_FALLBACK and not (ch.isprintable() and ord(ch) < 256):
+                raise ValueError(f"character {ch!r} (U+{ord(ch):04X}) cannot be drawn as text in {self.primary}")
+            self._cache[ch] = font
+        return font
+
+    def _cid_round_trips(self, ch: str) -> bool:
+        if ord(ch) > 0xFFFF:
+            return False
+        cids = list(self._cmap.decode(ord(ch).to_bytes(2, "big")))
+        try:
+            return bool(cids) and self._unicode.get_unichr(cids[0]) == ch
+        except KeyError:
+            return False
+
+    def runs(self, s: str) -> list[tuple[str, str]]:
+        """``s`` cut into ``(font, text)`` runs."""
+        result: list[tuple[str, str]] = []
+        for ch in s:
+            font = self.font_for(ch)
+            if result and result[-1][0] == font:
+                result[-1] = (font, result[-1][1] + ch)
+            else:
+                result.append((font, ch))
+        return result
+
+    def width(self, s: str, size: float) -> float:
+        return sum(pdfmetrics.stringWidth(text, font, size) for font, text in self.runs(s))
+
+    def draw(self, c, x: float, baseline: float, s: str, size: float) -> None:
+        for font, text in self.runs(s):
+            c.setFont(font, size)
+            c.drawString(x, baseline, text)
+            x += pdfmetrics.stringWidth(text, font, size)
 
 
 @dataclass(frozen=True)
@@ -146,7 +210,7 @@ def register_font(kind: str) -> str:
 # --------------------------------------------------------------------------
 
 
-def wrap(text: str, width: float, font: str, size: float) -> list[str]:
+def wrap(text: str, width: float, fonts: FontSet, size: float) -> list[str]:
     """Greedy character wrap of ``text`` into lines no wider than ``width`` points.
 
     A break is moved back so that no line starts or ends with a space (the
@@ -157,7 +221,7 @@ def wrap(text: str, width: float, font: str, size: float) -> list[str]:
     while start < n:
         used, end = 0.0, start
         while end < n:
-            w = pdfmetrics.stringWidth(text[end], font, size)
+            w = fonts.width(text[end], size)
             if end > start and used + w > width:
                 break
             used += w
@@ -197,7 +261,7 @@ class Page:
     pieces: list[Piece] = field(default_factory=list)
 
 
-def document_rows(doc: ParsedDocument, variant: Variant, font: str) -> list[Piece]:
+def document_rows(doc: ParsedDocument, variant: Variant, font: FontSet) -> list[Piece]:
     """One :class:`Piece` per budget line, cells wrapped to the variant's column widths."""
     size, pad = variant.font_size, _pad(variant)
     inner = [w - 2 * pad for w in variant.widths]
@@ -214,7 +278,7 @@ def document_rows(doc: ParsedDocument, variant: Variant, font: str) -> list[Piec
             name, indent = line.project_name or "", 2 * size
         amounts = ["" if getattr(line, f) is None else format_amount(getattr(line, f)) for f in AMOUNT_FIELDS]
         for text, width in zip(amounts, inner[1:5]):
-            if pdfmetrics.stringWidth(text, font, size) > width:
+            if font.width(text, size) > width:
                 raise ValueError(f"amount {text} does not fit its column in variant {variant.name}")
         rows.append(
             Piece(
@@ -236,7 +300,7 @@ def _leading(variant: Variant) -> float:
     return round(variant.font_size * 1.25, 2)
 
 
-def _header_lines(variant: Variant, font: str) -> list[list[str]]:
+def _header_lines(variant: Variant, font: FontSet) -> list[list[str]]:
     pad = _pad(variant)
     return [wrap(label, w - 2 * pad, font, variant.font_size) for label, w in zip(HEADER_LABELS, variant.widths)]
 
@@ -293,7 +357,7 @@ def render_document(doc: ParsedDocument, variant: Variant | str = DEFAULT_VARIAN
     """
     if isinstance(variant, str):
         variant = VARIANTS[variant]
-    font = register_font(variant.font)
+    font = FontSet(variant.font)
     size, pad, leading = variant.font_size, _pad(variant), _leading(variant)
     page_width, page_height = variant.page_size
     table_width = sum(variant.widths)
@@ -313,14 +377,10 @@ def render_document(doc: ParsedDocument, variant: Variant | str = DEFAULT_VARIAN
     c.setLineWidth(0.5)
 
     def text(x: float, top: float, s: str, align: str = "left", font_size: float = size) -> None:
-        c.setFont(font, font_size)
         baseline = page_height - (top + font_size * 0.88)
-        if align == "left":
-            c.drawString(x, baseline, s)
-        elif align == "right":
-            c.drawRightString(x, baseline, s)
-        else:
-            c.drawCentredString(x, baseline, s)
+        width = font.width(s, font_size)
+        start = x if align == "left" else x - width if align == "right" else x - width / 2
+        font.draw(c, start, baseline, s, font_size)
 
     def hline(top: float) -> None:
         c.line(edges[0], page_height - top, edges[-1], page_height - top)
