@@ -37,6 +37,7 @@ CJK font can be given with the environment variable ``CJK_TTF_PATH``).
 CLI::
 
     python -m orchestration.devtools.render_pdf SEED.txt OUT.pdf --variant landscape-grid-cid
+    python -m orchestration.devtools.render_pdf --samples warehouse/samples   # make samples
 """
 
 from __future__ import annotations
@@ -431,17 +432,36 @@ def render_seed(seed: Path, variant: Variant | str = DEFAULT_VARIANT) -> bytes:
     return render_document(doc, variant)
 
 
+def render_samples(folder: Path, variant: Variant | str = DEFAULT_VARIANT) -> list[Path]:
+    """Render every 项目支出绩效目标表 ``*.txt`` seed of ``folder`` to ``<same name>.pdf``; return the PDFs."""
+    written = []
+    for seed in sorted(folder.glob("*.txt")):
+        doc = parse_document(seed.read_bytes(), seed.name)
+        if doc.doc_type == "project_targets":
+            out = seed.with_suffix(".pdf")
+            out.write_bytes(render_document(doc, variant))
+            written.append(out)
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
-    """CLI: ``render_pdf SEED.txt OUT.pdf [--variant NAME]``; prints pages and size."""
+    """CLI: ``render_pdf SEED.txt OUT.pdf [--variant NAME]`` or ``render_pdf --samples FOLDER``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("seed", type=Path, help="text extract of a 项目支出绩效目标表 (a seed)")
-    parser.add_argument("out", type=Path, help="PDF file to write")
+    parser.add_argument("seed", type=Path, nargs="?", help="text extract of a 项目支出绩效目标表 (a seed)")
+    parser.add_argument("out", type=Path, nargs="?", help="PDF file to write")
     parser.add_argument("--variant", default=DEFAULT_VARIANT, choices=sorted(VARIANTS))
+    parser.add_argument("--samples", type=Path, metavar="FOLDER",
+                        help="render every project-target *.txt of FOLDER to a .pdf beside it")
     args = parser.parse_args(argv)
-    data = render_seed(args.seed, args.variant)
-    args.out.write_bytes(data)
-    print(f"{args.out}: {data.count(b'/Type /Page') - data.count(b'/Type /Pages')} pages, {len(data):,} bytes "
-          f"({args.variant})")
+    if args.samples:
+        outputs = render_samples(args.samples, args.variant)
+    elif args.seed and args.out:
+        args.out.write_bytes(render_seed(args.seed, args.variant))
+        outputs = [args.out]
+    else:
+        parser.error("give SEED.txt OUT.pdf, or --samples FOLDER")
+    for out in outputs:
+        print(f"{out}: {out.stat().st_size:,} bytes ({args.variant})")
     return 0
 
 
