@@ -17,7 +17,7 @@ export DO_NOT_TRACK := 1
 MANIFEST := dbt_project/target/manifest.json
 DBT_FILES := $(shell find dbt_project -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -not -path '*/target/*' -not -path '*/logs/*' 2>/dev/null)
 
-.PHONY: setup run dev test validate bench lint constraints clean
+.PHONY: setup run dev test validate bench lint constraints clean samples fonts
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
@@ -46,8 +46,22 @@ dev: setup  ## open the Dagster UI on the same definitions
 validate: setup  ## run the GX suites on the warehouse outside Dagster
 	$(BIN)/budget-etl validate
 
-test: setup  ## run the test suite
+test: setup fonts  ## run the test suite
 	$(BIN)/python -m pytest -q
+
+samples: setup  ## re-render warehouse/samples/*.pdf from the project-target seeds (default PDF variant)
+	$(BIN)/python -m orchestration.devtools.render_pdf --samples warehouse/samples
+
+# The PDF tests also render with an embedded TrueType CJK font: Debian's
+# WenQuanYi Zen Hei (a distribution package, not an unvetted PyPI upload).
+# Installed only when missing and only as root (CI and the dev machines run as
+# root); otherwise those tests skip locally and fail under CI=true.
+WQY_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+fonts:  ## install the TrueType CJK font used by the PDF tests (fonts-wqy-zenhei, root only)
+	@if [ -f $(WQY_FONT) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-wqy-zenhei; \
+	else echo "fonts-wqy-zenhei is missing and this is not root: TrueType PDF tests will be skipped (sudo make fonts)"; fi
 
 constraints: $(STAMP)  ## re-freeze exact versions after changing pyproject.toml
 	$(BIN)/python -m pip freeze --exclude-editable | { echo "# Exact versions of every package, tested together on Python 3.11 (pip install -c constraints.txt)."; echo "# Regenerate with: make constraints"; cat; } > constraints.txt

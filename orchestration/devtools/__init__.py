@@ -1,4 +1,8 @@
-"""Development tools: sample corpus generation, in-process sensor driving, benchmarks.
+"""Development tools shipped inside the package (not used by the pipeline itself).
 
-Not used by the pipeline itself; tests and ``make bench`` use them.
+- :mod:`.render_pdf` — render a parsed seed back into a published-style PDF
+  (``make samples``, PDF round-trip tests);
+- :mod:`.bench_pdf` — pages per second of the PDF parser vs bare pdfplumber;
+- :mod:`.corpus` — synthetic documents derived from the seeds;
+- :mod:`.drive` — drive the inbox sensor in-process against a real instance.
 """

@@ -12,13 +12,15 @@ Modules:
 - :mod:`.project_targets_text` — the three 项目支出绩效目标表 text layouts;
 - :mod:`.indicators` — one 绩效指标 cell → indicator records;
 - :mod:`.amounts` — amount columns and reconciliation;
-- :mod:`.department_targets_text` — 部门整体绩效目标 (header facts only, for now).
+- :mod:`.department_targets_text` — 部门整体绩效目标 (header facts only, for now);
+- :mod:`.pdf_tables` — 项目支出绩效目标表 PDFs (pdfplumber), same records as the text path.
 """
 
 from __future__ import annotations
 
 from .department_targets_text import parse_department_targets
 from .detect import detect_document
+from .pdf_tables import parse_pdf
 from .project_targets_text import (
     build_records,
     read_line_flow_rows,
@@ -56,8 +58,12 @@ def parse_document(data: bytes, file_name: str) -> ParsedDocument:
     (:func:`.detect.detect_document`), parse the layout. Amounts are
     ``Decimal`` in 万元; see :mod:`.amounts` for how columns are decided.
 
+    PDF input (``%PDF`` magic) goes to :func:`.pdf_tables.parse_pdf`
+    (layout ``pdf_table``, ``page_count`` and page/bbox provenance set).
+
     Raises :class:`ParseError` (message names ``file_name`` and says what to
-    do) for empty, PDF, binary or undecodable input, for a document that is
+    do) for empty, binary or undecodable input, for a PDF without a readable
+    text layer (``(cid:N)`` text, scanned pages), for a document that is
     neither a 项目支出绩效目标表 nor a 部门整体绩效目标, and for a table whose
     structure cannot be read reliably.
     """
@@ -68,6 +74,8 @@ def parse_document(data: bytes, file_name: str) -> ParsedDocument:
 
 
 def _parse(data: bytes) -> ParsedDocument:
+    if data.lstrip()[:5] == b"%PDF-":
+        return parse_pdf(data)
     text, events = decode_text(data)
     lines = split_lines(text)
     detection = detect_document(text, lines)

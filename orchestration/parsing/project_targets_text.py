@@ -82,7 +82,9 @@ class RowDraft:
     ``numbers`` holds the amounts printed on a line layout (columns still to
     decide); ``cells`` the four amount cells of a tab-separated row (exact).
     ``content`` collects the lines after the amounts (goal text, and in
-    ``line_flow`` the indicator text too).
+    ``line_flow`` the indicator text too). ``cells_rule`` is the
+    ``amount_columns_rule`` recorded for exact ``cells`` (``tab_positions``
+    for TSV, ``pdf_cells`` for the PDF path).
     """
 
     kind: LineType | None
@@ -94,6 +96,7 @@ class RowDraft:
     content: list[SourceLine] = field(default_factory=list)
     goal: JoinedText = field(default_factory=JoinedText)
     indicator_cell: JoinedText = field(default_factory=JoinedText)
+    cells_rule: str = "tab_positions"
 
     def identity(self) -> tuple:
         """What must be equal for a row to be a page-break duplicate of another."""
@@ -469,6 +472,6 @@ def build_records(rows: list[RowDraft]) -> tuple[list[BudgetLine], list[Performa
 def _set_amounts(line: BudgetLine, row: RowDraft) -> list[ParseEvent]:
     if row.cells is not None:
         (line.amount_total, line.amount_fiscal_appropriation, line.amount_special_account, line.amount_other) = row.cells
-        line.amount_columns_rule = "tab_positions"
+        line.amount_columns_rule = row.cells_rule
         return []
     return assign_printed_numbers(line, row.numbers or [])

@@ -68,7 +68,7 @@ class BudgetLine:
     - ``project_name``: only on project rows.
     - amounts: 万元, ``Decimal`` or ``None`` for an empty cell.
     - ``amount_columns_rule``: how amounts were assigned to columns:
-      ``tab_positions`` (TSV cells), ``all_columns`` (four numbers),
+      ``tab_positions`` (TSV cells), ``pdf_cells`` (PDF cell positions), ``all_columns`` (four numbers),
       ``total_and_fiscal`` (two equal numbers), ``reconciled`` (decided by
       sub-totals), ``default`` (ambiguous, default rule, an event records it).
     - ``goal_text``: 绩效目标 with wrapped lines joined (no inserted spaces).

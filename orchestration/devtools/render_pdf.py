@@ -1,0 +1,469 @@
+"""Render a parsed 项目支出绩效目标表 back into a PDF laid out the way it is published.
+
+A development tool: it makes the sample PDFs in ``warehouse/samples`` (``make
+samples``) and the PDFs of the round-trip tests. It is the inverse of the
+parser on purpose: a seed is parsed by the text path, rendered here, parsed
+again by :mod:`orchestration.parsing.pdf_tables`, and both record sets must be
+equal.
+
+Layout (one :class:`Variant` decides page, rules, font and column widths):
+
+- page 1 (every page with ``title_every_page``): the title centred, then
+  ``部门名称：…`` on the left and ``单位：万元`` on the right of one line;
+- a ruled table of seven columns 项目名称（资金使用单位）/总计/财政拨款/财政专户拨款/
+  其他资金/绩效目标/绩效指标, its header row repeated at the top of every page;
+- the 合计 row and spending-unit rows unindented, project rows indented by two
+  characters; amounts right-aligned as published (``2,541.82``), an empty
+  amount is an empty cell;
+- long cells wrapped inside the cell, character by character (CJK has no
+  word boundaries); a line never starts or ends with a space, so joining the
+  wrapped lines without separator gives the cell text back;
+- a row that does not fit at the bottom of a page is split: the part on the
+  next page has empty name and amount cells and carries on the 绩效目标 and
+  绩效指标 text (a row whose name does not fit moves to the next page whole);
+- the footer ``第 N 页 共 M 页`` centred at the bottom of every page.
+
+Indicators are printed back as their numbered text: the ``raw_text`` of each
+indicator of the project (``1、1-产出指标；11-数量指标；…``), concatenated.
+
+Fonts: ``cid`` is reportlab's built-in ``STSong-Light`` (Adobe-GB1 CID font,
+not embedded: smallest files). A few characters have no code in its
+``UniGB-UCS2-H`` encoding (``·`` U+00B7 in seed 003): a PDF reader gets no
+text for them, so they are drawn in Helvetica instead (as mixed-font
+published PDFs do), checked with pdfminer's own CMaps. ``ttf`` embeds a subset of WenQuanYi Zen Hei
+(Debian ``fonts-wqy-zenhei``, installed by ``make fonts``; another TrueType
+CJK font can be given with the environment variable ``CJK_TTF_PATH``).
+
+CLI::
+
+    python -m orchestration.devtools.render_pdf SEED.txt OUT.pdf --variant landscape-grid-cid
+    python -m orchestration.devtools.render_pdf --samples warehouse/samples   # make samples
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import math
+import os
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from pdfminer.cmapdb import CMapDB
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as rl_canvas
+
+from orchestration.parsing import parse_document
+from orchestration.parsing.records import AMOUNT_FIELDS, ParsedDocument
+from orchestration.parsing.text_common import format_amount
+
+HEADER_LABELS = ("项目名称（资金使用单位）", "总计", "财政拨款", "财政专户拨款", "其他资金", "绩效目标", "绩效指标")
+
+CID_FONT = "STSong-Light"
+TTF_FONT = "WenQuanYiZenHei"
+#: Where Debian's fonts-wqy-zenhei puts the font (a TrueType collection; face 0 is Zen Hei).
+TTF_CANDIDATES = ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",)
+
+MARGIN = 36.0  # points, left/right/top
+FOOTER_SPACE = 48.0  # points kept free at the bottom for the footer
+MIN_SPLIT_LINES = 3  # a row is split only if at least this many lines fit on the page
+
+
+class FontUnavailable(RuntimeError):
+    """The TrueType CJK font of a ``ttf`` variant is not installed."""
+
+
+LATIN_FALLBACK = "Helvetica"
+
+
+class FontSet:
+    """The font of a variant plus a Latin fallback for characters the CID font cannot encode.
+
+    ``font_for(ch)`` is the font a character is drawn in; ``width`` measures
+    a string (points); ``draw`` writes it as runs of one font each.
+    """
+
+    def __init__(self, kind: str):
+        self.primary = register_font(kind)
+        self._cid = kind == "cid"
+        self._cache: dict[str, str] = {}
+        if self._cid:
+            self._cmap = CMapDB.get_cmap("UniGB-UCS2-H")
+            self._unicode = CMapDB.get_unicode_map("Adobe-GB1", False)
+
+    def font_for(self, ch: str) -> str:
+        """``primary`` unless it is the CID font and ``ch`` does not round-trip through it."""
+        if not self._cid:
+            return self.primary
+        font = self._cache.get(ch)
+        if font is None:
+            font = self.primary if self._cid_round_trips(ch) else LATIN_FALLBACK
+            if font == LATIN_FALLBACK and not (ch.isprintable() and ord(ch) < 256):
+                raise ValueError(f"character {ch!r} (U+{ord(ch):04X}) cannot be drawn as text in {self.primary}")
+            self._cache[ch] = font
+        return font
+
+    def _cid_round_trips(self, ch: str) -> bool:
+        if ord(ch) > 0xFFFF:
+            return False
+        cids = list(self._cmap.decode(ord(ch).to_bytes(2, "big")))
+        try:
+            return bool(cids) and self._unicode.get_unichr(cids[0]) == ch
+        except KeyError:
+            return False
+
+    def runs(self, s: str) -> list[tuple[str, str]]:
+        """``s`` cut into ``(font, text)`` runs."""
+        result: list[tuple[str, str]] = []
+        for ch in s:
+            font = self.font_for(ch)
+            if result and result[-1][0] == font:
+                result[-1] = (font, result[-1][1] + ch)
+            else:
+                result.append((font, ch))
+        return result
+
+    def width(self, s: str, size: float) -> float:
+        return sum(pdfmetrics.stringWidth(text, font, size) for font, text in self.runs(s))
+
+    def draw(self, c, x: float, baseline: float, s: str, size: float) -> None:
+        for font, text in self.runs(s):
+            c.setFont(font, size)
+            c.drawString(x, baseline, text)
+            x += pdfmetrics.stringWidth(text, font, size)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """How one rendering looks.
+
+    ``widths`` are the seven column widths in points (their sum is the table
+    width); ``grid`` draws vertical rules too (else horizontal rules only);
+    ``font`` is ``cid`` or ``ttf``; sizes in points.
+    """
+
+    name: str
+    landscape: bool
+    grid: bool
+    font: str
+    widths: tuple[float, ...]
+    font_size: float = 8.0
+    title_every_page: bool = False
+
+    @property
+    def page_size(self) -> tuple[float, float]:
+        """(width, height) in points."""
+        return landscape(A4) if self.landscape else A4
+
+
+VARIANTS: dict[str, Variant] = {
+    v.name: v
+    for v in (
+        # 768 pt wide table on landscape A4, full grid, built-in CID font.
+        Variant("landscape-grid-cid", landscape=True, grid=True, font="cid",
+                widths=(150, 56, 56, 60, 56, 170, 220)),
+        # 523 pt on portrait A4, horizontal rules only, embedded TrueType subset,
+        # narrow amount columns (header labels wrap), title repeated on every page.
+        Variant("portrait-rules-ttf", landscape=False, grid=False, font="ttf",
+                widths=(96, 46, 46, 40, 46, 110, 139), font_size=7.0, title_every_page=True),
+        # Landscape, rules only, CID font, a wide name column and other proportions.
+        Variant("landscape-rules-cid-wide", landscape=True, grid=False, font="cid",
+                widths=(210, 52, 52, 52, 52, 160, 190), font_size=7.5),
+    )
+}
+DEFAULT_VARIANT = "landscape-grid-cid"
+
+
+def ttf_path() -> Path | None:
+    """Path of the TrueType CJK font (``CJK_TTF_PATH`` or Debian's WenQuanYi), ``None`` if missing."""
+    candidates = [os.environ["CJK_TTF_PATH"]] if os.environ.get("CJK_TTF_PATH") else list(TTF_CANDIDATES)
+    return next((Path(c) for c in candidates if Path(c).is_file()), None)
+
+
+def register_font(kind: str) -> str:
+    """Register the font of a variant with reportlab and return its name.
+
+    Raises :class:`FontUnavailable` for ``ttf`` when no font file is found.
+    """
+    if kind == "cid":
+        if CID_FONT not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
+        return CID_FONT
+    if kind == "ttf":
+        if TTF_FONT not in pdfmetrics.getRegisteredFontNames():
+            path = ttf_path()
+            if path is None:
+                raise FontUnavailable(
+                    "no TrueType CJK font: install Debian's fonts-wqy-zenhei (`make fonts`, as root) "
+                    "or set CJK_TTF_PATH to a .ttf/.ttc file"
+                )
+            pdfmetrics.registerFont(TTFont(TTF_FONT, str(path), subfontIndex=0))
+        return TTF_FONT
+    raise ValueError(f"unknown font kind {kind!r} (cid or ttf)")
+
+
+# --------------------------------------------------------------------------
+# Wrapping
+# --------------------------------------------------------------------------
+
+
+def wrap(text: str, width: float, fonts: FontSet, size: float) -> list[str]:
+    """Greedy character wrap of ``text`` into lines no wider than ``width`` points.
+
+    A break is moved back so that no line starts or ends with a space (the
+    parser strips each wrapped line before joining them). Empty text → ``[]``.
+    """
+    lines: list[str] = []
+    start, n = 0, len(text)
+    while start < n:
+        used, end = 0.0, start
+        while end < n:
+            w = fonts.width(text[end], size)
+            if end > start and used + w > width:
+                break
+            used += w
+            end += 1
+        if end < n:
+            k = end
+            while k > start + 1 and (text[k - 1] == " " or text[k] == " "):
+                k -= 1
+            if text[k - 1] != " " and text[k] != " ":
+                end = k
+        lines.append(text[start:end])
+        start = end
+    return lines
+
+
+# --------------------------------------------------------------------------
+# Rows and pages
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Piece:
+    """The part of one table row drawn on one page (all cell texts already wrapped)."""
+
+    name: list[str]
+    indent: float
+    amounts: list[str]
+    goal: list[str]
+    indicators: list[str]
+
+    def line_count(self) -> int:
+        return max(1, len(self.name), len(self.goal), len(self.indicators))
+
+
+@dataclass
+class Page:
+    pieces: list[Piece] = field(default_factory=list)
+
+
+def document_rows(doc: ParsedDocument, variant: Variant, font: FontSet) -> list[Piece]:
+    """One :class:`Piece` per budget line, cells wrapped to the variant's column widths."""
+    size, pad = variant.font_size, _pad(variant)
+    inner = [w - 2 * pad for w in variant.widths]
+    indicators_by_line: dict[int, list[str]] = {}
+    for ind in doc.indicators:
+        indicators_by_line.setdefault(ind.line_no, []).append(ind.raw_text)
+    rows = []
+    for line in doc.budget_lines:
+        if line.line_type == "department_total":
+            name, indent = "合计", 0.0
+        elif line.line_type == "spending_unit":
+            name, indent = line.spending_unit or "", 0.0
+        else:
+            name, indent = line.project_name or "", 2 * size
+        amounts = ["" if getattr(line, f) is None else format_amount(getattr(line, f)) for f in AMOUNT_FIELDS]
+        for text, width in zip(amounts, inner[1:5]):
+            if font.width(text, size) > width:
+                raise ValueError(f"amount {text} does not fit its column in variant {variant.name}")
+        rows.append(
+            Piece(
+                name=wrap(name, inner[0] - indent, font, size),
+                indent=indent,
+                amounts=amounts,
+                goal=wrap(line.goal_text or "", inner[5], font, size),
+                indicators=wrap("".join(indicators_by_line.get(line.line_no, [])), inner[6], font, size),
+            )
+        )
+    return rows
+
+
+def _pad(variant: Variant) -> float:
+    return round(variant.font_size * 0.35, 2)
+
+
+def _leading(variant: Variant) -> float:
+    return round(variant.font_size * 1.25, 2)
+
+
+def _header_lines(variant: Variant, font: FontSet) -> list[list[str]]:
+    pad = _pad(variant)
+    return [wrap(label, w - 2 * pad, font, variant.font_size) for label, w in zip(HEADER_LABELS, variant.widths)]
+
+
+def _table_top(variant: Variant, page_no: int) -> float:
+    return MARGIN + 46 if page_no == 1 or variant.title_every_page else MARGIN
+
+
+def paginate(rows: list[Piece], variant: Variant, header_height: float) -> list[Page]:
+    """Place rows on pages, splitting a row that does not fit (see the module docstring)."""
+    _, page_height = variant.page_size
+    pad, leading = _pad(variant), _leading(variant)
+    limit = page_height - FOOTER_SPACE
+    pages = [Page()]
+    y = _table_top(variant, 1) + header_height
+
+    def new_page() -> float:
+        pages.append(Page())
+        return _table_top(variant, len(pages)) + header_height
+
+    for row in rows:
+        piece = row
+        while True:
+            height = 2 * pad + leading * piece.line_count()
+            if y + height <= limit:
+                pages[-1].pieces.append(piece)
+                y += height
+                break
+            fit = math.floor((limit - y - 2 * pad) / leading)
+            if fit >= max(len(piece.name), MIN_SPLIT_LINES):
+                head = replace(piece, goal=piece.goal[:fit], indicators=piece.indicators[:fit])
+                pages[-1].pieces.append(head)
+                piece = Piece(name=[], indent=piece.indent, amounts=["", "", "", ""],
+                              goal=piece.goal[fit:], indicators=piece.indicators[fit:])
+            elif not pages[-1].pieces:
+                raise ValueError(f"a row name of {len(piece.name)} lines does not fit on one page")
+            y = new_page()
+    return pages
+
+
+# --------------------------------------------------------------------------
+# Drawing
+# --------------------------------------------------------------------------
+
+
+def render_document(doc: ParsedDocument, variant: Variant | str = DEFAULT_VARIANT) -> bytes:
+    """Render a parsed 项目支出绩效目标表 as PDF bytes in the given variant.
+
+    ``doc`` comes from :func:`orchestration.parsing.parse_document` (amounts
+    in 万元). The output is deterministic (reportlab ``invariant`` mode): the
+    same document and variant give the same bytes. Raises ``KeyError`` for an
+    unknown variant name, :class:`FontUnavailable` when a ``ttf`` variant's
+    font is missing, ``ValueError`` when a cell cannot be laid out.
+    """
+    if isinstance(variant, str):
+        variant = VARIANTS[variant]
+    font = FontSet(variant.font)
+    size, pad, leading = variant.font_size, _pad(variant), _leading(variant)
+    page_width, page_height = variant.page_size
+    table_width = sum(variant.widths)
+    if table_width > page_width - 2 * MARGIN + 0.01:
+        raise ValueError(f"variant {variant.name}: columns ({table_width} pt) wider than the page")
+    left = (page_width - table_width) / 2
+    edges = [left]
+    for w in variant.widths:
+        edges.append(edges[-1] + w)
+    header = _header_lines(variant, font)
+    header_height = 2 * pad + leading * max(len(h) for h in header)
+    pages = paginate(document_rows(doc, variant, font), variant, header_height)
+
+    buffer = io.BytesIO()
+    c = rl_canvas.Canvas(buffer, pagesize=variant.page_size, invariant=1)
+    c.setTitle(doc.title or "项目支出绩效目标表")
+    c.setLineWidth(0.5)
+
+    def text(x: float, top: float, s: str, align: str = "left", font_size: float = size) -> None:
+        baseline = page_height - (top + font_size * 0.88)
+        width = font.width(s, font_size)
+        start = x if align == "left" else x - width if align == "right" else x - width / 2
+        font.draw(c, start, baseline, s, font_size)
+
+    def hline(top: float) -> None:
+        c.line(edges[0], page_height - top, edges[-1], page_height - top)
+
+    for page_no, page in enumerate(pages, start=1):
+        top = _table_top(variant, page_no)
+        if page_no == 1 or variant.title_every_page:
+            text(page_width / 2, MARGIN, doc.title or "", align="centre", font_size=size + 6)
+            text(edges[0], MARGIN + 28, f"部门名称：{doc.department or ''}", font_size=size + 1)
+            text(edges[-1], MARGIN + 28, "单位：万元", align="right", font_size=size + 1)
+        rules = [top]
+        for col, lines in enumerate(header):
+            centre = (edges[col] + edges[col + 1]) / 2
+            for i, s in enumerate(lines):
+                text(centre, top + pad + i * leading, s, align="centre")
+        y = top + header_height
+        rules.append(y)
+        for piece in page.pieces:
+            for i, s in enumerate(piece.name):
+                text(edges[0] + pad + piece.indent, y + pad + i * leading, s)
+            for col, amount in enumerate(piece.amounts, start=1):
+                if amount:
+                    text(edges[col + 1] - pad, y + pad, amount, align="right")
+            for col, lines in ((5, piece.goal), (6, piece.indicators)):
+                for i, s in enumerate(lines):
+                    text(edges[col] + pad, y + pad + i * leading, s)
+            y += 2 * pad + leading * piece.line_count()
+            rules.append(y)
+        for r in rules:
+            hline(r)
+        if variant.grid:
+            for x in edges:
+                c.line(x, page_height - top, x, page_height - y)
+        text(page_width / 2, page_height - 30, f"第 {page_no} 页 共 {len(pages)} 页", align="centre", font_size=size + 1)
+        c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+def render_seed(seed: Path, variant: Variant | str = DEFAULT_VARIANT) -> bytes:
+    """Parse a text seed with the text path and render it (see :func:`render_document`).
+
+    Raises ``ValueError`` for a seed that is not a 项目支出绩效目标表.
+    """
+    doc = parse_document(seed.read_bytes(), seed.name)
+    if doc.doc_type != "project_targets":
+        raise ValueError(f"{seed.name}: only 项目支出绩效目标表 documents can be rendered, not {doc.doc_type}")
+    return render_document(doc, variant)
+
+
+def render_samples(folder: Path, variant: Variant | str = DEFAULT_VARIANT) -> list[Path]:
+    """Render every 项目支出绩效目标表 ``*.txt`` seed of ``folder`` to ``<same name>.pdf``; return the PDFs."""
+    written = []
+    for seed in sorted(folder.glob("*.txt")):
+        doc = parse_document(seed.read_bytes(), seed.name)
+        if doc.doc_type == "project_targets":
+            out = seed.with_suffix(".pdf")
+            out.write_bytes(render_document(doc, variant))
+            written.append(out)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI: ``render_pdf SEED.txt OUT.pdf [--variant NAME]`` or ``render_pdf --samples FOLDER``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("seed", type=Path, nargs="?", help="text extract of a 项目支出绩效目标表 (a seed)")
+    parser.add_argument("out", type=Path, nargs="?", help="PDF file to write")
+    parser.add_argument("--variant", default=DEFAULT_VARIANT, choices=sorted(VARIANTS))
+    parser.add_argument("--samples", type=Path, metavar="FOLDER",
+                        help="render every project-target *.txt of FOLDER to a .pdf beside it")
+    args = parser.parse_args(argv)
+    if args.samples:
+        outputs = render_samples(args.samples, args.variant)
+    elif args.seed and args.out:
+        args.out.write_bytes(render_seed(args.seed, args.variant))
+        outputs = [args.out]
+    else:
+        parser.error("give SEED.txt OUT.pdf, or --samples FOLDER")
+    for out in outputs:
+        print(f"{out}: {out.stat().st_size:,} bytes ({args.variant})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

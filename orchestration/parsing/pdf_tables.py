@@ -1,0 +1,567 @@
+"""Parse a 项目支出绩效目标表 PDF with pdfplumber into the same records as the text path.
+
+Pure: PDF bytes in, :class:`ParsedDocument` out (layout ``pdf_table``); no
+Dagster, no file I/O. Geometry is pdfplumber's: points, origin top-left.
+
+How the table is read, page by page (nothing depends on one renderer's
+coordinates):
+
+1. **Text layer.** A page whose characters come out as ``(cid:N)`` (a font
+   without a Unicode map) or a page with images but no characters (a scan)
+   stops the parse with a :class:`ParseError` saying what to do; a page with
+   neither text nor images is skipped.
+2. **Rows** are the bands between the table's horizontal rules: horizontal
+   edges (lines and rectangle sides) at the same height are merged, and a
+   height counts as a rule when its segments cover at least half the width
+   of the widest rule on the page. Everything above the first rule (title,
+   ``部门名称``, ``单位：万元``) and below the last (footer ``第 N 页 共 M 页``)
+   is outside the table.
+3. **Header row**: the first band whose text, clustered by horizontal gaps,
+   has a cluster starting with ``项目名称``. Each cluster is a column label
+   (wrapped labels such as ``财政专户/拨款`` stay one cluster) matched to a
+   column key. The header row is found again on every page and skipped.
+4. **Columns**: between two neighbouring labels the boundary is a vertical
+   rule crossing the header (full grid) or else the middle of the widest
+   vertical strip in which no character of the page's body lies (rules only).
+5. **Cells**: characters go to a band by their vertical centre and to a column
+   by their horizontal centre; a cell's characters are grouped into lines,
+   each line read left to right (a gap wider than half a character becomes one
+   space; an exact overprint, fake bold, is read once), and wrapped lines are
+   joined without any separator (:class:`~.text_common.JoinedText`).
+6. **Rows split across pages**: the first band of a page whose four amount
+   cells are empty continues the last row of the previous page: its non-empty
+   cells are appended to that row's cells (an empty cell in the continuation
+   is just empty: nothing is appended and nothing is overwritten); the
+   amounts stay those of the first part. Any other band without a name is an
+   error.
+7. **Hierarchy**: ``合计`` in the first row is the document total; a name
+   indented from the smallest name offset of the document (by more than
+   ``INDENT_FACTOR`` × the character size) is a project; an unindented row is
+   a spending unit, unless it has a 绩效目标 or 绩效指标 (then a project, with a
+   ``pdf_project_not_indented`` event).
+8. **Records and reconciliation**: rows become :class:`~.project_targets_text.RowDraft`
+   with exact amount cells (rule ``pdf_cells``) and go through the text
+   path's :func:`~.project_targets_text.build_records` (indicator splitting,
+   column decisions, reconciliation events).
+9. **Provenance**: a budget line gets the page and bbox of its row band on the
+   page where the row starts; an indicator the page of its first text line
+   and the union of its lines on that page. ``source_line`` is ``None``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import io
+import re
+import statistics
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pdfplumber
+
+from .project_targets_text import TOTAL_ROW_NAME, RowDraft, build_records
+from .records import ParsedDocument, ParseError, ParseEvent
+from .text_common import (
+    DEPARTMENT_TITLE_MARK,
+    PROJECT_TITLE_MARK,
+    JoinedText,
+    SourceLine,
+    find_department,
+    find_title,
+    fiscal_year_from_title,
+    normalise_spaces,
+    parse_amount,
+)
+
+AMOUNT_KEYS = ("total", "fiscal", "special", "other")
+REQUIRED_KEYS = ("name", *AMOUNT_KEYS, "goal", "indicators")
+_LABELS = {
+    "总计": "total",
+    "合计": "total",
+    "财政拨款": "fiscal",
+    "财政专户拨款": "special",
+    "其他资金": "other",
+    "绩效目标": "goal",
+    "绩效指标": "indicators",
+}
+#: Edges closer than this (points) are one rule.
+RULE_TOLERANCE = 1.0
+#: A rule must cover this share of the widest rule of the page.
+RULE_MIN_COVERAGE = 0.5
+#: Horizontal gap (× character size) that separates two header labels.
+LABEL_GAP_FACTOR = 0.25
+#: Gap (× character size) between two characters of a line read as a space.
+SPACE_GAP_FACTOR = 0.5
+#: Indent (× character size) beyond the smallest name offset that marks a project.
+INDENT_FACTOR = 0.75
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+@dataclass
+class TextLine:
+    """One line of text inside a cell (or above the table), with its page and bbox."""
+
+    text: str
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+
+
+@dataclass
+class Band:
+    """One table row as drawn on one page: the strip between two rules."""
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    cells: dict[str, list[TextLine]] = field(default_factory=dict)
+    first_on_page: bool = False
+
+    def lines(self, key: str) -> list[TextLine]:
+        return self.cells.get(key, [])
+
+    def is_empty(self) -> bool:
+        return not any(self.cells.values())
+
+
+@dataclass
+class TableRow:
+    """One logical row: its band on the page where it starts plus continuations."""
+
+    parts: list[Band]
+
+    def lines(self, key: str) -> list[TextLine]:
+        return [line for part in self.parts for line in part.lines(key)]
+
+
+@dataclass
+class _Columns:
+    keys: list[str | None]
+    boundaries: list[float]  # inner boundaries, len(keys) - 1
+
+
+# --------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------
+
+
+def parse_pdf(data: bytes) -> ParsedDocument:
+    """Parse the bytes of a 项目支出绩效目标表 PDF (rules in the module docstring).
+
+    Returns a :class:`ParsedDocument` with ``layout='pdf_table'``,
+    ``page_count`` set, amounts in 万元 (``Decimal``; ``None`` for an empty
+    cell) and page + bbox provenance on every budget line and indicator.
+
+    Raises :class:`ParseError` when the bytes are not a readable PDF, a page
+    has ``(cid:N)`` text or no text layer, no table header is found, a row
+    cannot be read, or the table does not start with its 合计 row.
+    """
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as error:  # pdfminer raises many types for damaged files
+        raise ParseError(
+            f"not a readable PDF ({type(error).__name__}: {error}): the file is damaged, encrypted or not "
+            "a PDF. Download or export it again, or submit a text extract (UTF-8 .txt)."
+        ) from None
+    try:
+        with pdf:
+            return _parse_open_pdf(pdf)
+    except ParseError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a broken object inside an otherwise valid file
+        if type(error).__module__.startswith(("pdfminer", "pdfplumber")):
+            raise ParseError(
+                f"the PDF cannot be read ({type(error).__name__}: {error}). Export it again, or submit a "
+                "text extract (UTF-8 .txt)."
+            ) from None
+        raise
+
+
+def _parse_open_pdf(pdf) -> ParsedDocument:
+    events: list[ParseEvent] = []
+    bands: list[Band] = []
+    above: list[TextLine] = []
+    columns: _Columns | None = None
+    first_page_text = ""
+    for page_no, page in enumerate(pdf.pages, start=1):
+        try:
+            chars = page.chars
+            _check_text_layer(page, chars, page_no)
+            if page_no == 1:
+                first_page_text = "".join(c["text"] for c in chars[:2000])
+            page_bands, page_above, columns = _read_page(page, chars, page_no, columns, events)
+            bands += page_bands
+            above += page_above
+        finally:
+            page.close()
+    if columns is None:
+        if DEPARTMENT_TITLE_MARK in first_page_text and PROJECT_TITLE_MARK not in first_page_text:
+            raise ParseError(
+                f"this PDF is a {DEPARTMENT_TITLE_MARK} document; PDFs of that form are not parsed yet. "
+                "Submit its text extract (UTF-8 .txt) instead."
+            )
+        raise ParseError(
+            "no table with the column header 项目名称（资金使用单位）/总计/财政拨款/财政专户拨款/其他资金/绩效目标/绩效指标 "
+            f"found on any of the {len(pdf.pages)} pages: not a {PROJECT_TITLE_MARK} this parser knows"
+        )
+    rows = _merge_rows(bands, events)
+    doc = _build_document(rows, above, events)
+    doc.page_count = len(pdf.pages)
+    return doc
+
+
+# --------------------------------------------------------------------------
+# Pages
+# --------------------------------------------------------------------------
+
+
+def _check_text_layer(page, chars: list[dict], page_no: int) -> None:
+    """Raise :class:`ParseError` for ``(cid:N)`` text or an image-only page."""
+    cid = sum(1 for c in chars if _CID.search(c["text"]))
+    if cid:
+        raise ParseError(
+            f"page {page_no}: {cid} of {len(chars)} characters come out as '(cid:N)': the PDF uses a font "
+            "without a Unicode map (no ToUnicode table), so its text cannot be read reliably and nothing was "
+            "loaded. Ask the publisher for a PDF with searchable text, run OCR on it (e.g. ocrmypdf "
+            "--force-ocr), or submit a text extract (UTF-8 .txt)."
+        )
+    if not chars and page.images:
+        raise ParseError(
+            f"page {page_no} has no text layer: it holds only an image (probably a scan), so there is no text "
+            "to read and nothing was loaded. Run OCR on the PDF (e.g. ocrmypdf) to add a text layer, or "
+            "submit a text extract (UTF-8 .txt)."
+        )
+
+
+def _read_page(page, chars, page_no, columns, events):
+    """Bands (table rows) of one page, the text lines above its table, and the columns in force."""
+    rules, left, right = _horizontal_rules(page)
+    if len(rules) < 2:
+        if chars:
+            events.append(ParseEvent("pdf_page_without_table", f"page {page_no}: no ruled table, page skipped",
+                                     source_page=page_no))
+        return [], _text_lines([c for c in chars], page_no), columns
+    in_band: list[list[dict]] = [[] for _ in range(len(rules) - 1)]
+    outside_above: list[dict] = []
+    for c in chars:
+        middle = (c["top"] + c["bottom"]) / 2
+        index = bisect.bisect_right(rules, middle) - 1
+        if 0 <= index < len(rules) - 1:
+            in_band[index].append(c)
+        elif index < 0:
+            outside_above.append(c)
+    header_index, page_columns = None, None
+    for index, band_chars in enumerate(in_band):
+        if not band_chars:
+            continue
+        found = _header_labels(band_chars)
+        if found is not None:
+            header_index = index
+            body = [c for b in in_band[index + 1:] for c in b]
+            page_columns = _columns(found, body, page, rules[index], rules[index + 1], page_no, events)
+        break  # only the first non-empty band can be the header
+    if page_columns is None:
+        if columns is None:
+            return [], _text_lines(outside_above + [c for b in in_band for c in b], page_no), columns
+        events.append(ParseEvent("pdf_header_missing", f"page {page_no}: no header row; columns of the previous "
+                                 "page used", source_page=page_no))
+        page_columns, first_body = columns, 0
+    else:
+        first_body = header_index + 1
+        outside_above += [c for b in in_band[:header_index] for c in b]
+    bands = []
+    for index in range(first_body, len(rules) - 1):
+        band = Band(page_no, left, rules[index], right, rules[index + 1])
+        by_column: dict[str, list[dict]] = {}
+        for c in in_band[index]:
+            key = page_columns.keys[bisect.bisect_right(page_columns.boundaries, (c["x0"] + c["x1"]) / 2)]
+            if key is not None:
+                by_column.setdefault(key, []).append(c)
+        band.cells = {key: _text_lines(cs, page_no) for key, cs in by_column.items()}
+        if not band.is_empty():
+            band.first_on_page = not bands
+            bands.append(band)
+    return bands, _text_lines(outside_above, page_no), page_columns
+
+
+def _horizontal_rules(page) -> tuple[list[float], float, float]:
+    """Heights (top) of the table rules of a page, and the table's left and right x."""
+    edges = sorted(page.horizontal_edges, key=lambda e: e["top"])
+    clusters: list[list[dict]] = []
+    for edge in edges:
+        if clusters and edge["top"] - clusters[-1][0]["top"] <= RULE_TOLERANCE:
+            clusters[-1].append(edge)
+        else:
+            clusters.append([edge])
+    if not clusters:
+        return [], 0.0, 0.0
+    coverage = [_covered_length([(e["x0"], e["x1"]) for e in cluster]) for cluster in clusters]
+    widest = max(coverage)
+    kept = [cl for cl, cov in zip(clusters, coverage) if cov >= RULE_MIN_COVERAGE * widest and cov > 0]
+    left = min(e["x0"] for cl in kept for e in cl)
+    right = max(e["x1"] for cl in kept for e in cl)
+    return [statistics.fmean(e["top"] for e in cl) for cl in kept], left, right
+
+
+def _covered_length(intervals: list[tuple[float, float]]) -> float:
+    total, end = 0.0, float("-inf")
+    for a, b in sorted(intervals):
+        if b <= end:
+            continue
+        total += b - max(a, end)
+        end = b
+    return total
+
+
+# --------------------------------------------------------------------------
+# Header and columns
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _Label:
+    key: str | None
+    text: str
+    x0: float
+    x1: float
+
+
+def _header_labels(chars: list[dict]) -> list[_Label] | None:
+    """Column labels of a header band, left to right, or ``None`` if the band is not the header."""
+    size = statistics.median(c["size"] for c in chars)
+    clusters: list[list[dict]] = []
+    right_edge = float("-inf")  # right end of the current cluster
+    for c in sorted(chars, key=lambda c: c["x0"]):
+        if clusters and c["x0"] <= right_edge + LABEL_GAP_FACTOR * size:
+            clusters[-1].append(c)
+        else:
+            clusters.append([c])
+            right_edge = float("-inf")
+        right_edge = max(right_edge, c["x1"])
+    labels = []
+    for cluster in clusters:
+        text = re.sub(r"\s+", "", "".join(line.text for line in _text_lines(cluster, 0)))
+        key = "name" if text.startswith("项目名称") else _LABELS.get(text)
+        labels.append(_Label(key, text, min(c["x0"] for c in cluster), max(c["x1"] for c in cluster)))
+    if not labels or labels[0].key != "name":
+        return None
+    missing = [k for k in REQUIRED_KEYS if k not in {label.key for label in labels}]
+    if missing:
+        raise ParseError(
+            f"the table header has the labels {[label.text for label in labels]} but lacks "
+            f"{missing}: not the 7-column 项目支出绩效目标表 layout this parser reads"
+        )
+    return labels
+
+
+def _columns(labels: list[_Label], body: list[dict], page, top: float, bottom: float, page_no: int,
+             events: list[ParseEvent]) -> _Columns:
+    """Boundaries between neighbouring labels: a vertical rule, else the widest empty strip."""
+    verticals = [e["x0"] for e in page.vertical_edges if e["top"] <= top + 2 and e["bottom"] >= bottom - 2]
+    boundaries = []
+    for left, right in zip(labels, labels[1:]):
+        a, b = left.x1, right.x0
+        rules = sorted(x for x in verticals if a < x < b)
+        if rules:
+            boundaries.append(rules[len(rules) // 2])
+            continue
+        gap = _widest_free_strip([(c["x0"], c["x1"]) for c in body if c["x1"] > a and c["x0"] < b], a, b)
+        if gap is None:
+            events.append(ParseEvent("pdf_column_boundary_guessed", f"page {page_no}: no empty strip between "
+                                     f"{left.text} and {right.text}; boundary put half-way", source_page=page_no))
+            boundaries.append((a + b) / 2)
+        else:
+            boundaries.append((gap[0] + gap[1]) / 2)
+    return _Columns([label.key for label in labels], boundaries)
+
+
+def _widest_free_strip(intervals, a: float, b: float) -> tuple[float, float] | None:
+    """Widest sub-interval of (a, b) that no interval touches, or ``None``."""
+    best, cursor = None, a
+    for x0, x1 in sorted(intervals):
+        if x0 > cursor and (best is None or x0 - cursor > best[1] - best[0]):
+            best = (cursor, min(x0, b))
+        cursor = max(cursor, x1)
+    if b > cursor and (best is None or b - cursor > best[1] - best[0]):
+        best = (cursor, b)
+    return best
+
+
+# --------------------------------------------------------------------------
+# Characters → lines
+# --------------------------------------------------------------------------
+
+
+def _text_lines(chars: list[dict], page_no: int) -> list[TextLine]:
+    """Group characters into lines (top to bottom), each read left to right.
+
+    A gap wider than ``SPACE_GAP_FACTOR`` × size becomes one space; a
+    character printed again at the same place (fake bold) is read once.
+    """
+    lines: list[list[dict]] = []
+    for c in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        if lines and abs(c["top"] - lines[-1][0]["top"]) <= 0.5 * c["size"]:
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+    result = []
+    for line in lines:
+        line.sort(key=lambda c: c["x0"])
+        parts: list[str] = []
+        previous = None
+        for c in line:
+            if previous is not None:
+                if c["text"] == previous["text"] and abs(c["x0"] - previous["x0"]) < 0.1 * c["size"]:
+                    continue
+                gap = c["x0"] - previous["x1"]
+                if gap > SPACE_GAP_FACTOR * c["size"] and c["text"] != " " and previous["text"] != " ":
+                    parts.append(" ")
+            parts.append(c["text"])
+            previous = c
+        result.append(
+            TextLine(
+                text="".join(parts),
+                page=page_no,
+                x0=min(c["x0"] for c in line),
+                top=min(c["top"] for c in line),
+                x1=max(c["x1"] for c in line),
+                bottom=max(c["bottom"] for c in line),
+                size=statistics.median(c["size"] for c in line),
+            )
+        )
+    return result
+
+
+# --------------------------------------------------------------------------
+# Bands → rows → records
+# --------------------------------------------------------------------------
+
+
+def _merge_rows(bands: list[Band], events: list[ParseEvent]) -> list[TableRow]:
+    """Join a page's first band with empty amount cells to the last row of the previous page."""
+    rows: list[TableRow] = []
+    for band in bands:
+        amounts_empty = not any(band.lines(k) for k in AMOUNT_KEYS)
+        if band.first_on_page and amounts_empty and rows and rows[-1].parts[-1].page < band.page:
+            rows[-1].parts.append(band)
+            label = "".join(line.text for line in rows[-1].parts[0].lines("name"))[:30]
+            continued = [k for k in ("name", "goal", "indicators") if band.lines(k)]
+            events.append(
+                ParseEvent(
+                    "pdf_row_continued",
+                    f"row {label!r} from page {rows[-1].parts[0].page} continues on page {band.page} "
+                    f"(continued cells: {', '.join(continued) or 'none'})",
+                    source_page=band.page,
+                )
+            )
+            continue
+        if not band.lines("name"):
+            raise ParseError(
+                f"page {band.page}: a table row at y={band.top:.0f} has no 项目名称 and does not continue a row "
+                "from the previous page: the table cannot be read reliably"
+            )
+        rows.append(TableRow([band]))
+    return rows
+
+
+def _build_document(rows: list[TableRow], above: list[TextLine], events: list[ParseEvent]) -> ParsedDocument:
+    header_lines = [SourceLine(i, line.text) for i, line in enumerate(above, start=1)]
+    title = find_title(header_lines, PROJECT_TITLE_MARK)
+    department, department_events = find_department(header_lines)
+    for event in department_events:
+        event.source_page, event.source_line = above[event.source_line - 1].page, None
+    registry: list[TextLine] = []
+
+    def joined(lines: list[TextLine]) -> JoinedText:
+        source = []
+        for line in lines:
+            registry.append(line)
+            source.append(SourceLine(len(registry), line.text))
+        return JoinedText(source)
+
+    drafts, cells_by_line_no = [], {}
+    offsets = [_name_offset(row) for row in rows]
+    baseline = min(offsets) if offsets else 0.0
+    sizes = [line.size for row in rows for line in row.lines("name")]
+    threshold = INDENT_FACTOR * (statistics.median(sizes) if sizes else 10.0)
+    for line_no, (row, offset) in enumerate(zip(rows, offsets), start=1):
+        name = joined(row.lines("name"))
+        amounts = tuple(_amount(row, key) for key in AMOUNT_KEYS)
+        goal, indicators = joined(row.lines("goal")), joined(row.lines("indicators"))
+        name_text = normalise_spaces(name.text)
+        if line_no == 1 and name_text == TOTAL_ROW_NAME:
+            kind = "department_total"
+        elif offset - baseline > threshold:
+            kind = "project"
+        elif goal.text or indicators.text:
+            kind = "project"
+            events.append(ParseEvent("pdf_project_not_indented", f"{name_text}: not indented but has a 绩效目标 "
+                                     "or 绩效指标, read as a project", source_page=row.parts[0].page))
+        else:
+            kind = "spending_unit"
+        drafts.append(RowDraft(kind, name_text, name.first_line, cells=amounts, goal=goal,
+                               indicator_cell=indicators, cells_rule="pdf_cells"))
+        cells_by_line_no[line_no] = indicators
+    budget_lines, indicator_records, record_events = build_records(drafts)
+    for line, row in zip(budget_lines, rows):
+        first = row.parts[0]
+        line.source_line = None
+        line.source_page = first.page
+        line.bbox_x0, line.bbox_top, line.bbox_x1, line.bbox_bottom = first.x0, first.top, first.x1, first.bottom
+    _indicator_provenance(indicator_records, cells_by_line_no, registry)
+    for event in record_events:
+        if event.source_line is not None:
+            event.source_page, event.source_line = registry[event.source_line - 1].page, None
+    return ParsedDocument(
+        doc_type="project_targets",
+        layout="pdf_table",
+        title=title,
+        department=department,
+        fiscal_year=fiscal_year_from_title(title),
+        budget_lines=budget_lines,
+        indicators=indicator_records,
+        events=department_events + events + record_events,
+    )
+
+
+def _name_offset(row: TableRow) -> float:
+    names = row.parts[0].lines("name")
+    return min(line.x0 for line in names) - row.parts[0].x0 if names else 0.0
+
+
+def _amount(row: TableRow, key: str) -> Decimal | None:
+    """The amount cell of a row (first part only: continuations have empty amount cells)."""
+    lines = row.parts[0].lines(key)
+    text = "".join(line.text.strip() for line in lines)
+    try:
+        return parse_amount(text)
+    except ParseError as error:
+        raise ParseError(f"page {row.parts[0].page}: {error}") from None
+
+
+def _indicator_provenance(indicators, cells_by_line_no: dict[int, JoinedText], registry: list[TextLine]) -> None:
+    """Page and bbox of each indicator: the union of its text lines on the page where it starts."""
+    cursor: dict[int, int] = {}
+    for indicator in indicators:
+        cell = cells_by_line_no[indicator.line_no]
+        start = cell.text.find(indicator.raw_text, cursor.get(indicator.line_no, 0))
+        if start < 0:
+            first = last = indicator.source_line
+        else:
+            end = start + max(len(indicator.raw_text), 1)
+            cursor[indicator.line_no] = end
+            first, last = cell.line_at(start), cell.line_at(end - 1)
+        indicator.source_line = None
+        if first is None:
+            continue
+        lines = [line for line in registry[first - 1:last] if line.page == registry[first - 1].page]
+        indicator.source_page = lines[0].page
+        indicator.bbox_x0 = min(line.x0 for line in lines)
+        indicator.bbox_top = min(line.top for line in lines)
+        indicator.bbox_x1 = max(line.x1 for line in lines)
+        indicator.bbox_bottom = max(line.bottom for line in lines)

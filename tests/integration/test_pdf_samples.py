@@ -1,0 +1,67 @@
+"""`make run`'s job over the bundled samples folder, PDFs included: they land in the marts with page provenance."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.conftest import PROJECT_TARGET_SEEDS, SAMPLES_DIR
+from tests.integration.test_main_job import query, run_main_job
+
+SAMPLE_PDFS = sorted(SAMPLES_DIR.glob("*.pdf"))
+
+
+@pytest.fixture(scope="module")
+def samples_warehouse(tmp_path_factory):
+    """The main job over a copy of warehouse/samples (what `make run` reads)."""
+    root = tmp_path_factory.mktemp("samples_run")
+    inbox, warehouse_dir = root / "inbox", root / "warehouse"
+    shutil.copytree(SAMPLES_DIR, inbox)
+    warehouse_dir.mkdir()
+    return run_main_job(inbox, warehouse_dir), warehouse_dir
+
+
+def test_every_sample_pdf_is_loaded_like_its_text(samples_warehouse):
+    result, wh = samples_warehouse
+    assert result.success
+    assert [p.name[:3] for p in SAMPLE_PDFS] == [p.name[:3] for p in PROJECT_TARGET_SEEDS]
+    summary = {
+        row[0]: row[1:]
+        for row in query(wh, """SELECT file_name, doc_type, status, department, fiscal_year, spending_units, projects,
+                                       indicators, total_amount, reconciliation_status
+                                FROM marts.mart_document_summary""")
+    }
+    for pdf in SAMPLE_PDFS:
+        text = pdf.with_suffix(".txt").name
+        assert summary[pdf.name][:2] == ("project_targets", "loaded"), summary[pdf.name]
+        assert summary[pdf.name] == summary[text], pdf.name
+
+
+def test_pdf_documents_carry_pages_and_provenance(samples_warehouse):
+    _, wh = samples_warehouse
+    documents = query(wh, "SELECT file_name, format, layout, page_count FROM staging.documents WHERE format = 'pdf' "
+                          "ORDER BY file_name")
+    assert [d[0] for d in documents] == [p.name for p in SAMPLE_PDFS]
+    assert all(layout == "pdf_table" and pages > 1 for _, _, layout, pages in documents)
+    missing = query(
+        wh,
+        """SELECT count(*) FILTER (WHERE b.source_page IS NULL OR b.bbox_x0 IS NULL OR b.bbox_bottom IS NULL),
+                  count(*) FILTER (WHERE b.source_page > d.page_count), count(*)
+           FROM staging.budget_lines b JOIN staging.documents d USING (document_id) WHERE d.format = 'pdf'""",
+    )[0]
+    assert missing[:2] == (0, 0) and missing[2] > 0
+    (no_page,) = query(
+        wh,
+        """SELECT count(*) FROM staging.performance_indicators i JOIN staging.documents d USING (document_id)
+           WHERE d.format = 'pdf' AND (i.source_page IS NULL OR i.bbox_x0 IS NULL)""",
+    )[0]
+    assert no_page == 0
+    # the marts keep the page too
+    (projects, without_page) = query(
+        wh,
+        """SELECT count(*), count(*) FILTER (WHERE p.source_page IS NULL)
+           FROM marts.dim_project p JOIN marts.mart_document_summary d USING (document_id)
+           WHERE d.file_name LIKE '%.pdf'""",
+    )[0]
+    assert projects > 0 and without_page == 0
