@@ -267,7 +267,6 @@ class _Table:
     header_line: int
     columns: dict[int, str]  # column → field, for labelled header cells
     previous: DepartmentIndicator | None = None
-    rows_since_break: int = 0
     after_break: bool = False
     open_fragment: DepartmentIndicator | None = None  # row whose 二级指标 was cut by a page break
     fragment_rows: list[DepartmentIndicator] = field(default_factory=list)
