@@ -25,7 +25,7 @@ def _summary_table(rows: list[dict]) -> Table:
 
     table = Table(title="Documents", show_lines=False)
     for column, label in SUMMARY_COLUMNS:
-        justify = "right" if column in ("spending_units", "projects", "indicators", "total_amount", "fiscal_year") else "left"
+        justify = "right" if column in ("spending_units", "projects", "tasks", "indicators", "total_amount", "fiscal_year") else "left"
         table.add_column(label, justify=justify, overflow="fold")
     for r in rows:
         table.add_row(*(format_cell(r[c]) for c, _ in SUMMARY_COLUMNS))

@@ -112,8 +112,9 @@ def ingest_file(
 ) -> IngestOutcome:
     """Register, parse and stage one file in one transaction.
 
-    Status: ``loaded`` for a parsed 项目支出绩效目标表, ``registered`` for a
-    recognised 部门整体绩效目标 (modelled by a later stage), ``quarantined``
+    Status: ``loaded`` for a parsed 项目支出绩效目标表 or a fully parsed
+    部门整体绩效目标 (profile, tasks, indicators), ``registered`` for a
+    recognised document whose content is not modelled, ``quarantined``
     when it cannot be parsed (reason in ``error`` and in a ``.reason.json``
     next to the kept file).
 
@@ -134,7 +135,7 @@ def ingest_file(
     parsed, error = parse_safely(data, path.name)
     if parsed is None:
         status = "quarantined"
-    elif parsed.doc_type == "project_targets":
+    elif parsed.doc_type == "project_targets" or parsed.department_targets is not None:
         status = "loaded"
     else:
         status = "registered"

@@ -80,3 +80,64 @@ CREATE TABLE IF NOT EXISTS staging.parse_events (
     source_page  INTEGER,
     PRIMARY KEY (document_id, event_no)
 );
+
+-- ---------------------------------------------------------------------------
+-- 部门整体绩效目标 (department-wide performance targets), doc_type
+-- department_targets. Written in the same transaction as staging.documents.
+-- Amounts here are DECIMAL(18,2) in 元 (CNY) as the form prints them, NOT 万元.
+-- task_no 0 = the department-wide (overall) goal and indicator table.
+-- 填报人 and 联系电话 (a person's name and phone) are not stored: only whether
+-- they were filled in. The original file keeps them.
+-- ---------------------------------------------------------------------------
+
+-- One row per department_targets document: the facts outside the tables.
+CREATE TABLE IF NOT EXISTS staging.department_targets (
+    document_id                       VARCHAR PRIMARY KEY,
+    department                        VARCHAR,           -- 部门名称
+    fiscal_year                       INTEGER,           -- from the title （2023）年
+    finance_office                    VARCHAR,           -- 财政主管处室
+    function_summary                  VARCHAR,           -- 部门职能概述
+    income_total_yuan                 DECIMAL(18, 2),    -- 本年度部门预算收入 总额, 元
+    income_fiscal_appropriation_yuan  DECIMAL(18, 2),    -- 财政拨款收入, 元
+    income_special_account_yuan       DECIMAL(18, 2),    -- 财政专户管理资金, 元
+    income_other_yuan                 DECIMAL(18, 2),    -- 其他收入, 元
+    overall_goal                      VARCHAR,           -- 年度目标 / 部门整体支出目标
+    other_notes                       VARCHAR,           -- 其他需要说明的情况
+    filled_on                         DATE,              -- 填报日期
+    filler_named                      BOOLEAN NOT NULL,  -- 填报人 filled in (name not stored)
+    contact_phone_given               BOOLEAN NOT NULL,  -- 联系电话 filled in (number not stored)
+    source_line                       INTEGER
+);
+
+-- One row per 任务N.
+CREATE TABLE IF NOT EXISTS staging.department_tasks (
+    document_id    VARCHAR NOT NULL,
+    task_no        INTEGER NOT NULL,   -- N of 任务N
+    task_name      VARCHAR,            -- 任务名称
+    goal_text      VARCHAR,            -- 任务的绩效目标
+    projects       VARCHAR[],          -- 主要实施项目, split into a list
+    projects_text  VARCHAR,            -- 主要实施项目 as written
+    source_line    INTEGER,
+    PRIMARY KEY (document_id, task_no)
+);
+
+-- One row per indicator-table row (overall: task_no 0).
+CREATE TABLE IF NOT EXISTS staging.department_indicators (
+    document_id       VARCHAR NOT NULL,
+    task_no           INTEGER NOT NULL,  -- 0 = overall, else 任务N
+    seq               INTEGER NOT NULL,  -- 1-based row within the task
+    level1_name       VARCHAR,           -- 一级指标
+    level2_name       VARCHAR,           -- 二级指标 (category description)
+    indicator_name    VARCHAR,           -- 三级指标
+    explanation       VARCHAR,           -- 指标解释
+    formula           VARCHAR,           -- 指标说明及公式
+    expected_value    VARCHAR,           -- 预期指标 / 预期达到目标 (raw text)
+    calculation_unit  VARCHAR,           -- 计算单位
+    level1_carried    BOOLEAN NOT NULL,  -- blank merged cell, value carried down
+    level2_carried    BOOLEAN NOT NULL,
+    repairs           VARCHAR[] NOT NULL,-- repair codes applied (see parse_events)
+    raw_row           VARCHAR NOT NULL,  -- the source line as extracted
+    source_line       INTEGER,
+    source_page       INTEGER,
+    PRIMARY KEY (document_id, task_no, seq)
+);

@@ -19,6 +19,7 @@ SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("fiscal_year", "year"),
     ("spending_units", "units"),
     ("projects", "projects"),
+    ("tasks", "tasks"),
     ("indicators", "indicators"),
     ("total_amount", "合计 (万元)"),
     ("reconciliation_status", "reconciliation"),

@@ -20,6 +20,11 @@ from typing import Iterator
 
 import duckdb
 
+from orchestration.parsing.department_records import (
+    DepartmentIndicator,
+    DepartmentTargetsProfile,
+    DepartmentTask,
+)
 from orchestration.parsing.records import (
     PARSER_VERSION,
     BudgetLine,
@@ -32,10 +37,17 @@ STAGING_TABLES: tuple[str, ...] = (
     "budget_lines",
     "performance_indicators",
     "parse_events",
+    # 部门整体绩效目标 (department_targets documents)
+    "department_targets",
+    "department_tasks",
+    "department_indicators",
 )
 
 _BUDGET_LINE_COLUMNS = [f.name for f in dataclasses.fields(BudgetLine)]
 _INDICATOR_COLUMNS = [f.name for f in dataclasses.fields(PerformanceIndicator)]
+_DEPARTMENT_PROFILE_COLUMNS = [f.name for f in dataclasses.fields(DepartmentTargetsProfile)]
+_DEPARTMENT_TASK_COLUMNS = [f.name for f in dataclasses.fields(DepartmentTask)]
+_DEPARTMENT_INDICATOR_COLUMNS = [f.name for f in dataclasses.fields(DepartmentIndicator)]
 
 
 def staging_ddl() -> str:
@@ -85,7 +97,9 @@ def write_document(
     ``first_seen_at`` survives re-loads of the same bytes, so re-running an old
     version never makes it newer than a correction that arrived after it.
 
-    ``status`` is ``loaded`` (records written), ``registered`` (recognised,
+    ``status`` is ``loaded`` (records written: budget lines and indicators of
+    a 项目支出绩效目标表, or the profile, tasks and indicators of a
+    部门整体绩效目标 — amounts in 元 there), ``registered`` (recognised,
     content not modelled yet) or ``quarantined`` (``error`` says why; no
     budget lines or indicators are written). Rolls back and re-raises on any
     database error, leaving the previous version of the document in place.
@@ -139,6 +153,15 @@ def _insert_records(con: duckdb.DuckDBPyConnection, doc_id: str, parsed: ParsedD
         _insert_dataclasses(con, "budget_lines", _BUDGET_LINE_COLUMNS, doc_id, parsed.budget_lines)
     if parsed.indicators:
         _insert_dataclasses(con, "performance_indicators", _INDICATOR_COLUMNS, doc_id, parsed.indicators)
+    targets = parsed.department_targets
+    if targets is not None:
+        _insert_dataclasses(con, "department_targets", _DEPARTMENT_PROFILE_COLUMNS, doc_id, [targets.profile])
+        if targets.tasks:
+            _insert_dataclasses(con, "department_tasks", _DEPARTMENT_TASK_COLUMNS, doc_id, targets.tasks)
+        if targets.indicators:
+            _insert_dataclasses(
+                con, "department_indicators", _DEPARTMENT_INDICATOR_COLUMNS, doc_id, targets.indicators
+            )
     if parsed.events:
         con.executemany(
             "INSERT INTO staging.parse_events VALUES (?, ?, ?, ?, ?, ?)",

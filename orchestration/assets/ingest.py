@@ -32,6 +32,9 @@ _STAGING_DESCRIPTIONS = {
     "budget_lines": "项目支出绩效目标表 rows: document total (合计), spending units (资金使用单位), projects; amounts in 万元.",
     "performance_indicators": "绩效指标: one row per numbered indicator of a project, with level-1/level-2 codes and raw targets.",
     "parse_events": "Audit log of parser decisions and repairs (duplicates removed, amount columns decided, renumbering…).",
+    "department_targets": "部门整体绩效目标: one row per department-wide document — 财政主管处室, 部门职能概述, budget income in 元, overall goal, 填报日期.",
+    "department_tasks": "部门整体绩效目标 tasks (任务N): name, performance goal, 主要实施项目 as a list.",
+    "department_indicators": "部门整体绩效目标 indicator rows (overall = task 0, and per task): 一级/二级/三级指标, 指标解释, 指标说明及公式, 预期指标 (raw), 计算单位, repairs, raw row.",
 }
 
 
@@ -63,7 +66,7 @@ def _outcome_markdown(outcomes: list[IngestOutcome]) -> str:
             (p.fiscal_year or "") if p else "",
             p.spending_unit_count if p else "",
             p.project_count if p else "",
-            len(p.indicators) if p else "",
+            (len(p.indicators) + (len(p.department_targets.indicators) if p.department_targets else 0)) if p else "",
             o.error or "",
         ]
         lines.append("| " + " | ".join(str(c).replace("|", "/") for c in cells) + " |")

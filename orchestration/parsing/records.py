@@ -15,7 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .department_records import DepartmentTargets
 
 PARSER_VERSION = "0.1.0"
 
@@ -138,6 +141,8 @@ class ParsedDocument:
     ``rows_then_indicators`` (001), ``tab_separated`` (003),
     ``department_targets_tsv`` (002), ``pdf_table`` (PDF path).
     ``fiscal_year`` is ``None`` where neither title nor content states it.
+    ``department_targets`` holds the profile, tasks and indicators of a
+    部门整体绩效目标 (``doc_type == 'department_targets'``), else ``None``.
     """
 
     doc_type: DocType
@@ -149,6 +154,7 @@ class ParsedDocument:
     budget_lines: list[BudgetLine] = field(default_factory=list)
     indicators: list[PerformanceIndicator] = field(default_factory=list)
     events: list[ParseEvent] = field(default_factory=list)
+    department_targets: DepartmentTargets | None = None
 
     @property
     def spending_unit_count(self) -> int:

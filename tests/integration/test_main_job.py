@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import dagster as dg
@@ -53,7 +55,9 @@ def test_job_succeeds_and_all_checks_pass(seeded_warehouse):
     blocking = [e for e in evaluations if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
     assert blocking == []
     materialized = {e.asset_key.to_user_string() for e in result.results[0].get_asset_materialization_events()}
-    for key in ("staging/budget_lines", "marts/fct_project_budget", "marts/fct_indicator_target", "marts/dim_department",
+    for key in ("staging/budget_lines", "staging/department_targets", "staging/department_tasks",
+                "staging/department_indicators", "marts/fct_department_target", "marts/dim_department_task",
+                "marts/fct_department_income", "marts/fct_project_budget", "marts/fct_indicator_target", "marts/dim_department",
                 "marts/dim_spending_unit", "marts/dim_project", "marts/mart_document_summary", "document_summary",
                 "serving_database"):
         assert key in materialized, key
@@ -64,8 +68,94 @@ def test_every_seed_is_registered_with_its_type(seeded_warehouse):
     rows = dict(query(wh, "SELECT file_name, doc_type || '/' || status FROM marts.mart_document_summary"))
     assert rows == {
         **{p.name: "project_targets/loaded" for p in PROJECT_TARGET_SEEDS},
-        "002_a1d5ee949bd46efb.txt": "department_targets/registered",
+        "002_a1d5ee949bd46efb.txt": "department_targets/loaded",
     }
+
+
+SEED_002 = "002_a1d5ee949bd46efb.txt"
+
+
+def test_department_targets_document_reaches_the_marts(seeded_warehouse):
+    """Seed 002: profile, 4 tasks and 22 indicators (7 overall + 4 + 6 + 2 + 3) in the marts."""
+    _, wh = seeded_warehouse
+    summary = query(
+        wh,
+        "SELECT doc_type, status, department, fiscal_year, tasks, indicators, projects, total_amount, reconciliation_status "
+        "FROM marts.mart_document_summary WHERE file_name = ?",
+        [SEED_002],
+    )
+    assert summary == [("department_targets", "loaded", "中国共产党广州市荔湾区委员会宣传部", 2023, 4, 22, 0, None, None)]
+    per_task = query(
+        wh,
+        """SELECT t.task_no, t.task_label, t.project_count, t.indicator_count, count(f.department_indicator_key)
+           FROM marts.dim_department_task t
+           JOIN marts.mart_document_summary d USING (document_id)
+           LEFT JOIN marts.fct_department_target f USING (task_key)
+           WHERE d.file_name = ? GROUP BY ALL ORDER BY t.task_no""",
+        [SEED_002],
+    )
+    assert per_task == [
+        (0, "overall", 0, 7, 7),
+        (1, "新闻宣传和融媒体中心建设工作", 5, 4, 4),
+        (2, "社会主义精神文明建设工作", 8, 6, 6),
+        (3, "理论和出版、版权工作", 6, 2, 2),
+        (4, "网络信息和舆情工作", 3, 3, 3),
+    ]
+    # the repaired rows of task 4 (page break) as they stand in the mart
+    assert query(
+        wh,
+        """SELECT seq, level1_name, level2_name, indicator_name, explanation, expected_value, is_repaired
+           FROM marts.fct_department_target WHERE task_no = 4 ORDER BY seq""",
+    ) == [
+        (1, "产出指标", "数量、质量、时效、成本方面的指标", "舆情日报数量", "编发舆情日报数量", "不少于200期", True),
+        (2, "产出指标", "质量指标", "舆情处置率", "反映舆情处置率", "达90%", True),
+        (3, "效益指标", "经济效益、社会效益、环境效益、可持续影响等方面的指标", "党员学习教育宣传覆盖情况",
+         "反映党员学习教育宣传覆盖情况", "95%", True),
+    ]
+    # income in 元 as published, 万元 derived
+    assert query(
+        wh,
+        "SELECT income_total_yuan, income_fiscal_appropriation_yuan, income_special_account_yuan, income_other_yuan, "
+        "income_total_wan, finance_office, filled_on FROM marts.fct_department_income",
+    ) == [(Decimal("28036202.00"), Decimal("28036202.00"), Decimal("0.00"), Decimal("0.00"), Decimal("2803.620200"),
+           "行政政法科", dt.date(2023, 1, 4))]
+    # the department appears once in dim_department, linked to its targets
+    assert query(
+        wh,
+        """SELECT document_count, project_document_count, department_target_document_count, project_count,
+                  department_task_count, department_indicator_count, fiscal_years
+           FROM marts.dim_department WHERE department = '中国共产党广州市荔湾区委员会宣传部'""",
+    ) == [(1, 0, 1, 0, 4, 22, "2023")]
+
+
+def test_personal_data_stays_out_of_the_warehouse(seeded_warehouse):
+    """填报人 and 联系电话 of seed 002 are in no staging table and no mart (only 'was filled in')."""
+    _, wh = seeded_warehouse
+    tables = query(
+        wh,
+        "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ('staging', 'marts')",
+    )
+    for schema, table in tables:
+        hits = query(
+            wh,
+            f"SELECT count(*) FROM {schema}.{table} t WHERE contains(CAST(t AS VARCHAR), '黄君芝') "
+            f"OR contains(CAST(t AS VARCHAR), '81599840')",
+        )[0][0]
+        assert hits == 0, f"{schema}.{table}"
+    assert query(wh, "SELECT filler_named, contact_phone_given FROM staging.department_targets") == [(True, True)]
+
+
+def test_department_keys_link_both_document_kinds(seeded_warehouse):
+    """Every fact's department_key is in dim_department, whichever document kind it comes from."""
+    _, wh = seeded_warehouse
+    for fact in ("fct_project_budget", "fct_indicator_target", "fct_department_target", "fct_department_income"):
+        orphans = query(
+            wh,
+            f"SELECT count(*) FROM marts.{fact} f LEFT JOIN marts.dim_department d USING (department_key) "
+            "WHERE d.department_key IS NULL",
+        )[0][0]
+        assert orphans == 0, fact
+    assert query(wh, "SELECT count(*), count(DISTINCT department_normalized) FROM marts.dim_department")[0] == (5, 5)
 
 
 def test_every_indicator_of_the_source_is_a_mart_row(seeded_warehouse):

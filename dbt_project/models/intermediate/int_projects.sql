@@ -18,7 +18,7 @@ select
     lines.budget_line_key                                   as project_key,
     lines.document_id,
     lines.line_no,
-    {{ dbt.hash('lines.department') }}                      as department_key,
+    {{ department_key('lines.department') }}                as department_key,
     {{ dbt.hash("lines.department || '|' || lines.resolved_spending_unit") }}
                                                             as spending_unit_key,
     lines.department,

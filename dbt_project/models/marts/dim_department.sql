@@ -1,54 +1,104 @@
--- One row per department (部门) of the loaded documents.
--- department_key = dbt.hash(department) (md5 on DuckDB/Postgres; the macro
--- dispatches per adapter). fiscal_years uses the cross-database dbt.listagg.
+-- One row per department (部门) of the loaded documents of both kinds:
+-- 项目支出绩效目标表 (project budgets) and 部门整体绩效目标 (department-wide
+-- targets), so a department's project budget and its overall targets can be
+-- read side by side (fct_project_budget / fct_department_income /
+-- fct_department_target all carry department_key).
+-- department_key = dbt.hash of the normalized name (macros/department_key.sql:
+-- spaces removed, 中国共产党 → 中共); `department` is the name as printed
+-- (the first in sort order when documents spell it differently, all of them
+-- in department_names).
 with documents as (
-    select *
+    select
+        *,
+        {{ normalized_department_name('department') }}                      as department_normalized
     from {{ ref('stg_documents') }}
     where is_loaded and version_rank = 1  -- current version only
       and department is not null
 ),
 
 projects as (
-    select department, count(*) as project_count
+    select department_key, count(*) as project_count, sum(amount_total) as project_amount_total
     from {{ ref('int_projects') }}
-    group by department
+    group by department_key
+),
+
+targets as (
+    select department_key, count(*) as department_task_count
+    from {{ ref('dim_department_task') }}
+    where not is_overall
+    group by department_key
+),
+
+target_indicators as (
+    select department_key, count(*) as department_indicator_count
+    from {{ ref('fct_department_target') }}
+    group by department_key
 ),
 
 department_years as (
-    select distinct department, fiscal_year
+    select distinct department_normalized, fiscal_year
     from documents
     where fiscal_year is not null
 ),
 
 years as (
     select
-        department,
+        department_normalized,
         min(fiscal_year)                                                    as first_fiscal_year,
         max(fiscal_year)                                                    as last_fiscal_year,
         {{ dbt.listagg("cast(fiscal_year as " ~ dbt.type_string() ~ ")", "', '", "order by fiscal_year") }}
                                                                             as fiscal_years
     from department_years
-    group by department
+    group by department_normalized
+),
+
+department_names as (
+    select distinct department_normalized, department
+    from documents
+),
+
+names as (
+    select
+        department_normalized,
+        min(department)                                                     as department,
+        {{ dbt.listagg('department', "'; '", 'order by department') }}     as department_names
+    from department_names
+    group by department_normalized
 ),
 
 departments as (
     select
-        department,
-        count(*)                                                            as document_count
+        department_normalized,
+        count(*)                                                            as document_count,
+        sum(case when doc_type = 'project_targets' then 1 else 0 end)       as project_document_count,
+        sum(case when doc_type = 'department_targets' then 1 else 0 end)    as department_target_document_count
     from documents
-    group by department
+    group by department_normalized
 )
 
 select
-    {{ dbt.hash('departments.department') }}                                as department_key,
-    departments.department,
+    {{ dbt.hash('departments.department_normalized') }}                     as department_key,
+    names.department,
+    departments.department_normalized,
+    names.department_names,
     departments.document_count,
+    departments.project_document_count,
+    departments.department_target_document_count,
     coalesce(projects.project_count, 0)                                     as project_count,
+    projects.project_amount_total,
+    coalesce(targets.department_task_count, 0)                              as department_task_count,
+    coalesce(target_indicators.department_indicator_count, 0)               as department_indicator_count,
     years.first_fiscal_year,
     years.last_fiscal_year,
     years.fiscal_years
 from departments
+left join names
+    on departments.department_normalized = names.department_normalized
 left join years
-    on departments.department = years.department
+    on departments.department_normalized = years.department_normalized
 left join projects
-    on departments.department = projects.department
+    on {{ dbt.hash('departments.department_normalized') }} = projects.department_key
+left join targets
+    on {{ dbt.hash('departments.department_normalized') }} = targets.department_key
+left join target_indicators
+    on {{ dbt.hash('departments.department_normalized') }} = target_indicators.department_key

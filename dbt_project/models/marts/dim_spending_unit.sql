@@ -10,7 +10,7 @@ with unit_lines as (
 
 select
     {{ dbt.hash("department || '|' || resolved_spending_unit") }}          as spending_unit_key,
-    {{ dbt.hash('department') }}                                            as department_key,
+    {{ department_key('department') }}                                      as department_key,
     department,
     resolved_spending_unit                                                  as spending_unit,
     count(distinct document_id)                                             as document_count,

@@ -19,7 +19,7 @@ select
     indicators.indicator_key,
     projects.project_key,
     indicators.document_id,
-    {{ dbt.hash('documents.department') }}      as department_key,
+    {{ department_key('documents.department') }} as department_key,
     projects.spending_unit_key,
     documents.fiscal_year,
     indicators.line_no,

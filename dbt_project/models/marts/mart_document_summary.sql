@@ -20,9 +20,21 @@ line_counts as (
     group by document_id
 ),
 
+-- project indicators (项目支出绩效目标表) and department-wide indicators
+-- (部门整体绩效目标, overall and per task) of a document, counted together.
 indicator_counts as (
     select document_id, count(*) as indicators
-    from {{ ref('stg_performance_indicators') }}
+    from (
+        select document_id from {{ ref('stg_performance_indicators') }}
+        union all
+        select document_id from {{ ref('stg_department_indicators') }}
+    ) as all_indicators
+    group by document_id
+),
+
+task_counts as (
+    select document_id, count(*) as tasks
+    from {{ ref('stg_department_tasks') }}
     group by document_id
 ),
 
@@ -63,6 +75,7 @@ select
     documents.fiscal_year,
     coalesce(line_counts.spending_units, 0)                                 as spending_units,
     coalesce(line_counts.projects, 0)                                       as projects,
+    coalesce(task_counts.tasks, 0)                                          as tasks,
     coalesce(indicator_counts.indicators, 0)                                as indicators,
     line_counts.total_amount,
     case
@@ -75,5 +88,7 @@ left join line_counts
     on documents.document_id = line_counts.document_id
 left join indicator_counts
     on documents.document_id = indicator_counts.document_id
+left join task_counts
+    on documents.document_id = task_counts.document_id
 left join difference_lists
     on documents.document_id = difference_lists.document_id

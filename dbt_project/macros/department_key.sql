@@ -1,0 +1,18 @@
+{#-
+  Department join key shared by both document kinds (项目支出绩效目标表 and
+  部门整体绩效目标): the hash of the normalized department name.
+
+  Normalization rule (the same department is spelled differently across
+  publications): whitespace removed, the long party prefix 中国共产党 written
+  as its standard short form 中共 (中国共产党广州市荔湾区委员会宣传部 →
+  中共广州市荔湾区委员会宣传部). The parser already drops the form marker
+  （部门）. Names are otherwise compared exactly: two different spellings
+  beyond these rules stay two departments (visible in dim_department).
+-#}
+{% macro normalized_department_name(column) -%}
+    replace(replace({{ column }}, ' ', ''), '中国共产党', '中共')
+{%- endmacro %}
+
+{% macro department_key(column) -%}
+    {{ dbt.hash(normalized_department_name(column)) }}
+{%- endmacro %}

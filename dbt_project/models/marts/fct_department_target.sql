@@ -1,0 +1,38 @@
+-- One row per indicator of a loaded 部门整体绩效目标: the department-wide
+-- ('overall', task_no 0) table and each task's table. expected_value is the
+-- raw 预期指标 text; normalized target columns are added with the project
+-- indicators' normalization (issue 4), from the same function.
+-- The filler's name and phone are not in any mart.
+with indicators as (
+    select * from {{ ref('stg_department_indicators') }}
+),
+
+tasks as (
+    select task_key, department_key, fiscal_year, task_label
+    from {{ ref('dim_department_task') }}
+)
+
+select
+    indicators.department_indicator_key,
+    indicators.task_key,
+    indicators.document_id,
+    tasks.department_key,
+    tasks.fiscal_year,
+    indicators.task_no,
+    tasks.task_label,
+    indicators.seq,
+    indicators.level1_name,
+    indicators.level2_name,
+    indicators.indicator_name,
+    indicators.explanation,
+    indicators.formula,
+    indicators.expected_value,
+    indicators.calculation_unit,
+    indicators.level1_carried,
+    indicators.level2_carried,
+    len(indicators.repairs) > 0                             as is_repaired,
+    indicators.source_line,
+    indicators.source_page
+from indicators
+inner join tasks
+    on indicators.task_key = tasks.task_key

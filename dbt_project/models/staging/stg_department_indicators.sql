@@ -1,0 +1,36 @@
+-- 部门整体绩效指标 rows of loaded documents (task_no 0 = overall).
+with source as (
+    select * from {{ source('staging', 'department_indicators') }}
+),
+
+loaded_documents as (
+    select document_id
+    from {{ ref('stg_documents') }}
+    where is_loaded
+)
+
+select
+    source.document_id
+        || ':' || cast(source.task_no as {{ dbt.type_string() }})
+        || ':' || cast(source.seq as {{ dbt.type_string() }})            as department_indicator_key,
+    source.document_id
+        || ':' || cast(source.task_no as {{ dbt.type_string() }})        as task_key,
+    source.document_id,
+    source.task_no,
+    source.seq,
+    source.level1_name,
+    source.level2_name,
+    source.indicator_name,
+    source.explanation,
+    source.formula,
+    source.expected_value,
+    source.calculation_unit,
+    source.level1_carried,
+    source.level2_carried,
+    source.repairs,
+    source.raw_row,
+    source.source_line,
+    source.source_page
+from source
+inner join loaded_documents
+    on source.document_id = loaded_documents.document_id

@@ -1,0 +1,23 @@
+-- 部门整体绩效目标 tasks (任务N) of loaded documents.
+with source as (
+    select * from {{ source('staging', 'department_tasks') }}
+),
+
+loaded_documents as (
+    select document_id
+    from {{ ref('stg_documents') }}
+    where is_loaded
+)
+
+select
+    source.document_id || ':' || cast(source.task_no as {{ dbt.type_string() }}) as task_key,
+    source.document_id,
+    source.task_no,
+    source.task_name,
+    source.goal_text,
+    source.projects,
+    source.projects_text,
+    source.source_line
+from source
+inner join loaded_documents
+    on source.document_id = loaded_documents.document_id
