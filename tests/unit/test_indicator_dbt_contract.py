@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import subprocess
 from pathlib import Path
 
 import duckdb
@@ -12,7 +11,7 @@ import duckdb
 from orchestration.parsing import parse_document
 from orchestration.parsing.records import PerformanceIndicator
 from orchestration.parsing.targets import TargetValue
-from orchestration.warehouse import DocumentRegistration, connect, record_columns, write_document
+from orchestration.warehouse import DocumentRegistration, connect, record_columns, staging_ddl, write_document
 from tests.conftest import PROJECT_TARGET_SEEDS, REPO_ROOT
 
 
@@ -23,25 +22,18 @@ def test_dbt_macro_lists_every_target_field_in_order():
 
 
 def test_an_old_warehouse_file_gains_the_target_columns_in_place(tmp_path: Path):
-    """A staging schema created before the normalized columns is upgraded by connect()."""
-    old_ddl = subprocess.run(
-        ["git", "show", "bfef440:orchestration/staging_schema.sql"], cwd=REPO_ROOT, capture_output=True, text=True
-    )
-    if old_ddl.returncode != 0:  # shallow clone without that commit: recreate the old table by dropping columns
-        old_sql = None
-    else:
-        old_sql = old_ddl.stdout
+    """A staging schema created before the normalized columns (the DDL without its
+    ALTER statements) is upgraded by connect() and takes the new rows."""
+    old_ddl = "\n".join(line for line in staging_ddl().splitlines() if not line.startswith("ALTER TABLE"))
     db = tmp_path / "old.duckdb"
     con = duckdb.connect(str(db))
-    if old_sql:
-        con.execute(old_sql)
+    con.execute(old_ddl)
+    assert "period_comparator" not in {r[0] for r in con.execute("DESCRIBE staging.performance_indicators").fetchall()}
     con.close()
     seed = PROJECT_TARGET_SEEDS[-1]
     with connect(db) as con:
         write_document(con, DocumentRegistration("x", seed.name, str(seed), "txt", 1), parse_document(seed.read_bytes(), seed.name), "loaded")
-        columns = {r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'staging' AND table_name = 'performance_indicators'"
-        ).fetchall()}
+        columns = {r[0] for r in con.execute("DESCRIBE staging.performance_indicators").fetchall()}
         (n,) = con.execute("SELECT count(*) FROM staging.performance_indicators WHERE annual_comparator IS NOT NULL").fetchone()
     assert set(record_columns(PerformanceIndicator)) <= columns
-    assert n == 273
+    assert n == 273  # every indicator of seed 004
