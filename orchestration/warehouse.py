@@ -43,11 +43,45 @@ STAGING_TABLES: tuple[str, ...] = (
     "department_indicators",
 )
 
-_BUDGET_LINE_COLUMNS = [f.name for f in dataclasses.fields(BudgetLine)]
-_INDICATOR_COLUMNS = [f.name for f in dataclasses.fields(PerformanceIndicator)]
-_DEPARTMENT_PROFILE_COLUMNS = [f.name for f in dataclasses.fields(DepartmentTargetsProfile)]
-_DEPARTMENT_TASK_COLUMNS = [f.name for f in dataclasses.fields(DepartmentTask)]
-_DEPARTMENT_INDICATOR_COLUMNS = [f.name for f in dataclasses.fields(DepartmentIndicator)]
+
+
+def record_columns(record_type: type) -> list[str]:
+    """Staging column names of a record dataclass, in field order.
+
+    A field whose metadata carries ``flatten`` (a dataclass type) becomes one
+    column per field of that type, named ``<field>_<subfield>``
+    (``PerformanceIndicator.period`` → ``period_comparator``, ``period_value``…).
+    """
+    columns: list[str] = []
+    for f in dataclasses.fields(record_type):
+        nested = f.metadata.get("flatten")
+        if nested is None:
+            columns.append(f.name)
+        else:
+            columns.extend(f"{f.name}_{name}" for name in record_columns(nested))
+    return columns
+
+
+def record_values(record) -> list:
+    """The values of ``record`` in the order of :func:`record_columns` (``None`` for an absent nested record)."""
+    values: list = []
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        nested = f.metadata.get("flatten")
+        if nested is None:
+            values.append(value)
+        elif value is None:
+            values.extend([None] * len(record_columns(nested)))
+        else:
+            values.extend(record_values(value))
+    return values
+
+
+_BUDGET_LINE_COLUMNS = record_columns(BudgetLine)
+_INDICATOR_COLUMNS = record_columns(PerformanceIndicator)
+_DEPARTMENT_PROFILE_COLUMNS = record_columns(DepartmentTargetsProfile)
+_DEPARTMENT_TASK_COLUMNS = record_columns(DepartmentTask)
+_DEPARTMENT_INDICATOR_COLUMNS = record_columns(DepartmentIndicator)
 
 
 def staging_ddl() -> str:
@@ -177,7 +211,7 @@ def _insert_dataclasses(con, table: str, columns: list[str], doc_id: str, rows: 
     placeholders = ", ".join(["?"] * (len(columns) + 1))
     con.executemany(
         f"INSERT INTO staging.{table} ({column_list}) VALUES ({placeholders})",
-        [[doc_id, *(getattr(r, c) for c in columns)] for r in rows],
+        [[doc_id, *record_values(r)] for r in rows],
     )
 
 

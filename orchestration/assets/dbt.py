@@ -7,6 +7,7 @@ layer (stg / intermediate / marts), and dbt tests become asset checks.
 
 
 import os
+from pathlib import Path
 from typing import Any, Mapping
 
 import dagster as dg
@@ -16,11 +17,28 @@ from orchestration.resources import WarehouseResource
 from orchestration.settings import DBT_PROJECT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def _manifest_is_stale() -> bool:
+    """True when the manifest is missing or older than any dbt source file (.sql/.yml/.csv)."""
+    manifest = dbt_project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    root = Path(DBT_PROJECT_DIR)
+    return any(
+        path.stat().st_mtime > built
+        for folder in ("models", "macros", "seeds", "tests")
+        for path in (root / folder).rglob("*")
+        if path.suffix in (".sql", ".yml", ".csv")
+    ) or (root / "dbt_project.yml").stat().st_mtime > built
+
+
 # Under `dagster dev` the manifest is re-parsed on load; elsewhere (make run,
-# tests) it is prepared once when missing. `make` targets refresh it when any
-# dbt file changes.
+# tests) it is prepared when missing or older than a dbt file (a stale manifest
+# silently hides new models from the asset graph).
 dbt_project.prepare_if_dev()
-if not dbt_project.manifest_path.exists():
+if _manifest_is_stale():
     dbt_project.preparer.prepare(dbt_project)
 
 

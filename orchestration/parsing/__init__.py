@@ -11,6 +11,8 @@ Modules:
 - :mod:`.detect` — document type and layout;
 - :mod:`.project_targets_text` — the three 项目支出绩效目标表 text layouts;
 - :mod:`.indicators` — one 绩效指标 cell → indicator records;
+- :mod:`.targets` — one target text (实施周期指标值 / 年度指标值) → :class:`TargetValue`
+  (:func:`parse_target`; reused for the department-wide indicators);
 - :mod:`.amounts` — amount columns and reconciliation;
 - :mod:`.department_targets_text` — 部门整体绩效目标 (header facts only, for now);
 - :mod:`.pdf_tables` — 项目支出绩效目标表 PDFs (pdfplumber), same records as the text path.
@@ -36,6 +38,7 @@ from .records import (
     ParseEvent,
     PerformanceIndicator,
 )
+from .targets import TargetValue, parse_target
 from .text_common import PROJECT_TITLE_MARK, decode_text, find_department, find_title, fiscal_year_from_title, split_lines
 
 __all__ = [
@@ -46,7 +49,9 @@ __all__ = [
     "ParseEvent",
     "ParsedDocument",
     "PerformanceIndicator",
+    "TargetValue",
     "parse_document",
+    "parse_target",
 ]
 
 

@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from .department_records import DepartmentTargets
 
-PARSER_VERSION = "0.1.0"
+from .targets import TargetValue, parse_target
+
+PARSER_VERSION = "0.2.0"  # 0.2.0: normalized targets (period_*/annual_* columns)
 
 DocType = Literal["project_targets", "department_targets"]
 LineType = Literal["department_total", "spending_unit", "project"]
@@ -111,6 +113,10 @@ class PerformanceIndicator:
     - ``period_target`` (实施周期指标值) / ``annual_target`` (年度指标值): raw text,
       trailing 。 removed, ``None`` only when the source has no value at all.
     - ``raw_text``: the whole indicator as it stood in the source (joined).
+    - ``period`` / ``annual``: the targets normalized by
+      :func:`.targets.parse_target` (computed here when not given, so every
+      parser gets them). The writer flattens them into ``period_<field>`` /
+      ``annual_<field>`` columns (fields marked with ``metadata["flatten"]``).
     """
 
     line_no: int
@@ -131,6 +137,14 @@ class PerformanceIndicator:
     bbox_top: float | None = None
     bbox_x1: float | None = None
     bbox_bottom: float | None = None
+    period: TargetValue | None = field(default=None, metadata={"flatten": TargetValue})
+    annual: TargetValue | None = field(default=None, metadata={"flatten": TargetValue})
+
+    def __post_init__(self) -> None:
+        if self.period is None:
+            self.period = parse_target(self.period_target, indicator_name=self.indicator_name)
+        if self.annual is None:
+            self.annual = parse_target(self.annual_target, indicator_name=self.indicator_name)
 
 
 @dataclass

@@ -33,7 +33,11 @@ select
     source.bbox_x0,
     source.bbox_top,
     source.bbox_x1,
-    source.bbox_bottom
+    source.bbox_bottom,
+    -- normalized targets, period_* and annual_* (parse time: orchestration/parsing/targets.py)
+    {%- for column in target_columns() %}
+    source.{{ column }}{{ ',' if not loop.last }}
+    {%- endfor %}
 from source
 inner join loaded_documents
     on source.document_id = loaded_documents.document_id
