@@ -15,6 +15,7 @@ SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("file_name", "file"),
     ("doc_type", "type"),
     ("status", "status"),
+    ("version", "version"),
     ("department", "department"),
     ("fiscal_year", "year"),
     ("spending_units", "units"),
@@ -26,6 +27,12 @@ SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: Summary columns computed from mart columns rather than read as they are.
+_EXPRESSIONS = {
+    "version": "CASE WHEN is_current_version THEN 'current' WHEN status = 'quarantined' THEN '' ELSE 'superseded' END",
+}
+
+
 def fetch_summary(db_path: str | Path, document_ids: list[str] | None = None) -> list[dict]:
     """Rows of ``marts.mart_document_summary`` (all, or those of ``document_ids``), ordered by file name.
 
@@ -34,7 +41,7 @@ def fetch_summary(db_path: str | Path, document_ids: list[str] | None = None) ->
     """
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        cols = ", ".join(c for c, _ in SUMMARY_COLUMNS)
+        cols = ", ".join(f"{_EXPRESSIONS.get(c, c)} AS {c}" for c, _ in SUMMARY_COLUMNS)
         sql = f"SELECT document_id, {cols} FROM marts.mart_document_summary"
         params: list = []
         if document_ids is not None:

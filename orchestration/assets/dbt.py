@@ -14,7 +14,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.resources import WarehouseResource
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.settings import DBT_PROJECT_DIR, dbt_executable
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -34,12 +34,19 @@ def _manifest_is_stale() -> bool:
     ) or (root / "dbt_project.yml").stat().st_mtime > built
 
 
-# Under `dagster dev` the manifest is re-parsed on load; elsewhere (make run,
-# tests) it is prepared when missing or older than a dbt file (a stale manifest
-# silently hides new models from the asset graph).
-dbt_project.prepare_if_dev()
+def prepare_manifest() -> None:
+    """``dbt parse`` with the dbt next to this Python (dagster-dbt's default preparer
+    looks for ``dbt`` on PATH, which a venv run through make does not have)."""
+    DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()).cli(
+        ["parse", "--quiet"], target_path=dbt_project.target_path
+    ).wait()
+
+
+# The manifest is (re)built when missing or older than a dbt file: a stale
+# manifest silently hides new models from the asset graph. `make` targets
+# also refresh it when a dbt file changes.
 if _manifest_is_stale():
-    dbt_project.preparer.prepare(dbt_project)
+    prepare_manifest()
 
 
 class BudgetDbtTranslator(DagsterDbtTranslator):

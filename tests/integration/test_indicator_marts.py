@@ -55,12 +55,12 @@ def warehouse(tmp_path_factory) -> Path:
         shutil.copy(p, inbox / p.name)
     result = run_main_job(inbox, warehouse_dir)
     assert result.success
-    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    materialized = {e.asset_key.to_user_string() for e in result.results[0].get_asset_materialization_events()}
     for key in ("seeds/indicator_category", "marts/dim_indicator_category", "marts/fct_indicator_target",
                 "marts/mart_indicator_quality", "marts/mart_indicator_reuse"):
         assert key in materialized, key
     # every dbt test (asset check) passes; GX warnings (non-blocking) are not this test's concern
-    failed = [e.check_name for e in result.get_asset_check_evaluations()
+    failed = [e.check_name for e in result.check_evaluations()
               if not e.passed and (e.severity == dg.AssetCheckSeverity.ERROR or not e.check_name.startswith("gx_"))]
     assert failed == []
     return warehouse_dir

@@ -57,11 +57,37 @@ def test_pdf_documents_carry_pages_and_provenance(samples_warehouse):
            WHERE d.format = 'pdf' AND (i.source_page IS NULL OR i.bbox_x0 IS NULL)""",
     )[0]
     assert no_page == 0
-    # the marts keep the page too
+
+
+def test_text_and_pdf_of_one_publication_count_once(samples_warehouse):
+    """A PDF and its text extract share (doc_type, department, year): one is current, the marts count it once."""
+    _, wh = samples_warehouse
+    current = dict(query(wh, "SELECT file_name, is_current_version FROM marts.mart_document_summary"))
+    for pdf in SAMPLE_PDFS:
+        assert current[pdf.name] != current[pdf.with_suffix(".txt").name], pdf.name
+    (projects,) = query(wh, "SELECT count(*) FROM marts.fct_project_budget")[0]
+    assert projects == 43 + 27 + 31 + 51
+
+
+@pytest.fixture(scope="module")
+def pdf_only_warehouse(tmp_path_factory):
+    """The main job over the four sample PDFs alone."""
+    root = tmp_path_factory.mktemp("pdf_only")
+    inbox, warehouse_dir = root / "inbox", root / "warehouse"
+    inbox.mkdir()
+    warehouse_dir.mkdir()
+    for pdf in SAMPLE_PDFS:
+        shutil.copy(pdf, inbox / pdf.name)
+    return run_main_job(inbox, warehouse_dir), warehouse_dir
+
+
+def test_marts_keep_pdf_page_provenance(pdf_only_warehouse):
+    result, wh = pdf_only_warehouse
+    assert result.success
     (projects, without_page) = query(
         wh,
         """SELECT count(*), count(*) FILTER (WHERE p.source_page IS NULL)
            FROM marts.dim_project p JOIN marts.mart_document_summary d USING (document_id)
            WHERE d.file_name LIKE '%.pdf'""",
     )[0]
-    assert projects > 0 and without_page == 0
+    assert projects == 43 + 27 + 31 + 51 and without_page == 0

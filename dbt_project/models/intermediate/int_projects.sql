@@ -1,8 +1,9 @@
--- One row per project line of a loaded document, with surrogate keys and the
+-- One row per project line of a loaded document (current versions only), with surrogate keys and the
 -- number of indicators. Shared by dim_project and fct_project_budget.
 with lines as (
     select * from {{ ref('int_budget_lines') }}
     where line_type = 'project'
+      and document_id in {{ current_documents() }}
 ),
 
 indicator_counts as (
@@ -11,6 +12,7 @@ indicator_counts as (
         line_no,
         count(*) as indicator_count
     from {{ ref('stg_performance_indicators') }}
+    where document_id in {{ current_documents() }}
     group by document_id, line_no
 )
 

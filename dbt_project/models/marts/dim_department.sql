@@ -12,7 +12,7 @@ with documents as (
         *,
         {{ normalized_department_name('department') }}                      as department_normalized
     from {{ ref('stg_documents') }}
-    where is_loaded and version_rank = 1  -- current version only
+    where is_loaded and is_current  -- current version only
       and department is not null
 ),
 

@@ -3,12 +3,14 @@
 -- row of fct_department_target has a task.
 with documents as (
     select * from {{ ref('stg_department_targets') }}
+    where document_id in {{ current_documents() }}
 ),
 
 tasks as (
     select
         task_key, document_id, task_no, task_name, goal_text, projects, source_line
     from {{ ref('stg_department_tasks') }}
+    where document_id in {{ current_documents() }}
     union all
     select
         document_id || ':0', document_id, 0, null, overall_goal, null, source_line
@@ -18,6 +20,7 @@ tasks as (
 indicator_counts as (
     select task_key, count(*) as indicator_count
     from {{ ref('stg_department_indicators') }}
+    where document_id in {{ current_documents() }}
     group by task_key
 )
 

@@ -6,6 +6,7 @@ with unit_lines as (
     where line_type in ('spending_unit', 'project')
       and department is not null
       and resolved_spending_unit is not null
+      and document_id in {{ current_documents() }}
 )
 
 select

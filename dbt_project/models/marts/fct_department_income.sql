@@ -19,3 +19,4 @@ select
     cast(income_other_yuan / 10000 as decimal(18, 6))                   as income_other_wan,
     filled_on
 from {{ ref('stg_department_targets') }}
+where document_id in {{ current_documents() }}

@@ -5,6 +5,7 @@
 -- The filler's name and phone are not in any mart.
 with indicators as (
     select * from {{ ref('stg_department_indicators') }}
+    where document_id in {{ current_documents() }}
 ),
 
 tasks as (

@@ -6,6 +6,7 @@
 -- categories, and a flag when the two periods' targets disagree.
 with indicators as (
     select * from {{ ref('stg_performance_indicators') }}
+    where document_id in {{ current_documents() }}
 ),
 
 projects as (

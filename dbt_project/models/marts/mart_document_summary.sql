@@ -82,7 +82,8 @@ select
         when line_counts.line_count is null then null   -- no budget lines: nothing to check
         when difference_lists.messages is null then 'OK'
         else difference_lists.messages
-    end                                                                     as reconciliation_status
+    end                                                                     as reconciliation_status,
+    documents.is_current                                                    as is_current_version
 from documents
 left join line_counts
     on documents.document_id = line_counts.document_id

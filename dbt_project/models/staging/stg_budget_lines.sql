@@ -1,4 +1,4 @@
--- 项目支出绩效目标表 rows of loaded documents, current versions only (see stg_documents.version_rank).
+-- 项目支出绩效目标表 rows of loaded documents, every version (marts keep current versions only).
 with source as (
     select * from {{ source('staging', 'budget_lines') }}
 ),
@@ -6,7 +6,7 @@ with source as (
 loaded_documents as (
     select document_id
     from {{ ref('stg_documents') }}
-    where is_loaded and version_rank = 1  -- current version only
+    where is_loaded
 )
 
 select

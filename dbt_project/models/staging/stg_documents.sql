@@ -36,5 +36,13 @@ select
         count(*) over (
             partition by status <> 'quarantined', doc_type, department, coalesce(fiscal_year, -1)
         )
-    end                                     as version_count
+    end                                     as version_count,
+    coalesce(
+        status <> 'quarantined'
+        and row_number() over (
+            partition by status <> 'quarantined', doc_type, department, coalesce(fiscal_year, -1)
+            order by first_seen_at desc, document_id
+        ) = 1,
+        false
+    )                                       as is_current
 from source
