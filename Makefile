@@ -29,8 +29,9 @@ $(STAMP): pyproject.toml constraints.txt
 setup: $(STAMP) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml  ## create .venv, install pinned deps, parse the dbt project
 
 # dbt's manifest drives the Dagster asset graph; re-parse when any dbt file changes.
+# Parse from inside the project, as dagster-dbt runs dbt: seed paths in the manifest are relative to it.
 $(MANIFEST): $(STAMP) $(DBT_FILES)
-	DUCKDB_PATH=$(abspath $(WAREHOUSE_DIR))/warehouse.duckdb $(BIN)/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
+	cd dbt_project && DUCKDB_PATH=$(abspath $(WAREHOUSE_DIR))/warehouse.duckdb $(abspath $(BIN))/dbt parse --quiet --project-dir . --profiles-dir .
 	touch $(MANIFEST)
 
 $(DAGSTER_HOME)/dagster.yaml:

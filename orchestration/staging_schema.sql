@@ -70,48 +70,12 @@ CREATE TABLE IF NOT EXISTS staging.performance_indicators (
     PRIMARY KEY (document_id, line_no, seq)
 );
 
--- Normalized targets (orchestration/parsing/targets.py, one set per period):
--- the flattened fields of PerformanceIndicator.period / .annual. Added with
--- ALTER … IF NOT EXISTS so a warehouse file created before them upgrades in
--- place (the statements run on every connect and are idempotent).
--- period_*: 实施周期指标值 normalized
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS period_comparator VARCHAR;  -- ge | gt | le | lt | eq | approx | range | none
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS period_value DOUBLE;  -- number as written (10 for 10万人次)
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS period_value_upper DOUBLE;  -- upper bound of a range
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS period_unit VARCHAR;  -- unit as written, e.g. 万人次, %
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS period_unit_normalized VARCHAR;  -- e.g. 人次, percent, 元, hour
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS period_dimension VARCHAR;  -- count | percent | money | duration | area | date | score | number
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS period_scale_factor DOUBLE;  -- 1, 1e4 (万), 1e8 (亿)…: value × scale_factor is in unit_normalized
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS period_deadline VARCHAR;  -- ISO 8601 date, dimension date (--MM-DD without year)
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS period_matched_text VARCHAR;  -- substring read as the target
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS period_is_quantitative BOOLEAN;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS period_qualitative_class VARCHAR;  -- named class when not quantitative (compliance, timeliness…)
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS period_is_vague BOOLEAN;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS period_is_control_figure BOOLEAN;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS period_is_placeholder BOOLEAN;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS period_is_non_answer BOOLEAN;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS period_is_relative_change BOOLEAN;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS period_has_multiple_values BOOLEAN;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS period_has_extra_text BOOLEAN;
--- annual_*: 年度指标值 normalized
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS annual_comparator VARCHAR;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS annual_value DOUBLE;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS annual_value_upper DOUBLE;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS annual_unit VARCHAR;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS annual_unit_normalized VARCHAR;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS annual_dimension VARCHAR;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS annual_scale_factor DOUBLE;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS annual_deadline VARCHAR;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS annual_matched_text VARCHAR;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS annual_is_quantitative BOOLEAN;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS annual_qualitative_class VARCHAR;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS annual_is_vague BOOLEAN;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS annual_is_control_figure BOOLEAN;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS annual_is_placeholder BOOLEAN;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS annual_is_non_answer BOOLEAN;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS annual_is_relative_change BOOLEAN;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS annual_has_multiple_values BOOLEAN;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS annual_has_extra_text BOOLEAN;
+-- Normalized targets (orchestration/parsing/targets.py:TargetValue): one
+-- column per field and target, period_* / annual_* on performance_indicators
+-- and expected_* on department_indicators. They are generated from the
+-- dataclasses by orchestration/warehouse.py:flattened_columns_ddl() and added
+-- with ALTER … ADD COLUMN IF NOT EXISTS on every connect, so the column list
+-- has one source and an older warehouse file upgrades in place.
 
 -- Audit log of parser decisions and repairs.
 CREATE TABLE IF NOT EXISTS staging.parse_events (

@@ -84,6 +84,35 @@ _DEPARTMENT_TASK_COLUMNS = record_columns(DepartmentTask)
 _DEPARTMENT_INDICATOR_COLUMNS = record_columns(DepartmentIndicator)
 
 
+#: Staging tables whose record type has flattened (nested dataclass) fields.
+_FLATTENED_RECORDS: dict[str, type] = {
+    "performance_indicators": PerformanceIndicator,
+    "department_indicators": DepartmentIndicator,
+}
+_SQL_TYPES = {"str": "VARCHAR", "float": "DOUBLE", "int": "INTEGER", "bool": "BOOLEAN"}
+
+
+def flattened_columns_ddl() -> list[str]:
+    """``ALTER TABLE … ADD COLUMN IF NOT EXISTS`` for every flattened record field.
+
+    E.g. ``PerformanceIndicator.period`` (a ``TargetValue``) gives
+    ``period_comparator VARCHAR``, ``period_value DOUBLE`` …; the SQL type
+    comes from the field's annotation (``float | None`` → DOUBLE).
+    """
+    statements = []
+    for table, record_type in _FLATTENED_RECORDS.items():
+        for f in dataclasses.fields(record_type):
+            nested = f.metadata.get("flatten")
+            if nested is None:
+                continue
+            for sub in dataclasses.fields(nested):
+                base = str(sub.type).split("|")[0].strip()
+                statements.append(
+                    f"ALTER TABLE staging.{table} ADD COLUMN IF NOT EXISTS {f.name}_{sub.name} {_SQL_TYPES[base]}"
+                )
+    return statements
+
+
 def staging_ddl() -> str:
     """Return the DDL of the staging schema (``staging_schema.sql``)."""
     return resources.files("orchestration").joinpath("staging_schema.sql").read_text("utf-8")
@@ -99,6 +128,8 @@ def connect(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con = duckdb.connect(str(db_path))
     try:
         con.execute(staging_ddl())
+        for statement in flattened_columns_ddl():
+            con.execute(statement)
         yield con
     finally:
         con.close()

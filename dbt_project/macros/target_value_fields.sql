@@ -18,10 +18,11 @@
     {{ return(['period', 'annual']) }}
 {%- endmacro %}
 
-{#- All normalized-target column names: period_comparator … annual_has_extra_text. -#}
-{% macro target_columns() -%}
+{#- All normalized-target column names: period_comparator … annual_has_extra_text
+    (or, with periods=['expected_target'], the 预期指标 columns of department indicators). -#}
+{% macro target_columns(periods=none) -%}
     {%- set columns = [] -%}
-    {%- for period in target_periods() -%}
+    {%- for period in (periods or target_periods()) -%}
         {%- for field in target_value_fields() -%}
             {%- do columns.append(period ~ '_' ~ field) -%}
         {%- endfor -%}

@@ -34,8 +34,11 @@ that are copied to BI readers.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from .targets import TargetValue, parse_target
 
 #: ``task_no`` of the department-wide goal and its indicator table.
 OVERALL_TASK_NO = 0
@@ -101,8 +104,11 @@ class DepartmentIndicator:
     - ``level1_name`` 一级指标, ``level2_name`` 二级指标 (often a category
       description such as ``数量、质量、时效、成本方面的指标``),
       ``indicator_name`` 三级指标, ``explanation`` 指标解释, ``formula``
-      指标说明及公式, ``expected_value`` 预期指标 / 预期达到目标 (raw text,
-      never normalized here), ``calculation_unit`` 计算单位;
+      指标说明及公式, ``expected_value`` 预期指标 / 预期达到目标 (raw text),
+      ``calculation_unit`` 计算单位;
+    - ``expected_target``: ``expected_value`` normalized by the same
+      :func:`.targets.parse_target` as project indicators (a bare number
+      takes its unit from 计算单位); flattened to ``expected_target_<field>`` columns;
     - ``level1_carried`` / ``level2_carried``: the value was blank on this
       row (a merged cell) and carried down from the row above;
     - ``repairs``: codes of the repairs applied to this row (the matching
@@ -126,6 +132,17 @@ class DepartmentIndicator:
     raw_row: str = ""
     source_line: int | None = None
     source_page: int | None = None
+    expected_target: TargetValue | None = field(default=None, metadata={"flatten": TargetValue})
+
+    def __post_init__(self) -> None:
+        if self.expected_target is None:
+            text = self.expected_value
+            if text and self.calculation_unit and _BARE_NUMBER.fullmatch(text.strip()):
+                text = text.strip() + self.calculation_unit.strip()
+            self.expected_target = parse_target(text, indicator_name=self.indicator_name)
+
+
+_BARE_NUMBER = re.compile(r"[0-9０-９.,，]+")
 
 
 @dataclass

@@ -231,3 +231,19 @@ def test_bad_file_is_quarantined_and_others_load(inbox, warehouse_dir):
     assert all(reasons.values())
     assert sorted(p.name for p in inbox.iterdir()) == sorted(["empty.txt", "junk.pdf", PROJECT_TARGET_SEEDS[-1].name])
     assert len(list((warehouse_dir / "quarantine").glob("*.reason.json"))) == 2
+
+
+def test_department_targets_are_normalized_like_project_targets(seeded_warehouse):
+    _, wh = seeded_warehouse
+    rows = query(
+        wh,
+        """SELECT expected_value, expected_target_comparator, expected_target_value, expected_target_unit_normalized
+           FROM marts.fct_department_target WHERE indicator_name = '宣讲报告会场数' AND task_no = 0""",
+    )
+    assert rows == [("不少于4场", "ge", 4.0, "场")]
+    (unclassified,) = query(
+        wh,
+        """SELECT count(*) FROM marts.fct_department_target
+           WHERE NOT expected_target_is_quantitative AND expected_target_qualitative_class IS NULL""",
+    )[0]
+    assert unclassified == 0

@@ -198,3 +198,16 @@ def test_income_unit_and_difference_are_reported():
     assert {e.kind for e in parsed.events} >= {"income_converted_to_yuan", "income_difference"}
     (row,) = parsed.department_targets.indicators
     assert (row.level2_name, row.expected_value, row.calculation_unit, row.repairs) == ("数量指标", "≥100", "人次", [])
+
+
+def test_department_expected_values_share_the_project_target_normalization():
+    """预期指标 goes through parsing/targets.py:parse_target, like project targets (issue 5)."""
+    from orchestration.parsing import parse_document, parse_target
+
+    indicators = parse_document(SEED.read_bytes(), SEED.name).department_targets.indicators
+    by_name = {i.indicator_name: i for i in indicators}
+    first = by_name["文明社区示范点推荐数量"]
+    assert (first.expected_value, first.expected_target.comparator, first.expected_target.value,
+            first.expected_target.unit) == ("不少于2个", "ge", 2.0, "个")
+    for indicator in indicators:
+        assert indicator.expected_target == parse_target(indicator.expected_value, indicator_name=indicator.indicator_name)

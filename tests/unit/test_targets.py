@@ -20,7 +20,7 @@ from orchestration.parsing.targets import (
     TargetValue,
     parse_target,
 )
-from orchestration.warehouse import record_columns, staging_ddl
+from orchestration.warehouse import record_columns
 
 
 def q(text, **kw) -> TargetValue:
@@ -325,10 +325,16 @@ def test_indicator_record_carries_both_targets():
     assert (ind.period.comparator, ind.period.value, ind.annual.qualitative_class) == ("ge", 4, "control_figure")
 
 
-def test_staging_ddl_has_a_column_for_every_flattened_field():
+def test_staging_tables_have_a_column_for_every_flattened_field(tmp_path):
+    """connect() gives every record column (flattened targets included) a staging column."""
+    from orchestration.parsing.department_records import DepartmentIndicator
+    from orchestration.warehouse import connect
+
     columns = record_columns(PerformanceIndicator)
     for name in (f.name for f in dataclasses.fields(TargetValue)):
         assert f"period_{name}" in columns and f"annual_{name}" in columns
-    ddl = staging_ddl()
-    for column in columns:
-        assert f" {column} " in ddl, column
+        assert f"expected_target_{name}" in record_columns(DepartmentIndicator)
+    with connect(tmp_path / "w.duckdb") as con:
+        for table, record_type in (("performance_indicators", PerformanceIndicator), ("department_indicators", DepartmentIndicator)):
+            existing = {r[0] for r in con.execute(f"DESCRIBE staging.{table}").fetchall()}
+            assert set(record_columns(record_type)) <= existing, table

@@ -1,7 +1,7 @@
 -- One row per indicator of a loaded 部门整体绩效目标: the department-wide
 -- ('overall', task_no 0) table and each task's table. expected_value is the
--- raw 预期指标 text; normalized target columns are added with the project
--- indicators' normalization (issue 4), from the same function.
+-- raw 预期指标 text; expected_target_* are its normalization by the same function as
+-- the project indicators' targets (orchestration/parsing/targets.py).
 -- The filler's name and phone are not in any mart.
 with indicators as (
     select * from {{ ref('stg_department_indicators') }}
@@ -33,7 +33,12 @@ select
     indicators.level2_carried,
     len(indicators.repairs) > 0                             as is_repaired,
     indicators.source_line,
-    indicators.source_page
+    indicators.source_page,
+    -- 预期指标 normalized (same function as project targets)
+    {%- for column in target_columns(['expected_target']) %}
+    indicators.{{ column }},
+    {%- endfor %}
+    indicators.expected_target_value * indicators.expected_target_scale_factor as expected_target_value_normalized
 from indicators
 inner join tasks
     on indicators.task_key = tasks.task_key

@@ -30,7 +30,12 @@ select
     source.repairs,
     source.raw_row,
     source.source_line,
-    source.source_page
+    source.source_page,
+    -- 预期指标 normalized at parse time by the same function as project targets
+    -- (orchestration/parsing/targets.py), columns expected_target_*
+    {%- for column in target_columns(['expected_target']) %}
+    source.{{ column }}{{ ',' if not loop.last }}
+    {%- endfor %}
 from source
 inner join loaded_documents
     on source.document_id = loaded_documents.document_id
