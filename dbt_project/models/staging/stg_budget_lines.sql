@@ -1,12 +1,6 @@
 -- 项目支出绩效目标表 rows of loaded documents, every version (marts keep current versions only).
 with source as (
     select * from {{ source('staging', 'budget_lines') }}
-),
-
-loaded_documents as (
-    select document_id
-    from {{ ref('stg_documents') }}
-    where is_loaded
 )
 
 select
@@ -30,5 +24,4 @@ select
     source.bbox_x1,
     source.bbox_bottom
 from source
-inner join loaded_documents
-    on source.document_id = loaded_documents.document_id
+where source.document_id in {{ loaded_documents() }}

@@ -1,12 +1,6 @@
 -- 部门整体绩效指标 rows of loaded documents (task_no 0 = overall).
 with source as (
     select * from {{ source('staging', 'department_indicators') }}
-),
-
-loaded_documents as (
-    select document_id
-    from {{ ref('stg_documents') }}
-    where is_loaded
 )
 
 select
@@ -37,5 +31,4 @@ select
     source.{{ column }}{{ ',' if not loop.last }}
     {%- endfor %}
 from source
-inner join loaded_documents
-    on source.document_id = loaded_documents.document_id
+where source.document_id in {{ loaded_documents() }}

@@ -1,12 +1,6 @@
 -- 部门整体绩效目标 profile of loaded documents; income in 元 as published.
 with source as (
     select * from {{ source('staging', 'department_targets') }}
-),
-
-loaded_documents as (
-    select document_id
-    from {{ ref('stg_documents') }}
-    where is_loaded
 )
 
 select
@@ -26,5 +20,4 @@ select
     source.contact_phone_given,
     source.source_line
 from source
-inner join loaded_documents
-    on source.document_id = loaded_documents.document_id
+where source.document_id in {{ loaded_documents() }}

@@ -1,12 +1,6 @@
 -- 部门整体绩效目标 tasks (任务N) of loaded documents.
 with source as (
     select * from {{ source('staging', 'department_tasks') }}
-),
-
-loaded_documents as (
-    select document_id
-    from {{ ref('stg_documents') }}
-    where is_loaded
 )
 
 select
@@ -19,5 +13,4 @@ select
     source.projects_text,
     source.source_line
 from source
-inner join loaded_documents
-    on source.document_id = loaded_documents.document_id
+where source.document_id in {{ loaded_documents() }}

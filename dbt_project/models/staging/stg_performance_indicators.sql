@@ -1,12 +1,6 @@
 -- 绩效指标 of loaded documents, every version (marts keep current versions only).
 with source as (
     select * from {{ source('staging', 'performance_indicators') }}
-),
-
-loaded_documents as (
-    select document_id
-    from {{ ref('stg_documents') }}
-    where is_loaded
 )
 
 select
@@ -39,5 +33,4 @@ select
     source.{{ column }}{{ ',' if not loop.last }}
     {%- endfor %}
 from source
-inner join loaded_documents
-    on source.document_id = loaded_documents.document_id
+where source.document_id in {{ loaded_documents() }}
