@@ -82,6 +82,8 @@ def run(inbox: Path | None, warehouse: Path | None) -> None:
     for e in batch.check_evaluations():
         if not e.passed and e.severity != dg.AssetCheckSeverity.ERROR:
             console.print(f"[yellow]warning[/yellow] check {e.asset_key.to_user_string()}:{e.check_name}: {_metadata_value(e, 'warnings')}")
+            for file_name, failures in (_metadata_value(e, "quarantined") or {}).items():
+                console.print(f"[red]quarantined by the GX gate[/red] {file_name}: {'; '.join(failures)}")
     for e in batch.blocking_failures():
         console.print(f"[red]BLOCKING[/red] check {e.asset_key.to_user_string()}:{e.check_name} failed: {_metadata_value(e, 'blocking_failures')}")
     if not batch.results:
