@@ -325,9 +325,6 @@ SUITES: dict[str, SuiteSpec] = {
 DOCUMENT_SUITES = [s for s in SUITES.values() if s.scope == "document"]
 MARTS_SUITES = [s for s in SUITES.values() if s.scope == "marts"]
 
-#: Kept for callers of the first version: suite name → query over every loaded document.
-STAGING_SUITE_QUERIES: dict[str, str] = {}  # (document suites take parameters now; see SUITES)
-
 # --------------------------------------------------------------------------
 # Running a suite
 # --------------------------------------------------------------------------
