@@ -82,6 +82,8 @@ def run(inbox: Path | None, warehouse: Path | None) -> None:
     for e in batch.check_evaluations():
         if not e.passed and e.severity != dg.AssetCheckSeverity.ERROR:
             console.print(f"[yellow]warning[/yellow] check {e.asset_key.to_user_string()}:{e.check_name}: {_metadata_value(e, 'warnings')}")
+            for file_name, failures in (_metadata_value(e, "quarantined") or {}).items():
+                console.print(f"[red]quarantined by the GX gate[/red] {file_name}: {'; '.join(failures)}")
     for e in batch.blocking_failures():
         console.print(f"[red]BLOCKING[/red] check {e.asset_key.to_user_string()}:{e.check_name} failed: {_metadata_value(e, 'blocking_failures')}")
     if not batch.results:
@@ -96,21 +98,44 @@ def run(inbox: Path | None, warehouse: Path | None) -> None:
 @main.command()
 @click.option("--warehouse", type=click.Path(file_okay=False, path_type=Path), envvar="WAREHOUSE_DIR", default=None)
 def validate(warehouse: Path | None) -> None:
-    """Run the GX staging suites on the warehouse outside Dagster and print a summary."""
-    from orchestration import settings
-    from orchestration.quality import validate_warehouse
+    """Run every GX suite on the warehouse outside Dagster (document suites over the
+    loaded documents, marts suites when built), rebuild the Data Docs and print a summary.
 
-    outcomes = validate_warehouse(settings.duckdb_path(warehouse))
+    Exit status 1 when a critical expectation fails.
+    """
+    from orchestration import settings
+    from orchestration.quality import DATA_DOCS_DIR, validate_warehouse
+
+    db_path = settings.duckdb_path(warehouse)
+    if not db_path.exists():
+        console.print(f"[red]No warehouse at {db_path}; run `make run` first.[/red]")
+        sys.exit(2)
+    outcomes = validate_warehouse(db_path)
     table = Table(title="Great Expectations")
-    for col in ("suite", "expectation", "column", "severity", "ok", "unexpected rows"):
+    for col in ("suite", "expectation", "column", "severity", "ok", "unexpected rows", "documents"):
         table.add_column(col)
     blocking = 0
     for suite in outcomes:
         for o in suite.outcomes:
             table.add_row(suite.suite, o.expectation, o.column or "", o.severity, "yes" if o.success else "NO",
-                          "" if o.unexpected_count is None else str(o.unexpected_count))
+                          "" if o.unexpected_count is None else str(o.unexpected_count),
+                          str(len(o.unexpected_by_document)) if o.unexpected_by_document else "")
         blocking += len(suite.blocking_failures)
     console.print(table)
+    import duckdb
+
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        quarantined = con.execute(
+            "SELECT file_name, error FROM staging.documents WHERE status = 'quarantined' ORDER BY file_name").fetchall()
+    finally:
+        con.close()
+    for file_name, error in quarantined:
+        console.print(f"[yellow]quarantined[/yellow] {file_name}: {error}")
+    warnings = sum(len(s.warnings) for s in outcomes)
+    console.print(f"{len(outcomes)} suites, {sum(len(s.outcomes) for s in outcomes)} expectations: "
+                  f"{blocking} critical failure(s), {warnings} warning(s), {len(quarantined)} quarantined document(s).")
+    console.print(f"Data Docs: {DATA_DOCS_DIR / 'index.html'}")
     sys.exit(1 if blocking else 0)
 
 

@@ -9,7 +9,8 @@ tests run as checks on the models. See ``jobs.py`` and ``sensors.py``.
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from orchestration.assets.checks import staging_checks
+from orchestration.alert_sensor import quality_alert_sensor
+from orchestration.assets.checks import marts_checks, staging_checks
 from orchestration.assets.dbt import dbt_models, dbt_project
 from orchestration.assets.ingest import source_documents, stage_documents
 from orchestration.assets.report import document_summary
@@ -24,9 +25,9 @@ def build_definitions(warehouse: WarehouseResource | None = None) -> dg.Definiti
     """Definitions bound to ``warehouse`` (default: from ``WAREHOUSE_DIR``/``INBOX_DIR``)."""
     return dg.Definitions(
         assets=[source_documents, stage_documents, dbt_models, serving_database, document_summary],
-        asset_checks=staging_checks,
+        asset_checks=[*staging_checks, *marts_checks],
         jobs=[main_job, nightly_rebuild_job],
-        sensors=[inbox_sensor],
+        sensors=[inbox_sensor, quality_alert_sensor],
         schedules=[nightly_rebuild_schedule],
         resources={
             "warehouse": warehouse or WarehouseResource.from_env(),

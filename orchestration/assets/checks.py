@@ -1,65 +1,156 @@
-"""Great Expectations suites as blocking Dagster asset checks on the staging tables.
+"""Great Expectations suites as Dagster asset checks.
 
-A failed ``critical`` expectation fails the check with ERROR severity, and
-because the checks are blocking the dbt marts downstream are not built.
-``warning`` expectations that fail are reported in the check's metadata
-with severity WARN.
+Three kinds (see ``orchestration/quality.py`` for the suites):
+
+- ``gx_document_gate`` on ``staging/documents`` — emitted by ``stage_documents``
+  itself, right after it staged the run's documents: the per-document gate.
+  A document failing a critical expectation has just been quarantined (kept
+  out of the marts); the check then *fails with WARN severity* (it never
+  blocks the other documents) and lists the quarantined documents and the
+  warnings, so the alert sensor sees it. It passes when every document of the
+  run is clean.
+- ``gx_staging_*`` — blocking checks on the staging tables: the document
+  suites over every loaded document, after the gate. They pass unless
+  something systemic is wrong (a critical failure on loaded rows means the
+  gate was bypassed), and report warnings and quarantined documents in metadata.
+- ``gx_marts_*`` — blocking checks on the fact tables after dbt: row counts,
+  dimension joins and per-department totals against staging. A failure is
+  ERROR and stops ``serving_database`` from publishing.
 """
 
+from __future__ import annotations
 
-import duckdb
+import dataclasses
+
 import dagster as dg
+import duckdb
 
-from orchestration.quality import STAGING_SUITE_QUERIES, SuiteOutcome, run_suite
+from orchestration.ingest import IngestOutcome
+from orchestration.quality import GateReport, SuiteOutcome, run_suites
 from orchestration.resources import WarehouseResource
 
+GATE_CHECK_NAME = "gx_document_gate"
 
-def _outcome_table(outcome: SuiteOutcome) -> str:
-    rows = ["| expectation | column | severity | ok | unexpected rows |", "|---|---|---|---|---|"]
-    for o in outcome.outcomes:
-        rows.append(f"| {o.expectation} | {o.column or ''} | {o.severity} | {'✅' if o.success else '❌'} | {o.unexpected_count if o.unexpected_count is not None else ''} |")
+#: Declared on the ``stage_documents`` multi-asset, which yields its result.
+GATE_CHECK_SPEC = dg.AssetCheckSpec(
+    name=GATE_CHECK_NAME,
+    asset=dg.AssetKey(["staging", "documents"]),
+    description=(
+        "Per-document GX gate (all document suites) over the documents of this run: a document failing a "
+        "critical expectation is quarantined and kept out of the marts; warnings are recorded. Fails with "
+        "WARN when a document was quarantined or warned, never blocks."
+    ),
+    blocking=False,
+)
+
+
+def _outcome_table(outcomes: list[SuiteOutcome]) -> str:
+    rows = ["| suite | expectation | column | severity | ok | unexpected rows |", "|---|---|---|---|---|---|"]
+    for suite in outcomes:
+        for o in suite.outcomes:
+            rows.append(f"| {suite.suite} | {o.expectation} | {o.column or ''} | {o.severity} | "
+                        f"{'✅' if o.success else '❌'} | {o.unexpected_count if o.unexpected_count is not None else ''} |")
     return "\n".join(rows)
 
 
-def check_result_from_suite(outcome: SuiteOutcome) -> dg.AssetCheckResult:
-    """Translate a GX suite outcome into a Dagster ``AssetCheckResult``.
+def apply_gate(outcomes: list[IngestOutcome], report: GateReport) -> list[IngestOutcome]:
+    """The run's ingest outcomes with the gate's quarantines applied (status and reason)."""
+    by_id = {v.document_id: v for v in report.quarantined}
+    return [
+        dataclasses.replace(o, status="quarantined", error=by_id[o.registration.document_id].reason)
+        if o.registration.document_id in by_id else o
+        for o in outcomes
+    ]
 
-    Passed unless a critical expectation failed (ERROR); failed warnings give
-    a failed result with WARN severity, which never blocks.
-    """
-    blocking, warnings = outcome.blocking_failures, outcome.warnings
+
+def gate_check_result(report: GateReport) -> dg.AssetCheckResult:
+    """The ``gx_document_gate`` evaluation for one run: WARN failure when any document was quarantined or warned."""
+    quarantined = {v.file_name: [f"{label}: {n} rows" for label, n in v.errors] for v in report.quarantined}
+    warned = {v.file_name: [f"{label}: {n} rows" for label, n in v.warnings] for v in report.verdicts if v.warnings}
+    passed = not quarantined and not warned
+    description = (
+        f"{len(report.verdicts)} document(s) validated: {len(quarantined)} quarantined, "
+        f"{sum(1 for v in report.verdicts if v.warnings and not v.quarantined)} passed with warnings"
+    )
     return dg.AssetCheckResult(
-        passed=not blocking and not warnings,
-        severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
-        description=f"GX suite {outcome.suite}",
+        check_name=GATE_CHECK_NAME,
+        asset_key=GATE_CHECK_SPEC.asset_key,
+        passed=passed,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=description,
         metadata={
-            "gx_suite": outcome.suite,
-            "rows_validated": outcome.row_count,
-            "expectations": len(outcome.outcomes),
-            "blocking_failures": [f"{o.expectation}({o.column})" for o in blocking],
-            "warnings": [f"{o.expectation}({o.column}): {o.unexpected_count} rows" for o in warnings],
-            "results": dg.MetadataValue.md(_outcome_table(outcome)),
+            "documents_validated": len(report.verdicts),
+            "quarantined": dg.MetadataValue.json(quarantined),
+            "warnings": dg.MetadataValue.json(warned),
+            "data_docs": dg.MetadataValue.json(report.data_docs_pages),
+            "results": dg.MetadataValue.md(_outcome_table(list(report.suites))),
         },
     )
 
 
-def _gx_check(suite_name: str, table: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(
-        asset=dg.AssetKey(["staging", table]),
-        name=f"gx_{suite_name}",
-        description=f"Great Expectations suite `{suite_name}` (expectations/gx/expectations/{suite_name}.json); critical expectations block the marts.",
-        blocking=True,
+def check_result_from_suites(outcomes: list[SuiteOutcome], quarantined: dict | None = None) -> dg.AssetCheckResult:
+    """Translate GX suite outcomes into a Dagster ``AssetCheckResult``.
+
+    Failed (ERROR) when a critical expectation failed; otherwise passed, with
+    the warnings (expectation and rows) and the quarantined documents in metadata.
+    """
+    blocking = [o for s in outcomes for o in s.blocking_failures]
+    warnings = [o for s in outcomes for o in s.warnings]
+    return dg.AssetCheckResult(
+        passed=not blocking,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description="GX suites " + ", ".join(s.suite for s in outcomes),
+        metadata={
+            "gx_suites": [s.suite for s in outcomes],
+            "rows_validated": sum(s.row_count for s in outcomes),
+            "expectations": sum(len(s.outcomes) for s in outcomes),
+            "blocking_failures": [f"{o.label}: {o.unexpected_count} rows" for o in blocking],
+            "warnings": [f"{o.label}: {o.unexpected_count} rows" for o in warnings],
+            "quarantined_documents": dg.MetadataValue.json(quarantined or {}),
+            "data_docs": dg.MetadataValue.json({s.suite: s.data_docs_page for s in outcomes if s.data_docs_page}),
+            "results": dg.MetadataValue.md(_outcome_table(outcomes)),
+        },
     )
+
+
+def _quarantined_documents(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute(
+        "SELECT file_name, error FROM staging.documents WHERE status = 'quarantined' ORDER BY file_name"
+    ).fetchall())
+
+
+def _gx_check(name: str, asset_key: list[str], suites: list[str], description: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(asset=dg.AssetKey(asset_key), name=name, description=description, blocking=True)
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse.writer_lock():
             con = duckdb.connect(str(warehouse.duckdb_path), read_only=True)
             try:
-                frame = con.execute(STAGING_SUITE_QUERIES[suite_name]).df()
+                outcomes = run_suites(con, suites)
+                quarantined = _quarantined_documents(con)
             finally:
                 con.close()
-        return check_result_from_suite(run_suite(suite_name, frame))
+        return check_result_from_suites(outcomes, quarantined)
 
     return _check
 
 
-staging_checks = [_gx_check(suite, suite.removeprefix("staging_")) for suite in STAGING_SUITE_QUERIES]
+_STAGING = "Over every loaded document after the per-document gate; fails (ERROR, blocking the marts) only when a critical expectation fails on loaded rows."
+_MARTS = "After dbt; fails (ERROR, blocking serving.duckdb) when the marts disagree with staging."
+
+staging_checks = [
+    _gx_check("gx_staging_documents", ["staging", "documents"], ["staging_documents"],
+              f"GX suite staging_documents. {_STAGING}"),
+    _gx_check("gx_staging_budget_lines", ["staging", "budget_lines"], ["staging_budget_lines", "staging_reconciliation"],
+              f"GX suites staging_budget_lines, staging_reconciliation. {_STAGING}"),
+    _gx_check("gx_staging_performance_indicators", ["staging", "performance_indicators"],
+              ["staging_performance_indicators", "domain_indicator_targets", "domain_projects"],
+              f"GX suites staging_performance_indicators, domain_indicator_targets, domain_projects. {_STAGING}"),
+]
+
+marts_checks = [
+    _gx_check("gx_marts_reconcile_with_staging", ["marts", "fct_project_budget"],
+              ["marts_row_counts", "marts_department_totals"],
+              f"GX suites marts_row_counts, marts_department_totals. {_MARTS}"),
+    _gx_check("gx_marts_dimension_joins", ["marts", "fct_indicator_target"], ["marts_dimension_joins"],
+              f"GX suite marts_dimension_joins. {_MARTS}"),
+]

@@ -11,8 +11,10 @@ a range of them (batch, backfill) thanks to the single-run backfill policy.
 import dagster as dg
 import duckdb
 
+from orchestration.assets.checks import GATE_CHECK_SPEC, apply_gate, gate_check_result
 from orchestration.ingest import Destinations, DocumentChangedError, IngestOutcome, ingest_file, locate_document
 from orchestration.partitions import documents_partitions
+from orchestration.quality import gate_documents
 from orchestration.resources import WarehouseResource
 from orchestration.warehouse import STAGING_TABLES, connect, table_row_counts
 
@@ -92,6 +94,7 @@ def _known_paths(con: duckdb.DuckDBPyConnection, document_ids: list[str]) -> dic
         )
         for table in STAGING_TABLES
     ],
+    check_specs=[GATE_CHECK_SPEC],
     partitions_def=documents_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     can_subset=False,
@@ -100,7 +103,9 @@ def stage_documents(context: dg.AssetExecutionContext, config: StageDocumentsCon
     """Parse every document of the run's partitions and replace its staging rows.
 
     One DuckDB transaction per document; a file that cannot be parsed is
-    quarantined with its reason and the others proceed.
+    quarantined with its reason and the others proceed. The GX gate then
+    validates the staged documents (``quality.gate_documents``): one that
+    fails a critical expectation is quarantined too (check ``gx_document_gate``).
     """
     document_ids = list(context.partition_keys)
     destinations = Destinations(warehouse.archive_dir, warehouse.quarantine_dir, config.move_processed)
@@ -123,6 +128,11 @@ def stage_documents(context: dg.AssetExecutionContext, config: StageDocumentsCon
             outcomes.append(outcome)
             log = context.log.warning if outcome.status == "quarantined" else context.log.info
             log(f"{path.name}: {outcome.status}" + (f" — {outcome.error}" if outcome.error else ""))
+        gate = gate_documents(con, [o.registration.document_id for o in outcomes if o.status == "loaded"],
+                              warehouse.quarantine_dir, config.move_processed, context.run_id)
+        for verdict in gate.quarantined:
+            context.log.warning(f"{verdict.file_name}: quarantined by the GX gate — {verdict.reason}")
+        outcomes = apply_gate(outcomes, gate)
         counts_run = table_row_counts(con, document_ids)
         counts_all = table_row_counts(con)
     if missing and not outcomes:
@@ -141,3 +151,4 @@ def stage_documents(context: dg.AssetExecutionContext, config: StageDocumentsCon
                 "duckdb_path": dg.MetadataValue.path(str(warehouse.duckdb_path)),
             },
         )
+    yield gate_check_result(gate)

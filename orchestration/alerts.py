@@ -1,0 +1,267 @@
+"""Alerts for data-quality failures: an outbox, a JSON-lines log and a webhook.
+
+Each failed asset-check evaluation becomes one :class:`Alert` (id: run id +
+check key, so reading the same event twice yields the same id). Alerts go
+through an **outbox** (SQLite, ``$WAREHOUSE_DIR/alerts/outbox.sqlite3``) that
+records their delivery state, so that
+
+- enqueueing is idempotent (``INSERT OR IGNORE`` on the id): never duplicated;
+- each alert is appended once to ``$WAREHOUSE_DIR/alerts/alerts.jsonl``
+  (ids already in the file are skipped, so a crash between the append and
+  the commit does not write it twice);
+- when ``ALERT_WEBHOOK_URL`` is set, each alert is POSTed until the endpoint
+  answers 2xx, retried with exponential backoff (``backoff``) within a tick;
+  a delivery that still fails stays ``pending`` with its error and is retried
+  on the next tick: never lost. A delivered alert is marked ``delivered`` in
+  the same moment, and the ``X-Alert-Id`` header lets the receiver drop the
+  one case no sender can rule out (a crash after the 2xx, before the commit).
+
+Configuration, from environment variables only (never from files in git):
+``ALERT_WEBHOOK_URL`` (Slack incoming webhook or any HTTP endpoint),
+``ALERT_WEBHOOK_SECRET`` (optional: signs the body, HMAC-SHA256 in
+``X-Alert-Signature``), ``ALERT_WEBHOOK_FORMAT`` (``slack``, the default, or
+``json``: the alert itself), ``ALERT_WEBHOOK_MAX_TRIES`` (default 4),
+``ALERT_WEBHOOK_BACKOFF_SECONDS`` (first wait, default 0.5). The URL and the
+secret are never logged nor stored: errors are recorded as the exception
+type or the HTTP status only (``requests`` exception texts contain the URL).
+
+No Dagster imports: ``orchestration.alert_sensor`` feeds it from the event log.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Callable
+
+import backoff
+import requests
+
+log = logging.getLogger(__name__)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS alerts (
+    alert_id       TEXT PRIMARY KEY,
+    created_at     TEXT NOT NULL,
+    payload        TEXT NOT NULL,        -- the alert as JSON
+    logged         INTEGER NOT NULL DEFAULT 0,
+    webhook_state  TEXT NOT NULL DEFAULT 'pending',  -- pending | delivered
+    attempts       INTEGER NOT NULL DEFAULT 0,
+    last_error     TEXT,
+    delivered_at   TEXT
+);
+"""
+
+
+@dataclasses.dataclass(frozen=True)
+class Alert:
+    """One failed check evaluation, as logged and sent."""
+
+    alert_id: str
+    severity: str  # ERROR | WARN
+    check: str  # asset_key:check_name
+    run_id: str
+    description: str | None
+    details: dict
+    occurred_at: str  # ISO 8601 UTC
+
+    def to_json(self) -> dict:
+        """The alert as a JSON object (the JSON-lines record and the ``json`` webhook body)."""
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass(frozen=True)
+class WebhookSettings:
+    """Where and how to send alerts; :meth:`from_env` reads the environment."""
+
+    url: str | None
+    secret: str | None = None
+    payload_format: str = "slack"
+    max_tries: int = 4
+    backoff_seconds: float = 0.5
+    timeout_seconds: float = 10.0
+
+    @classmethod
+    def from_env(cls) -> "WebhookSettings":
+        """Settings from ``ALERT_WEBHOOK_*`` environment variables (URL unset: no webhook)."""
+        return cls(
+            url=os.environ.get("ALERT_WEBHOOK_URL") or None,
+            secret=os.environ.get("ALERT_WEBHOOK_SECRET") or None,
+            payload_format=os.environ.get("ALERT_WEBHOOK_FORMAT", "slack"),
+            max_tries=int(os.environ.get("ALERT_WEBHOOK_MAX_TRIES", "4")),
+            backoff_seconds=float(os.environ.get("ALERT_WEBHOOK_BACKOFF_SECONDS", "0.5")),
+        )
+
+    def __repr__(self) -> str:  # never print the URL or the secret
+        return f"WebhookSettings(configured={bool(self.url)}, format={self.payload_format!r}, max_tries={self.max_tries})"
+
+
+def slack_payload(alert: Alert) -> dict:
+    """A Slack incoming-webhook body (``text`` plus ``blocks``) describing ``alert``."""
+    icon = ":rotating_light:" if alert.severity == "ERROR" else ":warning:"
+    lines = [f"{icon} *Data quality {alert.severity}* — `{alert.check}`", alert.description or ""]
+    for key in ("quarantined", "blocking_failures", "warnings"):
+        value = alert.details.get(key)
+        if value:
+            text = json.dumps(value, ensure_ascii=False)
+            lines.append(f"*{key}*: {text[:1500]}")
+    lines.append(f"run `{alert.run_id}` · alert `{alert.alert_id}`")
+    text = "\n".join(line for line in lines if line)
+    return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}]}
+
+
+class DeliveryError(RuntimeError):
+    """A webhook delivery failed; the message never contains the URL."""
+
+
+def _safe_error(exc: BaseException) -> str:
+    if isinstance(exc, DeliveryError):
+        return str(exc)
+    return type(exc).__name__  # requests' messages embed the URL
+
+
+def send_webhook(alert: Alert, settings: WebhookSettings, session: requests.Session | None = None) -> None:
+    """POST ``alert`` once; raises :class:`DeliveryError` unless the endpoint answers 2xx."""
+    body_obj = slack_payload(alert) if settings.payload_format == "slack" else alert.to_json()
+    body = json.dumps(body_obj, ensure_ascii=False).encode("utf-8")
+    headers = {"Content-Type": "application/json; charset=utf-8", "X-Alert-Id": alert.alert_id}
+    if settings.secret:
+        timestamp = str(int(time.time()))
+        digest = hmac.new(settings.secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+        headers["X-Alert-Timestamp"] = timestamp
+        headers["X-Alert-Signature"] = f"sha256={digest}"
+    try:
+        response = (session or requests).post(settings.url, data=body, headers=headers, timeout=settings.timeout_seconds)
+    except requests.RequestException as exc:
+        raise DeliveryError(f"webhook request failed: {type(exc).__name__}") from None
+    if not 200 <= response.status_code < 300:
+        raise DeliveryError(f"webhook answered HTTP {response.status_code}")
+
+
+class Outbox:
+    """The alert outbox: SQLite file with one row per alert and its delivery state."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.db_path = self.folder / "outbox.sqlite3"
+        self.log_path = self.folder / "alerts.jsonl"
+        with self._connect() as con:
+            con.executescript(_SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        con = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+        con.execute("PRAGMA journal_mode=WAL")
+        return con
+
+    def enqueue(self, alerts: list[Alert]) -> int:
+        """Add alerts not seen before; returns how many were new."""
+        now = dt.datetime.now(dt.timezone.utc).isoformat()
+        con = self._connect()
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            before = con.total_changes
+            con.executemany(
+                "INSERT OR IGNORE INTO alerts (alert_id, created_at, payload) VALUES (?, ?, ?)",
+                [(a.alert_id, now, json.dumps(a.to_json(), ensure_ascii=False)) for a in alerts],
+            )
+            new = con.total_changes - before
+            con.execute("COMMIT")
+            return new
+        finally:
+            con.close()
+
+    def write_log(self) -> int:
+        """Append every not-yet-logged alert to ``alerts.jsonl`` once; returns how many were appended."""
+        con = self._connect()
+        try:
+            rows = con.execute("SELECT alert_id, payload FROM alerts WHERE logged = 0 ORDER BY created_at, alert_id").fetchall()
+            if not rows:
+                return 0
+            already = self._logged_ids() if self.log_path.exists() else set()
+            fresh = [(i, p) for i, p in rows if i not in already]
+            if fresh:
+                with open(self.log_path, "a", encoding="utf-8") as handle:
+                    for _, payload in fresh:
+                        handle.write(payload + "\n")
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            con.executemany("UPDATE alerts SET logged = 1 WHERE alert_id = ?", [(i,) for i, _ in rows])
+            return len(fresh)
+        finally:
+            con.close()
+
+    def _logged_ids(self) -> set[str]:
+        ids = set()
+        with open(self.log_path, encoding="utf-8") as handle:
+            for line in handle:
+                try:
+                    ids.add(json.loads(line)["alert_id"])
+                except (ValueError, KeyError):
+                    continue
+        return ids
+
+    def deliver_pending(self, settings: WebhookSettings, sender: Callable[[Alert, WebhookSettings], None] = send_webhook) -> tuple[int, int]:
+        """Send pending alerts in order, each retried with exponential backoff.
+
+        Stops at the first alert that still fails (the endpoint is likely
+        down; the rest wait for the next tick). Returns ``(delivered, failed)``.
+        Does nothing when no webhook is configured (alerts stay pending and
+        are sent once one is).
+        """
+        if not settings.url:
+            return 0, 0
+        con = self._connect()
+        delivered = 0
+        try:
+            rows = con.execute(
+                "SELECT alert_id, payload FROM alerts WHERE webhook_state = 'pending' ORDER BY created_at, alert_id"
+            ).fetchall()
+            for alert_id, payload in rows:
+                alert = Alert(**json.loads(payload))
+                tries = 0
+
+                def attempt():
+                    nonlocal tries
+                    tries += 1
+                    sender(alert, settings)
+
+                retrying = backoff.on_exception(
+                    backoff.expo, Exception, max_tries=settings.max_tries, factor=settings.backoff_seconds,
+                    jitter=None, logger=None, raise_on_giveup=True,
+                )(attempt)
+                try:
+                    retrying()
+                except Exception as exc:  # noqa: BLE001 - recorded, retried next tick
+                    error = _safe_error(exc)
+                    con.execute("UPDATE alerts SET attempts = attempts + ?, last_error = ? WHERE alert_id = ?",
+                                [tries, error, alert_id])
+                    log.warning("Alert %s not delivered after %d tries (%s); retrying on the next tick.", alert_id, tries, error)
+                    return delivered, 1
+                con.execute(
+                    "UPDATE alerts SET webhook_state = 'delivered', attempts = attempts + ?, last_error = NULL, "
+                    "delivered_at = ? WHERE alert_id = ?",
+                    [tries, dt.datetime.now(dt.timezone.utc).isoformat(), alert_id],
+                )
+                delivered += 1
+            return delivered, 0
+        finally:
+            con.close()
+
+    def states(self) -> list[dict]:
+        """Every alert's delivery state (for tests and inspection)."""
+        con = self._connect()
+        try:
+            cur = con.execute("SELECT alert_id, logged, webhook_state, attempts, last_error, delivered_at FROM alerts ORDER BY created_at, alert_id")
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, row)) for row in cur.fetchall()]
+        finally:
+            con.close()
