@@ -121,3 +121,123 @@ def encrypted_pdf(pdf_user_password: str, owner_password: str = "owner-secret") 
     c.showPage()
     c.save()
     return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------
+# The corpus: file name → (bytes builder, expected outcome, reason pattern)
+# --------------------------------------------------------------------------
+
+SQL_EMOJI_PROJECT = "O'Brien\"s 项目'); DROP TABLE staging.documents;-- 😀🚀 ''"
+
+
+def sample_pdf() -> bytes:
+    from tests.conftest import SAMPLES_DIR
+
+    return (SAMPLES_DIR / "000_26deb59209c0fd2c.pdf").read_bytes()
+
+
+def encrypted_table_pdf(user_password: str) -> bytes:
+    """The rendered seed 000 table, encrypted (RC4 128) with ``user_password`` ('' = owner password only)."""
+    from unittest import mock
+
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas as rl_canvas
+
+    from orchestration.devtools import render_pdf
+    from tests.conftest import SAMPLES_DIR
+
+    real = rl_canvas.Canvas
+    encrypt = pdfencrypt.StandardEncryption(user_password, "owner-secret", canPrint=1, canModify=0)
+    with mock.patch.object(render_pdf.rl_canvas, "Canvas", lambda *a, **k: real(*a, encrypt=encrypt, **k)):
+        return render_pdf.render_seed(SAMPLES_DIR / "000_26deb59209c0fd2c.txt", "portrait-rules-ttf")
+
+
+def amounts_tsv() -> str:
+    """Thousands separators, full-width digits and punctuation, '-' and '—' for empty cells."""
+    return tsv_document([
+        unit("合计", "1,150.00", "1,150.00", "-", "—"),
+        unit("广州市测试局本级", "1,150.00", "1,150.00", "-", "-"),
+        project("培训经费", "１,０５０．００", "１０５０．００", "－", ""),
+        project("办公设备购置", "100.00", "100.00", "-", "/"),
+    ])
+
+
+def negative_tsv() -> str:
+    return tsv_document([
+        unit("合计", "138.00", "150.00", "", "(12.00)"),
+        unit("广州市测试局本级", "138.00", "150.00", "", "(12.00)"),
+        project("培训经费", "138.00", "150.00", "", "(12.00)"),
+    ])
+
+
+def missing_column_tsv() -> str:
+    header = "项目名称（资金使用单位）\t总计\t财政拨款\t财政专户拨款\t绩效目标\t绩效指标"
+    return tsv_document([
+        ("合计", "150.00", "150.00", "", "", ""),
+        ("广州市测试局本级", "150.00", "150.00", "", "", ""),
+        ("培训经费", "150.00", "150.00", "", GOAL, INDICATOR),
+    ], header=header)
+
+
+def duplicate_project_tsv() -> str:
+    return tsv_document([
+        unit("合计", "250.00", "250.00"),
+        unit("广州市测试局本级", "250.00", "250.00"),
+        project("培训经费", "100.00", "100.00"),
+        project("办公设备购置", "50.00", "50.00"),
+        project("培训经费", "100.00", "100.00"),
+    ], department="广州市重复局")
+
+
+def unreconciled_tsv() -> str:
+    return tsv_document([
+        unit("合计", "999.00", "999.00"),
+        unit("广州市测试局本级", "150.00", "150.00"),
+        project("培训经费", "100.00", "100.00"),
+        project("办公设备购置", "40.00", "40.00"),
+    ], department="广州市对不上局")
+
+
+LOADED, WARNINGS, QUARANTINED = "loaded", "loaded with warnings", "quarantined"
+
+#: name → (builder, outcome, regex the reason must match, event kind expected for warnings)
+CORPUS: dict[str, tuple] = {
+    "zero-bytes.pdf": (lambda: b"", QUARANTINED, r"empty file \(0 bytes\)", None),
+    "zero-bytes.txt": (lambda: b"", QUARANTINED, r"empty file \(0 bytes\)", None),
+    "truncated.pdf": (lambda: sample_pdf()[: len(sample_pdf()) // 2], QUARANTINED, r"PDF is truncated.*%%EOF", None),
+    "corrupt-random.pdf": (lambda: random_bytes(), QUARANTINED, r"name ends in \.pdf but the file is not a PDF", None),
+    "corrupt-body.pdf": (
+        lambda: b"%PDF-1.7\n" + random_bytes(3000, seed=9) + b"\n%%EOF\n", QUARANTINED,
+        r"not a readable PDF|cannot be read", None),
+    "encrypted-user-password.pdf": (
+        lambda: encrypted_table_pdf("user-secret"), QUARANTINED,
+        r"encrypted with a password.*Encrypted: remove the password.*unencrypted copy", None),
+    "encrypted-owner-only.pdf": (lambda: encrypted_table_pdf(""), WARNINGS, None, "pdf_encrypted_without_user_password"),
+    "scanned.pdf": (lambda: __import__("tests.pdf_helpers").pdf_helpers.image_only_pdf(), QUARANTINED,
+                    r"no text layer.*OCR", None),
+    "cid-font.pdf": (lambda: __import__("tests.pdf_helpers").pdf_helpers.cid_without_unicode_pdf(), QUARANTINED,
+                     r"\(cid:N\).*no ToUnicode", None),
+    "statistics-bulletin.pdf": (other_report_pdf, QUARANTINED, r"no table with the column header", None),
+    "photo.pdf": (png_bytes, QUARANTINED, r"although its name ends in \.pdf.*PNG image", None),
+    "scan.jpg.pdf": (jpeg_bytes, QUARANTINED, r"JPEG image", None),
+    "budget.xlsx.pdf": (xlsx_bytes, QUARANTINED, r"Excel spreadsheet \(XLSX", None),
+    "gbk.txt": (lambda: good_tsv(department="广州市编码局").encode("gbk"), WARNINGS, None, "decoded_as_gb18030"),
+    "bom-crlf.txt": (lambda: b"\xef\xbb\xbf" + good_tsv(department="广州市换行局").replace("\n", "\r\n").encode(),
+                     WARNINGS, None, "line_ends_normalised"),
+    "missing-column.txt": (lambda: missing_column_tsv().encode(), QUARANTINED, r"lacks the amount column\(s\) 其他资金", None),
+    "amounts-printed-forms.txt": (lambda: amounts_tsv().encode(), LOADED, None, None),
+    "negative-amount.txt": (lambda: negative_tsv().encode(), QUARANTINED, r"negative amount -12\.00 万元 \(其他资金", None),
+    "duplicate-project.txt": (lambda: duplicate_project_tsv().encode(), WARNINGS, None, "duplicate_project_in_unit"),
+    "unreconciled.txt": (lambda: unreconciled_tsv().encode(), WARNINGS, None, "reconciliation_difference"),
+    "sql-emoji.txt": (lambda: good_tsv(SQL_EMOJI_PROJECT, department="广州市引号局").encode(), LOADED, None, None),
+    "other-report.txt": (lambda: "2024年部门预算说明\n一、部门职责\n".encode(), QUARANTINED,
+                         r"not a 项目支出绩效目标表 or 部门整体绩效目标 document", None),
+}
+
+#: Hostile but legal file names (a ``/`` cannot be in a file name; ``../`` is tested on the name string).
+HOSTILE_NAMES = {
+    "name with spaces.txt": lambda: good_tsv(department="广州市空格局").encode(),
+    "中文文件名 预算.txt": lambda: good_tsv(department="广州市中文局").encode(),
+    "quote's \"double\" `tick`.txt": lambda: good_tsv(department="广州市引号名局").encode(),
+    "..%2F..%2Fescape'; DROP TABLE x;--.pdf": lambda: png_bytes()[:-1] + b"\x00",
+}
