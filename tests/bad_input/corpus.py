@@ -77,9 +77,9 @@ def jpeg_bytes() -> bytes:
 def xlsx_bytes() -> bytes:
     """A minimal Office Open XML workbook (a ZIP with ``[Content_Types].xml`` and ``xl/``)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
-        z.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook/>')
+    with zipfile.ZipFile(buffer, "w") as z:  # fixed member dates: the same bytes on every call
+        z.writestr(zipfile.ZipInfo("[Content_Types].xml", (2024, 1, 1, 0, 0, 0)), '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        z.writestr(zipfile.ZipInfo("xl/workbook.xml", (2024, 1, 1, 0, 0, 0)), '<?xml version="1.0"?><workbook/>')
     return buffer.getvalue()
 
 
@@ -234,10 +234,11 @@ CORPUS: dict[str, tuple] = {
                          r"not a 项目支出绩效目标表 or 部门整体绩效目标 document", None),
 }
 
-#: Hostile but legal file names (a ``/`` cannot be in a file name; ``../`` is tested on the name string).
+#: Hostile but legal file names (a ``/`` cannot be in a file name, so ``../`` is tested on the name string in
+#: ``tests/security``; a name starting with ``.`` is a hidden file, which the inbox ignores by design).
 HOSTILE_NAMES = {
     "name with spaces.txt": lambda: good_tsv(department="广州市空格局").encode(),
     "中文文件名 预算.txt": lambda: good_tsv(department="广州市中文局").encode(),
     "quote's \"double\" `tick`.txt": lambda: good_tsv(department="广州市引号名局").encode(),
-    "..%2F..%2Fescape'; DROP TABLE x;--.pdf": lambda: png_bytes()[:-1] + b"\x00",
+    "x..%2F..%2Fescape'; DROP TABLE x;--.pdf": lambda: png_bytes()[:-1] + b"\x00",
 }
