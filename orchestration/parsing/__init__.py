@@ -89,7 +89,7 @@ def _parse(data: bytes, file_name: str) -> ParsedDocument:
     if kind is not None:
         raise ParseError(
             f"not a PDF or a text extract{' although its name ends in .pdf' if named_pdf else ''}: its content "
-            f"is a {kind} (detected from the first bytes), so nothing was loaded. Submit the 项目支出绩效目标表 / 部门整体绩效目标 as a PDF with a text layer or "
+            f"is {_with_article(kind)} (detected from the first bytes), so nothing was loaded. Submit the 项目支出绩效目标表 / 部门整体绩效目标 as a PDF with a text layer or "
             "as a UTF-8 text extract (a spreadsheet: save it as tab-separated text, UTF-8)."
         )
     try:
@@ -107,6 +107,11 @@ def _parse(data: bytes, file_name: str) -> ParsedDocument:
     if detection.doc_type == "department_targets":
         return parse_department_targets(lines, events)
     return _parse_project_targets(lines, detection.layout, events)
+
+
+def _with_article(noun: str) -> str:
+    """``'an Excel spreadsheet'``, ``'a PNG image'``, ``'an HTML page'``."""
+    return ("an " if noun[0] in "AEIOU" or noun.startswith(("HTML", "OFD")) else "a ") + noun
 
 
 def _parse_project_targets(lines, layout: str, events: list[ParseEvent]) -> ParsedDocument:

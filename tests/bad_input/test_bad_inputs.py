@@ -107,3 +107,31 @@ def test_owner_password_pdf_reads_like_the_plain_one():
 def test_parse_target_never_raises_on_odd_text():
     for text in ["", "—", "(12.00)", "１２３％", "'; DROP TABLE x;--", "😀" * 50, "\x00\x01", "≥" * 1000]:
         parse_target(text)
+
+
+def test_a_parser_bug_quarantines_the_file_and_the_next_one_loads(tmp_path, monkeypatch):
+    """Any exception other than ParseError is a parser bug: reported as such, the file kept, the run goes on."""
+    import orchestration.ingest as ingest
+    from orchestration.warehouse import connect
+    from tests.bad_input.corpus import good_tsv
+
+    real = ingest.parse_document
+
+    def buggy(data, name):
+        if name == "bug.txt":
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(data, name)
+
+    monkeypatch.setattr(ingest, "parse_document", buggy)
+    (tmp_path / "in").mkdir()
+    bug, fine = tmp_path / "in" / "bug.txt", tmp_path / "in" / "fine.txt"
+    bug.write_text(good_tsv(department="甲局"), "utf-8")
+    fine.write_text(good_tsv(department="乙局"), "utf-8")
+    destinations = ingest.Destinations(tmp_path / "wh" / "archive", tmp_path / "wh" / "quarantine")
+    with connect(tmp_path / "wh" / "w.duckdb") as con:
+        first = ingest.ingest_file(con, bug, destinations)
+        second = ingest.ingest_file(con, fine, destinations)
+    assert first.status == "quarantined"
+    assert first.error.startswith("Internal parser error (RecursionError: maximum recursion depth exceeded). The file is kept")
+    assert second.status == "loaded"
+    assert bug.exists() and fine.exists()

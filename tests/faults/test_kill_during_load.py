@@ -122,6 +122,7 @@ def test_killed_loads_leave_whole_documents_and_rerun_equals_clean(folder, clean
             _run_to_end("stage", wh, folder)
             assert table_contents(duckdb_path(wh), "staging") == clean_staging, f"after kill {n} and a re-run"
     assert kills_inside >= KILLS // 2, f"only {kills_inside} of {KILLS} kills landed inside a load"
+    print(f"\n{kills_inside} of {KILLS} kills landed inside a load ({load_seconds:.1f} s per load)")
 
     # the whole job: killed once at a random point, then run again; marts equal the clean run's
     proc = _worker("batch", wh, folder)
