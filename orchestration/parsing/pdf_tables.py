@@ -225,8 +225,9 @@ def _is_password_error(error: BaseException) -> bool:
 
 
 def _describe(error: BaseException) -> str:
-    inner = error.args[0] if isinstance(error.args[:1], tuple) and error.args and isinstance(error.args[0], BaseException) else None
-    error = inner or error
+    """``'PSEOF: Unexpected EOF'``: the type and message of the error, unwrapped from pdfplumber's wrapper."""
+    if error.args and isinstance(error.args[0], BaseException):
+        error = error.args[0]
     text = str(error).strip()
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
