@@ -15,8 +15,10 @@ No Dagster imports: ``orchestration.assets.ingest`` wires this into assets.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
@@ -24,7 +26,7 @@ import duckdb
 
 from orchestration.parsing import ParseError, parse_document
 from orchestration.parsing.records import ParsedDocument
-from orchestration.warehouse import DocumentRegistration, write_document
+from orchestration.warehouse import DocumentRegistration, WarehouseWriteError, write_document
 
 #: File extensions picked up from an inbox folder (lower case).
 INBOX_SUFFIXES = (".txt", ".tsv", ".pdf")
@@ -142,7 +144,15 @@ def ingest_file(
     kept = file_away(path, data, registration, destinations, status, error)
     if kept is not None and destinations.move_processed:
         registration = dataclasses.replace(registration, source_path=str(kept))
-    write_document(con, registration, parsed, status, error)
+    try:
+        write_document(con, registration, parsed, status, error)
+    except (duckdb.Error, OSError) as db_error:
+        if not _is_storage_error(db_error):
+            raise
+        raise WarehouseWriteError(
+            f"cannot write {registration.file_name!r} to the warehouse database: {db_error}. Its transaction was "
+            "rolled back (no partial rows); free disk space or make the warehouse folder writable, then re-run."
+        ) from db_error
     return IngestOutcome(registration, status, error, parsed)
 
 
@@ -181,16 +191,73 @@ def file_away(
     if not destinations.move_processed and not quarantined:
         return None
     folder = destinations.quarantine_dir if quarantined else destinations.archive_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / kept_file_name(registration)
-    if destinations.move_processed:
-        target = _free_name(target)
-        path.replace(target)
-    elif not target.exists():
-        target.write_bytes(data)
-    if quarantined:
-        write_reason(target, registration, reason or "")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / kept_file_name(registration)
+        if destinations.move_processed:
+            target = _free_name(target)
+            _move(path, target, data)
+        elif not (target.is_file() and target.stat().st_size == len(data)):
+            write_atomically(target, data)
+        if quarantined:
+            write_reason(target, registration, reason or "")
+    except OSError as error:
+        raise WarehouseWriteError(
+            f"cannot keep {registration.file_name!r} in {folder}: {error.strerror or error} "
+            f"({_errno_name(error)}). The original is untouched at {path}; nothing of this document was "
+            "written. Fix the folder (free disk space, make it writable) and re-run."
+        ) from error
     return target
+
+
+_STORAGE_ERROR_TEXTS = ("no space left", "read-only file system", "could not write", "permission denied",
+                        "disk quota", "cannot open file")
+
+
+def _is_storage_error(error: BaseException) -> bool:
+    """True for an error of the disk or folder under the database (full, read-only), not of the data."""
+    if isinstance(error, (OSError, duckdb.IOException)):
+        return True
+    text = str(error).lower()
+    return any(t in text for t in _STORAGE_ERROR_TEXTS)
+
+
+def _errno_name(error: OSError) -> str:
+    return errno.errorcode.get(error.errno, "OSError") if error.errno else type(error).__name__
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` via a temporary file in the same folder, fsync and ``os.replace``.
+
+    A crash or a full disk leaves either no ``target`` or the complete one,
+    never a truncated file that a re-run would take for the kept copy.
+    """
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _move(source: Path, target: Path, data: bytes) -> None:
+    """Move ``source`` to ``target``; across file systems copy atomically first, then remove the source.
+
+    ``rename`` fails with ``EXDEV`` when the inbox and the warehouse are on
+    different mounts; the copy is complete and fsynced before the inbox file
+    is unlinked, so the bytes exist in at least one place at every moment.
+    """
+    try:
+        source.replace(target)
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+        write_atomically(target, data)
+        source.unlink()
 
 
 def _free_name(target: Path) -> Path:
@@ -205,7 +272,8 @@ def _free_name(target: Path) -> Path:
 def write_reason(kept: Path, registration: DocumentRegistration, reason: str) -> Path:
     """Write ``<kept>.reason.json`` (document id, original name and path, reason)."""
     reason_file = kept.with_name(kept.name + ".reason.json")
-    reason_file.write_text(
+    write_atomically(
+        reason_file,
         json.dumps(
             {
                 "document_id": registration.document_id,
@@ -215,8 +283,7 @@ def write_reason(kept: Path, registration: DocumentRegistration, reason: str) ->
             },
             ensure_ascii=False,
             indent=2,
-        ),
-        encoding="utf-8",
+        ).encode("utf-8"),
     )
     return reason_file
 
@@ -229,6 +296,6 @@ def locate_document(document_id: str, known_path: str | None, folders: list[Path
     for folder in folders:
         if folder.is_dir():
             for candidate in sorted(folder.glob(f"*.{document_id[:12]}*")):
-                if not candidate.name.endswith(".reason.json"):
+                if not candidate.name.endswith(".reason.json") and not candidate.name.startswith("."):
                     return candidate
     return None

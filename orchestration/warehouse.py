@@ -118,14 +118,33 @@ def staging_ddl() -> str:
     return resources.files("orchestration").joinpath("staging_schema.sql").read_text("utf-8")
 
 
+class WarehouseWriteError(RuntimeError):
+    """The warehouse folder or database cannot be written (disk full, read-only…).
+
+    The message names the path, the OS error and what to do; the run stops
+    without partial writes (kept files are written atomically, database
+    writes are one transaction per document).
+    """
+
+
 @contextmanager
 def connect(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse DuckDB file (created if missing) with the staging schema applied.
 
-    Raises ``duckdb.IOException`` when another process holds the write lock.
+    Raises ``duckdb.IOException`` when another process holds the write lock,
+    and :class:`WarehouseWriteError` when the folder or the file cannot be
+    written (read-only, disk full).
     """
-    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db_path))
+    try:
+        Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(db_path))
+    except (OSError, duckdb.IOException) as error:
+        if "lock" in str(error).lower():
+            raise
+        raise WarehouseWriteError(
+            f"cannot open the warehouse database {db_path} for writing: {error}. Make the folder writable "
+            "(or point WAREHOUSE_DIR elsewhere) and free disk space, then re-run; nothing was written."
+        ) from error
     try:
         con.execute(staging_ddl())
         for statement in flattened_columns_ddl():
@@ -209,8 +228,21 @@ def write_document(
             _insert_records(con, doc_id, parsed)
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction, if DuckDB has not already aborted it.
+
+    A failed ``COMMIT`` (e.g. no space left for the WAL) aborts the transaction
+    itself; a second ``ROLLBACK`` would raise "no transaction is active" and
+    hide the real error, which the caller re-raises.
+    """
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
 
 
 def _insert_records(con: duckdb.DuckDBPyConnection, doc_id: str, parsed: ParsedDocument) -> None:

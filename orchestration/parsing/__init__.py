@@ -21,7 +21,7 @@ Modules:
 from __future__ import annotations
 
 from .department_targets_text import parse_department_targets
-from .detect import detect_document
+from .detect import detect_document, sniff_binary_type
 from .pdf_tables import parse_pdf
 from .project_targets_text import (
     build_records,
@@ -58,7 +58,10 @@ __all__ = [
 def parse_document(data: bytes, file_name: str) -> ParsedDocument:
     """Parse one input file's bytes into a :class:`ParsedDocument`.
 
-    ``file_name`` is used only in error messages. Steps: decode
+    ``file_name`` is used in error messages and to tell a damaged or mislabelled
+    ``.pdf`` from a text extract. Steps: name files that are images,
+    spreadsheets, archives… by their magic bytes (:func:`.detect.sniff_binary_type`)
+    and stop; decode
     (:func:`.text_common.decode_text`), detect the form and layout
     (:func:`.detect.detect_document`), parse the layout. Amounts are
     ``Decimal`` in 万元; see :mod:`.amounts` for how columns are decided.
@@ -73,20 +76,42 @@ def parse_document(data: bytes, file_name: str) -> ParsedDocument:
     structure cannot be read reliably.
     """
     try:
-        return _parse(data)
+        return _parse(data, file_name)
     except ParseError as error:
         raise ParseError(f"{file_name}: {error}") from None
 
 
-def _parse(data: bytes) -> ParsedDocument:
+def _parse(data: bytes, file_name: str) -> ParsedDocument:
     if data.lstrip()[:5] == b"%PDF-":
         return parse_pdf(data)
-    text, events = decode_text(data)
+    named_pdf = file_name.lower().endswith(".pdf")
+    kind = sniff_binary_type(data)
+    if kind is not None:
+        raise ParseError(
+            f"not a PDF or a text extract{' although its name ends in .pdf' if named_pdf else ''}: its content "
+            f"is {_with_article(kind)} (detected from the first bytes), so nothing was loaded. Submit the 项目支出绩效目标表 / 部门整体绩效目标 as a PDF with a text layer or "
+            "as a UTF-8 text extract (a spreadsheet: save it as tab-separated text, UTF-8)."
+        )
+    try:
+        text, events = decode_text(data)
+    except ParseError as error:
+        if named_pdf and data:
+            raise ParseError(
+                f"the name ends in .pdf but the file is not a PDF: it does not start with the %PDF- header "
+                f"(first bytes {data[:8].hex(' ')}) and is not text either. The file is damaged or of another "
+                "type: download or export the PDF again."
+            ) from None
+        raise
     lines = split_lines(text)
     detection = detect_document(text, lines)
     if detection.doc_type == "department_targets":
         return parse_department_targets(lines, events)
     return _parse_project_targets(lines, detection.layout, events)
+
+
+def _with_article(noun: str) -> str:
+    """``'an Excel spreadsheet'``, ``'a PNG image'``, ``'an HTML page'``."""
+    return ("an " if noun[0] in "AEIOU" or noun.startswith(("HTML", "OFD")) else "a ") + noun
 
 
 def _parse_project_targets(lines, layout: str, events: list[ParseEvent]) -> ParsedDocument:

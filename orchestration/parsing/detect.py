@@ -67,3 +67,54 @@ def detect_project_layout(lines: list[SourceLine]) -> str:
         if _FIRST_ITEM_AT_LINE_START.match(line.stripped):
             return "line_flow"
     return "line_flow"
+
+
+# --------------------------------------------------------------------------
+# File type by magic bytes (inputs that are neither a PDF nor text)
+# --------------------------------------------------------------------------
+
+#: Leading bytes → what a person would call the file. Checked before decoding,
+#: so an image or a spreadsheet renamed ``.pdf``/``.txt`` is named for what it is.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"II*\x00", "TIFF image"),
+    (b"MM\x00*", "TIFF image"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "legacy Microsoft Office file (XLS/DOC, OLE2)"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"\x1f\x8b", "gzip archive"),
+)
+#: Members of a ZIP container that tell which Office/OFD format it is.
+_ZIP_KINDS: tuple[tuple[str, str], ...] = (
+    ("xl/", "Excel spreadsheet (XLSX, a ZIP container)"),
+    ("word/", "Word document (DOCX, a ZIP container)"),
+    ("ppt/", "PowerPoint file (PPTX, a ZIP container)"),
+    ("OFD.xml", "OFD document (GB/T 33190 fixed-layout format, a ZIP container)"),
+)
+
+
+def sniff_binary_type(data: bytes) -> str | None:
+    """Name the type of a file that is neither a PDF nor text, from its magic bytes.
+
+    ``'PNG image'``, ``'JPEG image'``, ``'Excel spreadsheet (XLSX, a ZIP container)'``,
+    ``'ZIP archive'``, ``'HTML page'`` …, or ``None`` when the bytes start like
+    none of the known types (a PDF, a text extract, or unknown bytes).
+    """
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WebP image"
+    if data.startswith(b"PK\x03\x04"):
+        head = data[:65536]
+        for member, kind in _ZIP_KINDS:
+            if member.encode() in head:
+                return kind
+        return "ZIP archive"
+    start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:256].lower()
+    if start.startswith((b"<!doctype html", b"<html")):
+        return "HTML page (a download that returned a web page instead of the document?)"
+    return None

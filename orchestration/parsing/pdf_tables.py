@@ -54,6 +54,7 @@ import bisect
 import io
 import re
 import statistics
+import traceback
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -161,25 +162,90 @@ def parse_pdf(data: bytes) -> ParsedDocument:
     has ``(cid:N)`` text or no text layer, no table header is found, a row
     cannot be read, or the table does not start with its 合计 row.
     """
+    _check_complete(data)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as error:  # pdfminer raises many types for damaged files
+        if _is_password_error(error):
+            raise ParseError(
+                "the PDF is encrypted with a password that is needed to open it, so it cannot be read and nothing "
+                "was loaded. Encrypted: remove the password (e.g. qpdf --decrypt --password=… in.pdf out.pdf) or "
+                "provide an unencrypted copy, or submit a text extract (UTF-8 .txt)."
+            ) from None
         raise ParseError(
-            f"not a readable PDF ({type(error).__name__}: {error}): the file is damaged, encrypted or not "
-            "a PDF. Download or export it again, or submit a text extract (UTF-8 .txt)."
+            f"not a readable PDF ({_describe(error)}): the file is damaged or not a PDF. Download or export it "
+            "again, or submit a text extract (UTF-8 .txt)."
         ) from None
     try:
         with pdf:
-            return _parse_open_pdf(pdf)
+            if len(pdf.pages) > MAX_PAGES:
+                raise ParseError(
+                    f"the PDF has {len(pdf.pages)} pages, more than the {MAX_PAGES} a 项目支出绩效目标表 can "
+                    "plausibly have: it was not parsed. Split it into the documents it holds and submit them one by one."
+                )
+            document = _parse_open_pdf(pdf)
+            if pdf.doc.encryption is not None:
+                document.events.insert(0, ParseEvent(
+                    "pdf_encrypted_without_user_password",
+                    "the PDF is encrypted with an owner password only (opens without a password); read as is",
+                ))
+            return document
     except ParseError:
         raise
     except Exception as error:  # noqa: BLE001 - a broken object inside an otherwise valid file
-        if type(error).__module__.startswith(("pdfminer", "pdfplumber")):
+        if _raised_inside_pdf_library(error):
             raise ParseError(
-                f"the PDF cannot be read ({type(error).__name__}: {error}). Export it again, or submit a "
+                f"the PDF cannot be read ({_describe(error)}): it is damaged. Export it again, or submit a "
                 "text extract (UTF-8 .txt)."
             ) from None
         raise
+
+
+#: Where the end-of-file marker must appear (bytes from the end), as PDF readers require.
+EOF_SEARCH_BYTES = 2048
+#: More pages than any 项目支出绩效目标表 has: refuse instead of reading for minutes.
+MAX_PAGES = 2000
+
+
+def _check_complete(data: bytes) -> None:
+    """Raise :class:`ParseError` when the file ends without ``%%EOF`` (a truncated download or copy)."""
+    if b"%%EOF" not in data[-EOF_SEARCH_BYTES:]:
+        raise ParseError(
+            f"the PDF is truncated: its {len(data):,} bytes end without the end-of-file marker %%EOF, so part "
+            "of the file is missing (an interrupted download or copy) and nothing was loaded. Download or "
+            "copy it again."
+        )
+
+
+def _is_password_error(error: BaseException) -> bool:
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    causes = [error, error.__cause__, error.__context__, *getattr(error, "args", ())]
+    return any(isinstance(c, PDFPasswordIncorrect) for c in causes)
+
+
+def _describe(error: BaseException) -> str:
+    """``'PSEOF: Unexpected EOF'``: the type and message of the error, unwrapped from pdfplumber's wrapper."""
+    if error.args and isinstance(error.args[0], BaseException):
+        error = error.args[0]
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _raised_inside_pdf_library(error: BaseException) -> bool:
+    """True when the exception comes from pdfminer/pdfplumber (or the C codecs they call) reading the file.
+
+    Decided by the innermost Python frame of the traceback: a damaged file makes
+    the library fail (``KeyError``, ``TypeError``, ``struct.error``…); an error
+    raised in this module's own code is a bug and is not hidden.
+    """
+    if type(error).__module__.startswith(("pdfminer", "pdfplumber")):
+        return True
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return False
+    innermost = frames[-1].filename.replace("\\", "/")
+    return "/pdfminer/" in innermost or "/pdfplumber/" in innermost or "/PIL/" in innermost
 
 
 def _parse_open_pdf(pdf) -> ParsedDocument:

@@ -45,9 +45,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .amounts import assign_printed_numbers, decide_columns_from_subtotals, reconciliation_events
+from .amounts import COLUMN_LABELS, assign_printed_numbers, decide_columns_from_subtotals, reconciliation_events
 from .indicators import FIRST_ITEM_START, parse_indicator_cell
-from .records import BudgetLine, LineType, ParseError, ParseEvent, PerformanceIndicator
+from .records import AMOUNT_FIELDS, BudgetLine, LineType, ParseError, ParseEvent, PerformanceIndicator
 from .text_common import (
     JoinedText,
     SourceLine,
@@ -367,9 +367,21 @@ def _header_positions(header: SourceLine) -> dict[str, int]:
         key = _HEADER_FIELDS.get(re.sub(r"\s+", "", cell))
         if key:
             positions[key] = index
-    missing = {"total", "fiscal", "special", "other"} - positions.keys()
+    labels = {"total": "总计", "fiscal": "财政拨款", "special": "财政专户拨款", "other": "其他资金"}
+    missing = [label for key, label in labels.items() if key not in positions]
     if missing:
-        raise ParseError(f"line {header.number}: column header lacks amount columns {sorted(missing)}")
+        raise ParseError(
+            f"line {header.number}: the column header lacks the amount column(s) {'、'.join(missing)}, so the "
+            "amounts of the rows cannot be assigned to columns reliably and nothing was loaded. Export the table "
+            "again with all seven columns (项目名称/总计/财政拨款/财政专户拨款/其他资金/绩效目标/绩效指标; an empty column "
+            "stays as an empty cell)."
+        )
+    absent = [label for key, label in (("goal", "绩效目标"), ("indicators", "绩效指标")) if key not in positions]
+    if absent:
+        raise ParseError(
+            f"line {header.number}: the column header lacks the {'、'.join(absent)} column, so projects cannot be "
+            "told from spending units and nothing was loaded. Export the table again with all seven columns."
+        )
     return positions
 
 
@@ -443,9 +455,20 @@ def build_records(rows: list[RowDraft]) -> tuple[list[BudgetLine], list[Performa
     indicators: list[PerformanceIndicator] = []
     events: list[ParseEvent] = []
     unit_name: str | None = None
+    seen_projects: dict[tuple[str | None, str], int] = {}  # (unit, project name) → line_no
     for line_no, row in enumerate(rows, start=1):
         if row.kind == "spending_unit":
             unit_name = row.name
+        elif row.kind == "project":
+            earlier = seen_projects.setdefault((unit_name, row.name), line_no)
+            if earlier != line_no:
+                events.append(ParseEvent(
+                    "duplicate_project_in_unit",
+                    f"project {row.name!r} appears again in spending unit {unit_name!r} (rows {earlier} and "
+                    f"{line_no}); not a page-break repeat (not adjacent and identical), so both rows are kept and "
+                    "counted: check the source if it was listed twice by mistake",
+                    row.source_line,
+                ))
         elif row.kind == "project" and unit_name is None:
             events.append(ParseEvent("project_without_spending_unit", f"{row.name}: no unit row above it", row.source_line))
         line = BudgetLine(
@@ -457,6 +480,7 @@ def build_records(rows: list[RowDraft]) -> tuple[list[BudgetLine], list[Performa
             source_line=row.source_line,
         )
         events += _set_amounts(line, row)
+        _check_amounts(line)
         budget_lines.append(line)
         if row.kind == "project":
             found, found_events = parse_indicator_cell(row.indicator_cell, line_no, row.name)
@@ -467,6 +491,31 @@ def build_records(rows: list[RowDraft]) -> tuple[list[BudgetLine], list[Performa
     events += decide_columns_from_subtotals(budget_lines)
     events += reconciliation_events(budget_lines)
     return budget_lines, indicators, events
+
+
+def _check_amounts(line: BudgetLine) -> None:
+    """Raise :class:`ParseError` for a negative amount or a row without 总计.
+
+    Both are read correctly (``(12.00)`` is -12.00) but a 项目支出绩效目标表
+    budgets spending: a negative amount or an empty 总计 means the table is
+    not what it claims, and loading it would fail the warehouse's blocking
+    checks for every document of the run. The document is quarantined instead.
+    """
+    label = line.project_name or line.spending_unit or TOTAL_ROW_NAME
+    where = f"line {line.source_line}: " if line.source_line else ""
+    if line.amount_total is None:
+        raise ParseError(
+            f"{where}row {label!r} has no 总计 amount (the cell is empty or '-'): every row of the table must "
+            "state its total. Correct the source table and submit it again."
+        )
+    for name in AMOUNT_FIELDS:
+        value = getattr(line, name)
+        if value is not None and value < 0:
+            raise ParseError(
+                f"{where}row {label!r} has a negative amount {value} 万元 ({COLUMN_LABELS[name]}, written e.g. as "
+                "(12.00) or -12.00): budget amounts cannot be negative, so the table was not loaded. Check the "
+                "source; if the reduction is real, submit the table with the net amounts."
+            )
 
 
 def _set_amounts(line: BudgetLine, row: RowDraft) -> list[ParseEvent]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -36,7 +37,10 @@ def decode_text(data: bytes) -> tuple[str, list[ParseEvent]]:
 
     Rules: UTF-8 first (a leading BOM is dropped); if the bytes are not valid
     UTF-8, GB18030 (the national superset of GBK/GB2312) is tried and a
-    ``decoded_as_gb18030`` event is returned. CRLF and lone CR become LF.
+    ``decoded_as_gb18030`` event is returned (GBK and GB2312 are subsets, so
+    the event names the encoding used). CRLF and lone CR become LF. A removed
+    BOM (``utf8_bom_removed``) and CRLF line ends (``line_ends_normalised``)
+    are recorded as events too.
 
     Returns ``(text, events)``.
 
@@ -57,6 +61,7 @@ def decode_text(data: bytes) -> tuple[str, list[ParseEvent]]:
     events: list[ParseEvent] = []
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
+        events.append(ParseEvent(kind="utf8_bom_removed", detail="the file starts with a UTF-8 byte order mark; removed"))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as utf8_error:
@@ -73,6 +78,11 @@ def decode_text(data: bytes) -> tuple[str, list[ParseEvent]]:
                 kind="decoded_as_gb18030",
                 detail="bytes are not valid UTF-8; decoded as GB18030 instead",
             )
+        )
+    crlf = text.count("\r\n")
+    if crlf:
+        events.append(
+            ParseEvent(kind="line_ends_normalised", detail=f"{crlf} CRLF (Windows) line ends read as LF")
         )
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     _reject_binary(text)
@@ -204,21 +214,44 @@ def normalise_spaces(text: str) -> str:
 # Amounts (万元)
 # --------------------------------------------------------------------------
 
-#: One amount as printed: thousands separators optional, exactly two decimals.
-AMOUNT_PATTERN = r"(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}"
+#: One amount as printed: thousands separators optional, exactly two decimals,
+#: optionally negative (``-12.00`` or in parentheses ``(12.00)``/``（12.00）``).
+#: ``\d`` also matches full-width digits (``１２．００`` is read after
+#: :func:`normalise_amount_text`).
+_AMOUNT_NUMBER = r"(?:\d{1,3}(?:[,，]\d{3})+|\d+)[.．]\d{2}"
+AMOUNT_PATTERN = rf"(?:[-−－]?{_AMOUNT_NUMBER}|[(（]{_AMOUNT_NUMBER}[)）])"
 _AMOUNT_TAIL = re.compile(rf"^(?P<name>.*?)(?:^|\s+)(?P<numbers>{AMOUNT_PATTERN}(?:\s+{AMOUNT_PATTERN})*)\s*$")
+#: Cell contents that mean "empty" (no amount), as some publishers print them.
+EMPTY_AMOUNT_MARKS = frozenset({"-", "--", "—", "——", "–", "－", "/", "／"})
+
+
+def normalise_amount_text(text: str) -> str:
+    """Full-width digits and punctuation → ASCII (NFKC), thousands separators and spaces removed."""
+    return re.sub(r"[,\s]", "", unicodedata.normalize("NFKC", text)).replace("−", "-")
 
 
 def parse_amount(text: str) -> Decimal | None:
-    """``'2,541.82'`` → ``Decimal('2541.82')`` (万元); empty/blank cell → ``None``.
+    """One amount cell in 万元 → ``Decimal``, or ``None`` for an empty cell.
+
+    Accepted: ``'2,541.82'``, full-width ``'２，５４１．８２'``, negative
+    ``'-12.00'`` or ``'(12.00)'`` (accounting style) → ``Decimal('-12.00')``;
+    a blank cell or a dash placeholder (``-``, ``—``, ``－``, ``/``) → ``None``.
 
     Raises :class:`ParseError` when a non-empty cell is not a number.
     """
-    cleaned = text.strip().replace(",", "").replace("，", "")
-    if not cleaned:
+    if text.strip() in EMPTY_AMOUNT_MARKS:
         return None
-    if not re.fullmatch(r"-?\d+(?:\.\d+)?", cleaned):
-        raise ParseError(f"amount cell {text!r} is not a number in 万元")
+    cleaned = normalise_amount_text(text)
+    if not cleaned or cleaned in EMPTY_AMOUNT_MARKS:
+        return None
+    negative = re.fullmatch(r"\((.*)\)", cleaned)
+    if negative:
+        cleaned = "-" + negative.group(1)
+    if not re.fullmatch(r"-?[0-9]+(?:\.[0-9]+)?", cleaned):
+        raise ParseError(
+            f"amount cell {text.strip()[:40]!r} is not a number in 万元 (expected e.g. 1,234.56, (12.00) for a "
+            "negative amount, or an empty cell / '-' for none)"
+        )
     return Decimal(cleaned)
 
 
