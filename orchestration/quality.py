@@ -545,10 +545,10 @@ class GateReport:
         return {s.suite: s.data_docs_page for s in self.suites if s.data_docs_page}
 
 
-def gate_reason(errors: Iterable[tuple[str, int]]) -> str:
-    """The ``documents.error`` text of a document that failed the gate."""
+def gate_reason(file_name: str, errors: Iterable[tuple[str, int]]) -> str:
+    """The ``documents.error`` text of a document that failed the gate (starts with the file name, like parse errors)."""
     listed = "; ".join(f"{label}: {n} row(s)" for label, n in errors)
-    return (f"Failed the data-quality gate (critical GX expectations): {listed}. "
+    return (f"{file_name}: Failed the data-quality gate (critical GX expectations): {listed}. "
             "Fix the source document (or the parser) and drop it again; see the GX Data Docs for the rows.")
 
 
@@ -601,7 +601,7 @@ def gate_documents(
                                     o.severity, n, o.notes, json.dumps(sample, ensure_ascii=False), suite.data_docs_page])
     verdicts = []
     for doc_id, file_name, source_path in loaded:
-        reason = gate_reason(errors[doc_id]) if errors[doc_id] else None
+        reason = gate_reason(file_name, errors[doc_id]) if errors[doc_id] else None
         verdicts.append(DocumentVerdict(doc_id, file_name, "quarantined" if reason else "passed",
                                         tuple(errors[doc_id]), tuple(warnings[doc_id]), reason, source_path))
     kept: dict[str, str] = {}

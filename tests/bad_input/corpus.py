@@ -227,8 +227,13 @@ CORPUS: dict[str, tuple] = {
     "missing-column.txt": (lambda: missing_column_tsv().encode(), QUARANTINED, r"lacks the amount column\(s\) 其他资金", None),
     "amounts-printed-forms.txt": (lambda: amounts_tsv().encode(), LOADED, None, None),
     "negative-amount.txt": (lambda: negative_tsv().encode(), QUARANTINED, r"negative amount -12\.00 万元 \(其他资金", None),
-    "duplicate-project.txt": (lambda: duplicate_project_tsv().encode(), WARNINGS, None, "duplicate_project_in_unit"),
-    "unreconciled.txt": (lambda: unreconciled_tsv().encode(), WARNINGS, None, "reconciliation_difference"),
+    # The parser keeps both rows / reads the amounts and records an event; the GX gate
+    # (issue 6) then quarantines the document: (document, unit, project) must be unique,
+    # and subtotals may differ from their parts by 0.01 (rounding in the source) at most.
+    "duplicate-project.txt": (lambda: duplicate_project_tsv().encode(), QUARANTINED,
+                              r"Failed the data-quality gate.*expect_compound_columns_to_be_unique", None),
+    "unreconciled.txt": (lambda: unreconciled_tsv().encode(), QUARANTINED,
+                         r"Failed the data-quality gate.*staging_reconciliation", None),
     "sql-emoji.txt": (lambda: good_tsv(SQL_EMOJI_PROJECT, department="广州市引号局").encode(), LOADED, None, None),
     "other-report.txt": (lambda: "2024年部门预算说明\n一、部门职责\n".encode(), QUARANTINED,
                          r"not a 项目支出绩效目标表 or 部门整体绩效目标 document", None),

@@ -120,21 +120,29 @@ def test_sql_quotes_and_emoji_round_trip_exactly(bad_batch):
                  [SQL_EMOJI_PROJECT]) == [(SQL_EMOJI_PROJECT,)]
 
 
-def test_unreconciled_document_is_loaded_and_the_summary_shows_the_differences(bad_batch):
+def test_unreconciled_document_is_quarantined_with_the_differences(bad_batch):
+    """The parser records each difference; the GX gate quarantines a document whose subtotals are off by more
+    than a cent (rounding in the source, like seed 003's 0.01, only warns)."""
     _, _, wh, _ = bad_batch
-    ((status, reconciliation),) = query(
-        duckdb_path(wh), "SELECT status, reconciliation_status FROM marts.mart_document_summary WHERE file_name = ?",
-        ["unreconciled.txt"])
-    assert status == "loaded"
-    assert "合计 vs units amount_total: 999.00 ≠ 150.00 (diff 849.00)" in reconciliation
-    assert "vs projects amount_total: 150.00 ≠ 140.00 (diff 10.00)" in reconciliation
+    ((document_id, status),) = query(duckdb_path(wh), "SELECT document_id, status FROM staging.documents WHERE file_name = ?",
+                                     ["unreconciled.txt"])
+    assert status == "quarantined"
+    details = [d for (d,) in query(duckdb_path(wh), "SELECT detail FROM staging.parse_events WHERE document_id = ? "
+                                                    "AND kind = 'reconciliation_difference' ORDER BY event_no", [document_id])]
+    assert any("999.00" in d and "150.00" in d for d in details), details
+    assert query(duckdb_path(wh), "SELECT count(*) FROM marts.fct_project_budget WHERE document_id = ?", [document_id]) == [(0,)]
 
 
-def test_duplicate_project_keeps_both_rows_in_the_marts(bad_batch):
+def test_duplicate_project_is_recorded_and_kept_out_of_the_marts(bad_batch):
     _, _, wh, _ = bad_batch
-    rows = query(duckdb_path(wh), "SELECT project_name, amount_total FROM marts.fct_project_budget "
-                                  "WHERE department = '广州市重复局' ORDER BY 1")
-    assert [r[0] for r in rows] == ["办公设备购置", "培训经费", "培训经费"]
+    ((document_id,),) = query(duckdb_path(wh), "SELECT document_id FROM staging.documents WHERE file_name = ?",
+                              ["duplicate-project.txt"])
+    kinds = {k for (k,) in query(duckdb_path(wh), "SELECT kind FROM staging.parse_events WHERE document_id = ?", [document_id])}
+    assert "duplicate_project_in_unit" in kinds
+    rows = query(duckdb_path(wh), "SELECT project_name FROM staging.budget_lines WHERE document_id = ? "
+                                  "AND line_type = 'project' ORDER BY 1", [document_id])
+    assert [r[0] for r in rows] == ["办公设备购置", "培训经费", "培训经费"], "both rows are kept in staging for diagnosis"
+    assert query(duckdb_path(wh), "SELECT count(*) FROM marts.fct_project_budget WHERE department = '广州市重复局'") == [(0,)]
 
 
 def test_hostile_file_names_stay_inside_the_warehouse(bad_batch):

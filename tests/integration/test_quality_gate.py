@@ -133,7 +133,7 @@ def test_planted_errors_quarantine_their_document(gated):
     wh = gated["warehouse_dir"]
     rows = dict(query(wh, "SELECT file_name, status || ': ' || coalesce(error, '') FROM staging.documents WHERE file_name LIKE 'fault_%'"))
     assert set(rows) == {*BLOCKING_FAULTS, "fault_duplicate_project.txt"}
-    assert all(v.startswith("quarantined: Failed the data-quality gate") for v in rows.values()), rows
+    assert all(v.startswith(f"quarantined: {name}: Failed the data-quality gate") for name, v in rows.items()), rows
     assert "staging_reconciliation.expect_column_values_to_be_between(difference_cents)" in rows["fault_subtotal.txt"]
     assert "staging_budget_lines.expect_column_values_to_not_be_null(amount_total)" in rows["fault_missing_amount.txt"]
     assert "staging_performance_indicators.expect_column_values_to_be_in_set(has_target)" in rows["fault_empty_target.txt"]
