@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Iterator
 
@@ -92,23 +93,36 @@ def parse_files(jobs: list[ParseJob], workers: int) -> Iterator[tuple[ParseJob, 
     """
     workers = min(workers, len(jobs))
     if workers <= 1 or not _can_fork_children():
-        for job in jobs:
-            try:
-                yield job, read_and_parse(job.path, job.document_id)
-            except Exception as exc:  # noqa: BLE001 - handed to the consumer
-                yield job, exc
+        yield from _parse_here(jobs)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-        futures: list[Future] = [pool.submit(read_and_parse, job.path, job.document_id) for job in jobs]
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+            futures: list[Future] = [pool.submit(read_and_parse, job.path, job.document_id) for job in jobs]
+            try:
+                for job, future in zip(jobs, futures):
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:
+                        raise
+                    except Exception as exc:  # noqa: BLE001 - handed to the consumer
+                        result = exc
+                    done += 1
+                    yield job, result
+            finally:
+                for future in futures:
+                    future.cancel()
+    except BrokenProcessPool:
+        # A worker died (out of memory, killed) or could not start: finish here, one by one.
+        yield from _parse_here(jobs[done:])
+
+
+def _parse_here(jobs: list[ParseJob]) -> Iterator[tuple[ParseJob, ParsedFile | BaseException]]:
+    for job in jobs:
         try:
-            for job, future in zip(jobs, futures):
-                try:
-                    yield job, future.result()
-                except Exception as exc:  # noqa: BLE001 - handed to the consumer
-                    yield job, exc
-        finally:
-            for future in futures:
-                future.cancel()
+            yield job, read_and_parse(job.path, job.document_id)
+        except Exception as exc:  # noqa: BLE001 - handed to the consumer
+            yield job, exc
 
 
 @dataclasses.dataclass
