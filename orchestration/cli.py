@@ -68,7 +68,10 @@ def run(inbox: Path | None, warehouse: Path | None) -> None:
     console.print(f"Documents: {folder} (read in place)\nWarehouse: {resource.duckdb_path}")
     defs = build_definitions(resource)
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    batch = run_batch(defs, instance, folder)
+    from orchestration.terminal import staging_progress
+
+    with staging_progress(console):  # documents done/total, pages/s, time left (long batches)
+        batch = run_batch(defs, instance, folder)
 
     rows: list[dict] = []
     try:

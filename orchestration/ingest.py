@@ -106,27 +106,36 @@ class Destinations:
     move_processed: bool = False
 
 
-def ingest_file(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    destinations: Destinations,
-    expected_id: str | None = None,
-) -> IngestOutcome:
-    """Register, parse and stage one file in one transaction.
+@dataclasses.dataclass(frozen=True)
+class ParsedFile:
+    """One file read and parsed, not yet written: what a parse worker returns.
 
-    Status: ``loaded`` for a parsed 项目支出绩效目标表 or a fully parsed
-    部门整体绩效目标 (profile, tasks, indicators), ``registered`` for a
-    recognised document whose content is not modelled, ``quarantined``
-    when it cannot be parsed (reason in ``error`` and in a ``.reason.json``
-    next to the kept file).
+    Picklable (bytes, dataclasses, ``Decimal``), so parsing can run in another
+    process while the single writer stages the results.
+    """
 
-    In drop mode the file is moved *before* the database write, so the row
-    always names where the bytes now are; if the write fails the bytes are
-    safe in the archive and a re-run finds them by document id.
+    path: Path
+    data: bytes
+    registration: DocumentRegistration
+    parsed: ParsedDocument | None
+    error: str | None
+
+    @property
+    def status(self) -> str:
+        if self.parsed is None:
+            return "quarantined"
+        if self.parsed.doc_type == "project_targets" or self.parsed.department_targets is not None:
+            return "loaded"
+        return "registered"
+
+
+def read_and_parse(path: Path, expected_id: str | None = None) -> ParsedFile:
+    """Read ``path``, compute its id and parse it; no database, no file moved.
 
     Raises ``DocumentChangedError`` when ``expected_id`` is given and the
     bytes no longer hash to it (the file changed after it was detected).
     """
+    path = Path(path)
     data = path.read_bytes()
     registration = register(path, data)
     if expected_id is not None and registration.document_id != expected_id:
@@ -135,17 +144,22 @@ def ingest_file(
             f"{registration.document_id[:12]}); the sensor will pick up the new content."
         )
     parsed, error = parse_safely(data, path.name)
-    if parsed is None:
-        status = "quarantined"
-    elif parsed.doc_type == "project_targets" or parsed.department_targets is not None:
-        status = "loaded"
-    else:
-        status = "registered"
-    kept = file_away(path, data, registration, destinations, status, error)
+    return ParsedFile(path, data, registration, parsed, error)
+
+
+def stage_parsed(con: duckdb.DuckDBPyConnection, item: ParsedFile, destinations: Destinations) -> IngestOutcome:
+    """File away (drop mode: move; quarantined: keep a copy with its reason) and write one parsed file.
+
+    In drop mode the file is moved *before* the database write, so the row
+    always names where the bytes now are; if the write fails the bytes are
+    safe in the archive and a re-run finds them by document id.
+    """
+    registration, status = item.registration, item.status
+    kept = file_away(item.path, item.data, registration, destinations, status, item.error)
     if kept is not None and destinations.move_processed:
         registration = dataclasses.replace(registration, source_path=str(kept))
     try:
-        write_document(con, registration, parsed, status, error)
+        write_document(con, registration, item.parsed, status, item.error)
     except (duckdb.Error, OSError) as db_error:
         if not _is_storage_error(db_error):
             raise
@@ -153,7 +167,27 @@ def ingest_file(
             f"cannot write {registration.file_name!r} to the warehouse database: {db_error}. Its transaction was "
             "rolled back (no partial rows); free disk space or make the warehouse folder writable, then re-run."
         ) from db_error
-    return IngestOutcome(registration, status, error, parsed)
+    return IngestOutcome(registration, status, item.error, item.parsed)
+
+
+def ingest_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    destinations: Destinations,
+    expected_id: str | None = None,
+) -> IngestOutcome:
+    """Register, parse and stage one file in one transaction (:func:`read_and_parse` + :func:`stage_parsed`).
+
+    Status: ``loaded`` for a parsed 项目支出绩效目标表 or a fully parsed
+    部门整体绩效目标 (profile, tasks, indicators), ``registered`` for a
+    recognised document whose content is not modelled, ``quarantined``
+    when it cannot be parsed (reason in ``error`` and in a ``.reason.json``
+    next to the kept file).
+
+    Raises ``DocumentChangedError`` when ``expected_id`` is given and the
+    bytes no longer hash to it (the file changed after it was detected).
+    """
+    return stage_parsed(con, read_and_parse(path, expected_id), destinations)
 
 
 class DocumentChangedError(RuntimeError):

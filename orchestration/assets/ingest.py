@@ -8,11 +8,14 @@ document id (SHA-256 of the bytes); a run may cover one document (sensor) or
 a range of them (batch, backfill) thanks to the single-run backfill policy.
 """
 
+import time
+
 import dagster as dg
 import duckdb
 
 from orchestration.assets.checks import GATE_CHECK_SPEC, apply_gate, gate_check_result
-from orchestration.ingest import Destinations, DocumentChangedError, IngestOutcome, ingest_file, locate_document
+from orchestration.ingest import Destinations, DocumentChangedError, IngestOutcome, locate_document, stage_parsed
+from orchestration.parallel import ParseJob, Progress, configured_workers, notify_listeners, parse_files
 from orchestration.partitions import documents_partitions
 from orchestration.quality import gate_documents
 from orchestration.resources import WarehouseResource
@@ -47,10 +50,17 @@ class StageDocumentsConfig(dg.Config):
     batch runs; documents of the run without an entry are looked up in the
     registry, the archive and the quarantine). ``move_processed``: drop-inbox
     mode — move each file to ``archive/`` or ``quarantine/`` when done.
+    ``parse_workers``: processes parsing in parallel (0 = ``$PARSE_WORKERS``
+    or the number of cores; 1 = parse in the step's own process).
     """
 
     files: dict[str, str] = {}
     move_processed: bool = False
+    parse_workers: int = 0
+
+
+#: Seconds between two progress lines in the run log (plus one at the end).
+PROGRESS_LOG_INTERVAL_S = 10.0
 
 
 def _outcome_markdown(outcomes: list[IngestOutcome]) -> str:
@@ -73,6 +83,13 @@ def _outcome_markdown(outcomes: list[IngestOutcome]) -> str:
         ]
         lines.append("| " + " | ".join(str(c).replace("|", "/") for c in cells) + " |")
     return "\n".join(lines)
+
+
+def _size(path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _known_paths(con: duckdb.DuckDBPyConnection, document_ids: list[str]) -> dict[str, str]:
@@ -111,23 +128,40 @@ def stage_documents(context: dg.AssetExecutionContext, config: StageDocumentsCon
     destinations = Destinations(warehouse.archive_dir, warehouse.quarantine_dir, config.move_processed)
     outcomes: list[IngestOutcome] = []
     missing: list[str] = []
+    workers = configured_workers(config.parse_workers)
     with warehouse.writer_lock(), connect(warehouse.duckdb_path) as con:
         known = {**_known_paths(con, document_ids), **config.files}
+        jobs: list[ParseJob] = []
         for doc_id in document_ids:
             path = locate_document(doc_id, known.get(doc_id), [warehouse.archive_dir, warehouse.quarantine_dir])
             if path is None:
                 missing.append(doc_id)
                 context.log.error(f"No file holds document {doc_id}: it was neither given nor found in archive/quarantine.")
+            else:
+                jobs.append(ParseJob(doc_id, path))
+        progress = Progress(len(jobs), sum(_size(job.path) for job in jobs))
+        if len(jobs) > 1:
+            context.log.info(f"Staging {len(jobs)} documents with {min(workers, len(jobs))} parse worker(s)")
+        last_log = time.perf_counter()
+        # Workers parse ahead; this process is the only writer (one transaction per document, in order).
+        for job, result in parse_files(jobs, workers):
+            if isinstance(result, DocumentChangedError):
+                missing.append(job.document_id)
+                context.log.warning(str(result))
                 continue
-            try:
-                outcome = ingest_file(con, path, destinations, expected_id=doc_id)
-            except DocumentChangedError as exc:
-                missing.append(doc_id)
-                context.log.warning(str(exc))
-                continue
+            if isinstance(result, BaseException):
+                raise result
+            outcome = stage_parsed(con, result, destinations)
             outcomes.append(outcome)
+            progress.add(result.parsed.page_count if result.parsed else None, result.registration.byte_size)
+            notify_listeners(progress)
             log = context.log.warning if outcome.status == "quarantined" else context.log.info
-            log(f"{path.name}: {outcome.status}" + (f" — {outcome.error}" if outcome.error else ""))
+            log(f"{job.path.name}: {outcome.status}" + (f" — {outcome.error}" if outcome.error else ""))
+            if len(jobs) > 1 and time.perf_counter() - last_log >= PROGRESS_LOG_INTERVAL_S:
+                last_log = time.perf_counter()
+                context.log.info(progress.line())
+        if len(jobs) > 1:
+            context.log.info(progress.line())
         gate = gate_documents(con, [o.registration.document_id for o in outcomes if o.status == "loaded"],
                               warehouse.quarantine_dir, config.move_processed, context.run_id)
         for verdict in gate.quarantined:
@@ -147,6 +181,10 @@ def stage_documents(context: dg.AssetExecutionContext, config: StageDocumentsCon
                 "documents_in_run": len(outcomes),
                 "quarantined_in_run": sum(o.status == "quarantined" for o in outcomes),
                 "documents_not_found": missing,
+                "pages_in_run": progress.pages,
+                "staging_seconds": round(progress.elapsed, 2),
+                "pages_per_second": round(progress.pages_per_second, 2),
+                "parse_workers": min(workers, max(len(jobs), 1)),
                 "document_outcomes": summary,
                 "duckdb_path": dg.MetadataValue.path(str(warehouse.duckdb_path)),
             },

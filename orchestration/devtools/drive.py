@@ -22,6 +22,7 @@ class SensorDriver:
     defs: dg.Definitions
     instance: dg.DagsterInstance
     cursor: str | None = None
+    log_level: str = "WARNING"
 
     def tick(self) -> list[dg.ExecuteInProcessResult]:
         """One sensor tick; returns the results of the runs it requested (possibly none)."""
@@ -42,7 +43,7 @@ class SensorDriver:
         results = []
         for run in outcome.run_requests or []:
             kwargs = {"partition_key": run.partition_key} if run.partition_key else {}
-            config = {**run.run_config, "loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+            config = {**run.run_config, "loggers": {"console": {"config": {"log_level": self.log_level}}}}
             results.append(
                 job.execute_in_process(instance=self.instance, run_config=config, tags=run.tags, raise_on_error=False, **kwargs)
             )

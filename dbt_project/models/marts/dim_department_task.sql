@@ -37,7 +37,7 @@ select
     tasks.task_name,
     tasks.goal_text,
     tasks.projects,
-    coalesce(len(tasks.projects), 0)                        as project_count,
+    coalesce({{ list_length("tasks.projects") }}, 0)           as project_count,
     coalesce(indicator_counts.indicator_count, 0)           as indicator_count,
     tasks.source_line
 from tasks

@@ -31,7 +31,7 @@ select
     indicators.calculation_unit,
     indicators.level1_carried,
     indicators.level2_carried,
-    len(indicators.repairs) > 0                             as is_repaired,
+    {{ list_length("indicators.repairs") }} > 0                as is_repaired,
     indicators.source_line,
     indicators.source_page,
     -- 预期指标 normalized (same function as project targets)
