@@ -60,7 +60,7 @@ from decimal import Decimal
 
 import pdfplumber
 
-from .project_targets_text import TOTAL_ROW_NAME, RowDraft, build_records
+from .project_targets_text import HEADER_FIELDS, TOTAL_ROW_NAME, RowDraft, build_records
 from .records import ParsedDocument, ParseError, ParseEvent
 from .text_common import (
     DEPARTMENT_TITLE_MARK,
@@ -76,15 +76,6 @@ from .text_common import (
 
 AMOUNT_KEYS = ("total", "fiscal", "special", "other")
 REQUIRED_KEYS = ("name", *AMOUNT_KEYS, "goal", "indicators")
-_LABELS = {
-    "总计": "total",
-    "合计": "total",
-    "财政拨款": "fiscal",
-    "财政专户拨款": "special",
-    "其他资金": "other",
-    "绩效目标": "goal",
-    "绩效指标": "indicators",
-}
 #: Edges closer than this (points) are one rule.
 RULE_TOLERANCE = 1.0
 #: A rule must cover this share of the widest rule of the page.
@@ -412,7 +403,7 @@ def _header_labels(chars: list[dict]) -> list[_Label] | None:
     labels = []
     for cluster in clusters:
         text = re.sub(r"\s+", "", "".join(line.text for line in _text_lines(cluster, 0)))
-        key = "name" if text.startswith("项目名称") else _LABELS.get(text)
+        key = "name" if text.startswith("项目名称") else HEADER_FIELDS.get(text)
         labels.append(_Label(key, text, min(c["x0"] for c in cluster), max(c["x1"] for c in cluster)))
     if not labels or labels[0].key != "name":
         return None

@@ -318,7 +318,8 @@ def _indicator_blocks(items: list[ContentLine]) -> list[RowDraft]:
 # tab_separated
 # --------------------------------------------------------------------------
 
-_HEADER_FIELDS = {
+#: Column header label of 项目支出绩效目标表 → field key (shared by the text and PDF readers).
+HEADER_FIELDS = {
     "总计": "total",
     "合计": "total",
     "财政拨款": "fiscal",
@@ -364,7 +365,7 @@ def read_tab_separated_rows(lines: list[SourceLine]) -> tuple[list[RowDraft], li
 def _header_positions(header: SourceLine) -> dict[str, int]:
     positions = {"name": 0}
     for index, cell in enumerate(header.text.split("\t")):
-        key = _HEADER_FIELDS.get(re.sub(r"\s+", "", cell))
+        key = HEADER_FIELDS.get(re.sub(r"\s+", "", cell))
         if key:
             positions[key] = index
     labels = {"total": "总计", "fiscal": "财政拨款", "special": "财政专户拨款", "other": "其他资金"}
