@@ -25,16 +25,21 @@ def run_main_job(inbox: Path, warehouse_dir: Path) -> BatchResult:
     return run_batch(defs, dg.DagsterInstance.ephemeral(), inbox)
 
 
-@pytest.fixture(scope="module")
-def seeded_warehouse(tmp_path_factory) -> tuple[BatchResult, Path]:
-    """Run the job once over all five seeds into a temporary warehouse."""
-    root = tmp_path_factory.mktemp("e2e")
+def batch_over_copies(tmp_path_factory, name: str, files) -> tuple[BatchResult, Path]:
+    """Copy ``files`` into a fresh inbox, run the batch job into a fresh warehouse; (result, warehouse dir)."""
+    root = tmp_path_factory.mktemp(name)
     inbox, warehouse_dir = root / "inbox", root / "warehouse"
     inbox.mkdir()
     warehouse_dir.mkdir()
-    for p in SEED_FILES:
+    for p in files:
         shutil.copy(p, inbox / p.name)
     return run_main_job(inbox, warehouse_dir), warehouse_dir
+
+
+@pytest.fixture(scope="module")
+def seeded_warehouse(tmp_path_factory) -> tuple[BatchResult, Path]:
+    """Run the job once over all five seeds into a temporary warehouse."""
+    return batch_over_copies(tmp_path_factory, "e2e", SEED_FILES)
 
 
 def query(warehouse_dir: Path, sql: str, params=None) -> list[tuple]:

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from tests.conftest import PROJECT_TARGET_SEEDS, SAMPLES_DIR
-from tests.integration.test_main_job import query, run_main_job
+from tests.integration.test_main_job import batch_over_copies, query, run_main_job
 
 SAMPLE_PDFS = sorted(SAMPLES_DIR.glob("*.pdf"))
 
@@ -72,13 +72,7 @@ def test_text_and_pdf_of_one_publication_count_once(samples_warehouse):
 @pytest.fixture(scope="module")
 def pdf_only_warehouse(tmp_path_factory):
     """The main job over the four sample PDFs alone."""
-    root = tmp_path_factory.mktemp("pdf_only")
-    inbox, warehouse_dir = root / "inbox", root / "warehouse"
-    inbox.mkdir()
-    warehouse_dir.mkdir()
-    for pdf in SAMPLE_PDFS:
-        shutil.copy(pdf, inbox / pdf.name)
-    return run_main_job(inbox, warehouse_dir), warehouse_dir
+    return batch_over_copies(tmp_path_factory, "pdf_only", SAMPLE_PDFS)
 
 
 def test_marts_keep_pdf_page_provenance(pdf_only_warehouse):

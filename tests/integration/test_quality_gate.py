@@ -21,7 +21,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import pytest
 
 from orchestration.alert_sensor import quality_alert_sensor, run_alert_tick
@@ -29,8 +28,8 @@ from orchestration.alerts import Outbox, WebhookSettings
 from orchestration.batch import run_batch
 from orchestration.definitions import build_definitions
 from orchestration.resources import WarehouseResource
-from orchestration.settings import duckdb_path
 from tests.conftest import SAMPLES_DIR
+from tests.integration.test_main_job import query
 
 SEED_003 = SAMPLES_DIR / "003_cd7a85ae5b49b932.txt"
 SEED_004 = SAMPLES_DIR / "004_1eb0d3f2a58e12d2.txt"
@@ -63,14 +62,6 @@ def duplicated_project(text: str) -> str:
     lines = text.split("\n")
     index = next(i for i, line in enumerate(lines) if line.startswith(PROJECT_AMOUNTS))
     return "\n".join(lines[: index + 1] + [lines[index]] + lines[index + 1:])
-
-
-def query(warehouse_dir: Path, sql: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(duckdb_path(warehouse_dir)), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def gate_evaluation(batch):
