@@ -33,13 +33,44 @@ INBOX_SUFFIXES = (".txt", ".tsv", ".pdf")
 
 
 @dataclasses.dataclass(frozen=True)
+class DocumentFacts:
+    """What a run reports about one parsed document (a few numbers, not its records).
+
+    Kept instead of the :class:`ParsedDocument` so that a backfill of
+    thousands of documents does not hold every parsed record in memory.
+    ``indicator_count`` counts project indicators plus department-wide ones.
+    """
+
+    doc_type: str
+    department: str | None
+    fiscal_year: int | None
+    spending_unit_count: int
+    project_count: int
+    indicator_count: int
+    page_count: int | None
+
+    @classmethod
+    def of(cls, parsed: ParsedDocument) -> DocumentFacts:
+        targets = parsed.department_targets
+        return cls(
+            doc_type=parsed.doc_type,
+            department=parsed.department,
+            fiscal_year=parsed.fiscal_year,
+            spending_unit_count=parsed.spending_unit_count,
+            project_count=parsed.project_count,
+            indicator_count=len(parsed.indicators) + (len(targets.indicators) if targets else 0),
+            page_count=parsed.page_count,
+        )
+
+
+@dataclasses.dataclass(frozen=True)
 class IngestOutcome:
-    """Result of ingesting one file: its registration, final status and reason."""
+    """Result of ingesting one file: its registration, final status and reason, and a few facts of its parse."""
 
     registration: DocumentRegistration
     status: str  # loaded | registered | quarantined
     error: str | None
-    parsed: ParsedDocument | None
+    facts: DocumentFacts | None
 
 
 def list_inbox(inbox_dir: str | Path) -> list[Path]:
@@ -167,7 +198,7 @@ def stage_parsed(con: duckdb.DuckDBPyConnection, item: ParsedFile, destinations:
             f"cannot write {registration.file_name!r} to the warehouse database: {db_error}. Its transaction was "
             "rolled back (no partial rows); free disk space or make the warehouse folder writable, then re-run."
         ) from db_error
-    return IngestOutcome(registration, status, item.error, item.parsed)
+    return IngestOutcome(registration, status, item.error, DocumentFacts.of(item.parsed) if item.parsed else None)
 
 
 def ingest_file(

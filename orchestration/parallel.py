@@ -22,6 +22,7 @@ No Dagster imports here.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import multiprocessing
 import os
@@ -35,6 +36,8 @@ from orchestration.ingest import ParsedFile, read_and_parse
 
 #: Environment variable giving the number of parse processes (1 = parse in the writer process).
 WORKERS_ENV = "PARSE_WORKERS"
+#: Documents each worker may have parsed (or be parsing) ahead of the writer.
+AHEAD_PER_WORKER = 4
 
 
 def available_cores() -> int:
@@ -86,7 +89,8 @@ def parse_files(jobs: list[ParseJob], workers: int) -> Iterator[tuple[ParseJob, 
     """Yield ``(job, ParsedFile)`` — or ``(job, exception)`` — for every job, in the given order.
 
     ``workers`` > 1 and more than one job: a process pool of
-    ``min(workers, len(jobs))`` parses ahead of the consumer; otherwise each
+    ``min(workers, len(jobs))`` parses ahead of the consumer (at most
+    :data:`AHEAD_PER_WORKER` documents per worker); otherwise each
     job is parsed here when the consumer asks for it. Exceptions raised by
     :func:`read_and_parse` (``DocumentChangedError``, I/O errors) are yielded,
     not raised, so the consumer decides per document.
@@ -96,21 +100,32 @@ def parse_files(jobs: list[ParseJob], workers: int) -> Iterator[tuple[ParseJob, 
         yield from _parse_here(jobs)
         return
     done = 0
+    window = workers * AHEAD_PER_WORKER
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-            futures: list[Future] = [pool.submit(read_and_parse, job.path, job.document_id) for job in jobs]
+            # At most `window` documents are parsed ahead of the writer, and a result is
+            # dropped once yielded: memory stays bounded however long the backfill.
+            pending: collections.deque[Future] = collections.deque()
+            submitted = 0
             try:
-                for job, future in zip(jobs, futures):
+                for job in jobs:
+                    while submitted < len(jobs) and len(pending) < window:
+                        ahead = jobs[submitted]
+                        pending.append(pool.submit(read_and_parse, ahead.path, ahead.document_id))
+                        submitted += 1
+                    future = pending.popleft()
                     try:
                         result = future.result()
                     except BrokenProcessPool:
                         raise
                     except Exception as exc:  # noqa: BLE001 - handed to the consumer
                         result = exc
+                    del future
                     done += 1
                     yield job, result
+                    del result
             finally:
-                for future in futures:
+                for future in pending:
                     future.cancel()
     except BrokenProcessPool:
         # A worker died (out of memory, killed) or could not start: finish here, one by one.

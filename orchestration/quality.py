@@ -15,7 +15,8 @@ Suites are GX-native JSON in ``expectations/gx/expectations/`` (written by
 ``orchestration/devtools/gx_suites.py``, versioned in git), each run through
 its checkpoint (``expectations/gx/checkpoints/``) whose ``UpdateDataDocsAction``
 rebuilds the Data Docs under ``expectations/gx/uncommitted/data_docs/`` on
-every validation. Each expectation carries GX's own severity: ``critical``
+every validation; the newest :data:`KEEP_VALIDATIONS_PER_SUITE` stored results
+per suite are kept (:func:`prune_validation_results`). Each expectation carries GX's own severity: ``critical``
 (error) or ``warning``.
 
 The gate (:func:`gate_documents`) runs the document suites over the documents
@@ -34,6 +35,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import logging
 import os
 import shutil
 from collections import Counter, defaultdict
@@ -425,31 +427,60 @@ def _jsonable(value):
 
 
 def run_suite(suite_name: str, dataframe) -> SuiteOutcome:
-    """Validate ``dataframe`` with the checkpoint named ``suite_name``.
+    """Validate ``dataframe`` with the checkpoint named ``suite_name`` (one suite; see :func:`run_suites`)."""
+    return _run_checkpoints([(suite_name, dataframe)])[0]
 
-    The checkpoint stores the validation result and updates the Data Docs;
-    ``data_docs_page`` is the local path of the page showing this result.
-    Raises ``great_expectations`` errors when the suite does not exist.
+
+def _run_checkpoints(batches: list[tuple[str, object]]) -> list[SuiteOutcome]:
+    """Run the checkpoint of each ``(suite name, DataFrame)``, then build the Data Docs once for all of them.
+
+    Each checkpoint stores its validation result; the Data Docs pages of these
+    results and the index page are then built in one pass (the checkpoints
+    carry no ``UpdateDataDocsAction``: one per checkpoint rebuilt the index
+    for every suite). ``data_docs_page`` is the local path of the page showing
+    a result. Finally the stored results beyond the newest
+    :data:`KEEP_VALIDATIONS_PER_SUITE` per suite are pruned. Raises
+    ``great_expectations`` errors when a suite does not exist.
     """
     context = gx_context()
+    runs = []
     with gx_lock():
-        checkpoint = context.checkpoints.get(suite_name)
-        result = checkpoint.run(batch_parameters={"dataframe": dataframe})
-    (identifier, validation), = result.run_results.items()
-    page = None
+        for suite_name, dataframe in batches:
+            checkpoint = context.checkpoints.get(suite_name)
+            result = checkpoint.run(batch_parameters={"dataframe": dataframe})
+            (identifier, validation), = result.run_results.items()
+            runs.append((suite_name, len(dataframe), identifier, validation))
+        pages = _build_data_docs(context, [identifier for _, _, identifier, _ in runs])
+        prune_validation_results(suites=[name for name, _ in batches])
+    return [
+        SuiteOutcome(
+            suite=name,
+            row_count=rows,
+            outcomes=tuple(_outcome(name, r) for r in validation.results),
+            data_docs_page=pages.get(identifier),
+        )
+        for name, rows, identifier, validation in runs
+    ]
+
+
+def _build_data_docs(context, identifiers: list) -> dict:
+    """Build the Data Docs pages of ``identifiers`` (and the index); identifier → local page path.
+
+    A failure to render is logged (warning) and leaves the pages missing; it is
+    never raised: the validation results are stored and the gate must not fail
+    on documentation.
+    """
+    pages = {}
     try:
-        urls = context.get_docs_sites_urls(resource_identifier=identifier)
-        page = next((u["site_url"] for u in urls if u.get("site_url")), None)
-    except Exception:  # noqa: BLE001 - a missing docs page must not fail the validation
-        page = None
-    if page and page.startswith("file://"):
-        page = page.removeprefix("file://")
-    return SuiteOutcome(
-        suite=suite_name,
-        row_count=len(dataframe),
-        outcomes=tuple(_outcome(suite_name, r) for r in validation.results),
-        data_docs_page=page,
-    )
+        context.build_data_docs(resource_identifiers=identifiers)
+        for identifier in identifiers:
+            urls = context.get_docs_sites_urls(resource_identifier=identifier)
+            page = next((u["site_url"] for u in urls if u.get("site_url")), None)
+            if page:
+                pages[identifier] = page.removeprefix("file://")
+    except Exception as error:  # noqa: BLE001 - a missing docs page must not fail the validation
+        logging.getLogger(__name__).warning("GX Data Docs not built: %s", error)
+    return pages
 
 
 def suite_frame(con: duckdb.DuckDBPyConnection, suite_name: str, document_ids: list[str] | None = None):
@@ -459,15 +490,73 @@ def suite_frame(con: duckdb.DuckDBPyConnection, suite_name: str, document_ids: l
 
 
 def run_suites(con: duckdb.DuckDBPyConnection, names: Iterable[str], document_ids: list[str] | None = None) -> list[SuiteOutcome]:
-    """Run the named suites (document suites restricted to ``document_ids``; ``None``: every loaded document)."""
+    """Run the named suites (document suites restricted to ``document_ids``; ``None``: every loaded document).
+
+    One ``SuiteOutcome`` per suite, in the order given; Data Docs built once
+    for the whole set (:func:`_run_checkpoints`).
+    """
     frames: dict = {}
-    outcomes = []
+    batches = []
     for name in names:
         sql_fn = SUITES[name].sql
         if sql_fn not in frames:  # suites that share a query read it once
             frames[sql_fn] = suite_frame(con, name, document_ids)
-        outcomes.append(run_suite(name, frames[sql_fn]))
-    return outcomes
+        batches.append((name, frames[sql_fn]))
+    return _run_checkpoints(batches)
+
+
+#: Stored GX validation results (JSON) and their Data Docs pages kept per suite.
+#: Every checkpoint run stores one; GX never deletes them, and each Data Docs
+#: build lists them all, so without pruning the gate slows down run after run
+#: (measured on 40 documents with 634 stored results: 14.1 s → 3.8 s
+#: together with building the Data Docs once per run). Failures stay queryable for ever in
+#: ``quality.expectation_results`` and in the asset-check history of Dagster.
+KEEP_VALIDATIONS_PER_SUITE = 20
+
+
+def prune_validation_results(
+    keep: int | None = None, suites: Iterable[str] | None = None, gx_root: Path = GX_ROOT
+) -> int:
+    """Delete all but the newest ``keep`` stored validation results of each suite, with their Data Docs pages.
+
+    ``keep`` defaults to :data:`KEEP_VALIDATIONS_PER_SUITE`; ``suites``
+    restricts the pruning to those suite folders (default: all).
+
+    GX's file store lays results out as
+    ``uncommitted/validations/<suite>/<run name>/<run time>/<batch>.json`` and
+    the pages as ``uncommitted/data_docs/local_site/validations/<same>.html``;
+    "newest" is by modification time. Empty folders left behind are removed.
+    Returns the number of results deleted. Call with :func:`gx_lock` held.
+    """
+    store = gx_root / "uncommitted" / "validations"
+    site = gx_root / "uncommitted" / "data_docs" / "local_site" / "validations"
+    keep = KEEP_VALIDATIONS_PER_SUITE if keep is None else keep
+    if keep < 1:
+        raise ValueError(f"keep must be >= 1 (the newest result is the one just shown), got {keep}")
+    suites = None if suites is None else set(suites)
+    deleted = 0
+    for suite_dir in sorted(store.iterdir()) if store.is_dir() else []:
+        if not suite_dir.is_dir() or (suites is not None and suite_dir.name not in suites):
+            continue
+        results = sorted(suite_dir.rglob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for path in results[keep:]:
+            relative = path.relative_to(store)
+            path.unlink(missing_ok=True)
+            (site / relative.with_suffix(".html")).unlink(missing_ok=True)
+            deleted += 1
+        for root in (suite_dir, site / suite_dir.name):
+            _remove_empty_folders(root)
+    return deleted
+
+
+def _remove_empty_folders(root: Path) -> None:
+    if not root.is_dir():
+        return
+    for folder in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+        try:
+            folder.rmdir()  # only succeeds when empty
+        except OSError:
+            pass
 
 
 def run_staging_suites(con: duckdb.DuckDBPyConnection, document_ids: list[str] | None = None) -> list[SuiteOutcome]:

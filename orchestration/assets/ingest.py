@@ -69,7 +69,7 @@ def _outcome_markdown(outcomes: list[IngestOutcome]) -> str:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for o in outcomes:
-        p = o.parsed
+        p = o.facts
         cells = [
             o.registration.file_name,
             o.status,
@@ -78,7 +78,7 @@ def _outcome_markdown(outcomes: list[IngestOutcome]) -> str:
             (p.fiscal_year or "") if p else "",
             p.spending_unit_count if p else "",
             p.project_count if p else "",
-            (len(p.indicators) + (len(p.department_targets.indicators) if p.department_targets else 0)) if p else "",
+            p.indicator_count if p else "",
             o.error or "",
         ]
         lines.append("| " + " | ".join(str(c).replace("|", "/") for c in cells) + " |")

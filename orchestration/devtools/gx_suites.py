@@ -29,7 +29,6 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 import great_expectations as gx  # noqa: E402
 import great_expectations.expectations as gxe  # noqa: E402
-from great_expectations.checkpoint import UpdateDataDocsAction  # noqa: E402
 
 from orchestration.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR  # noqa: E402
 
@@ -233,7 +232,9 @@ def write_context(project_root: str | None = None) -> None:
             gx.Checkpoint(
                 name=name,
                 validation_definitions=[validation],
-                actions=[UpdateDataDocsAction(name="update_data_docs")],
+                # No UpdateDataDocsAction: quality.run_suites builds the Data Docs once for all the
+                # suites of a run (an action per checkpoint rebuilt the index page six times per gate).
+                actions=[],
                 result_format=result_format,
             )
         )

@@ -230,6 +230,53 @@ def failed_evaluations(gated) -> list:
     return [e for run in gated["runs"] for e in run.check_evaluations() if not e.passed]
 
 
+def test_stored_validation_results_are_pruned_to_the_newest(gated, monkeypatch):
+    """GX keeps every result unless pruned; after a run only the newest KEEP per suite remain, with their pages."""
+    import duckdb
+
+    from orchestration import quality
+
+    monkeypatch.setattr(quality, "KEEP_VALIDATIONS_PER_SUITE", 2)
+    store = quality.GX_ROOT / "uncommitted" / "validations"
+    con = duckdb.connect(str(gated["warehouse_dir"] / "warehouse.duckdb"), read_only=True)
+    try:
+        for _ in range(3):
+            outcomes = quality.run_suites(con, ["staging_documents"])
+    finally:
+        con.close()
+    kept = sorted((store / "staging_documents").rglob("*.json"))
+    assert len(kept) == 2
+    page = Path(outcomes[0].data_docs_page)
+    assert page.is_file()  # the newest result keeps its Data Docs page
+    pages = sorted((quality.DATA_DOCS_DIR / "validations" / "staging_documents").rglob("*.html"))
+    assert len(pages) == 2 and page in pages
+
+
+def test_prune_validation_results_keeps_the_newest_by_time(tmp_path):
+    import os
+
+    from orchestration.quality import prune_validation_results
+
+    store = tmp_path / "uncommitted" / "validations" / "suite_a"
+    site = tmp_path / "uncommitted" / "data_docs" / "local_site" / "validations" / "suite_a"
+    for n in range(5):
+        for root, suffix in ((store, ".json"), (site, ".html")):
+            path = root / "__none__" / f"2026112{n}T000000Z" / f"batch{suffix}"
+            path.parent.mkdir(parents=True)
+            path.write_text("{}")
+            os.utime(path, (1_000_000 + n, 1_000_000 + n))
+    other = tmp_path / "uncommitted" / "validations" / "suite_b" / "r" / "t" / "b.json"
+    other.parent.mkdir(parents=True)
+    other.write_text("{}")
+    assert prune_validation_results(keep=2, suites=["suite_a"], gx_root=tmp_path) == 3
+    assert sorted(p.parent.name for p in store.rglob("*.json")) == ["20261123T000000Z", "20261124T000000Z"]
+    assert sorted(p.parent.name for p in site.rglob("*.html")) == ["20261123T000000Z", "20261124T000000Z"]
+    assert len([p for p in store.rglob("*") if p.is_dir()]) == 3  # __none__ + two run folders: empty ones removed
+    assert other.is_file()  # suites not named are left alone
+    with pytest.raises(ValueError):
+        prune_validation_results(keep=0, gx_root=tmp_path)
+
+
 def test_sensor_sends_each_failure_once_to_log_and_webhook(gated, webhook, monkeypatch):
     monkeypatch.setenv("ALERT_WEBHOOK_URL", webhook.url)
     monkeypatch.setenv("ALERT_WEBHOOK_SECRET", "test-secret-not-real")

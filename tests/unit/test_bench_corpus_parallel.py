@@ -12,6 +12,7 @@ import pytest
 from orchestration.devtools.corpus import _seed_documents, synthetic_document
 from orchestration.devtools.render_pdf import render_document
 from orchestration.ingest import read_and_parse
+from orchestration import parallel
 from orchestration.parallel import ParseJob, Progress, configured_workers, parse_files
 from orchestration.parsing import parse_document
 from orchestration.parsing.records import AMOUNT_FIELDS
@@ -74,6 +75,17 @@ def test_parse_files_in_a_pool_equals_in_process_and_keeps_order():
     for (_, a), (_, b) in zip(sequential, pooled):
         assert a.registration == b.registration
         assert a.parsed == b.parsed
+
+
+def test_parse_files_with_a_small_window_still_yields_every_job_in_order(monkeypatch):
+    """At most workers × AHEAD_PER_WORKER documents are parsed ahead; the window refills as results are taken."""
+    monkeypatch.setattr(parallel, "AHEAD_PER_WORKER", 1)  # window of 2 for 2 workers, 5+ jobs
+    jobs = [ParseJob(read_and_parse(p).registration.document_id, p) for p in SEED_FILES]
+    assert len(jobs) > 2
+    pooled = list(parse_files(jobs, workers=2))
+    assert [job for job, _ in pooled] == jobs
+    assert [r.registration.document_id for _, r in pooled] == [j.document_id for j in jobs]
+    assert all(r.parsed is not None for _, r in pooled)
 
 
 def test_a_changed_file_is_reported_not_raised(tmp_path):
