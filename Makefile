@@ -52,10 +52,12 @@ test: setup fonts  ## run the test suite
 
 # Benchmarks (issue 9 and the latency part of issue 7): prints the results and writes
 # .bench/results.md and .bench/results.json. About 20 minutes on 2 cores; the rendered
-# corpus is cached in .bench/. BENCH_SCALE=0.1 for a quick run (22 documents, 3 drops).
+# corpus is cached in .bench/. BENCH_SCALE=0.1 for a quick run (22 documents, 3 drops);
+# BENCH_PARTS=throughput (parse, backfill, memory) or streaming (latency, size) for one part.
 BENCH_SCALE ?= 1
+BENCH_PARTS ?=
 bench: setup fonts  ## parse throughput, backfill speed-up, memory, drop-to-mart latency, cost vs warehouse size
-	BENCH_SCALE=$(BENCH_SCALE) $(BIN)/python -m orchestration.devtools.bench
+	BENCH_SCALE=$(BENCH_SCALE) BENCH_PARTS=$(BENCH_PARTS) $(BIN)/python -m orchestration.devtools.bench
 
 samples: setup  ## re-render warehouse/samples/*.pdf from the project-target seeds (default PDF variant)
 	$(BIN)/python -m orchestration.devtools.render_pdf --samples warehouse/samples

@@ -24,6 +24,8 @@ ratios (results are printed and written to ``.bench/results.md`` and
    times compared with the drops into the 10-document warehouse.
 
     python -m orchestration.devtools.bench            # BENCH_SCALE=0.1 for a quick run
+
+``BENCH_PARTS=throughput`` runs 1–4 only, ``BENCH_PARTS=streaming`` 5–6 only.
 """
 
 from __future__ import annotations
@@ -337,7 +339,22 @@ def parse_throughput(files: list[Path], repeat: int = 2) -> dict:
             "worst_file_ratio": round(max(r["parse_s"] / r["bare_s"] for r in rows), 3)}
 
 
-def main_bench(scale: float) -> dict:
+#: Parts of the bench (``BENCH_PARTS``, comma-separated; default: all).
+#: ``throughput``: parse vs bare pdfplumber, backfill with 1 worker and all cores, worker memory;
+#: ``streaming``: drop-to-mart latency and cost vs warehouse size (issue 7).
+BENCH_PARTS = ("throughput", "streaming")
+
+
+def selected_parts(value: str | None) -> tuple[str, ...]:
+    """The parts named in ``value`` (``BENCH_PARTS``), all when empty; ``ValueError`` names an unknown part."""
+    names = tuple(p.strip() for p in (value or "").split(",") if p.strip()) or BENCH_PARTS
+    unknown = [n for n in names if n not in BENCH_PARTS]
+    if unknown:
+        raise ValueError(f"unknown BENCH_PARTS {unknown}; choose from {', '.join(BENCH_PARTS)}")
+    return names
+
+
+def main_bench(scale: float, parts: tuple[str, ...] = BENCH_PARTS) -> dict:
     from orchestration.devtools.corpus import CORPUS_VERSION, build_corpus
     from orchestration.parallel import available_cores
 
@@ -353,13 +370,22 @@ def main_bench(scale: float) -> dict:
     pages = sum(f["pages"] for f in files)
     results: dict = {
         "machine": {"load_average_at_start": [round(x, 2) for x in os.getloadavg()], "cores": cores, "python": platform.python_version(), "platform": platform.platform(),
-                    "scale": scale},
+                    "scale": scale, "parts": list(parts)},
         "corpus": {"documents": len(files), "pages": pages, "min_pages": min(f["pages"] for f in files),
                    "max_pages": max(f["pages"] for f in files), "mb": round(sum(f["bytes"] for f in files) / 2**20, 1),
                    "variants": manifest["variants"], "seconds_to_build_or_load": round(time.perf_counter() - t, 1)},
     }
     log(f"corpus: {len(files)} documents, {pages} pages")
+    if "throughput" in parts:
+        _throughput(results, corpus, files, pages, cores)
+    if "streaming" in parts:
+        _streaming(results, corpus, files, scale)
+    results["bench_seconds"] = round(time.perf_counter() - started, 1)
+    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    return results
 
+
+def _throughput(results: dict, corpus: Path, files: list[dict], pages: int, cores: int) -> None:
     # 1. parse throughput vs bare pdfplumber, on every k-th document (~1/20 of the corpus).
     step = max(1, len(files) // 20)
     sample = [corpus / f["name"] for f in files[::step]]
@@ -387,6 +413,9 @@ def main_bench(scale: float) -> dict:
     # 3. worker memory on the largest document.
     largest = max(files, key=lambda f: (f["pages"], f["bytes"]))
     results["worker_memory"], _, _ = run_child(["parse-one", str(corpus / largest["name"])])
+
+
+def _streaming(results: dict, corpus: Path, files: list[dict], scale: float) -> None:
     results["code_location_load"], _, _ = run_child(["import"])
 
     # 4. drop-to-mart latency (10-document warehouse) and 5. cost vs warehouse size.
@@ -428,9 +457,6 @@ def main_bench(scale: float) -> dict:
                   "median_steps_s": median_steps(large["drops"]), "drops": large["drops"], "duckdb_mb": large["duckdb_mb"],
                   "serving_mb": large["serving_mb"], "setup": large["setup"]},
     }
-    results["bench_seconds"] = round(time.perf_counter() - started, 1)
-    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    return results
 
 
 def _sensor_interval() -> int:
@@ -445,21 +471,21 @@ def _default_settle() -> float:
     return WarehouseResource.model_fields["settle_seconds"].default
 
 
+_STEP_KEYS = ("stage", "checks", "dbt", "serving", "report")
+
+
+def _steps(d: dict) -> str:
+    return " | ".join(f"{d.get(k, 0):.2f}" for k in _STEP_KEYS)
+
+
 def to_markdown(r: dict) -> str:
-    c, p, s = r["corpus"], r["parse"], r["speedup"]
-    cores = r["machine"]["cores"]
-    one, many = r["backfill"]["1"], r["backfill"][str(cores)]
-    lat, size = r["latency"], r["size_cost"]
-    w = r["worker_memory"]
-    steps_keys = ("stage", "checks", "dbt", "serving", "report")
-
-    def steps(d: dict) -> str:
-        return " | ".join(f"{d.get(k, 0):.2f}" for k in steps_keys)
-
+    """The results as Markdown: machine and corpus, then one section per part that ran."""
+    c = r["corpus"]
     out = [
         "# Benchmark results",
         "",
-        f"Machine: {cores} cores, Python {r['machine']['python']}, {r['machine']['platform']}; BENCH_SCALE={r['machine']['scale']}; "
+        f"Machine: {r['machine']['cores']} cores, Python {r['machine']['python']}, {r['machine']['platform']}; "
+        f"BENCH_SCALE={r['machine']['scale']}; parts: {', '.join(r['machine'].get('parts', BENCH_PARTS))}; "
         f"whole bench {r['bench_seconds']:.0f} s. Load average (1/5/15 min) at start "
         f"{r['machine']['load_average_at_start']}, at end {r['machine']['load_average_at_end']} "
         "(a shared machine: other processes compete for the cores).",
@@ -467,6 +493,21 @@ def to_markdown(r: dict) -> str:
         f"Corpus: {c['documents']} synthetic PDFs, {c['pages']} pages ({c['min_pages']}–{c['max_pages']} per document, "
         f"{c['mb']} MB), variants {', '.join(c['variants'])}.",
         "",
+    ]
+    if "backfill" in r:
+        out += _throughput_markdown(r)
+    if "latency" in r:
+        out += _streaming_markdown(r)
+    return "\n".join(out) + "\n"
+
+
+def _throughput_markdown(r: dict) -> list[str]:
+    p, s = r["parse"], r["speedup"]
+    cores = r["machine"]["cores"]
+    one, many = r["backfill"]["1"], r["backfill"][str(cores)]
+    w = r["worker_memory"]
+    runs = (one, many) if cores > 1 else (one,)
+    out = [
         "## Parse throughput (same pages, same process, best of 2)",
         "",
         "| | pages | seconds | pages/s |",
@@ -481,9 +522,10 @@ def to_markdown(r: dict) -> str:
         "| parse workers | wall s | pages/s end to end | pages/s staging | stage s | checks s | dbt s | serving s | report s | peak RSS tree MB | largest process MB | load avg after |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for b in (one, many) if cores > 1 else (one,):
-        out.append(f"| {b['workers']} | {b['wall_s']:.1f} | {b['pages_per_s']:.1f} | {b['staging_pages_per_s']:.1f} | {steps(b['steps_s'])} | "
+    for b in runs:
+        out.append(f"| {b['workers']} | {b['wall_s']:.1f} | {b['pages_per_s']:.1f} | {b['staging_pages_per_s']:.1f} | {_steps(b['steps_s'])} | "
                    f"{b['peak_rss_tree_mb']:.0f} | {b['peak_rss_largest_process_mb']:.0f} | {b['load_average_after']} |")
+    serial = {b["workers"]: b["wall_s"] - b["steps_s"].get("stage", 0.0) for b in runs}
     out += [
         "",
         f"**Speed-up with {cores} workers: {s['end_to_end']:.2f}× end to end, {s['staging_step']:.2f}× on the staging step** "
@@ -491,15 +533,25 @@ def to_markdown(r: dict) -> str:
         f"{many['loaded_in_serving']}/{many['documents']} documents loaded in serving.duckdb, "
         f"{one['not_reconciled'] + many['not_reconciled']} not reconciled, failed checks: {one['failed_checks'] + many['failed_checks'] or 'none'}.",
         "",
+        "Outside the staging step (dbt, checks, publishing, run start-up) nothing is parallel: "
+        + ", ".join(f"{n} worker(s) {sec:.1f} s" for n, sec in serial.items())
+        + f". With that part fixed, a perfect {cores}× staging speed-up would give "
+        f"{one['wall_s'] / (serial[one['workers']] + one['steps_s'].get('stage', 0.0) / cores):.2f}× end to end (Amdahl).",
+        "",
         "CPU actually obtained (user + system seconds of the run's process tree / wall): "
-        + ", ".join(f"{b['workers']} worker(s): {b.get('cpu_s', 0):.0f} CPU-s = {b.get('cores_used', 0):.2f} cores"
-                    for b in ((one, many) if cores > 1 else (one,)))
+        + ", ".join(f"{b['workers']} worker(s): {b.get('cpu_s', 0):.0f} CPU-s = {b.get('cores_used', 0):.2f} cores" for b in runs)
         + f". On a shared machine the speed-up is bounded by the cores the run gets, not by the {cores} it may use.",
         "",
         f"Worker memory: parsing the largest document ({w['file']}, {w['pages']} pages, {w['seconds']} s) peaks at "
         f"{w['maxrss_mb']:.0f} MB RSS ({w['maxrss_before_mb']:.0f} MB after imports).",
-        f"Importing the code location (a daemon run worker's start-up): {r['code_location_load']['import_definitions_s']:.1f} s.",
         "",
+    ]
+    return out
+
+
+def _streaming_markdown(r: dict) -> list[str]:
+    lat, size = r["latency"], r["size_cost"]
+    return [
         "## Drop-to-mart latency (issue 7)",
         "",
         f"{lat['drops']} PDFs (median {lat['pages_median']} pages) dropped one at a time into the drop inbox of a "
@@ -517,13 +569,13 @@ def to_markdown(r: dict) -> str:
         "",
         "| warehouse before the drop | median latency s | stage s | checks s | dbt s | serving s | report s |",
         "|---:|---:|---:|---:|---:|---:|---:|",
-        f"| {size['small']['documents_before']} documents | {size['small']['median_latency_s']:.2f} | {steps(size['small']['median_steps_s'])} |",
-        f"| {size['large']['documents_before']} documents | {size['large']['median_latency_s']:.2f} | {steps(size['large']['median_steps_s'])} |",
+        f"| {size['small']['documents_before']} documents | {size['small']['median_latency_s']:.2f} | {_steps(size['small']['median_steps_s'])} |",
+        f"| {size['large']['documents_before']} documents | {size['large']['median_latency_s']:.2f} | {_steps(size['large']['median_steps_s'])} |",
         "",
         f"(the same {len(size['large']['drops'])} PDFs dropped into both; medians. Large warehouse: warehouse.duckdb {size['large']['duckdb_mb']} MB, "
         f"serving.duckdb {size['large']['serving_mb']} MB.)",
+        "",
     ]
-    return "\n".join(out) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -546,8 +598,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command in (None, "run"):
         scale = float(os.environ.get("BENCH_SCALE", "1"))
+        parts = selected_parts(os.environ.get("BENCH_PARTS"))
         BENCH_DIR.mkdir(exist_ok=True)
-        results = main_bench(scale)
+        results = main_bench(scale, parts)
         markdown = to_markdown(results)
         (BENCH_DIR / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), "utf-8")
         (BENCH_DIR / "results.md").write_text(markdown, "utf-8")

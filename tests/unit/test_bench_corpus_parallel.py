@@ -112,3 +112,12 @@ def test_progress_line():
     progress.add(pages=10, byte_size=100)
     line = progress.line()
     assert line.startswith("staged 1/4 documents (25%), 10 pages,") and line.endswith("left")
+
+
+def test_bench_parts_are_validated():
+    from orchestration.devtools.bench import BENCH_PARTS, selected_parts
+
+    assert selected_parts("") == BENCH_PARTS
+    assert selected_parts(" throughput ") == ("throughput",)
+    with pytest.raises(ValueError, match="unknown BENCH_PARTS"):
+        selected_parts("throughput,speed")
