@@ -6,6 +6,11 @@ through an **outbox** (SQLite, ``$WAREHOUSE_DIR/alerts/outbox.sqlite3``) that
 records their delivery state, so that
 
 - enqueueing is idempotent (``INSERT OR IGNORE`` on the id): never duplicated;
+- a WARN alert identical to the previous alert of the same check (same
+  :meth:`Alert.fingerprint`: the same documents with the same failing
+  expectations — e.g. the known warnings of the same documents re-staged by
+  every batch run) is a **repeat**: logged with ``repeat_of`` naming the first
+  alert of the series, never sent to the webhook. ERROR alerts are always sent;
 - each alert is appended once to ``$WAREHOUSE_DIR/alerts/alerts.jsonl``
   (ids already in the file are skipped, so a crash between the append and
   the commit does not write it twice);
@@ -53,12 +58,20 @@ CREATE TABLE IF NOT EXISTS alerts (
     created_at     TEXT NOT NULL,
     payload        TEXT NOT NULL,        -- the alert as JSON
     logged         INTEGER NOT NULL DEFAULT 0,
-    webhook_state  TEXT NOT NULL DEFAULT 'pending',  -- pending | delivered
+    webhook_state  TEXT NOT NULL DEFAULT 'pending',  -- pending | delivered | repeat (never sent)
     attempts       INTEGER NOT NULL DEFAULT 0,
     last_error     TEXT,
     delivered_at   TEXT
 );
 """
+#: Columns added after the first release (``ALTER TABLE`` on an existing outbox).
+_ADDED_COLUMNS = {
+    "check_key": "ALTER TABLE alerts ADD COLUMN check_key TEXT",
+    "fingerprint": "ALTER TABLE alerts ADD COLUMN fingerprint TEXT",
+    "repeat_of": "ALTER TABLE alerts ADD COLUMN repeat_of TEXT",
+}
+#: Detail keys that differ from run to run without the problem changing (left out of the fingerprint).
+VOLATILE_DETAILS = frozenset({"data_docs", "documents_validated", "rows_validated"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,10 +85,17 @@ class Alert:
     description: str | None
     details: dict
     occurred_at: str  # ISO 8601 UTC
+    repeat_of: str | None = None  # set by the outbox: first alert of a series of identical WARN alerts
 
     def to_json(self) -> dict:
         """The alert as a JSON object (the JSON-lines record and the ``json`` webhook body)."""
         return dataclasses.asdict(self)
+
+    def fingerprint(self) -> str:
+        """SHA-256 of what the alert says is wrong: check, severity and details except :data:`VOLATILE_DETAILS`."""
+        stable = {k: v for k, v in self.details.items() if k not in VOLATILE_DETAILS}
+        text = json.dumps([self.check, self.severity, stable], sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -154,8 +174,15 @@ class Outbox:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.db_path = self.folder / "outbox.sqlite3"
         self.log_path = self.folder / "alerts.jsonl"
-        with self._connect() as con:
+        con = self._connect()
+        try:
             con.executescript(_SCHEMA)
+            present = {row[1] for row in con.execute("PRAGMA table_info(alerts)")}
+            for column, statement in _ADDED_COLUMNS.items():
+                if column not in present:
+                    con.execute(statement)
+        finally:
+            con.close()
 
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
@@ -163,17 +190,36 @@ class Outbox:
         return con
 
     def enqueue(self, alerts: list[Alert]) -> int:
-        """Add alerts not seen before; returns how many were new."""
+        """Add alerts not seen before, in order; returns how many were new.
+
+        A new WARN alert whose fingerprint equals the previous alert of the
+        same check is stored as a repeat (``webhook_state = 'repeat'``,
+        ``repeat_of`` = the first alert of the series): logged, not sent.
+        """
         now = dt.datetime.now(dt.timezone.utc).isoformat()
         con = self._connect()
         try:
             con.execute("BEGIN IMMEDIATE")
-            before = con.total_changes
-            con.executemany(
-                "INSERT OR IGNORE INTO alerts (alert_id, created_at, payload) VALUES (?, ?, ?)",
-                [(a.alert_id, now, json.dumps(a.to_json(), ensure_ascii=False)) for a in alerts],
-            )
-            new = con.total_changes - before
+            new = 0
+            for alert in alerts:
+                if con.execute("SELECT 1 FROM alerts WHERE alert_id = ?", [alert.alert_id]).fetchone():
+                    continue
+                fingerprint = alert.fingerprint()
+                previous = con.execute(
+                    "SELECT alert_id, fingerprint, repeat_of FROM alerts WHERE check_key = ? ORDER BY rowid DESC LIMIT 1",
+                    [alert.check],
+                ).fetchone()
+                repeat_of = None
+                if alert.severity != "ERROR" and previous and previous[1] == fingerprint:
+                    repeat_of = previous[2] or previous[0]
+                    alert = dataclasses.replace(alert, repeat_of=repeat_of)
+                con.execute(
+                    "INSERT INTO alerts (alert_id, created_at, payload, check_key, fingerprint, repeat_of, webhook_state) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [alert.alert_id, now, json.dumps(alert.to_json(), ensure_ascii=False), alert.check, fingerprint,
+                     repeat_of, "repeat" if repeat_of else "pending"],
+                )
+                new += 1
             con.execute("COMMIT")
             return new
         finally:
@@ -183,7 +229,7 @@ class Outbox:
         """Append every not-yet-logged alert to ``alerts.jsonl`` once; returns how many were appended."""
         con = self._connect()
         try:
-            rows = con.execute("SELECT alert_id, payload FROM alerts WHERE logged = 0 ORDER BY created_at, alert_id").fetchall()
+            rows = con.execute("SELECT alert_id, payload FROM alerts WHERE logged = 0 ORDER BY rowid").fetchall()
             if not rows:
                 return 0
             already = self._logged_ids() if self.log_path.exists() else set()
@@ -223,7 +269,7 @@ class Outbox:
         delivered = 0
         try:
             rows = con.execute(
-                "SELECT alert_id, payload FROM alerts WHERE webhook_state = 'pending' ORDER BY created_at, alert_id"
+                "SELECT alert_id, payload FROM alerts WHERE webhook_state = 'pending' ORDER BY rowid"
             ).fetchall()
             for alert_id, payload in rows:
                 alert = Alert(**json.loads(payload))
@@ -260,7 +306,7 @@ class Outbox:
         """Every alert's delivery state (for tests and inspection)."""
         con = self._connect()
         try:
-            cur = con.execute("SELECT alert_id, logged, webhook_state, attempts, last_error, delivered_at FROM alerts ORDER BY created_at, alert_id")
+            cur = con.execute("SELECT alert_id, logged, webhook_state, attempts, last_error, delivered_at, repeat_of FROM alerts ORDER BY rowid")
             names = [d[0] for d in cur.description]
             return [dict(zip(names, row)) for row in cur.fetchall()]
         finally:

@@ -285,14 +285,16 @@ def test_sensor_sends_each_failure_once_to_log_and_webhook(gated, webhook, monke
     first = sensor_tick(gated, None)
     second = sensor_tick(gated, first.cursor)
     assert second.cursor == first.cursor
-    assert len(webhook.delivered) == len(expected) == len(webhook.requests)
+    repeats = [s for s in Outbox(gated["warehouse_dir"] / "alerts").states() if s["webhook_state"] == "repeat"]
+    assert len(webhook.delivered) + len(repeats) == len(expected)
+    assert len(webhook.delivered) == len(webhook.requests)
     ids = [r["headers"]["X-Alert-Id"] for r in webhook.delivered]
     assert len(set(ids)) == len(ids)
     quarantine_alert = next(r for r in webhook.delivered if "fault_subtotal.txt" in r["body"]["text"])
     assert quarantine_alert["body"]["blocks"][0]["type"] == "section"
     assert quarantine_alert["headers"]["X-Alert-Signature"].startswith("sha256=")
     log_lines = (gated["warehouse_dir"] / "alerts" / "alerts.jsonl").read_text("utf-8").splitlines()
-    assert sorted(json.loads(line)["alert_id"] for line in log_lines) == sorted(ids)
+    assert sorted(json.loads(line)["alert_id"] for line in log_lines) == sorted(ids + [r["alert_id"] for r in repeats])
     # neither the URL nor the secret is stored
     stored = (gated["warehouse_dir"] / "alerts" / "outbox.sqlite3").read_bytes() + "\n".join(log_lines).encode()
     assert webhook.url.encode() not in stored and b"test-secret-not-real" not in stored
@@ -313,8 +315,59 @@ def test_failed_delivery_is_retried_on_the_next_tick_and_sent_once(gated, tmp_pa
         cursor, counts = run_alert_tick(gated["instance"], outbox, cursor, settings)
         assert counts == {"new": 0, "logged": 0, "delivered": 0, "failed_deliveries": 0}
         delivered_ids = [r["body"]["alert_id"] for r in hook.delivered]
-        assert len(delivered_ids) == len(set(delivered_ids)) == len(failed_evaluations(gated))
-        assert all(s["webhook_state"] == "delivered" for s in outbox.states())
-        assert len((tmp_path / "alerts" / "alerts.jsonl").read_text("utf-8").splitlines()) == len(delivered_ids)
+        repeats = [s["alert_id"] for s in outbox.states() if s["webhook_state"] == "repeat"]
+        assert len(delivered_ids) == len(set(delivered_ids)) == len(failed_evaluations(gated)) - len(repeats)
+        assert all(s["webhook_state"] in ("delivered", "repeat") for s in outbox.states())
+        assert len((tmp_path / "alerts" / "alerts.jsonl").read_text("utf-8").splitlines()) == len(delivered_ids) + len(repeats)
     finally:
         hook.close()
+
+
+def _alert(n: int, check: str = "staging/documents:gx_document_gate", severity: str = "WARN", warnings=None):
+    from orchestration.alerts import Alert
+
+    return Alert(alert_id=f"run{n}/{check}", severity=severity, check=check, run_id=f"run{n}",
+                 description=f"{n} document(s) validated", occurred_at="2026-11-22T00:00:00+00:00",
+                 details={"warnings": warnings if warnings is not None else {"003.txt": ["no unit: 2 rows"]},
+                          "documents_validated": n, "data_docs": {"suite": f"/docs/run{n}.html"}})
+
+
+def test_identical_warn_alerts_are_logged_as_repeats_and_sent_once(tmp_path, webhook):
+    """The same warnings on the same documents every batch run: one message, then repeats in the log only."""
+    outbox = Outbox(tmp_path / "alerts")
+    changed = {"003.txt": ["no unit: 2 rows"], "004.txt": ["taxonomy: 1 rows"]}
+    alerts = [
+        _alert(1), _alert(2), _alert(3),          # 2 and 3 repeat 1 (documents_validated and data_docs differ)
+        _alert(4, warnings=changed),              # a change: sent
+        _alert(5),                                # differs from the previous alert of the check: sent again
+        _alert(6, check="marts/x:gx", severity="ERROR"), _alert(7, check="marts/x:gx", severity="ERROR"),  # ERROR: always sent
+    ]
+    assert outbox.enqueue(alerts) == 7
+    assert outbox.enqueue(alerts[:2]) == 0  # idempotent
+    assert outbox.write_log() == 7
+    settings = WebhookSettings(url=webhook.url, payload_format="json", max_tries=1, backoff_seconds=0.01)
+    assert outbox.deliver_pending(settings) == (5, 0)
+    assert [r["body"]["alert_id"] for r in webhook.delivered] == [a.alert_id for a in (alerts[0], *alerts[3:])]
+    states = {s["alert_id"]: s for s in outbox.states()}
+    assert states["run2/staging/documents:gx_document_gate"]["repeat_of"] == "run1/staging/documents:gx_document_gate"
+    assert states["run3/staging/documents:gx_document_gate"]["repeat_of"] == "run1/staging/documents:gx_document_gate"
+    assert {s["webhook_state"] for s in states.values()} == {"delivered", "repeat"}
+    logged = [json.loads(line) for line in (tmp_path / "alerts" / "alerts.jsonl").read_text("utf-8").splitlines()]
+    assert [entry.get("repeat_of") for entry in logged] == [None, alerts[0].alert_id, alerts[0].alert_id, None, None, None, None]
+
+
+def test_an_outbox_from_before_repeats_is_upgraded_in_place(tmp_path):
+    import sqlite3
+
+    folder = tmp_path / "alerts"
+    folder.mkdir()
+    con = sqlite3.connect(folder / "outbox.sqlite3")
+    con.executescript("""CREATE TABLE alerts (alert_id TEXT PRIMARY KEY, created_at TEXT NOT NULL, payload TEXT NOT NULL,
+        logged INTEGER NOT NULL DEFAULT 0, webhook_state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT, delivered_at TEXT);
+        INSERT INTO alerts (alert_id, created_at, payload, webhook_state) VALUES ('old', '2026-01-01', '{}', 'delivered');""")
+    con.commit()
+    con.close()
+    outbox = Outbox(folder)
+    assert outbox.enqueue([_alert(1)]) == 1
+    assert [s["alert_id"] for s in outbox.states()] == ["old", "run1/staging/documents:gx_document_gate"]
