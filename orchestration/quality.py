@@ -98,7 +98,11 @@ def _budget_lines_sql(ids):
 
 def _reconciliation_sql(ids):
     """Parent (合计 or 资金使用单位) vs the sum of its children per amount column, as in
-    dbt's ``int_budget_lines`` + ``int_budget_reconciliation`` (parents found by position)."""
+    dbt's ``int_budget_lines`` + ``int_budget_reconciliation`` (parents found by position).
+
+    The gate runs before dbt, hence this copy of the rule; the test
+    ``test_gate_reconciliation_agrees_with_dbt_int_budget_reconciliation``
+    keeps the two equal row for row."""
     where, params = _doc_filter("d", ids)
     return f"""
         WITH lines AS (

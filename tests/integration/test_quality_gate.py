@@ -371,3 +371,28 @@ def test_an_outbox_from_before_repeats_is_upgraded_in_place(tmp_path):
     outbox = Outbox(folder)
     assert outbox.enqueue([_alert(1)]) == 1
     assert [s["alert_id"] for s in outbox.states()] == ["old", "run1/staging/documents:gx_document_gate"]
+
+
+def test_gate_reconciliation_agrees_with_dbt_int_budget_reconciliation(gated):
+    """The gate must reconcile before dbt runs, so it has its own SQL (quality._reconciliation_sql);
+    this contract keeps it equal to dbt's int_budget_reconciliation row for row (seed 003 has
+    real 0.01 differences, so the comparison is not trivial)."""
+    import duckdb
+
+    from orchestration.quality import suite_frame
+
+    con = duckdb.connect(str(gated["warehouse_dir"] / "warehouse.duckdb"), read_only=True)
+    try:
+        dbt_rows = con.execute(
+            "SELECT document_id, parent_line_no, amount_column, CAST(round(difference * 100) AS BIGINT) "
+            "FROM intermediate.int_budget_reconciliation"
+        ).fetchall()
+        documents = sorted({r[0] for r in dbt_rows})
+        gate = suite_frame(con, "staging_reconciliation", documents)
+    finally:
+        con.close()
+    gate_rows = {(r.document_id, int(r.parent_line_no), r.amount_column, int(r.difference_cents))
+                 for r in gate.itertuples()}
+    assert len(documents) >= 2
+    assert gate_rows == set(dbt_rows)
+    assert any(cents != 0 for *_, cents in dbt_rows)
