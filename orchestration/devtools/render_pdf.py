@@ -34,9 +34,15 @@ published PDFs do), checked with pdfminer's own CMaps. ``ttf`` embeds a subset o
 (Debian ``fonts-wqy-zenhei``, installed by ``make fonts``; another TrueType
 CJK font can be given with the environment variable ``CJK_TTF_PATH``).
 
+The 部门整体绩效目标 form is rendered by :mod:`.render_department_pdf`
+(variants ``dept-…``), which reuses this module's fonts, wrapping and
+:class:`Variant`; :func:`render_seed` and ``--samples`` pick the renderer by
+the seed's document type.
+
 CLI::
 
     python -m orchestration.devtools.render_pdf SEED.txt OUT.pdf --variant landscape-grid-cid
+    python -m orchestration.devtools.render_pdf 002_….txt OUT.pdf --variant dept-portrait-grid-ttf
     python -m orchestration.devtools.render_pdf --samples warehouse/samples   # make samples
 """
 

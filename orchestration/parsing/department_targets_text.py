@@ -1,15 +1,20 @@
-"""Reading a 部门整体绩效目标 text extract (layout ``department_targets_tsv``).
+"""Reading a 部门整体绩效目标 text extract (layout ``department_targets_tsv``) — and the one reader of the form.
 
 The extract is tab-separated: every line is one table row of the published
-form, its cells split by tabs. The form has, in order:
+form, its cells split by tabs. The reader works on rows of cells
+(:class:`CellRow`), so the PDF path (:mod:`.department_targets_pdf`, layout
+``department_targets_pdf``) feeds it the ruled table rows of a PDF and gets the
+same records through the same rules (:func:`parse_department_rows`); a blank
+line, or the boundary between two PDF pages, is a page break. The form has, in order:
 
 1. the title (``荔湾区部门整体绩效目标（2023）年`` → fiscal year 2023);
 2. ``label：value`` cells — 部门名称, 财政主管处室, 部门职能概述, the four
    budget-income lines in 元 (总额, 财政拨款收入, 财政专户管理资金, 其他收入),
    年度目标 / 部门整体支出目标;
 3. the overall indicator table (header row with 一级指标…三级指标…);
-4. per task: a ``任务N`` marker, a header row 任务名称 / 任务的绩效目标 /
-   主要实施项目, one values row, then the task's indicator table;
+4. per task: a ``任务N`` marker (alone on its row, or as the first cell of
+   the task's first row: a section label), a header row 任务名称 /
+   任务的绩效目标 / 主要实施项目, one values row, then the task's indicator table;
 5. the footer: 其他需要说明的情况, 填报人, 填报日期, 联系电话.
 
 The extract is messy, and nothing below is specific to one file: columns
@@ -35,10 +40,17 @@ row's ``repairs``), with the raw line kept in ``raw_row``:
   take the value of the row above (二级 only when 一级 is carried too);
 - ``placeholder_cleared`` — a ``-`` placeholder becomes empty (NULL);
 - ``label_spaces_removed`` — spaces inside a category label (PDF justification)
-  are removed; labels never contain real spaces.
+  are removed; labels never contain real spaces;
+- ``header_repeated`` — the header row of the current indicator table printed
+  again after a page break (same columns, same task): the table continues, so
+  its merged cells are still carried down (not a repair of a row: an event only).
 
 Rule source: the form as printed in seed 002 (Guangzhou 荔湾区, 2023), read
-line by line; see ``tests/unit/test_parse_department_targets.py``.
+line by line; see ``tests/unit/test_parse_department_targets.py`` (text) and
+``tests/unit/test_department_pdf.py`` (the same form as a rendered PDF).
+
+Units: budget income in 元 as printed (``28,036,202.00`` → ``Decimal('28036202.00')``);
+a label saying 万元 is converted ×10,000 (``income_converted_to_yuan``).
 """
 
 from __future__ import annotations

@@ -3,6 +3,13 @@
 Pure: PDF bytes in, :class:`ParsedDocument` out (layout ``pdf_table``); no
 Dagster, no file I/O. Geometry is pdfplumber's: points, origin top-left.
 
+Every PDF enters here (:func:`parse_pdf`): the checks for a truncated,
+damaged, password-protected or oversized file come first, then page 1's text
+layer is checked and, when page 1 shows the 部门整体绩效目标 title mark (and
+not 项目支出绩效目标表), the file is a department-wide form and is read by
+:mod:`.department_targets_pdf` (layout ``department_targets_pdf``) instead of
+the steps below.
+
 How the table is read, page by page (nothing depends on one renderer's
 coordinates):
 
@@ -143,11 +150,13 @@ class _Columns:
 
 
 def parse_pdf(data: bytes) -> ParsedDocument:
-    """Parse the bytes of a 项目支出绩效目标表 PDF (rules in the module docstring).
+    """Parse the bytes of a 项目支出绩效目标表 or 部门整体绩效目标 PDF (rules in the module docstring).
 
-    Returns a :class:`ParsedDocument` with ``layout='pdf_table'``,
+    A 项目支出绩效目标表 gives a :class:`ParsedDocument` with ``layout='pdf_table'``,
     ``page_count`` set, amounts in 万元 (``Decimal``; ``None`` for an empty
-    cell) and page + bbox provenance on every budget line and indicator.
+    cell) and page + bbox provenance on every budget line and indicator; a
+    部门整体绩效目标 one with ``layout='department_targets_pdf'``, ``page_count``
+    set and ``department_targets`` (income in 元; see :mod:`.department_targets_pdf`).
 
     Raises :class:`ParseError` when the bytes are not a readable PDF, a page
     has ``(cid:N)`` text or no text layer, no table header is found, a row
