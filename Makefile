@@ -59,7 +59,7 @@ BENCH_PARTS ?=
 bench: setup fonts  ## parse throughput, backfill speed-up, memory, drop-to-mart latency, cost vs warehouse size
 	BENCH_SCALE=$(BENCH_SCALE) BENCH_PARTS=$(BENCH_PARTS) $(BIN)/python -m orchestration.devtools.bench
 
-samples: setup  ## re-render warehouse/samples/*.pdf from the project-target seeds (default PDF variant)
+samples: setup  ## re-render warehouse/samples/*.pdf from the seeds (project targets and the department form, default variants)
 	$(BIN)/python -m orchestration.devtools.render_pdf --samples warehouse/samples
 
 # The PDF tests also render with an embedded TrueType CJK font: Debian's

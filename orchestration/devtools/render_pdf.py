@@ -34,9 +34,15 @@ published PDFs do), checked with pdfminer's own CMaps. ``ttf`` embeds a subset o
 (Debian ``fonts-wqy-zenhei``, installed by ``make fonts``; another TrueType
 CJK font can be given with the environment variable ``CJK_TTF_PATH``).
 
+The 部门整体绩效目标 form is rendered by :mod:`.render_department_pdf`
+(variants ``dept-…``), which reuses this module's fonts, wrapping and
+:class:`Variant`; :func:`render_seed` and ``--samples`` pick the renderer by
+the seed's document type.
+
 CLI::
 
     python -m orchestration.devtools.render_pdf SEED.txt OUT.pdf --variant landscape-grid-cid
+    python -m orchestration.devtools.render_pdf 002_….txt OUT.pdf --variant dept-portrait-grid-ttf
     python -m orchestration.devtools.render_pdf --samples warehouse/samples   # make samples
 """
 
@@ -141,9 +147,13 @@ class FontSet:
 class Variant:
     """How one rendering looks.
 
-    ``widths`` are the seven column widths in points (their sum is the table
-    width); ``grid`` draws vertical rules too (else horizontal rules only);
-    ``font`` is ``cid`` or ``ttf``; sizes in points.
+    ``widths`` are the column widths in points (their sum is the table
+    width): seven for the 项目支出绩效目标表, eight for the 部门整体绩效目标
+    form (:mod:`.render_department_pdf`); ``grid`` draws vertical rules too
+    (else horizontal rules only); ``font`` is ``cid`` or ``ttf``; sizes in
+    points. ``repeat_header`` is read by the department form only (print an
+    indicator table's header again on a page that continues it); the project
+    table always repeats its header.
     """
 
     name: str
@@ -153,6 +163,7 @@ class Variant:
     widths: tuple[float, ...]
     font_size: float = 8.0
     title_every_page: bool = False
+    repeat_header: bool = True
 
     @property
     def page_size(self) -> tuple[float, float]:
@@ -421,47 +432,77 @@ def render_document(doc: ParsedDocument, variant: Variant | str = DEFAULT_VARIAN
     return buffer.getvalue()
 
 
-def render_seed(seed: Path, variant: Variant | str = DEFAULT_VARIANT) -> bytes:
-    """Parse a text seed with the text path and render it (see :func:`render_document`).
+def render_seed(seed: Path, variant: Variant | str | None = None) -> bytes:
+    """Parse a text seed with the text path and render it in ``variant`` (default: its kind's default).
 
-    Raises ``ValueError`` for a seed that is not a 项目支出绩效目标表.
+    A 项目支出绩效目标表 goes to :func:`render_document`, a 部门整体绩效目标 to
+    :func:`.render_department_pdf.render_department_seed`. Raises
+    ``ValueError`` for a seed of another type or a variant of the other kind.
     """
     doc = parse_document(seed.read_bytes(), seed.name)
+    if doc.doc_type == "department_targets":
+        from orchestration.devtools.render_department_pdf import DEFAULT_DEPARTMENT_VARIANT, render_department_seed
+
+        return render_department_seed(seed, _variant_of_kind(variant, DEFAULT_DEPARTMENT_VARIANT, department=True))
     if doc.doc_type != "project_targets":
-        raise ValueError(f"{seed.name}: only 项目支出绩效目标表 documents can be rendered, not {doc.doc_type}")
-    return render_document(doc, variant)
+        raise ValueError(f"{seed.name}: only 项目支出绩效目标表 and 部门整体绩效目标 documents can be rendered, not {doc.doc_type}")
+    return render_document(doc, _variant_of_kind(variant, DEFAULT_VARIANT, department=False))
+
+
+def _variant_of_kind(variant: Variant | str | None, default: str, department: bool) -> Variant | str:
+    if variant is None:
+        return default
+    name = variant.name if isinstance(variant, Variant) else variant
+    if name.startswith("dept-") != department:
+        kind = "部门整体绩效目标" if department else "项目支出绩效目标表"
+        raise ValueError(f"variant {name} is not a {kind} variant")
+    return variant
 
 
 def render_samples(folder: Path, variant: Variant | str = DEFAULT_VARIANT) -> list[Path]:
-    """Render every 项目支出绩效目标表 ``*.txt`` seed of ``folder`` to ``<same name>.pdf``; return the PDFs."""
+    """Render every ``*.txt`` seed of ``folder`` to ``<same name>.pdf``; return the PDFs.
+
+    项目支出绩效目标表 seeds in ``variant``, 部门整体绩效目标 seeds in
+    :data:`.render_department_pdf.DEFAULT_DEPARTMENT_VARIANT`; other seeds are skipped.
+    """
+    from orchestration.devtools.render_department_pdf import DEFAULT_DEPARTMENT_VARIANT, render_department_seed
+
     written = []
     for seed in sorted(folder.glob("*.txt")):
         doc = parse_document(seed.read_bytes(), seed.name)
         if doc.doc_type == "project_targets":
-            out = seed.with_suffix(".pdf")
-            out.write_bytes(render_document(doc, variant))
-            written.append(out)
+            data = render_document(doc, variant)
+        elif doc.doc_type == "department_targets":
+            data = render_department_seed(seed, DEFAULT_DEPARTMENT_VARIANT)
+        else:
+            continue
+        out = seed.with_suffix(".pdf")
+        out.write_bytes(data)
+        written.append(out)
     return written
 
 
 def main(argv: list[str] | None = None) -> int:
     """CLI: ``render_pdf SEED.txt OUT.pdf [--variant NAME]`` or ``render_pdf --samples FOLDER``."""
+    from orchestration.devtools.render_department_pdf import DEPARTMENT_VARIANTS
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("seed", type=Path, nargs="?", help="text extract of a 项目支出绩效目标表 (a seed)")
+    parser.add_argument("seed", type=Path, nargs="?", help="text extract of a 项目支出绩效目标表 or 部门整体绩效目标 (a seed)")
     parser.add_argument("out", type=Path, nargs="?", help="PDF file to write")
-    parser.add_argument("--variant", default=DEFAULT_VARIANT, choices=sorted(VARIANTS))
+    parser.add_argument("--variant", default=None, choices=sorted(VARIANTS) + sorted(DEPARTMENT_VARIANTS),
+                        help=f"default: {DEFAULT_VARIANT} (project targets), dept-… default for department targets")
     parser.add_argument("--samples", type=Path, metavar="FOLDER",
-                        help="render every project-target *.txt of FOLDER to a .pdf beside it")
+                        help="render every project-target and department-target *.txt of FOLDER to a .pdf beside it")
     args = parser.parse_args(argv)
     if args.samples:
-        outputs = render_samples(args.samples, args.variant)
+        outputs = render_samples(args.samples, args.variant or DEFAULT_VARIANT)
     elif args.seed and args.out:
         args.out.write_bytes(render_seed(args.seed, args.variant))
         outputs = [args.out]
     else:
         parser.error("give SEED.txt OUT.pdf, or --samples FOLDER")
     for out in outputs:
-        print(f"{out}: {out.stat().st_size:,} bytes ({args.variant})")
+        print(f"{out}: {out.stat().st_size:,} bytes")
     return 0
 
 

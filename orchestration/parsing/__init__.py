@@ -14,8 +14,14 @@ Modules:
 - :mod:`.targets` — one target text (实施周期指标值 / 年度指标值) → :class:`TargetValue`
   (:func:`parse_target`; reused for the department-wide indicators);
 - :mod:`.amounts` — amount columns and reconciliation;
-- :mod:`.department_targets_text` — 部门整体绩效目标 (header facts only, for now);
-- :mod:`.pdf_tables` — 项目支出绩效目标表 PDFs (pdfplumber), same records as the text path.
+- :mod:`.department_records` — the 部门整体绩效目标 records (profile with income in 元, tasks, indicators);
+- :mod:`.department_targets_text` — 部门整体绩效目标: the one reader of the form's rows of
+  cells (:func:`.department_targets_text.parse_department_rows`, with its documented
+  repairs), fed by the text extract (tab-separated lines) or by the PDF;
+- :mod:`.pdf_tables` — every PDF enters here: file checks, text layer, then
+  项目支出绩效目标表 tables (pdfplumber), same records as the text path;
+- :mod:`.department_targets_pdf` — 部门整体绩效目标 PDFs: ruled table rows → cells → the
+  shared department reader (layout ``department_targets_pdf``).
 """
 
 from __future__ import annotations
@@ -66,8 +72,11 @@ def parse_document(data: bytes, file_name: str) -> ParsedDocument:
     (:func:`.detect.detect_document`), parse the layout. Amounts are
     ``Decimal`` in 万元; see :mod:`.amounts` for how columns are decided.
 
-    PDF input (``%PDF`` magic) goes to :func:`.pdf_tables.parse_pdf`
-    (layout ``pdf_table``, ``page_count`` and page/bbox provenance set).
+    PDF input (``%PDF`` magic) goes to :func:`.pdf_tables.parse_pdf`: a
+    项目支出绩效目标表 gets layout ``pdf_table``, ``page_count`` and page/bbox
+    provenance; a 部门整体绩效目标 (title mark on page 1) layout
+    ``department_targets_pdf``, ``page_count`` and ``source_page`` on its
+    indicators (income in 元, not 万元).
 
     Raises :class:`ParseError` (message names ``file_name`` and says what to
     do) for empty, binary or undecodable input, for a PDF without a readable

@@ -1,6 +1,7 @@
 """Typed records of a 部门整体绩效目标 (department-wide performance targets) document.
 
-The contract between :mod:`.department_targets_text` (the parser) and the
+The contract between :mod:`.department_targets_text` (the reader, fed by
+the text extract or by :mod:`.department_targets_pdf`) and the
 warehouse writer, which maps each dataclass 1:1 onto a staging table (one
 column per field, in field order, plus ``document_id``):
 
@@ -58,7 +59,8 @@ class DepartmentTargetsProfile:
     - ``filled_on``: 填报日期 as a date;
     - ``filler_named`` / ``contact_phone_given``: whether 填报人 / 联系电话
       were filled in (their values are not stored, see the module docstring);
-    - ``source_line``: line of 部门名称 in the text extract.
+    - ``source_line``: line of 部门名称 in the text extract (PDF: the row's
+      ordinal in reading order).
     """
 
     department: str | None
@@ -85,7 +87,7 @@ class DepartmentTask:
     - ``task_name``: 任务名称; ``goal_text``: 任务的绩效目标;
     - ``projects``: 主要实施项目 split into a list on ``、，,；;`` with the
       closing ``。`` removed; ``projects_text`` the cell as written;
-    - ``source_line``: line of the values row.
+    - ``source_line``: line of the values row (PDF: the row's ordinal in reading order).
     """
 
     task_no: int
@@ -113,8 +115,11 @@ class DepartmentIndicator:
       row (a merged cell) and carried down from the row above;
     - ``repairs``: codes of the repairs applied to this row (the matching
       ``ParseEvent`` explains each one); empty when the row was read as laid out;
-    - ``raw_row``: the source line exactly as extracted (tab-separated);
-    - ``source_line`` / ``source_page``: provenance.
+    - ``raw_row``: the source line exactly as extracted (tab-separated); for a
+      PDF, the table row's cells joined by tabs (merged/empty cells empty);
+    - ``source_line`` / ``source_page``: provenance — text extract: the line
+      number, page ``None``; PDF: the row's ordinal in reading order (page by
+      page, top to bottom) and the 1-based page.
     """
 
     task_no: int

@@ -1,15 +1,20 @@
-"""Reading a 部门整体绩效目标 text extract (layout ``department_targets_tsv``).
+"""Reading a 部门整体绩效目标 text extract (layout ``department_targets_tsv``) — and the one reader of the form.
 
 The extract is tab-separated: every line is one table row of the published
-form, its cells split by tabs. The form has, in order:
+form, its cells split by tabs. The reader works on rows of cells
+(:class:`CellRow`), so the PDF path (:mod:`.department_targets_pdf`, layout
+``department_targets_pdf``) feeds it the ruled table rows of a PDF and gets the
+same records through the same rules (:func:`parse_department_rows`); a blank
+line, or the boundary between two PDF pages, is a page break. The form has, in order:
 
 1. the title (``荔湾区部门整体绩效目标（2023）年`` → fiscal year 2023);
 2. ``label：value`` cells — 部门名称, 财政主管处室, 部门职能概述, the four
    budget-income lines in 元 (总额, 财政拨款收入, 财政专户管理资金, 其他收入),
    年度目标 / 部门整体支出目标;
 3. the overall indicator table (header row with 一级指标…三级指标…);
-4. per task: a ``任务N`` marker, a header row 任务名称 / 任务的绩效目标 /
-   主要实施项目, one values row, then the task's indicator table;
+4. per task: a ``任务N`` marker (alone on its row, or as the first cell of
+   the task's first row: a section label), a header row 任务名称 /
+   任务的绩效目标 / 主要实施项目, one values row, then the task's indicator table;
 5. the footer: 其他需要说明的情况, 填报人, 填报日期, 联系电话.
 
 The extract is messy, and nothing below is specific to one file: columns
@@ -35,10 +40,17 @@ row's ``repairs``), with the raw line kept in ``raw_row``:
   take the value of the row above (二级 only when 一级 is carried too);
 - ``placeholder_cleared`` — a ``-`` placeholder becomes empty (NULL);
 - ``label_spaces_removed`` — spaces inside a category label (PDF justification)
-  are removed; labels never contain real spaces.
+  are removed; labels never contain real spaces;
+- ``header_repeated`` — the header row of the current indicator table printed
+  again after a page break (same columns, same task): the table continues, so
+  its merged cells are still carried down (not a repair of a row: an event only).
 
 Rule source: the form as printed in seed 002 (Guangzhou 荔湾区, 2023), read
-line by line; see ``tests/unit/test_parse_department_targets.py``.
+line by line; see ``tests/unit/test_parse_department_targets.py`` (text) and
+``tests/unit/test_department_pdf.py`` (the same form as a rendered PDF).
+
+Units: budget income in 元 as printed (``28,036,202.00`` → ``Decimal('28036202.00')``);
+a label saying 万元 is converted ×10,000 (``income_converted_to_yuan``).
 """
 
 from __future__ import annotations
@@ -142,22 +154,40 @@ _INCOME_FIELDS = (
 
 
 def parse_department_targets(lines: list[SourceLine], events: list[ParseEvent]) -> ParsedDocument:
-    """Parse a 部门整体绩效目标 extract into a :class:`ParsedDocument`.
+    """Parse a 部门整体绩效目标 text extract into a :class:`ParsedDocument`.
 
     ``lines`` are the numbered lines of the decoded text, ``events`` the
-    events of decoding (kept first). The result has ``doc_type``
-    ``department_targets``, no budget lines and no project indicators, and
-    ``department_targets`` holding the profile (income in 元), the tasks and
-    every indicator row (overall ones with ``task_no`` 0).
+    events of decoding (kept first). Each line is one row of cells (split on
+    tabs; a blank line is a page break) read by :func:`parse_department_rows`
+    with layout ``department_targets_tsv``.
+    """
+    return parse_department_rows([CellRow.from_line(line) for line in lines], events, "department_targets_tsv")
+
+
+def parse_department_rows(rows: list[CellRow], events: list[ParseEvent], layout: str) -> ParsedDocument:
+    """Read the rows of cells of a 部门整体绩效目标 into a :class:`ParsedDocument`.
+
+    The one reader of the form, whatever the source: the lines of a text
+    extract (:func:`parse_department_targets`) or the ruled table rows of a
+    PDF (:mod:`.department_targets_pdf`). ``rows`` are in reading order, a row
+    without cells is a page break; ``events`` (decoding, PDF) are kept first.
+    The result has ``doc_type`` ``department_targets``, the given ``layout``,
+    no budget lines and no project indicators, and ``department_targets``
+    holding the profile (income in 元), the tasks and every indicator row
+    (overall ones with ``task_no`` 0), with ``source_page`` set from the rows.
 
     Raises :class:`ParseError` when an indicator table has no recognisable
     header (no 三级指标 column), when an income amount is not a number, or
     when no indicator row at all is found.
     """
+    lines = [SourceLine(row.number, row.text) for row in rows if row.cells]
     title = find_title(lines, DEPARTMENT_TITLE_MARK)
     department, department_events = find_department(lines)
+    pages = {row.number: row.page for row in rows}
+    for event in department_events:
+        event.source_page = pages.get(event.source_line)
     reader = _Reader(department=department, fiscal_year=fiscal_year_from_title(title))
-    reader.read(lines)
+    reader.read(rows)
     if not reader.result.indicators:
         raise ParseError(
             "no indicator table (一级指标 / 二级指标 / 三级指标 …) was found in this 部门整体绩效目标; "
@@ -165,13 +195,47 @@ def parse_department_targets(lines: list[SourceLine], events: list[ParseEvent]) 
         )
     return ParsedDocument(
         doc_type="department_targets",
-        layout="department_targets_tsv",
+        layout=layout,
         title=title,
         department=department,
         fiscal_year=fiscal_year_from_title(title),
         events=events + department_events + reader.events,
         department_targets=reader.result,
     )
+
+
+@dataclass
+class CellRow:
+    """One row of the form as cells, from either source.
+
+    - text extract: one line split on tabs; ``number`` is its line number,
+      ``text`` the line as extracted, ``page`` ``None``;
+    - PDF: one ruled table row (or a text line outside the table), cells in
+      the table's column positions (a merged or empty cell is ``''``);
+      ``number`` is the row's ordinal in reading order (page by page, top to
+      bottom), ``text`` the cells joined by tabs, ``page`` the 1-based page.
+
+    A row without cells (``cells == []``) is a page break.
+    """
+
+    number: int
+    cells: list[str]
+    text: str
+    page: int | None = None
+
+    @classmethod
+    def from_line(cls, line: SourceLine) -> "CellRow":
+        """A text line: a blank line becomes a page break (no cells)."""
+        cells = line.text.split("\t")
+        return cls(line.number, cells if any(c.strip() for c in cells) else [], line.text)
+
+    def where(self) -> str:
+        """``'line 13'`` (text) or ``'page 2, row 13'`` (PDF), for messages."""
+        return f"line {self.number}" if self.page is None else f"page {self.page}, row {self.number}"
+
+    @classmethod
+    def page_break(cls, page: int | None = None) -> "CellRow":
+        return cls(0, [], "", page)
 
 
 def split_projects(text: str | None) -> list[str]:
@@ -266,6 +330,7 @@ class _Table:
     task_no: int
     header_line: int
     columns: dict[int, str]  # column → field, for labelled header cells
+    header_page: int | None = None
     previous: DepartmentIndicator | None = None
     after_break: bool = False
     open_fragment: DepartmentIndicator | None = None  # row whose 二级指标 was cut by a page break
@@ -291,9 +356,9 @@ class _Reader:
         self.task_header: dict[int, str] | None = None
 
     # ---------------------------------------------------------------- lines
-    def read(self, lines: list[SourceLine]) -> None:
-        for line in lines:
-            cells = [clean_cell(c) for c in line.text.split("\t")]
+    def read(self, rows: list[CellRow]) -> None:
+        for line in rows:
+            cells = [clean_cell(c) for c in line.cells]
             filled = [(i, c) for i, c in enumerate(cells) if c]
             if not filled:
                 if self.table is not None:
@@ -302,7 +367,9 @@ class _Reader:
             if DEPARTMENT_TITLE_MARK in line.text and len(filled) == 1:
                 continue
             if self._task_marker(filled, line):
-                continue
+                filled = filled[1:]  # 任务N alone on its row, or as the label of the row's first cell
+                if not filled:
+                    continue
             if self._is_indicator_header(filled):
                 self._start_table(filled, line)
                 continue
@@ -323,13 +390,16 @@ class _Reader:
                 self._indicator_row(filled, line)
                 continue
             self.events.append(
-                ParseEvent("line_not_understood", f"line skipped, not part of a known block: {_short(line.text)}", line.number)
+                ParseEvent(
+                    "line_not_understood", f"line skipped, not part of a known block: {_short(line.text)}",
+                    line.number, line.page,
+                )
             )
         self._close_table()
         self._check_income()
 
     # ------------------------------------------------------------ profile
-    def _profile_cells(self, filled, line: SourceLine) -> bool:
+    def _profile_cells(self, filled, line: CellRow) -> bool:
         """Read ``label：value`` cells into the profile; True when the line held at least one."""
         found = False
         for _, text in filled:
@@ -348,14 +418,14 @@ class _Reader:
             self._set_profile(target, label, value, line)
         return found
 
-    def _set_profile(self, target: str, label: str, value: str, line: SourceLine) -> None:
+    def _set_profile(self, target: str, label: str, value: str, line: CellRow) -> None:
         profile = self.result.profile
         if target in _INCOME_FIELDS:
             amount = parse_yuan(value, label)
             if amount is not None and "万元" in label:
                 amount = amount * 10000
                 self.events.append(
-                    ParseEvent("income_converted_to_yuan", f"{label} is in 万元; stored ×10,000 in 元", line.number)
+                    ParseEvent("income_converted_to_yuan", f"{label} is in 万元; stored ×10,000 in 元", line.number, line.page)
                 )
             setattr(profile, target, amount)
         elif target == "filler_named":
@@ -365,7 +435,7 @@ class _Reader:
         elif target == "filled_on":
             profile.filled_on = parse_form_date(value)
             if value and profile.filled_on is None:
-                self.events.append(ParseEvent("date_not_understood", f"填报日期 {value!r} is not a date", line.number))
+                self.events.append(ParseEvent("date_not_understood", f"填报日期 {value!r} is not a date", line.number, line.page))
         else:
             setattr(profile, target, value or None)
 
@@ -386,9 +456,8 @@ class _Reader:
             )
 
     # -------------------------------------------------------------- tasks
-    def _task_marker(self, filled, line: SourceLine) -> bool:
-        if len(filled) != 1:
-            return False
+    def _task_marker(self, filled, line: CellRow) -> bool:
+        """``任务N`` as the first filled cell starts task N (alone on its row, or a merged section label)."""
         match = _TASK_MARKER.match(filled[0][1])
         if not match:
             return False
@@ -411,7 +480,7 @@ class _Reader:
                     columns[column] = name
         return columns
 
-    def _task_values(self, filled, line: SourceLine) -> None:
+    def _task_values(self, filled, line: CellRow) -> None:
         header = self.task_header or {}
         values: dict[str, str] = {}
         for column, text in filled:
@@ -435,26 +504,44 @@ class _Reader:
         texts = {t for _, t in filled}
         return "三级指标" in texts and ("一级指标" in texts or "二级指标" in texts)
 
-    def _start_table(self, filled, line: SourceLine) -> None:
-        self._close_table()
-        self.task_header = None
+    def _start_table(self, filled, line: CellRow) -> None:
         columns: dict[int, str] = {}
+        truncated: list[tuple[int, str]] = []
         for column, text in filled:
             for name, pattern in _HEADER_FIELDS:
                 if pattern.search(text):
                     columns[column] = name
                     if name == "formula" and text != _CANONICAL_FORMULA_HEADER:
-                        self.events.append(
-                            ParseEvent(
-                                "header_truncated",
-                                f"header {text!r} (column {column}) read as {_CANONICAL_FORMULA_HEADER}",
-                                line.number,
-                            )
-                        )
+                        truncated.append((column, text))
                     break
         if "indicator_name" not in columns.values():
-            raise ParseError(f"line {line.number}: indicator table header without a 三级指标 column")
-        self.table = _Table(task_no=self.task_no, header_line=line.number, columns=columns)
+            raise ParseError(f"{line.where()}: indicator table header without a 三级指标 column")
+        table = self.table
+        if table is not None and table.after_break and table.task_no == self.task_no and table.columns == columns:
+            # The header printed again at the top of a page: the same table goes on
+            # (its merged cells, carried down, continue across the break).
+            self.events.append(
+                ParseEvent(
+                    "header_repeated",
+                    f"indicator table header repeated after a page break (header of {_where_text(table.header_line, table.header_page)}); "
+                    "the table continues",
+                    line.number,
+                    line.page,
+                )
+            )
+            return
+        for column, text in truncated:
+            self.events.append(
+                ParseEvent(
+                    "header_truncated",
+                    f"header {text!r} (column {column}) read as {_CANONICAL_FORMULA_HEADER}",
+                    line.number,
+                    line.page,
+                )
+            )
+        self._close_table()
+        self.task_header = None
+        self.table = _Table(task_no=self.task_no, header_line=line.number, columns=columns, header_page=line.page)
 
     def _close_table(self) -> None:
         if self.table is not None:
@@ -474,7 +561,7 @@ class _Reader:
         table.open_fragment = None
         table.fragment_rows = []
 
-    def _section_label(self, text: str, line: SourceLine) -> None:
+    def _section_label(self, text: str, line: CellRow) -> None:
         assert self.table is not None
         self.table.after_break = True
         self.events.append(
@@ -482,10 +569,11 @@ class _Reader:
                 "section_label_in_table",
                 f"lone label {text!r} inside the indicator table (page break); skipped, the table continues",
                 line.number,
+                line.page,
             )
         )
 
-    def _indicator_row(self, filled, line: SourceLine) -> None:
+    def _indicator_row(self, filled, line: CellRow) -> None:
         table = self.table
         assert table is not None
         repairs: list[str] = []
@@ -544,6 +632,7 @@ class _Reader:
                             "level1_label_in_level2_column",
                             f"{text!r} is a 一级指标 label found in the 二级指标 column (column {column}); read as 一级指标",
                             line.number,
+                            line.page,
                         )
                     )
                 elif table.columns.get(column) != "level1_name":
@@ -572,7 +661,7 @@ class _Reader:
         if moves:
             repairs.append("cells_realigned")
             self.events.append(
-                ParseEvent("cells_realigned", "cells read by content, not by header position: " + "; ".join(moves), line.number)
+                ParseEvent("cells_realigned", "cells read by content, not by header position: " + "; ".join(moves), line.number, line.page)
             )
 
         row = DepartmentIndicator(
@@ -588,6 +677,7 @@ class _Reader:
             repairs=repairs,
             raw_row=line.text,
             source_line=line.number,
+            source_page=line.page,
         )
         self._carry_down(table, row, level1 is not None, level2 is not None, line)
 
@@ -602,18 +692,18 @@ class _Reader:
         table.after_break = False
         self.result.indicators.append(row)
 
-    def _label(self, text: str, line: SourceLine, repairs: list[str]) -> str | None:
+    def _label(self, text: str, line: CellRow, repairs: list[str]) -> str | None:
         squeezed = _squeeze(text)
         if squeezed in _PLACEHOLDERS:
             repairs.append("placeholder_cleared")
-            self.events.append(ParseEvent("placeholder_cleared", f"placeholder {text!r} in a level cell stored as empty", line.number))
+            self.events.append(ParseEvent("placeholder_cleared", f"placeholder {text!r} in a level cell stored as empty", line.number, line.page))
             return None
         if squeezed != text:
             repairs.append("label_spaces_removed")
-            self.events.append(ParseEvent("label_spaces_removed", f"{text!r} → {squeezed!r}", line.number))
+            self.events.append(ParseEvent("label_spaces_removed", f"{text!r} → {squeezed!r}", line.number, line.page))
         return squeezed
 
-    def _carry_down(self, table: _Table, row: DepartmentIndicator, own_level1: bool, own_level2: bool, line: SourceLine) -> None:
+    def _carry_down(self, table: _Table, row: DepartmentIndicator, own_level1: bool, own_level2: bool, line: CellRow) -> None:
         previous = table.previous
         if previous is None or own_level1:
             return
@@ -629,10 +719,11 @@ class _Reader:
                 "merged_cell_carried_down",
                 f"blank merged cell(s) take the value of line {previous.source_line}: " + ", ".join(carried),
                 line.number,
+                line.page,
             )
         )
 
-    def _join_fragment(self, table: _Table, tail: str, line: SourceLine) -> None:
+    def _join_fragment(self, table: _Table, tail: str, line: CellRow) -> None:
         head_row = table.open_fragment
         assert head_row is not None and head_row.level2_name is not None
         joined = head_row.level2_name + _squeeze(tail)
@@ -643,12 +734,17 @@ class _Reader:
                 f"二级指标 cut by a page break: {head_row.level2_name!r} (line {head_row.source_line}) + {tail!r} "
                 f"(line {line.number}) → {joined!r}, set on line {head_row.source_line}",
                 line.number,
+                line.page,
             )
         )
         for row in table.fragment_rows:
             row.level2_name = joined
         table.open_fragment = None
         table.fragment_rows = []
+
+
+def _where_text(number: int, page: int | None) -> str:
+    return f"line {number}" if page is None else f"page {page}, row {number}"
 
 
 def _header_label(table: _Table, column: int) -> str:

@@ -3,6 +3,13 @@
 Pure: PDF bytes in, :class:`ParsedDocument` out (layout ``pdf_table``); no
 Dagster, no file I/O. Geometry is pdfplumber's: points, origin top-left.
 
+Every PDF enters here (:func:`parse_pdf`): the checks for a truncated,
+damaged, password-protected or oversized file come first, then page 1's text
+layer is checked and, when page 1 shows the 部门整体绩效目标 title mark (and
+not 项目支出绩效目标表), the file is a department-wide form and is read by
+:mod:`.department_targets_pdf` (layout ``department_targets_pdf``) instead of
+the steps below.
+
 How the table is read, page by page (nothing depends on one renderer's
 coordinates):
 
@@ -143,11 +150,13 @@ class _Columns:
 
 
 def parse_pdf(data: bytes) -> ParsedDocument:
-    """Parse the bytes of a 项目支出绩效目标表 PDF (rules in the module docstring).
+    """Parse the bytes of a 项目支出绩效目标表 or 部门整体绩效目标 PDF (rules in the module docstring).
 
-    Returns a :class:`ParsedDocument` with ``layout='pdf_table'``,
+    A 项目支出绩效目标表 gives a :class:`ParsedDocument` with ``layout='pdf_table'``,
     ``page_count`` set, amounts in 万元 (``Decimal``; ``None`` for an empty
-    cell) and page + bbox provenance on every budget line and indicator.
+    cell) and page + bbox provenance on every budget line and indicator; a
+    部门整体绩效目标 one with ``layout='department_targets_pdf'``, ``page_count``
+    set and ``department_targets`` (income in 元; see :mod:`.department_targets_pdf`).
 
     Raises :class:`ParseError` when the bytes are not a readable PDF, a page
     has ``(cid:N)`` text or no text layer, no table header is found, a row
@@ -240,28 +249,24 @@ def _raised_inside_pdf_library(error: BaseException) -> bool:
 
 
 def _parse_open_pdf(pdf) -> ParsedDocument:
+    if pdf.pages and _is_department_form(pdf.pages[0]):
+        from .department_targets_pdf import parse_department_pdf
+
+        return parse_department_pdf(pdf)
     events: list[ParseEvent] = []
     bands: list[Band] = []
     above: list[TextLine] = []
     columns: _Columns | None = None
-    first_page_text = ""
     for page_no, page in enumerate(pdf.pages, start=1):
         try:
             chars = page.chars
-            _check_text_layer(page, chars, page_no)
-            if page_no == 1:
-                first_page_text = "".join(c["text"] for c in chars[:2000])
+            check_text_layer(page, chars, page_no)
             page_bands, page_above, columns = _read_page(page, chars, page_no, columns, events)
             bands += page_bands
             above += page_above
         finally:
             page.close()
     if columns is None:
-        if DEPARTMENT_TITLE_MARK in first_page_text and PROJECT_TITLE_MARK not in first_page_text:
-            raise ParseError(
-                f"this PDF is a {DEPARTMENT_TITLE_MARK} document; PDFs of that form are not parsed yet. "
-                "Submit its text extract (UTF-8 .txt) instead."
-            )
         raise ParseError(
             "no table with the column header 项目名称（资金使用单位）/总计/财政拨款/财政专户拨款/其他资金/绩效目标/绩效指标 "
             f"found on any of the {len(pdf.pages)} pages: not a {PROJECT_TITLE_MARK} this parser knows"
@@ -272,12 +277,27 @@ def _parse_open_pdf(pdf) -> ParsedDocument:
     return doc
 
 
+def _is_department_form(first_page) -> bool:
+    """True when page 1 shows the 部门整体绩效目标 title mark and not the 项目支出绩效目标表 one.
+
+    The text layer is checked first, so a scanned or ``(cid:N)`` department
+    PDF is refused with the same reason as any other PDF. The page is closed.
+    """
+    try:
+        chars = first_page.chars
+        check_text_layer(first_page, chars, 1)
+        text = "".join(c["text"] for c in chars[:2000])
+    finally:
+        first_page.close()
+    return DEPARTMENT_TITLE_MARK in text and PROJECT_TITLE_MARK not in text
+
+
 # --------------------------------------------------------------------------
 # Pages
 # --------------------------------------------------------------------------
 
 
-def _check_text_layer(page, chars: list[dict], page_no: int) -> None:
+def check_text_layer(page, chars: list[dict], page_no: int) -> None:
     """Raise :class:`ParseError` for ``(cid:N)`` text or an image-only page."""
     cid = sum(1 for c in chars if _CID.search(c["text"]))
     if cid:
@@ -302,7 +322,7 @@ def _read_page(page, chars, page_no, columns, events):
         if chars:
             events.append(ParseEvent("pdf_page_without_table", f"page {page_no}: no ruled table, page skipped",
                                      source_page=page_no))
-        return [], _text_lines([c for c in chars], page_no), columns
+        return [], text_lines([c for c in chars], page_no), columns
     in_band: list[list[dict]] = [[] for _ in range(len(rules) - 1)]
     outside_above: list[dict] = []
     for c in chars:
@@ -324,7 +344,7 @@ def _read_page(page, chars, page_no, columns, events):
         break  # only the first non-empty band can be the header
     if page_columns is None:
         if columns is None:
-            return [], _text_lines(outside_above + [c for b in in_band for c in b], page_no), columns
+            return [], text_lines(outside_above + [c for b in in_band for c in b], page_no), columns
         events.append(ParseEvent("pdf_header_missing", f"page {page_no}: no header row; columns of the previous "
                                  "page used", source_page=page_no))
         page_columns, first_body = columns, 0
@@ -339,11 +359,11 @@ def _read_page(page, chars, page_no, columns, events):
             key = page_columns.keys[bisect.bisect_right(page_columns.boundaries, (c["x0"] + c["x1"]) / 2)]
             if key is not None:
                 by_column.setdefault(key, []).append(c)
-        band.cells = {key: _text_lines(cs, page_no) for key, cs in by_column.items()}
+        band.cells = {key: text_lines(cs, page_no) for key, cs in by_column.items()}
         if not band.is_empty():
             band.first_on_page = not bands
             bands.append(band)
-    return bands, _text_lines(outside_above, page_no), page_columns
+    return bands, text_lines(outside_above, page_no), page_columns
 
 
 def _horizontal_rules(page) -> tuple[list[float], float, float]:
@@ -402,7 +422,7 @@ def _header_labels(chars: list[dict]) -> list[_Label] | None:
         right_edge = max(right_edge, c["x1"])
     labels = []
     for cluster in clusters:
-        text = re.sub(r"\s+", "", "".join(line.text for line in _text_lines(cluster, 0)))
+        text = re.sub(r"\s+", "", "".join(line.text for line in text_lines(cluster, 0)))
         key = "name" if text.startswith("项目名称") else HEADER_FIELDS.get(text)
         labels.append(_Label(key, text, min(c["x0"] for c in cluster), max(c["x1"] for c in cluster)))
     if not labels or labels[0].key != "name":
@@ -454,7 +474,7 @@ def _widest_free_strip(intervals, a: float, b: float) -> tuple[float, float] | N
 # --------------------------------------------------------------------------
 
 
-def _text_lines(chars: list[dict], page_no: int) -> list[TextLine]:
+def text_lines(chars: list[dict], page_no: int) -> list[TextLine]:
     """Group characters into lines (top to bottom), each read left to right.
 
     A gap wider than ``SPACE_GAP_FACTOR`` × size becomes one space; a
