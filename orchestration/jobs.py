@@ -10,14 +10,14 @@
 import dagster as dg
 
 from orchestration.assets.dbt import dbt_models
-from orchestration.assets.ingest import stage_documents
+from orchestration.assets.ingest import stage_documents, staging_tables
 from orchestration.assets.report import document_summary
 from orchestration.assets.serving import serving_database
 from orchestration.partitions import documents_partitions
 
 main_job = dg.define_asset_job(
     name="main_job",
-    selection=dg.AssetSelection.assets(stage_documents, dbt_models, serving_database, document_summary),
+    selection=dg.AssetSelection.assets(stage_documents, staging_tables, dbt_models, serving_database, document_summary),
     partitions_def=documents_partitions,
     # Steps share one DuckDB writer (a file lock), so parallel step processes
     # would only wait on each other: run them in the run's own process and

@@ -38,6 +38,18 @@ from orchestration.ingest import ParsedFile, read_and_parse
 WORKERS_ENV = "PARSE_WORKERS"
 #: Documents each worker may have parsed (or be parsing) ahead of the writer.
 AHEAD_PER_WORKER = 4
+#: Environment variable: ``always`` parses in a pool even with one worker (the
+#: writer process never parses: its memory stays flat and writes overlap the
+#: parse); default ``auto``: a pool only for more than one worker and document.
+POOL_ENV = "PARSE_POOL"
+
+
+def pool_always() -> bool:
+    """True when ``$PARSE_POOL`` is ``always``; ``ValueError`` for a value other than ``auto``/``always``."""
+    value = os.environ.get(POOL_ENV, "auto").strip().lower() or "auto"
+    if value not in ("auto", "always"):
+        raise ValueError(f"{POOL_ENV} must be 'auto' or 'always', got {value!r}")
+    return value == "always"
 
 
 def available_cores() -> int:
@@ -88,15 +100,15 @@ class ParseJob:
 def parse_files(jobs: list[ParseJob], workers: int) -> Iterator[tuple[ParseJob, ParsedFile | BaseException]]:
     """Yield ``(job, ParsedFile)`` — or ``(job, exception)`` — for every job, in the given order.
 
-    ``workers`` > 1 and more than one job: a process pool of
-    ``min(workers, len(jobs))`` parses ahead of the consumer (at most
-    :data:`AHEAD_PER_WORKER` documents per worker); otherwise each
+    ``workers`` > 1 and more than one job (or ``$PARSE_POOL=always``): a
+    process pool of ``min(workers, len(jobs))`` parses ahead of the consumer (at
+    most :data:`AHEAD_PER_WORKER` documents per worker); otherwise each
     job is parsed here when the consumer asks for it. Exceptions raised by
     :func:`read_and_parse` (``DocumentChangedError``, I/O errors) are yielded,
     not raised, so the consumer decides per document.
     """
     workers = min(workers, len(jobs))
-    if workers <= 1 or not _can_fork_children():
+    if not jobs or (workers <= 1 and not pool_always()) or not _can_fork_children():
         yield from _parse_here(jobs)
         return
     done = 0

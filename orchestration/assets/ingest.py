@@ -1,9 +1,12 @@
 """Ingest assets: inbox files → DuckDB staging tables, one partition per document.
 
 ``source_documents`` stands for the files that arrive (drop inbox or a folder
-named for a batch run); ``stage_documents`` parses each document of the run's
-partitions (``orchestration.ingest``) and replaces its rows in the four
-staging tables, one transaction per document. The partition key is the
+named for a batch run); ``stage_documents`` (asset ``staged_documents``,
+partitioned) parses each document of the run's partitions
+(``orchestration.ingest``) and replaces its rows in the staging tables, one
+transaction per document; ``staging_tables`` then records the seven
+``staging/<table>`` assets (unpartitioned: the tables as a whole, row counts)
+that the dbt sources read. The partition key is the
 document id (SHA-256 of the bytes); a run may cover one document (sensor) or
 a range of them (batch, backfill) thanks to the single-run backfill policy.
 """
@@ -13,7 +16,7 @@ import time
 import dagster as dg
 import duckdb
 
-from orchestration.assets.checks import GATE_CHECK_SPEC, apply_gate, gate_check_result
+from orchestration.assets.checks import GATE_CHECK_SPEC, STAGED_DOCUMENTS_KEY, apply_gate, gate_check_result
 from orchestration.ingest import Destinations, DocumentChangedError, IngestOutcome, locate_document, stage_parsed
 from orchestration.parallel import ParseJob, Progress, configured_workers, notify_listeners, parse_files
 from orchestration.partitions import documents_partitions
@@ -103,13 +106,16 @@ def _known_paths(con: duckdb.DuckDBPyConnection, document_ids: list[str]) -> dic
     name="stage_documents",
     specs=[
         dg.AssetSpec(
-            key=["staging", table],
-            description=_STAGING_DESCRIPTIONS[table],
+            key=STAGED_DOCUMENTS_KEY,
+            description=(
+                "One partition per document (id = SHA-256 of its bytes): the file parsed, its rows replaced in the "
+                "staging tables in one transaction, then the per-document GX gate. Metadata: the run's outcome "
+                "per document, pages/s, rows written per table."
+            ),
             deps=[source_documents],
             group_name="staging",
             kinds={"python", "duckdb"},
         )
-        for table in STAGING_TABLES
     ],
     check_specs=[GATE_CHECK_SPEC],
     partitions_def=documents_partitions,
@@ -168,25 +174,59 @@ def stage_documents(context: dg.AssetExecutionContext, config: StageDocumentsCon
             context.log.warning(f"{verdict.file_name}: quarantined by the GX gate — {verdict.reason}")
         outcomes = apply_gate(outcomes, gate)
         counts_run = table_row_counts(con, document_ids)
-        counts_all = table_row_counts(con)
     if missing and not outcomes:
         raise dg.Failure(description=f"None of the run's documents could be read: {missing}")
-    summary = dg.MetadataValue.md(_outcome_markdown(outcomes))
+    yield dg.MaterializeResult(
+        asset_key=STAGED_DOCUMENTS_KEY,
+        metadata={
+            "rows_from_this_run_by_table": dg.MetadataValue.json(counts_run),
+            "documents_in_run": len(outcomes),
+            "quarantined_in_run": sum(o.status == "quarantined" for o in outcomes),
+            "documents_not_found": missing,
+            "pages_in_run": progress.pages,
+            "staging_seconds": round(progress.elapsed, 2),
+            "pages_per_second": round(progress.pages_per_second, 2),
+            "parse_workers": min(workers, max(len(jobs), 1)),
+            "document_outcomes": dg.MetadataValue.md(_outcome_markdown(outcomes)),
+            "duckdb_path": dg.MetadataValue.path(str(warehouse.duckdb_path)),
+        },
+    )
+    yield gate_check_result(gate)
+
+
+@dg.multi_asset(
+    name="staging_tables",
+    specs=[
+        dg.AssetSpec(
+            key=["staging", table],
+            description=_STAGING_DESCRIPTIONS[table],
+            deps=[STAGED_DOCUMENTS_KEY],
+            group_name="staging",
+            kinds={"duckdb"},
+        )
+        for table in STAGING_TABLES
+    ],
+    can_subset=False,
+)
+def staging_tables(warehouse: WarehouseResource):
+    """The staging tables after the run's documents were staged: one materialization per table, with its row count.
+
+    Unpartitioned on purpose (a table holds every document); the dbt sources
+    are these assets. Reads only (no write).
+    """
+    with warehouse.writer_lock():
+        con = duckdb.connect(str(warehouse.duckdb_path), read_only=True)
+        try:
+            counts = table_row_counts(con)
+            (documents,) = con.execute("SELECT count(*) FROM staging.documents WHERE status = 'loaded'").fetchone()
+        finally:
+            con.close()
     for table in STAGING_TABLES:
         yield dg.MaterializeResult(
             asset_key=["staging", table],
             metadata={
-                "dagster/row_count": counts_all[table],
-                "rows_from_this_run": counts_run[table],
-                "documents_in_run": len(outcomes),
-                "quarantined_in_run": sum(o.status == "quarantined" for o in outcomes),
-                "documents_not_found": missing,
-                "pages_in_run": progress.pages,
-                "staging_seconds": round(progress.elapsed, 2),
-                "pages_per_second": round(progress.pages_per_second, 2),
-                "parse_workers": min(workers, max(len(jobs), 1)),
-                "document_outcomes": summary,
+                "dagster/row_count": counts[table],
+                "loaded_documents": documents,
                 "duckdb_path": dg.MetadataValue.path(str(warehouse.duckdb_path)),
             },
         )
-    yield gate_check_result(gate)

@@ -61,7 +61,7 @@ def test_job_succeeds_and_all_checks_pass(seeded_warehouse):
     blocking = [e for e in evaluations if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
     assert blocking == []
     materialized = {e.asset_key.to_user_string() for e in result.results[0].get_asset_materialization_events()}
-    for key in ("staging/budget_lines", "staging/department_targets", "staging/department_tasks",
+    for key in ("staged_documents", "staging/budget_lines", "staging/department_targets", "staging/department_tasks",
                 "staging/department_indicators", "marts/fct_department_target", "marts/dim_department_task",
                 "marts/fct_department_income", "marts/fct_project_budget", "marts/fct_indicator_target", "marts/dim_department",
                 "marts/dim_spending_unit", "marts/dim_project", "marts/mart_document_summary", "document_summary",

@@ -121,3 +121,16 @@ def test_bench_parts_are_validated():
     assert selected_parts(" throughput ") == ("throughput",)
     with pytest.raises(ValueError, match="unknown BENCH_PARTS"):
         selected_parts("throughput,speed")
+
+
+def test_parse_pool_always_uses_a_pool_for_one_worker_with_the_same_results(monkeypatch):
+    jobs = [ParseJob(read_and_parse(p).registration.document_id, p) for p in SEED_FILES[:2]]
+    monkeypatch.setenv("PARSE_POOL", "always")
+    assert parallel.pool_always()
+    pooled = list(parse_files(jobs, workers=1))
+    monkeypatch.setenv("PARSE_POOL", "auto")
+    here = list(parse_files(jobs, workers=1))
+    assert [(j, r.parsed) for j, r in pooled] == [(j, r.parsed) for j, r in here]
+    monkeypatch.setenv("PARSE_POOL", "sometimes")
+    with pytest.raises(ValueError, match="PARSE_POOL"):
+        parallel.pool_always()
