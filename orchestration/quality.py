@@ -430,11 +430,6 @@ def _jsonable(value):
     return str(value)
 
 
-def run_suite(suite_name: str, dataframe) -> SuiteOutcome:
-    """Validate ``dataframe`` with the checkpoint named ``suite_name`` (one suite; see :func:`run_suites`)."""
-    return _run_checkpoints([(suite_name, dataframe)])[0]
-
-
 def _run_checkpoints(batches: list[tuple[str, object]]) -> list[SuiteOutcome]:
     """Run the checkpoint of each ``(suite name, DataFrame)``, then build the Data Docs once for all of them.
 

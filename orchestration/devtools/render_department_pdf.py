@@ -53,7 +53,17 @@ from pathlib import Path
 
 from reportlab.pdfgen import canvas as rl_canvas
 
-from orchestration.devtools.render_pdf import FOOTER_SPACE, MARGIN, FontSet, Variant, _leading, _pad, wrap
+from orchestration.devtools.render_pdf import (
+    FOOTER_SPACE,
+    MARGIN,
+    FontSet,
+    Variant,
+    _leading,
+    _pad,
+    column_edges,
+    draw_text,
+    wrap,
+)
 from orchestration.parsing import parse_document
 from orchestration.parsing.department_records import OVERALL_TASK_NO, DepartmentIndicator, DepartmentTargets
 from orchestration.parsing.records import ParsedDocument
@@ -291,12 +301,7 @@ def render_department(doc: ParsedDocument, variant: Variant | str = DEFAULT_DEPA
         raise ValueError(f"variant {variant.name}: the department form needs a full grid of 8 columns")
     font = FontSet(variant.font)
     page_width, page_height = variant.page_size
-    table_width = sum(variant.widths)
-    if table_width > page_width - 2 * MARGIN + 0.01:
-        raise ValueError(f"variant {variant.name}: columns ({table_width} pt) wider than the page")
-    edges = [(page_width - table_width) / 2]
-    for w in variant.widths:
-        edges.append(edges[-1] + w)
+    edges = column_edges(variant)
     layout = Layout(variant, font, edges)
     rows = [layout.wrap_row(row) for row in form_rows(doc, contacts)]
     pages = paginate(rows, layout)
@@ -308,10 +313,7 @@ def render_department(doc: ParsedDocument, variant: Variant | str = DEFAULT_DEPA
     c.setLineWidth(0.5)
 
     def text(x: float, top: float, s: str, align: str = "left", font_size: float = size) -> None:
-        baseline = page_height - (top + font_size * 0.88)
-        width = font.width(s, font_size)
-        start = x if align == "left" else x - width / 2
-        font.draw(c, start, baseline, s, font_size)
+        draw_text(c, font, page_height, x, top, s, font_size, align)
 
     def hline(x0: float, x1: float, top: float) -> None:
         c.line(x0, page_height - top, x1, page_height - top)

@@ -358,6 +358,35 @@ def paginate(rows: list[Piece], variant: Variant, header_height: float) -> list[
 # --------------------------------------------------------------------------
 
 
+def column_edges(variant: Variant) -> list[float]:
+    """x of every vertical rule of the table (points, left to right), the table centred on the page.
+
+    Raises ``ValueError`` when the variant's columns are wider than the page
+    between its margins. Shared by both renderers.
+    """
+    page_width = variant.page_size[0]
+    table_width = sum(variant.widths)
+    if table_width > page_width - 2 * MARGIN + 0.01:
+        raise ValueError(f"variant {variant.name}: columns ({table_width} pt) wider than the page")
+    edges = [(page_width - table_width) / 2]
+    for w in variant.widths:
+        edges.append(edges[-1] + w)
+    return edges
+
+
+def draw_text(c, font: FontSet, page_height: float, x: float, top: float, s: str, font_size: float,
+              align: str = "left") -> None:
+    """Draw ``s`` with its top at ``top`` (points from the page top, as pdfplumber measures).
+
+    ``x`` is the left edge (``left``), the right edge (``right``) or the centre
+    (``centre``) of the text. Shared by both renderers.
+    """
+    baseline = page_height - (top + font_size * 0.88)
+    width = font.width(s, font_size)
+    start = x if align == "left" else x - width if align == "right" else x - width / 2
+    font.draw(c, start, baseline, s, font_size)
+
+
 def render_document(doc: ParsedDocument, variant: Variant | str = DEFAULT_VARIANT) -> bytes:
     """Render a parsed 项目支出绩效目标表 as PDF bytes in the given variant.
 
@@ -372,13 +401,7 @@ def render_document(doc: ParsedDocument, variant: Variant | str = DEFAULT_VARIAN
     font = FontSet(variant.font)
     size, pad, leading = variant.font_size, _pad(variant), _leading(variant)
     page_width, page_height = variant.page_size
-    table_width = sum(variant.widths)
-    if table_width > page_width - 2 * MARGIN + 0.01:
-        raise ValueError(f"variant {variant.name}: columns ({table_width} pt) wider than the page")
-    left = (page_width - table_width) / 2
-    edges = [left]
-    for w in variant.widths:
-        edges.append(edges[-1] + w)
+    edges = column_edges(variant)
     header = _header_lines(variant, font)
     header_height = 2 * pad + leading * max(len(h) for h in header)
     pages = paginate(document_rows(doc, variant, font), variant, header_height)
@@ -389,10 +412,7 @@ def render_document(doc: ParsedDocument, variant: Variant | str = DEFAULT_VARIAN
     c.setLineWidth(0.5)
 
     def text(x: float, top: float, s: str, align: str = "left", font_size: float = size) -> None:
-        baseline = page_height - (top + font_size * 0.88)
-        width = font.width(s, font_size)
-        start = x if align == "left" else x - width if align == "right" else x - width / 2
-        font.draw(c, start, baseline, s, font_size)
+        draw_text(c, font, page_height, x, top, s, font_size, align)
 
     def hline(top: float) -> None:
         c.line(edges[0], page_height - top, edges[-1], page_height - top)
