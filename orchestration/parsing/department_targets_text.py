@@ -231,7 +231,7 @@ class CellRow:
 
     def where(self) -> str:
         """``'line 13'`` (text) or ``'page 2, row 13'`` (PDF), for messages."""
-        return f"line {self.number}" if self.page is None else f"page {self.page}, row {self.number}"
+        return _where_text(self.number, self.page)
 
     @classmethod
     def page_break(cls, page: int | None = None) -> "CellRow":
@@ -744,6 +744,7 @@ class _Reader:
 
 
 def _where_text(number: int, page: int | None) -> str:
+    """``'line 13'`` (text) or ``'page 2, row 13'`` (PDF): where a row is, for messages."""
     return f"line {number}" if page is None else f"page {page}, row {number}"
 
 
