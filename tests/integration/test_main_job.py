@@ -253,3 +253,18 @@ def test_department_targets_are_normalized_like_project_targets(seeded_warehouse
            WHERE NOT expected_target_is_quantitative AND expected_target_qualitative_class IS NULL""",
     )[0]
     assert unclassified == 0
+
+
+def test_serving_database_carries_every_table_and_column_comment(seeded_warehouse):
+    """BI tools read the dbt descriptions from serving.duckdb: every comment of the marts is published."""
+    _, wh = seeded_warehouse
+    sql = ("SELECT table_name, column_name, comment FROM duckdb_columns() WHERE schema_name = 'marts' "
+           "UNION ALL SELECT table_name, NULL, comment FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY ALL")
+    warehouse_comments = query(wh, sql)
+    con = duckdb.connect(str(wh / "serving.duckdb"), read_only=True)
+    try:
+        serving_comments = con.execute(sql).fetchall()
+    finally:
+        con.close()
+    described = [r for r in serving_comments if r[2]]
+    assert len(described) > 200 and described == [r for r in warehouse_comments if r[2]]
