@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import uuid
 from pathlib import Path
+from typing import Callable
 
 import dagster as dg
+
 
 from orchestration.ingest import list_inbox
 from orchestration.jobs import stage_run_config
@@ -37,12 +40,14 @@ class BatchResult:
         return [e for e in self.check_evaluations() if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
 
 
-def run_batch(defs: dg.Definitions, instance: dg.DagsterInstance, folder: Path, log_level: str = "INFO") -> BatchResult:
+def run_batch(defs: dg.Definitions, instance: dg.DagsterInstance, folder: Path, log_level: str = "INFO",
+              on_event: Callable[[dg.EventLogEntry], None] | None = None) -> BatchResult:
     """Run ``main_job`` over every document in ``folder`` (read in place).
 
     Raises ``FileNotFoundError`` when ``folder`` does not exist. Files with
     identical bytes are one document (the first name is used; the others are
-    listed in ``duplicates``).
+    listed in ``duplicates``). ``on_event`` is called with every event of the
+    runs as it is stored (the terminal's progress: ``orchestration.terminal``).
     """
     files: dict[str, str] = {}
     duplicates: dict[str, list[str]] = {}
@@ -67,5 +72,9 @@ def run_batch(defs: dg.Definitions, instance: dg.DagsterInstance, folder: Path, 
         config = stage_run_config({i: files[i] for i in in_range}, move_processed=False)
         config["loggers"] = {"console": {"config": {"log_level": log_level}}}
         kwargs = {"partition_key": start} if start == end else {"tags": range_tags(start, end)}
-        results.append(job.execute_in_process(instance=instance, run_config=config, raise_on_error=False, **kwargs))
+        run_id = str(uuid.uuid4())  # known before the run starts, to listen to its events
+        if on_event is not None:
+            instance.add_event_listener(run_id, on_event)
+        results.append(job.execute_in_process(instance=instance, run_config=config, raise_on_error=False,
+                                              run_id=run_id, **kwargs))
     return BatchResult(ids, results, duplicates)

@@ -83,7 +83,8 @@ select
         when difference_lists.messages is null then 'OK'
         else difference_lists.messages
     end                                                                     as reconciliation_status,
-    documents.is_current                                                    as is_current_version
+    documents.is_current                                                    as is_current_version,
+    case when documents.status = 'quarantined' then documents.error_message end as quarantine_reason
 from documents
 left join line_counts
     on documents.document_id = line_counts.document_id
