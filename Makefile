@@ -17,10 +17,11 @@ export DO_NOT_TRACK := 1
 MANIFEST := dbt_project/target/manifest.json
 DBT_FILES := $(shell find dbt_project -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -not -path '*/target/*' -not -path '*/logs/*' 2>/dev/null)
 
-.PHONY: setup run dev test validate bench lint constraints clean samples fonts
+.PHONY: setup run dev docs test validate bench lint constraints clean samples fonts
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
+	@echo "Installing the pinned dependencies into $(VENV) (the first time takes a few minutes)…"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==24.3.1"
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
@@ -41,8 +42,21 @@ $(DAGSTER_HOME)/dagster.yaml:
 run: setup  ## run the main job on INBOX (default: bundled samples) and print the summary
 	$(BIN)/budget-etl run --inbox "$(INBOX)"
 
-dev: setup  ## open the Dagster UI on the same definitions
-	$(BIN)/dagster dev -m orchestration.definitions
+# `dg dev` (dagster-dg-cli) is what Dagster 1.13 recommends (`dagster dev` is superseded); it reads
+# [tool.dg] in pyproject.toml: module orchestration.definitions, code location budget_targets.
+# UI and daemon (sensors, schedule) on the instance in $(DAGSTER_HOME).
+DAGSTER_PORT ?= 3000
+dev: setup  ## the Dagster UI and daemon on the same definitions: http://127.0.0.1:$(DAGSTER_PORT)
+	$(BIN)/dg dev --host 127.0.0.1 --port $(DAGSTER_PORT)
+
+# dbt docs: models, columns, lineage, groups and owners, exposures, the overview page.
+# Generated under $(WAREHOUSE_DIR)/dbt_docs (static_index.html opens offline from disk too), then served.
+DOCS_PORT ?= 8080
+DBT_DOCS_DIR := $(abspath $(WAREHOUSE_DIR))/dbt_docs
+docs: setup  ## generate the dbt docs and serve them on http://127.0.0.1:$(DOCS_PORT)
+	cd dbt_project && DUCKDB_PATH=$(abspath $(WAREHOUSE_DIR))/warehouse.duckdb $(abspath $(BIN))/dbt docs generate --quiet --static --project-dir . --profiles-dir . --target-path $(DBT_DOCS_DIR)
+	@echo "dbt docs: http://127.0.0.1:$(DOCS_PORT) (offline file: $(DBT_DOCS_DIR)/static_index.html); Ctrl-C stops"
+	cd dbt_project && $(abspath $(BIN))/dbt docs serve --quiet --no-browser --host 127.0.0.1 --port $(DOCS_PORT) --project-dir . --profiles-dir . --target-path $(DBT_DOCS_DIR)
 
 validate: setup  ## run the GX suites on the warehouse outside Dagster
 	$(BIN)/budget-etl validate
