@@ -47,7 +47,7 @@ run: setup  ## run the main job on INBOX (default: bundled samples) and print th
 # UI and daemon (sensors, schedule) on the instance in $(DAGSTER_HOME).
 DAGSTER_PORT ?= 3000
 dev: setup  ## the Dagster UI and daemon on the same definitions: http://127.0.0.1:$(DAGSTER_PORT)
-	$(BIN)/dg dev --host 127.0.0.1 --port $(DAGSTER_PORT)
+	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/dg dev --host 127.0.0.1 --port $(DAGSTER_PORT)
 
 # dbt docs: models, columns, lineage, groups and owners, exposures, the overview page.
 # Generated under $(WAREHOUSE_DIR)/dbt_docs (static_index.html opens offline from disk too), then served.
