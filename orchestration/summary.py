@@ -22,6 +22,7 @@ SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("version", "version"),
     ("department", "department"),
     ("fiscal_year", "year"),
+    ("fiscal_year_source", "year from"),
     ("spending_units", "units"),
     ("projects", "projects"),
     ("tasks", "tasks"),
@@ -43,7 +44,7 @@ TERMINAL_ALWAYS = frozenset({"file_name", "status"})
 #: Which columns the terminal leaves out, in this order, when the table is wider than the terminal
 #: (columns in neither list go first).
 TERMINAL_DROP_ORDER: tuple[str, ...] = (
-    "tasks", "version", "spending_units", "doc_type", "reconciliation_status", "indicators", "projects",
+    "fiscal_year_source", "tasks", "version", "spending_units", "doc_type", "reconciliation_status", "indicators", "projects",
     "department", "total_amount", "fiscal_year",
 )
 
@@ -124,5 +125,5 @@ def document_notes(rows: list[dict], quarantine_dir: Path) -> list[Note]:
                               "marts.mart_document_summary.reconciliation_status"))
         if r["status"] == "loaded" and r.get("fiscal_year") is None:
             notes.append(Note(r["file_name"], "no fiscal year",
-                              "none in the title, the file name or the text; year left empty"))
+                              "none in the title, a cover or bundle title, an 编制说明 or the file name: left empty"))
     return notes

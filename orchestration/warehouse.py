@@ -201,9 +201,9 @@ def write_document(
             """
             INSERT INTO staging.documents (
                 document_id, file_name, source_path, format, layout, doc_type, title,
-                department, fiscal_year, page_count, byte_size, parser_version,
+                department, fiscal_year, fiscal_year_source, page_count, byte_size, parser_version,
                 status, error, ingested_at, first_seen_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 doc_id,
@@ -215,6 +215,7 @@ def write_document(
                 parsed.title if parsed else None,
                 parsed.department if parsed else None,
                 parsed.fiscal_year if parsed else None,
+                parsed.fiscal_year_source if parsed else None,
                 parsed.page_count if parsed else None,
                 registration.byte_size,
                 PARSER_VERSION,

@@ -26,6 +26,8 @@ Modules:
 
 from __future__ import annotations
 
+import dataclasses
+
 from .department_targets_text import parse_department_targets
 from .detect import detect_document, sniff_binary_type
 from .pdf_tables import parse_pdf
@@ -45,7 +47,15 @@ from .records import (
     PerformanceIndicator,
 )
 from .targets import TargetValue, parse_target
-from .text_common import PROJECT_TITLE_MARK, decode_text, find_department, find_title, fiscal_year_from_title, split_lines
+from .text_common import (
+    PROJECT_TITLE_MARK,
+    decode_text,
+    find_department,
+    find_title,
+    fiscal_year_from_title,
+    fiscal_year_with_source,
+    split_lines,
+)
 
 __all__ = [
     "AMOUNT_FIELDS",
@@ -85,14 +95,17 @@ def parse_document(data: bytes, file_name: str) -> ParsedDocument:
     structure cannot be read reliably.
     """
     try:
-        return _parse(data, file_name)
+        document, lines = _parse(data, file_name)
     except ParseError as error:
         raise ParseError(f"{file_name}: {error}") from None
+    year, source = fiscal_year_with_source(document.title, file_name, lines)
+    return dataclasses.replace(document, fiscal_year=year, fiscal_year_source=source)
 
 
-def _parse(data: bytes, file_name: str) -> ParsedDocument:
+def _parse(data: bytes, file_name: str) -> tuple[ParsedDocument, list]:
+    """The parsed document and, for text input, its lines (evidence of the fiscal year)."""
     if data.lstrip()[:5] == b"%PDF-":
-        return parse_pdf(data)
+        return parse_pdf(data), []
     named_pdf = file_name.lower().endswith(".pdf")
     kind = sniff_binary_type(data)
     if kind is not None:
@@ -114,8 +127,8 @@ def _parse(data: bytes, file_name: str) -> ParsedDocument:
     lines = split_lines(text)
     detection = detect_document(text, lines)
     if detection.doc_type == "department_targets":
-        return parse_department_targets(lines, events)
-    return _parse_project_targets(lines, detection.layout, events)
+        return parse_department_targets(lines, events), lines
+    return _parse_project_targets(lines, detection.layout, events), lines
 
 
 def _with_article(noun: str) -> str:

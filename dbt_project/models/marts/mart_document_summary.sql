@@ -73,6 +73,7 @@ select
     documents.status,
     documents.department,
     documents.fiscal_year,
+    documents.fiscal_year_source,
     coalesce(line_counts.spending_units, 0)                                 as spending_units,
     coalesce(line_counts.projects, 0)                                       as projects,
     coalesce(task_counts.tasks, 0)                                          as tasks,
