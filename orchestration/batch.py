@@ -18,7 +18,7 @@ import dagster as dg
 
 from orchestration.ingest import list_inbox
 from orchestration.jobs import stage_run_config
-from orchestration.partitions import contiguous_ranges, documents_partitions, range_tags
+from orchestration.partitions import contiguous_ranges, documents_partitions, file_tags, range_tags
 
 
 @dataclasses.dataclass
@@ -69,9 +69,11 @@ def run_batch(defs: dg.Definitions, instance: dg.DagsterInstance, folder: Path, 
     results = []
     for start, end in contiguous_ranges(list(ordered), set(ids)):
         in_range = ordered[ordered.index(start) : ordered.index(end) + 1]
-        config = stage_run_config({i: files[i] for i in in_range}, move_processed=False)
+        in_files = {i: files[i] for i in in_range}
+        config = stage_run_config(in_files, move_processed=False)
         config["loggers"] = {"console": {"config": {"log_level": log_level}}}
-        kwargs = {"partition_key": start} if start == end else {"tags": range_tags(start, end)}
+        kwargs = {"partition_key": start, "tags": file_tags(in_files)} if start == end else {
+            "tags": {**range_tags(start, end), **file_tags(in_files)}}
         run_id = str(uuid.uuid4())  # known before the run starts, to listen to its events
         if on_event is not None:
             instance.add_event_listener(run_id, on_event)

@@ -84,6 +84,11 @@ def test_make_dev_sends_the_alert_of_a_dropped_file_once(tmp_path):
         assert len(ids) == len(set(ids))
         logged = [json.loads(line) for line in (warehouse / "alerts" / "alerts.jsonl").read_text("utf-8").splitlines()]
         assert alert["body"]["alert_id"] in {a["alert_id"] for a in logged}
+        import dagster as dg
+
+        with dg.DagsterInstance.from_config(str(warehouse / ".dagster")) as instance:
+            run = instance.get_run_by_id(alert["body"]["run_id"])
+            assert run.tags["document/file"] == "warning_code_2_31.txt"  # next to dagster/partition (the hash)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
