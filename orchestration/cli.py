@@ -182,12 +182,21 @@ def _print_notes(rows: list[dict], batch, resource, dg) -> None:
     width = console.width
     from orchestration.summary import document_notes
 
-    for note in document_notes(rows, resource.root / "quarantine"):
-        line = f"[{note.style}]{note.label}[/{note.style}] {note.file_name}: {escape(' '.join(note.text.split()))}"
-        shortened = console.measure(Text.from_markup(line)).maximum > width
+    notes = document_notes(rows, resource.root / "quarantine")
+    # The same note about several files (e.g. no fiscal year) is one line naming them all.
+    grouped: dict[tuple, list] = {}
+    for note in notes:
+        grouped.setdefault((note.label, note.text, note.more, note.style), []).append(note.file_name)
+    for (label, text, more, style), file_names in grouped.items():
+        text = escape(" ".join(text.split()))
+        line = (f"[{style}]{label}[/{style}] {escape(file_names[0])}: {text}" if len(file_names) == 1
+                else f"[{style}]{label}[/{style}] ({len(file_names)} files): {text}")
+        shortened = Text.from_markup(line).cell_len > width
         _print_line(line)
-        if note.more and (shortened or note.label == "quarantined"):
-            console.print(f"    [dim]→ {note.more}[/dim]", soft_wrap=True)
+        if len(file_names) > 1:
+            console.print(f"    {escape(', '.join(file_names))}", soft_wrap=True, highlight=False)
+        if more and (shortened or label == "quarantined"):
+            console.print(f"    [dim]→ {more}[/dim]", soft_wrap=True)
     for document_id, names in batch.duplicates.items():
         console.print(f"[yellow]same bytes as another file[/yellow] {', '.join(names)} (document {document_id[:12]})")
     for e in batch.check_evaluations():

@@ -120,3 +120,45 @@ def test_nothing_loaded_exits_non_zero_and_says_so(tmp_path):
     result = budget_etl("run", "--inbox", str(empty), warehouse=tmp_path / "wh")
     assert result.returncode == 1
     assert _lines(result)[-1].startswith(f"No documents in {empty}")
+
+
+def _row(**values) -> dict:
+    from orchestration.summary import NOTE_COLUMNS, SUMMARY_COLUMNS
+
+    row = {c: None for c, _ in SUMMARY_COLUMNS} | {c: None for c in NOTE_COLUMNS}
+    return row | {"document_id": "ab" * 32} | values
+
+
+@pytest.mark.parametrize("width", [80, 120, 200])
+def test_the_summary_table_fits_the_terminal_and_keeps_file_and_status(width):
+    from rich.console import Console
+
+    from orchestration import cli
+
+    rows = [_row(file_name="000_26deb59209c0fd2c.pdf", status="loaded", department="中国共产党广州市番禺区委员会宣传部",
+                 doc_type="project_targets", version="current", fiscal_year=2024, fiscal_year_source="title",
+                 spending_units=6, projects=43, tasks=0, indicators=271, total_amount=2541.82,
+                 reconciliation_status="合计 vs units amount_total: 13789.02 ≠ 13789.01 (diff 0.01)")]
+    console = Console(width=width, record=True)
+    original, cli.console = cli.console, console
+    try:
+        table, dropped = cli._summary_table(rows, width)
+        console.print(table)
+    finally:
+        cli.console = original
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= width
+    assert "000_26deb59209c0fd2c.pdf" in text and "loaded" in text
+    assert (dropped == []) == (width >= 200)
+
+
+def test_notes_give_the_quarantine_reason_and_its_file(tmp_path):
+    from orchestration.summary import document_notes
+
+    reason_file = tmp_path / "bad.abababababab.pdf.reason.json"
+    reason_file.write_text("{}")
+    rows = [_row(file_name="bad.pdf", status="quarantined", quarantine_reason="bad.pdf: not a PDF: no %PDF- header"),
+            _row(file_name="a.txt", status="loaded", fiscal_year=None)]
+    quarantined, no_year = document_notes(rows, tmp_path)
+    assert (quarantined.label, quarantined.text, quarantined.more) == ("quarantined", "not a PDF: no %PDF- header", str(reason_file))
+    assert no_year.label == "no fiscal year" and "left empty" in no_year.text
