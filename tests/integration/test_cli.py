@@ -101,7 +101,7 @@ def test_a_run_tells_a_short_story_with_quarantine_reasons(tmp_path):
     (log_line,) = {line for line in lines if line.startswith("Full log: ")}
     log = Path(log_line.removeprefix("Full log: "))
     text = log.read_text("utf-8")
-    assert re.search(r"\d+ of \d+ PASS", text) and "STEP_SUCCESS" in text
+    assert re.search(r"\d+ of \d+ PASS", text) and "dbt_models - Finished dbt command" in text
     assert lines[-1].startswith("1 of 3 document(s) loaded")
 
 
