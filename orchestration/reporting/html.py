@@ -102,11 +102,13 @@ def render_html(sections: list[Section], source_label: str, generated_at: dateti
     toc = "".join(f'<li><a href="#{s.key}">{html.escape(s.title)}</a></li>' for s in sections)
     body = []
     for section in sections:
-        chart = (f'<div class="chart" id="chart-{section.key}" data-chart="{section.key}"></div>'
-                 if section.spec is not None else f'<p class="note">{html.escape(section.note or "")}</p>')
+        if section.spec is not None:
+            shown = (f'<p class="reading">{html.escape(section.reading)}</p>'
+                     f'<div class="chart" id="chart-{section.key}" data-chart="{section.key}"></div>')
+        else:  # nothing to draw: the note says why
+            shown = f'<p class="note">{html.escape(section.note or section.reading)}</p>'
         body.append(
-            f'<section id="{section.key}"><h2>{html.escape(section.title)}</h2>'
-            f'<p class="reading">{html.escape(section.reading)}</p>{chart}'
+            f'<section id="{section.key}"><h2>{html.escape(section.title)}</h2>{shown}'
             f'{numbers_table(section.table, "Numbers behind the chart 图表数据")}</section>'
         )
     specs = {s.key: s.spec for s in sections if s.spec is not None}
