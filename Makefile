@@ -90,6 +90,23 @@ report: setup chromium fonts  ## write $(WAREHOUSE_DIR)/report/report.html (+ .p
 	@[ -f "$(WAREHOUSE_DIR)/serving.duckdb" ] || $(MAKE) run
 	$(BIN)/python -m orchestration.reporting
 
+# The starter dashboard: Apache Superset (with duckdb-engine) in its own virtualenv,
+# dashboard/.venv, from exact versions (dashboard/constraints.txt); its state in
+# dashboard/.superset/. Serves the dashboard on serving.duckdb, read-only (README,
+# "Serving BI tools"). Ctrl-C stops it.
+DASHBOARD_HOST ?= 127.0.0.1
+DASHBOARD_PORT ?= 8088
+DASHBOARD_STAMP := dashboard/.venv/.installed-stamp
+$(DASHBOARD_STAMP): dashboard/requirements.txt dashboard/constraints.txt
+	$(PYTHON) -m venv dashboard/.venv
+	dashboard/.venv/bin/python -m pip install --quiet --upgrade "pip==24.3.1"
+	dashboard/.venv/bin/python -m pip install --quiet -c dashboard/constraints.txt -r dashboard/requirements.txt
+	touch $@
+
+dashboard: setup fonts $(DASHBOARD_STAMP)  ## install Superset into dashboard/.venv and serve the starter dashboard on serving.duckdb
+	@[ -f "$(WAREHOUSE_DIR)/serving.duckdb" ] || $(MAKE) run
+	$(BIN)/python -m orchestration.reporting.dashboard --host $(DASHBOARD_HOST) --port $(DASHBOARD_PORT)
+
 constraints: $(STAMP)  ## re-freeze exact versions after changing pyproject.toml
 	$(BIN)/python -m pip freeze --exclude-editable | { echo "# Exact versions of every package, tested together on Python 3.11 (pip install -c constraints.txt)."; echo "# Regenerate with: make constraints"; cat; } > constraints.txt
 

@@ -7,6 +7,7 @@ its file in Debian's Chromium (Playwright drives it). Slow: the job run.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 from orchestration.reporting import write_report
 from orchestration.reporting.charts import NO_WHOLE_DISCLOSURES, SECTIONS
 from tests.chromium_helpers import chromium_page, require_chromium
-from tests.conftest import SEED_FILES
+from tests.conftest import REPO_ROOT, SEED_FILES
 from tests.integration.test_main_job import batch_over_copies
 
 pytestmark = pytest.mark.slow
@@ -105,6 +106,9 @@ def test_report_draws_every_chart_offline_in_chromium(report_run):
         # Chinese labels are drawn as text (not boxes of escapes): an axis label of the department chart
         labels = page.eval_on_selector_all("#chart-spending_by_department svg text", "els => els.map(e => e.textContent)")
         assert any("宣传部" in label for label in labels), labels
+        if os.environ.get("UPDATE_SCREENSHOTS") == "1":  # the picture in the README
+            page.set_viewport_size({"width": 1280, "height": 1700})
+            page.screenshot(path=str(REPO_ROOT / "docs" / "img" / "report.png"))
 
 
 def test_department_chart_numbers_equal_the_marts(report_run):
