@@ -47,7 +47,7 @@ dev: setup  ## open the Dagster UI on the same definitions
 validate: setup  ## run the GX suites on the warehouse outside Dagster
 	$(BIN)/budget-etl validate
 
-test: setup fonts  ## run the test suite
+test: setup fonts chromium  ## run the test suite
 	$(BIN)/python -m pytest -q
 
 # Benchmarks (issue 9 and the latency part of issue 7): prints the results and writes

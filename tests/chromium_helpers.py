@@ -32,11 +32,17 @@ def require_chromium() -> str:
 
 @dataclass
 class BrowserLog:
-    """What a page did: console errors, uncaught exceptions and every request it made."""
+    """What a page did: console errors, uncaught exceptions, every request it made and those that failed."""
 
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # url -> Chromium's error (net::ERR_BLOCKED_BY_CSP, …)
+
+    def left_the_browser(self, origin: str) -> list[str]:
+        """Requests to anything but ``origin`` that were not stopped inside the browser (by its CSP)."""
+        return [u for u in self.requests
+                if not u.startswith(origin) and self.failed.get(u) not in ("csp", "net::ERR_BLOCKED_BY_CSP")]
 
 
 @contextlib.contextmanager
@@ -59,6 +65,7 @@ def chromium_page(width: int = 1280, height: int = 900):
             page.on("console", lambda m: log.console_errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: log.page_errors.append(str(e)))
             page.on("request", lambda r: log.requests.append(r.url))
+            page.on("requestfailed", lambda r: log.failed.__setitem__(r.url, r.failure or ""))
             yield page, log
         finally:
             context.close()

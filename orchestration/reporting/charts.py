@@ -39,6 +39,12 @@ FUNCTION_COLUMNS = (
 )
 NO_WHOLE_DISCLOSURES = "no whole disclosures loaded (部门预算/部门决算 function-class tables): nothing to draw"
 
+#: Table columns holding a 0–1 share (shown as a percentage): the shares of the
+#: marts and the indicator-quality measures (rpt_indicator_quality.measure_label).
+PERCENT_COLUMNS = frozenset(
+    {"share_quantitative", "execution_rate", "量化", "有单位", "模糊表述", "分类错误", "模板化复用"}
+)
+
 
 @dataclass(frozen=True)
 class Section:
@@ -305,7 +311,7 @@ def spending_by_function(con: duckdb.DuckDBPyConnection) -> Section:
     frame = _function_rows(con)
     if frame is None or frame.empty:
         return Section(key, title, NO_WHOLE_DISCLOSURES, None, pd.DataFrame(), NO_WHOLE_DISCLOSURES)
-    # the budget when a department-year has one, else its final accounts
+    # budgets when any are loaded, else final accounts
     stage = "budget" if (frame["stage"] == "budget").any() else "final_accounts"
     shown = frame[frame["stage"] == stage]
     classes = shown[shown["function_level"] == "class"]

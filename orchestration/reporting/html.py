@@ -19,7 +19,7 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
-from orchestration.reporting.charts import CJK_FONT, Section
+from orchestration.reporting.charts import CJK_FONT, PERCENT_COLUMNS, Section
 
 _STYLE = """
 body { font-family: %(font)s; margin: 2rem auto; max-width: 72rem; color: #1f2328; padding: 0 1rem; }
@@ -87,8 +87,7 @@ def numbers_table(frame: pd.DataFrame, caption: str) -> str:
             elif isinstance(value, bool):
                 cells.append(f"<td>{'yes' if value else 'no'}</td>")
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                is_share = "share" in str(column) or str(column) in ("量化", "有单位", "模糊表述", "分类错误", "模板化复用", "execution_rate")
-                text = f"{value:.1%}" if is_share else (f"{value:,.2f}" if isinstance(value, float) else f"{value:,}")
+                text = f"{value:.1%}" if column in PERCENT_COLUMNS else (f"{value:,.2f}" if isinstance(value, float) else f"{value:,}")
                 cells.append(f'<td class="num">{text}</td>')
             else:
                 cells.append(f"<td>{html.escape(str(value))}</td>")
