@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pdfplumber
 import pytest
 
 from orchestration.reporting import write_report
@@ -90,7 +91,11 @@ def test_main_job_writes_the_report_and_lists_its_charts(report_run):
     assert states.count("chart") == 6 and states.count("not drawn") == 2
     assert NO_WHOLE_DISCLOSURES.split(" (")[0] in chart_list
     if find_chromium():  # the PDF is printed by Chromium; without it the metadata says why
-        assert Path(metadata["pdf"].value).read_bytes().startswith(b"%PDF-")
+        with pdfplumber.open(metadata["pdf"].value) as pdf:
+            first_page = pdf.pages[0].extract_text()
+            # the first chart drawn into the PDF: its Chinese axis labels are text, its bars rectangles
+            assert "部门支出" in first_page and "中共广州市黄埔区委员会宣传部" in first_page
+            assert len(pdf.pages[0].rects) > 10
     else:
         assert "chromium" in metadata["pdf_error"].value
 
