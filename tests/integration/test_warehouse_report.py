@@ -1,8 +1,9 @@
 """The warehouse report: built by the main job from serving.duckdb, rendered in real headless Chromium.
 
-One run of the main job over the five seeds (real Dagster, DuckDB, dbt, GX)
-publishes serving.duckdb and writes the report; the HTML is then opened from
-its file in Debian's Chromium (Playwright drives it). Slow: the job run.
+The session's run of the main job over the five seeds (``seeded_warehouse``:
+real Dagster, DuckDB, dbt, GX) publishes serving.duckdb and writes the report.
+The browser tests (slow tier) open the HTML from its file in Debian's
+Chromium, driven by Playwright.
 """
 
 from __future__ import annotations
@@ -19,10 +20,7 @@ from orchestration.reporting import write_report
 from orchestration.reporting.browser import find_chromium
 from orchestration.reporting.charts import NO_WHOLE_DISCLOSURES, SECTIONS
 from tests.chromium_helpers import chromium_page
-from tests.conftest import REPO_ROOT, SEED_FILES
-from tests.integration.test_main_job import batch_over_copies
-
-pytestmark = pytest.mark.slow
+from tests.conftest import REPO_ROOT
 
 #: Every drawn mark's datum of one chart, from the Vega view the report keeps on window.reportViews.
 DRAWN_DATA_JS = """(key) => {
@@ -48,10 +46,10 @@ CHART_GEOMETRY_JS = """() => [...document.querySelectorAll('.chart[data-chart]')
 })"""
 
 
-@pytest.fixture(scope="module")
-def report_run(tmp_path_factory):
-    """The main job over the five seeds; (batch result, warehouse dir)."""
-    result, warehouse_dir = batch_over_copies(tmp_path_factory, "report", SEED_FILES)
+@pytest.fixture
+def report_run(seeded_warehouse):
+    """The session's main-job run over the five seeds: (batch result, warehouse dir)."""
+    result, warehouse_dir = seeded_warehouse
     assert result.success
     return result, warehouse_dir
 
@@ -100,6 +98,7 @@ def test_main_job_writes_the_report_and_lists_its_charts(report_run):
         assert "chromium" in metadata["pdf_error"].value
 
 
+@pytest.mark.slow
 def test_report_draws_every_chart_offline_in_chromium(report_run):
     _, warehouse_dir = report_run
     html_path = warehouse_dir / "report" / "report.html"
@@ -119,6 +118,7 @@ def test_report_draws_every_chart_offline_in_chromium(report_run):
             page.screenshot(path=str(REPO_ROOT / "docs" / "img" / "report.png"))
 
 
+@pytest.mark.slow
 def test_department_chart_numbers_equal_the_marts(report_run):
     _, warehouse_dir = report_run
     with duckdb.connect(str(warehouse_dir / "serving.duckdb"), read_only=True) as con:
@@ -169,6 +169,7 @@ def serving_copy_with_functions(warehouse_dir: Path, tmp_path: Path, rows: list[
     return copy
 
 
+@pytest.mark.slow
 def test_function_class_charts_appear_when_whole_disclosures_are_loaded(report_run, tmp_path):
     _, warehouse_dir = report_run
     serving = serving_copy_with_functions(warehouse_dir, tmp_path, function_rows())
