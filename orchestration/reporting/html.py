@@ -13,9 +13,11 @@ from __future__ import annotations
 import functools
 import html
 import json
+import numbers
 from datetime import datetime
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import vl_convert
 
@@ -82,12 +84,17 @@ def numbers_table(frame: pd.DataFrame, caption: str) -> str:
     for record in frame.itertuples(index=False):
         cells = []
         for column, value in zip(frame.columns, record):
-            if value is None or (isinstance(value, float) and pd.isna(value)):
+            if value is None or (pd.api.types.is_scalar(value) and not isinstance(value, str) and pd.isna(value)):
                 cells.append("<td></td>")
-            elif isinstance(value, bool):
+            elif isinstance(value, (bool, np.bool_)):
                 cells.append(f"<td>{'yes' if value else 'no'}</td>")
-            elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                text = f"{value:.1%}" if column in PERCENT_COLUMNS else (f"{value:,.2f}" if isinstance(value, float) else f"{value:,}")
+            elif isinstance(value, numbers.Number):  # Python and NumPy numbers alike
+                if column in PERCENT_COLUMNS:
+                    text = f"{float(value):.1%}"
+                elif isinstance(value, numbers.Integral):
+                    text = f"{int(value):,}"
+                else:
+                    text = f"{float(value):,.2f}"
                 cells.append(f'<td class="num">{text}</td>')
             else:
                 cells.append(f"<td>{html.escape(str(value))}</td>")
