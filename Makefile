@@ -17,7 +17,7 @@ export DO_NOT_TRACK := 1
 MANIFEST := dbt_project/target/manifest.json
 DBT_FILES := $(shell find dbt_project -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -not -path '*/target/*' -not -path '*/logs/*' 2>/dev/null)
 
-.PHONY: setup run dev test test-slow validate bench lint constraints clean samples fonts
+.PHONY: setup run dev test test-slow validate bench lint constraints clean samples fonts chromium report dashboard
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
@@ -52,7 +52,7 @@ validate: setup  ## run the GX suites on the warehouse outside Dagster
 test: setup fonts  ## run the test suite (fast tier)
 	$(BIN)/python -m pytest -q -m "not slow"
 
-test-slow: setup fonts  ## run the slow tier: faults, streaming, daemon, browser
+test-slow: setup fonts chromium  ## run the slow tier: faults, streaming, daemon, browser (report, dashboard)
 	$(BIN)/python -m pytest -q -m slow
 
 # Benchmarks (issue 9 and the latency part of issue 7): prints the results and writes
@@ -77,6 +77,40 @@ fonts:  ## install the TrueType CJK font used by the PDF tests (fonts-wqy-zenhei
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-wqy-zenhei; \
 	else echo "fonts-wqy-zenhei is missing and this is not root: TrueType PDF tests will be skipped (sudo make fonts)"; fi
+
+# The report test renders the HTML report in Debian's headless Chromium; `make report`
+# prints it to PDF with the same browser. Installed only when missing and only as root
+# (like the font above); otherwise those tests skip locally and fail under CI=true.
+CHROMIUM ?= $(shell command -v chromium || echo /usr/bin/chromium)
+chromium:  ## install Debian's chromium (headless report tests and the report PDF; root only)
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	else echo "chromium is missing and this is not root: the report browser tests will be skipped (sudo make chromium)"; fi
+
+# The warehouse report (orchestration/reporting/): built by the pipeline after every
+# successful run (asset warehouse_report); this target rebuilds it from serving.duckdb
+# (running the sample pipeline first when there is none) and opens it.
+report: setup chromium fonts  ## write $(WAREHOUSE_DIR)/report/report.html (+ .pdf) from serving.duckdb and open it
+	@[ -f "$(WAREHOUSE_DIR)/serving.duckdb" ] || $(MAKE) run
+	$(BIN)/python -m orchestration.reporting
+
+# The starter dashboard: Apache Superset (with duckdb-engine) in its own virtualenv,
+# dashboard/.venv, from exact versions (dashboard/constraints.txt); its state in
+# dashboard/.superset/. Serves the dashboard on serving.duckdb, read-only (README,
+# "Serving BI tools"). Ctrl-C stops it.
+DASHBOARD_HOST ?= 127.0.0.1
+DASHBOARD_PORT ?= 8088
+DASHBOARD_STAMP := dashboard/.venv/.installed-stamp
+$(DASHBOARD_STAMP): dashboard/requirements.txt dashboard/constraints.txt
+	$(PYTHON) -m venv dashboard/.venv
+	dashboard/.venv/bin/python -m pip install --quiet --upgrade "pip==24.3.1"
+	dashboard/.venv/bin/python -m pip install --quiet -c dashboard/constraints.txt -r dashboard/requirements.txt
+	touch $@
+
+dashboard: setup fonts $(DASHBOARD_STAMP)  ## install Superset into dashboard/.venv and serve the starter dashboard on serving.duckdb
+	@[ -f "$(WAREHOUSE_DIR)/serving.duckdb" ] || $(MAKE) run
+	$(BIN)/python -m orchestration.reporting.dashboard --host $(DASHBOARD_HOST) --port $(DASHBOARD_PORT)
 
 constraints: $(STAMP)  ## re-freeze exact versions after changing pyproject.toml
 	$(BIN)/python -m pip freeze --exclude-editable | { echo "# Exact versions of every package, tested together on Python 3.11 (pip install -c constraints.txt)."; echo "# Regenerate with: make constraints"; cat; } > constraints.txt

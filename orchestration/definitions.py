@@ -2,7 +2,7 @@
 
 Graph: source_documents (files) → staged_documents (one partition per
 document) → staging/* (the DuckDB staging tables) → dbt models (stg → intermediate → marts) → serving_database and
-document_summary. GX suites run as blocking checks on the staging tables; dbt
+document_summary and warehouse_report (charts, HTML + PDF). GX suites run as blocking checks on the staging tables; dbt
 tests run as checks on the models. See ``jobs.py`` and ``sensors.py``.
 """
 
@@ -15,6 +15,7 @@ from orchestration.assets.dbt import dbt_models, dbt_project
 from orchestration.assets.ingest import source_documents, stage_documents, staging_tables
 from orchestration.assets.report import document_summary
 from orchestration.assets.serving import serving_database
+from orchestration.assets.warehouse_report import warehouse_report
 from orchestration.jobs import main_job, nightly_rebuild_job, nightly_rebuild_schedule
 from orchestration.resources import WarehouseResource
 from orchestration.sensors import inbox_sensor
@@ -24,7 +25,7 @@ from orchestration.settings import dbt_executable
 def build_definitions(warehouse: WarehouseResource | None = None) -> dg.Definitions:
     """Definitions bound to ``warehouse`` (default: from ``WAREHOUSE_DIR``/``INBOX_DIR``)."""
     return dg.Definitions(
-        assets=[source_documents, stage_documents, staging_tables, dbt_models, serving_database, document_summary],
+        assets=[source_documents, stage_documents, staging_tables, dbt_models, serving_database, document_summary, warehouse_report],
         asset_checks=[*staging_checks, *marts_checks],
         jobs=[main_job, nightly_rebuild_job],
         sensors=[inbox_sensor, quality_alert_sensor],
