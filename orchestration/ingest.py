@@ -129,7 +129,7 @@ def scan_folder(inbox_dir: str | Path) -> InboxListing:
     skipped: list[SkippedEntry] = []
     with os.scandir(inbox) as entries:
         for entry in sorted(entries, key=lambda e: os.fsencode(e.name)):
-            reason = _skip_reason(inbox, entry)
+            reason = skip_reason(inbox, entry)
             if reason is None:
                 files.append(Path(entry.path))
             else:
@@ -143,8 +143,9 @@ def list_inbox(inbox_dir: str | Path) -> list[Path]:
     return scan_folder(inbox_dir).files
 
 
-def _skip_reason(inbox: Path, entry: os.DirEntry) -> str | None:
-    """Why ``entry`` is not read as a document, or ``None`` when it is one."""
+def skip_reason(inbox: Path, entry: os.DirEntry) -> str | None:
+    """Why ``entry`` of ``inbox`` is not read as a document, or ``None`` when it is one (the one rule of
+    batch runs and of the drop-inbox sensor)."""
     if entry.is_symlink():
         return _symlink_reason(inbox, entry)
     mode = entry.stat(follow_symlinks=False).st_mode

@@ -172,9 +172,11 @@ def stage_documents(context: dg.AssetExecutionContext, config: StageDocumentsCon
         last_log = time.perf_counter()
         # Workers parse ahead; this process is the only writer (one transaction per document, in order).
         for job, result in parse_files(jobs, workers):
-            if isinstance(result, (DocumentChangedError, OSError)) and not config.move_processed:
-                # Batch run: changed, gone or unreadable since it was listed — quarantined under the listed id.
-                if isinstance(result, OSError) and not isinstance(result, FileNotFoundError):
+            unreadable = isinstance(result, OSError) and not isinstance(result, FileNotFoundError)
+            if unreadable or (isinstance(result, (DocumentChangedError, FileNotFoundError)) and not config.move_processed):
+                # Unreadable (EIO, a link swapped in), or — batch run — changed or gone since it was listed:
+                # quarantined under the listed id, with the reason.
+                if unreadable:
                     reason = (f"{display_name(job.path.name)}: the file cannot be read ({result.strerror or result}); "
                               "nothing was loaded. Check the disk or copy the file again, then re-run.")
                 elif isinstance(result, FileNotFoundError):
@@ -183,7 +185,7 @@ def stage_documents(context: dg.AssetExecutionContext, config: StageDocumentsCon
                 else:
                     reason = str(result)
                 result = vanished_file(job.document_id, str(job.path), reason)
-            elif isinstance(result, DocumentChangedError):
+            elif isinstance(result, (DocumentChangedError, FileNotFoundError)):
                 missing.append(job.document_id)
                 context.log.warning(str(result))
                 continue

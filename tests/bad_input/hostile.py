@@ -7,9 +7,13 @@ links, FIFOs, folders, names that are not UTF-8).
 
 from __future__ import annotations
 
+import os
+import subprocess
 import zlib
+from dataclasses import dataclass
+from pathlib import Path
 
-from tests.bad_input.corpus import project, tsv_document, unit
+from tests.bad_input.corpus import project, random_bytes, tsv_document, unit
 from tests.pdf_helpers import minimal_pdf
 
 
@@ -63,15 +67,10 @@ def indicator_number_tsv(number: str = "99999999999") -> str:
 # A whole hostile inbox (the batch test and the lead's `make run` table)
 # --------------------------------------------------------------------------
 
-import os  # noqa: E402
-import subprocess  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-from tests.bad_input.corpus import random_bytes  # noqa: E402
-
 LONG_NAME = "广州市某某区财政局关于二〇二四年度部门预算项目支出绩效目标表公开的说明及附件材料汇编第一册共三册之一之附表说明文字补充与修订稿终版定稿确认版请各单位认真阅读执行"
 NOT_UTF8_NAME = os.fsdecode(b"bad\xff\xfe.txt")
+#: Content of the file outside the inbox that a link points to: it must never appear in the warehouse.
+OUTSIDE_MARKER = "TOP-SECRET-OUTSIDE-THE-INBOX-18"
 
 
 @dataclass(frozen=True)
@@ -107,10 +106,11 @@ def build_hostile_inbox(folder: Path, outside: Path, *, bind_unreadable: bool = 
         r"too large to be a budget amount")
     put("indicator-2e31.txt", indicator_number_tsv().encode(), "3 indicator number >= 2^31", "quarantined",
         r"beyond the largest number the warehouse stores")
-    put(LONG_NAME + ".txt", random_bytes(3000, seed=75), "4 long Chinese name", "quarantined", r"not .*text")
+    put(LONG_NAME + ".txt", random_bytes(3000, seed=75), "4 long Chinese name", "quarantined",
+        r"neither UTF-8 nor GB18030")
     os.symlink("/etc/passwd", folder / "passwd.txt")
     expected["passwd.txt"] = Expected("6 symlink out of the inbox", "not read", r"outside the inbox")
-    (outside / "secret.txt").write_text("secret", "utf-8")
+    (outside / "secret.txt").write_text(OUTSIDE_MARKER, "utf-8")
     os.symlink(outside / "secret.txt", folder / "secret-link.pdf")
     expected["secret-link.pdf"] = Expected("6 symlink out of the inbox", "not read", r"outside the inbox")
     sparse = folder / "huge-300MB.txt"
