@@ -50,7 +50,7 @@ from pebble import ProcessExpired, ProcessFuture, ProcessPool
 
 from orchestration.ingest import ParsedFile, display_name, read_and_parse, unread_file
 
-#: Environment variable giving the number of parse processes (1 = parse in the writer process).
+#: Environment variable giving the number of parse processes (1 = one worker; in the writer process only with PARSE_POOL=auto).
 WORKERS_ENV = "PARSE_WORKERS"
 #: Documents each worker may have parsed (or be parsing) ahead of the writer.
 AHEAD_PER_WORKER = 4
@@ -69,8 +69,8 @@ class ParseLimits:
     """The budget of one document's parse.
 
     ``seconds + seconds_per_mb × size in MiB`` of wall time (a 500-page table
-    of 1.5 MB parses in about 35 s on a loaded 2-core machine; a 646-byte PDF
-    whose objects refer to each other would otherwise never end), and
+    parses in about 35 s on a loaded 2-core machine, ``tests/bad_input/test_large_pdf.py``;
+    a 642-byte PDF whose objects refer to each other would otherwise never end), and
     ``memory_mb`` of address space per worker process (the largest sample
     document peaks at 78 MB resident; a Flate stream inflating to gigabytes
     would otherwise take the machine).
