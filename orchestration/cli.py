@@ -68,7 +68,7 @@ def run(inbox: Path | None, warehouse: Path | None) -> None:
     console.print(f"Documents: {folder} (read in place)\nWarehouse: {resource.duckdb_path}")
     defs = build_definitions(resource)
     from orchestration.terminal import staging_progress
-    from orchestration.warehouse import WarehouseWriteError
+    from orchestration.warehouse import WarehouseWriteError, quarantine_reasons
 
     try:
         instance = open_instance()
@@ -79,12 +79,17 @@ def run(inbox: Path | None, warehouse: Path | None) -> None:
         sys.exit(1)
 
     rows: list[dict] = []
+    reasons: list[tuple[str, str]] = []
     try:
         with resource.writer_lock():
+            if batch.document_ids:
+                reasons = quarantine_reasons(resource.duckdb_path, batch.document_ids)
             rows = fetch_summary(resource.duckdb_path, batch.document_ids)
     except Exception as exc:  # marts missing because the run stopped before dbt
         console.print(f"[yellow]No summary available from the marts: {exc}[/yellow]")
     console.print(_summary_table(rows))
+    for _file_name, reason in reasons:  # the reason of every quarantined document of this run
+        console.print(f"quarantined: {reason}", style="red", markup=False, highlight=False)
     for entry in batch.skipped:  # not documents, or unreadable: never read, listed with the reason
         console.print(f"not read: {entry.reason}", style="yellow", markup=False, highlight=False)
     for document_id, names in batch.duplicates.items():

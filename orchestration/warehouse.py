@@ -301,6 +301,17 @@ def table_row_counts(con: duckdb.DuckDBPyConnection, document_ids: list[str] | N
     return counts
 
 
+def quarantine_reasons(db_path: str | Path, document_ids: list[str]) -> list[tuple[str, str]]:
+    """``(file_name, reason)`` of the quarantined documents among ``document_ids``, by file name (read-only)."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return con.execute(
+            "SELECT file_name, error FROM staging.documents WHERE status = 'quarantined' "
+            "AND list_contains(?, document_id) ORDER BY file_name", [document_ids]).fetchall()
+    finally:
+        con.close()
+
+
 def publish_serving(warehouse_path: str | Path, serving_path: str | Path, schema: str = "marts") -> dict[str, int]:
     """Copy every table of ``schema`` into a new DuckDB file and swap it in atomically.
 

@@ -106,6 +106,7 @@ def test_hostile_batch_with_two_good_documents(tmp_path):
                 assert status == "quarantined", (name, status)
                 assert re.search(want.reason, error), error
                 assert error.startswith(f"{name}: ")
+                assert f"quarantined: {name}: " in flat_output, f"{name}: the run does not show its reason"
                 assert list((wh / "quarantine").glob(f"*.{_id(db, name)[:12]}*.reason.json")), f"{name}: no reason file"
     for name in GOOD:
         assert documents[name][:2] == ("loaded", None)
