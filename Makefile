@@ -21,7 +21,7 @@ export DO_NOT_TRACK := 1
 MANIFEST := dbt_project/target/manifest.json
 DBT_FILES := $(shell find dbt_project -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -not -path '*/target/*' -not -path '*/logs/*' 2>/dev/null)
 
-.PHONY: setup run dev test validate bench lint constraints clean samples fonts
+.PHONY: setup run dev test test-slow validate bench lint constraints clean samples fonts
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
@@ -50,8 +50,13 @@ dev: setup  ## open the Dagster UI on the same definitions
 validate: setup  ## run the GX suites on the warehouse outside Dagster
 	$(BIN)/budget-etl validate
 
-test: setup fonts  ## run the test suite
-	$(DAGSTER_HOME_SH) $(BIN)/python -m pytest -q
+# Two tiers: `make test` (unit, property, bad input and the end-to-end runs on the samples; minutes)
+# and `make test-slow` (faults, streaming, daemon and browser tests). CI runs both (.ci/run).
+test: setup fonts  ## run the test suite (fast tier)
+	$(DAGSTER_HOME_SH) $(BIN)/python -m pytest -q -m "not slow"
+
+test-slow: setup fonts  ## run the slow tier: faults, streaming, daemon, browser
+	$(DAGSTER_HOME_SH) $(BIN)/python -m pytest -q -m slow
 
 # Benchmarks (issue 9 and the latency part of issue 7): prints the results and writes
 # .bench/results.md and .bench/results.json. About 20 minutes on 2 cores; the rendered
