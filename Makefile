@@ -9,8 +9,12 @@ STAMP := $(VENV)/.installed-stamp
 # The sensor of `make dev` watches INBOX_DIR (default: $(WAREHOUSE_DIR)/inbox) and moves what it processed.
 INBOX ?= warehouse/samples
 WAREHOUSE_DIR ?= warehouse
-export WAREHOUSE_DIR
-export DAGSTER_HOME := $(abspath $(WAREHOUSE_DIR))/.dagster
+# User-given values reach the recipes only through the environment ("$$INBOX"), never
+# pasted into a command line: a folder name with spaces, quotes, $ or backticks stays
+# one argument and is never run by the shell. Paths derived from them (DAGSTER_HOME =
+# $WAREHOUSE_DIR/.dagster, DUCKDB_PATH) are computed by the recipe, not by make's
+# abspath, which splits names at spaces.
+export INBOX WAREHOUSE_DIR
 export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
 
@@ -26,23 +30,22 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml  ## create .venv, install pinned deps, parse the dbt project
+setup: $(STAMP) $(MANIFEST)  ## create .venv, install pinned deps, parse the dbt project
 
 # dbt's manifest drives the Dagster asset graph; re-parse when any dbt file changes.
 # Parse from inside the project, as dagster-dbt runs dbt: seed paths in the manifest are relative to it.
 $(MANIFEST): $(STAMP) $(DBT_FILES)
-	cd dbt_project && DUCKDB_PATH=$(abspath $(WAREHOUSE_DIR))/warehouse.duckdb $(abspath $(BIN))/dbt parse --quiet --project-dir . --profiles-dir .
+	db="$$(realpath -m -- "$$WAREHOUSE_DIR")/warehouse.duckdb" && cd dbt_project && DUCKDB_PATH="$$db" $(abspath $(BIN))/dbt parse --quiet --project-dir . --profiles-dir .
 	touch $(MANIFEST)
 
-$(DAGSTER_HOME)/dagster.yaml:
-	mkdir -p $(DAGSTER_HOME)
-	printf 'telemetry:\n  enabled: false\n' > $@
+# Dagster's home: $DAGSTER_HOME, else $WAREHOUSE_DIR/.dagster, created with telemetry off (orchestration/settings.py).
+DAGSTER_HOME_SH := home="$$($(BIN)/python -m orchestration.settings)" && DAGSTER_HOME="$$home"
 
 run: setup  ## run the main job on INBOX (default: bundled samples) and print the summary
-	$(BIN)/budget-etl run --inbox "$(INBOX)"
+	$(DAGSTER_HOME_SH) $(BIN)/budget-etl run --inbox "$$INBOX"
 
 dev: setup  ## open the Dagster UI on the same definitions
-	$(BIN)/dagster dev -m orchestration.definitions
+	$(DAGSTER_HOME_SH) $(BIN)/dagster dev -m orchestration.definitions
 
 validate: setup  ## run the GX suites on the warehouse outside Dagster
 	$(BIN)/budget-etl validate
@@ -50,10 +53,10 @@ validate: setup  ## run the GX suites on the warehouse outside Dagster
 # Two tiers: `make test` (unit, property, bad input and the end-to-end runs on the samples; minutes)
 # and `make test-slow` (faults, streaming, daemon and browser tests). CI runs both (.ci/run).
 test: setup fonts  ## run the test suite (fast tier)
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(DAGSTER_HOME_SH) $(BIN)/python -m pytest -q -m "not slow"
 
 test-slow: setup fonts chromium  ## run the slow tier: faults, streaming, daemon, browser (report, dashboard)
-	$(BIN)/python -m pytest -q -m slow
+	$(DAGSTER_HOME_SH) $(BIN)/python -m pytest -q -m slow
 
 # Benchmarks (issue 9 and the latency part of issue 7): prints the results and writes
 # .bench/results.md and .bench/results.json. About 20 minutes on 2 cores; the rendered
@@ -61,8 +64,9 @@ test-slow: setup fonts chromium  ## run the slow tier: faults, streaming, daemon
 # BENCH_PARTS=throughput (parse, backfill, memory) or streaming (latency, size) for one part.
 BENCH_SCALE ?= 1
 BENCH_PARTS ?=
+export BENCH_SCALE BENCH_PARTS
 bench: setup fonts  ## parse throughput, backfill speed-up, memory, drop-to-mart latency, cost vs warehouse size
-	BENCH_SCALE=$(BENCH_SCALE) BENCH_PARTS=$(BENCH_PARTS) $(BIN)/python -m orchestration.devtools.bench
+	$(DAGSTER_HOME_SH) $(BIN)/python -m orchestration.devtools.bench
 
 samples: setup  ## re-render warehouse/samples/*.pdf from the seeds (project targets and the department form, default variants)
 	$(BIN)/python -m orchestration.devtools.render_pdf --samples warehouse/samples

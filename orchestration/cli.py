@@ -57,7 +57,7 @@ def run(inbox: Path | None, warehouse: Path | None) -> None:
     from orchestration import settings
     from orchestration.definitions import build_definitions
     from orchestration.resources import WarehouseResource
-    from orchestration.batch import run_batch
+    from orchestration.batch import open_instance, run_batch
     from orchestration.summary import fetch_summary
 
     resource = WarehouseResource.from_env()
@@ -67,19 +67,31 @@ def run(inbox: Path | None, warehouse: Path | None) -> None:
         sys.exit(2)
     console.print(f"Documents: {folder} (read in place)\nWarehouse: {resource.duckdb_path}")
     defs = build_definitions(resource)
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     from orchestration.terminal import staging_progress
+    from orchestration.warehouse import WarehouseWriteError, quarantine_reasons
 
-    with staging_progress(console):  # documents done/total, pages/s, time left (long batches)
-        batch = run_batch(defs, instance, folder)
+    try:
+        instance = open_instance()
+        with staging_progress(console):  # documents done/total, pages/s, time left (long batches)
+            batch = run_batch(defs, instance, folder)
+    except WarehouseWriteError as error:
+        console.print(f"WarehouseWriteError: {error}", style="red", markup=False)
+        sys.exit(1)
 
     rows: list[dict] = []
+    reasons: list[tuple[str, str]] = []
     try:
         with resource.writer_lock():
+            if batch.document_ids:
+                reasons = quarantine_reasons(resource.duckdb_path, batch.document_ids)
             rows = fetch_summary(resource.duckdb_path, batch.document_ids)
     except Exception as exc:  # marts missing because the run stopped before dbt
         console.print(f"[yellow]No summary available from the marts: {exc}[/yellow]")
     console.print(_summary_table(rows))
+    for _file_name, reason in reasons:  # the reason of every quarantined document of this run
+        console.print(f"quarantined: {reason}", style="red", markup=False, highlight=False)
+    for entry in batch.skipped:  # not documents, or unreadable: never read, listed with the reason
+        console.print(f"not read: {entry.reason}", style="yellow", markup=False, highlight=False)
     for document_id, names in batch.duplicates.items():
         console.print(f"[yellow]same bytes as another file[/yellow] {', '.join(names)} (document {document_id[:12]})")
     for e in batch.check_evaluations():
@@ -109,11 +121,16 @@ def validate(warehouse: Path | None) -> None:
     from orchestration import settings
     from orchestration.quality import DATA_DOCS_DIR, validate_warehouse
 
+    from orchestration.resources import WarehouseResource
+
     db_path = settings.duckdb_path(warehouse)
     if not db_path.exists():
         console.print(f"[red]No warehouse at {db_path}; run `make run` first.[/red]")
         sys.exit(2)
-    outcomes = validate_warehouse(db_path)
+    # The writer lock of the pipeline: a run waits for this validation and this waits for a run.
+    lock = WarehouseResource(warehouse_dir=str(db_path.parent), inbox_dir=str(db_path.parent / "inbox")).writer_lock()
+    with lock:
+        outcomes, quarantined = _validate_locked(db_path, validate_warehouse)
     table = Table(title="Great Expectations")
     for col in ("suite", "expectation", "column", "severity", "ok", "unexpected rows", "documents"):
         table.add_column(col)
@@ -125,14 +142,6 @@ def validate(warehouse: Path | None) -> None:
                           str(len(o.unexpected_by_document)) if o.unexpected_by_document else "")
         blocking += len(suite.blocking_failures)
     console.print(table)
-    import duckdb
-
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        quarantined = con.execute(
-            "SELECT file_name, error FROM staging.documents WHERE status = 'quarantined' ORDER BY file_name").fetchall()
-    finally:
-        con.close()
     for file_name, error in quarantined:
         console.print(f"[yellow]quarantined[/yellow] {file_name}: {error}")
     warnings = sum(len(s.warnings) for s in outcomes)
@@ -140,6 +149,20 @@ def validate(warehouse: Path | None) -> None:
                   f"{blocking} critical failure(s), {warnings} warning(s), {len(quarantined)} quarantined document(s).")
     console.print(f"Data Docs: {DATA_DOCS_DIR / 'index.html'}")
     sys.exit(1 if blocking else 0)
+
+
+def _validate_locked(db_path: Path, validate_warehouse) -> tuple[list, list[tuple[str, str]]]:
+    """Run the suites and read the quarantined documents (the caller holds the writer lock)."""
+    import duckdb
+
+    outcomes = validate_warehouse(db_path)
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        quarantined = con.execute(
+            "SELECT file_name, error FROM staging.documents WHERE status = 'quarantined' ORDER BY file_name").fetchall()
+    finally:
+        con.close()
+    return outcomes, quarantined
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ from .records import (
     ParseError,
     ParseEvent,
     PerformanceIndicator,
+    check_storable,
 )
 from .targets import TargetValue, parse_target
 from .text_common import PROJECT_TITLE_MARK, decode_text, find_department, find_title, fiscal_year_from_title, split_lines
@@ -85,7 +86,9 @@ def parse_document(data: bytes, file_name: str) -> ParsedDocument:
     structure cannot be read reliably.
     """
     try:
-        return _parse(data, file_name)
+        parsed = _parse(data, file_name)
+        parsed.events.extend(check_storable(parsed))  # fit the staging column types (records.py)
+        return parsed
     except ParseError as error:
         raise ParseError(f"{file_name}: {error}") from None
 
