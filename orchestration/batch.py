@@ -2,13 +2,16 @@
 
 Registers every file of the folder as a ``documents`` partition (document id
 = SHA-256), then executes ``main_job`` in this process over the partitions —
-one run per contiguous range of partitions, normally exactly one run.
+one run per contiguous range of partitions, normally exactly one run. Entries
+that are not documents (links, folders, FIFOs, hidden or unsupported files,
+files that cannot be read) are listed in ``BatchResult.skipped`` with their
+reason and recorded under ``quarantine/not-read/``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
+import sqlite3
 import uuid
 from pathlib import Path
 from typing import Callable
@@ -16,7 +19,8 @@ from typing import Callable
 import dagster as dg
 
 
-from orchestration.ingest import list_inbox
+from orchestration.ingest import SkippedEntry, display_name, document_digest, record_skipped, scan_folder
+from orchestration.warehouse import WarehouseWriteError
 from orchestration.jobs import stage_run_config
 from orchestration.partitions import contiguous_ranges, documents_partitions, file_tags, range_tags
 
@@ -28,6 +32,7 @@ class BatchResult:
     document_ids: list[str]
     results: list[dg.ExecuteInProcessResult]
     duplicates: dict[str, list[str]]  # document id → extra file names with the same bytes
+    skipped: list[SkippedEntry] = dataclasses.field(default_factory=list)  # entries not read, with reasons
 
     @property
     def success(self) -> bool:
@@ -49,17 +54,69 @@ def run_batch(defs: dg.Definitions, instance: dg.DagsterInstance, folder: Path, 
     listed in ``duplicates``). ``on_event`` is called with every event of the
     runs as it is stored (the terminal's progress: ``orchestration.terminal``).
     """
+    listing = scan_folder(folder)
+    skipped = list(listing.skipped)
     files: dict[str, str] = {}
     duplicates: dict[str, list[str]] = {}
-    for path in list_inbox(folder):
-        document_id = hashlib.sha256(path.read_bytes()).hexdigest()
+    for path in listing.files:
+        try:
+            document_id, _size = document_digest(path)
+        except OSError as error:
+            name = display_name(path.name)
+            skipped.append(SkippedEntry(name, display_name(str(path)), (
+                f"{name}: the file cannot be read ({error.strerror or error}); nothing was loaded. Check the disk or "
+                "copy the file again, then re-run.")))
+            continue
         if document_id in files:
-            duplicates.setdefault(document_id, []).append(path.name)
+            duplicates.setdefault(document_id, []).append(display_name(path.name))
         else:
             files[document_id] = str(path)
     ids = list(files)
+    resource = defs.resources.get("warehouse")
+    if skipped and resource is not None:
+        record_skipped(skipped, Path(resource.quarantine_dir))
     if not ids:
-        return BatchResult([], [], {})
+        return BatchResult([], [], {}, skipped)
+    try:
+        return BatchResult(ids, _run(defs, instance, files, ids, log_level, on_event), duplicates, skipped)
+    except sqlite3.OperationalError as error:
+        raise _storage_error(instance, error) from error
+    except Exception as error:  # Dagster wraps the storage's error (DagsterInstance, SQLAlchemy)
+        cause = _sqlite_cause(error)
+        if cause is None:
+            raise
+        raise _storage_error(instance, cause) from error
+
+
+def open_instance() -> dg.DagsterInstance:
+    """The Dagster instance of a batch run: ``$DAGSTER_HOME`` (created with telemetry off) if set, else ephemeral.
+
+    Raises :class:`WarehouseWriteError` when its folder or its sqlite storage
+    cannot be written (disk full, read-only).
+    """
+    import os
+
+    from orchestration import settings
+
+    if not os.environ.get("DAGSTER_HOME"):
+        return dg.DagsterInstance.ephemeral()
+    try:
+        settings.dagster_home()
+        return dg.DagsterInstance.get()
+    except OSError as error:
+        raise WarehouseWriteError(
+            f"cannot create Dagster's home {os.environ['DAGSTER_HOME']}: {error}. Free disk space on that folder "
+            "(or point WAREHOUSE_DIR / DAGSTER_HOME elsewhere) and re-run."
+        ) from error
+    except Exception as error:  # noqa: BLE001 - Dagster wraps sqlite's error
+        cause = _sqlite_cause(error)
+        if cause is None:
+            raise
+        raise _storage_error(None, cause) from error
+
+
+def _run(defs: dg.Definitions, instance: dg.DagsterInstance, files: dict[str, str], ids: list[str],
+         log_level: str, on_event: Callable[[dg.EventLogEntry], None] | None = None) -> list[dg.ExecuteInProcessResult]:
     existing = set(instance.get_dynamic_partitions(documents_partitions.name))
     new = [i for i in ids if i not in existing]
     if new:
@@ -79,4 +136,32 @@ def run_batch(defs: dg.Definitions, instance: dg.DagsterInstance, folder: Path, 
             instance.add_event_listener(run_id, on_event)
         results.append(job.execute_in_process(instance=instance, run_config=config, raise_on_error=False,
                                               run_id=run_id, **kwargs))
-    return BatchResult(ids, results, duplicates)
+    return results
+
+
+def _sqlite_cause(error: BaseException) -> sqlite3.OperationalError | None:
+    """The ``sqlite3.OperationalError`` of the disk under Dagster's storage in ``error``'s chain, if any."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        orig = getattr(error, "orig", None)  # SQLAlchemy keeps the DB-API error here
+        for candidate in (error, orig):
+            if isinstance(candidate, sqlite3.OperationalError) and _is_disk_error(candidate):
+                return candidate
+        error = error.__cause__ or error.__context__
+    return None
+
+
+def _is_disk_error(error: sqlite3.OperationalError) -> bool:
+    text = str(error).lower()
+    return any(t in text for t in ("disk i/o error", "database or disk is full", "readonly database",
+                                   "unable to open database", "no space"))
+
+
+def _storage_error(instance: dg.DagsterInstance, error: BaseException) -> WarehouseWriteError:
+    home = getattr(instance, "root_directory", None) or __import__("os").environ.get("DAGSTER_HOME", "$DAGSTER_HOME")
+    return WarehouseWriteError(
+        f"cannot write Dagster's run storage in {home}: {error} (sqlite). The run did not complete; documents "
+        "already staged are whole (one transaction each). Free disk space on that folder (or point "
+        "WAREHOUSE_DIR / DAGSTER_HOME elsewhere) and re-run."
+    )

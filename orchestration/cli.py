@@ -115,6 +115,7 @@ def run(inbox: Path | None, warehouse: Path | None, log_file: Path | None) -> No
     console.print(f"Warehouse: {root} · full log: {log_path}", soft_wrap=True)
 
     from orchestration.terminal import RunStory, full_log_to
+    from orchestration.warehouse import WarehouseWriteError
 
     with full_log_to(log_path) as terminal:
         console.file = terminal  # the story to the terminal; Dagster, dbt and GX output to the log file
@@ -123,20 +124,24 @@ def run(inbox: Path | None, warehouse: Path | None, log_file: Path | None) -> No
                 import dagster as dg
 
                 from orchestration.assets.dbt import dbt_models
-                from orchestration.batch import run_batch
+                from orchestration.batch import open_instance, run_batch
                 from orchestration.definitions import build_definitions
                 from orchestration.resources import WarehouseResource
                 from orchestration.summary import fetch_summary
 
                 resource = WarehouseResource.from_env()
                 defs = build_definitions(resource)
-                instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+                instance = open_instance()
             console.print(f"[green]✓[/green] pipeline loaded [dim]({time.monotonic() - began:.1f} s)[/dim]")
             story = RunStory(console, dbt_models=len(dbt_models.keys), dbt_tests=len(dbt_models.check_keys))
             try:
                 batch = run_batch(defs, instance, folder, on_event=story.on_event)
             finally:
                 story.close()
+        except WarehouseWriteError as error:  # names the path and the OS error: shown whole
+            console.print(f"WarehouseWriteError: {error}", style="red", markup=False, soft_wrap=True)
+            console.print(f"Full log: {log_path}", soft_wrap=True)
+            raise SystemExit(1) from None
         except Exception as exc:
             traceback.print_exc()  # into the log file
             console.print(f"[red]The run stopped: {type(exc).__name__}: {_one_line(str(exc), 300)}[/red]")
@@ -188,15 +193,21 @@ def _print_notes(rows: list[dict], batch, resource, dg) -> None:
     for note in notes:
         grouped.setdefault((note.label, note.text, note.more, note.style), []).append(note.file_name)
     for (label, text, more, style), file_names in grouped.items():
-        text = escape(" ".join(text.split()))
-        line = (f"[{style}]{label}[/{style}] {escape(file_names[0])}: {text}" if len(file_names) == 1
-                else f"[{style}]{label}[/{style}] ({len(file_names)} files): {text}")
-        shortened = Text.from_markup(line).cell_len > width
-        _print_line(line)
+        # The label and the file name are never cut (the terminal wraps a very long name); the text is
+        # shortened to the rest of the line, at least 40 columns.
+        who = f": {file_names[0]}: " if len(file_names) == 1 else f" ({len(file_names)} files): "
+        prefix = Text(label, style=style) + Text(who)
+        body = Text(" ".join(text.split()))
+        room = max(width - prefix.cell_len, 40)
+        shortened = body.cell_len > room
+        body.truncate(room, overflow="ellipsis")
+        console.print(prefix + body, soft_wrap=True, highlight=False)
         if len(file_names) > 1:
             console.print(f"    {escape(', '.join(file_names))}", soft_wrap=True, highlight=False)
         if more and (shortened or label == "quarantined"):
             console.print(f"    [dim]→ {more}[/dim]", soft_wrap=True)
+    for entry in batch.skipped:  # not documents, or unreadable: never read, listed with the reason
+        _print_line(f"[yellow]not read[/yellow]: {escape(' '.join(entry.reason.split()))}")
     for document_id, names in batch.duplicates.items():
         console.print(f"[yellow]same bytes as another file[/yellow] {', '.join(names)} (document {document_id[:12]})")
     for e in batch.check_evaluations():
@@ -231,11 +242,16 @@ def validate(warehouse: Path | None) -> None:
     from orchestration import settings
     from orchestration.quality import DATA_DOCS_DIR, validate_warehouse
 
+    from orchestration.resources import WarehouseResource
+
     db_path = settings.duckdb_path(warehouse)
     if not db_path.exists():
         console.print(f"[red]No warehouse at {db_path}; run `make run` first.[/red]")
         sys.exit(2)
-    outcomes = validate_warehouse(db_path)
+    # The writer lock of the pipeline: a run waits for this validation and this waits for a run.
+    lock = WarehouseResource(warehouse_dir=str(db_path.parent), inbox_dir=str(db_path.parent / "inbox")).writer_lock()
+    with lock:
+        outcomes, quarantined = _validate_locked(db_path, validate_warehouse)
     table = Table(title="Great Expectations")
     for col in ("suite", "expectation", "column", "severity", "ok", "unexpected rows", "documents"):
         table.add_column(col)
@@ -247,14 +263,6 @@ def validate(warehouse: Path | None) -> None:
                           str(len(o.unexpected_by_document)) if o.unexpected_by_document else "")
         blocking += len(suite.blocking_failures)
     console.print(table)
-    import duckdb
-
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        quarantined = con.execute(
-            "SELECT file_name, error FROM staging.documents WHERE status = 'quarantined' ORDER BY file_name").fetchall()
-    finally:
-        con.close()
     for file_name, error in quarantined:
         console.print(f"[yellow]quarantined[/yellow] {file_name}: {error}")
     warnings = sum(len(s.warnings) for s in outcomes)
@@ -262,6 +270,20 @@ def validate(warehouse: Path | None) -> None:
                   f"{blocking} critical failure(s), {warnings} warning(s), {len(quarantined)} quarantined document(s).")
     console.print(f"Data Docs: {DATA_DOCS_DIR / 'index.html'}")
     sys.exit(1 if blocking else 0)
+
+
+def _validate_locked(db_path: Path, validate_warehouse) -> tuple[list, list[tuple[str, str]]]:
+    """Run the suites and read the quarantined documents (the caller holds the writer lock)."""
+    import duckdb
+
+    outcomes = validate_warehouse(db_path)
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        quarantined = con.execute(
+            "SELECT file_name, error FROM staging.documents WHERE status = 'quarantined' ORDER BY file_name").fetchall()
+    finally:
+        con.close()
+    return outcomes, quarantined
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 Graph: source_documents (files) → staged_documents (one partition per
 document) → staging/* (the DuckDB staging tables) → dbt models (stg → intermediate → marts) → serving_database and
-document_summary. GX suites run as blocking checks on the staging tables; dbt
+document_summary and warehouse_report (charts, HTML + PDF). GX suites run as blocking checks on the staging tables; dbt
 tests run as checks on the models. See ``jobs.py`` and ``sensors.py``.
 """
 
@@ -15,6 +15,7 @@ from orchestration.assets.dbt import dbt_group_owner, dbt_models, dbt_project
 from orchestration.assets.ingest import source_documents, stage_documents, staging_tables
 from orchestration.assets.report import document_summary
 from orchestration.assets.serving import serving_database
+from orchestration.assets.warehouse_report import warehouse_report
 from orchestration.jobs import main_job, nightly_rebuild_job, nightly_rebuild_schedule
 from orchestration.resources import WarehouseResource
 from orchestration.sensors import inbox_sensor
@@ -36,7 +37,8 @@ def with_owner_and_layer(spec: dg.AssetSpec) -> dg.AssetSpec:
 def build_definitions(warehouse: WarehouseResource | None = None) -> dg.Definitions:
     """Definitions bound to ``warehouse`` (default: from ``WAREHOUSE_DIR``/``INBOX_DIR``)."""
     python_assets = dg.map_asset_specs(
-        with_owner_and_layer, [source_documents, stage_documents, staging_tables, serving_database, document_summary])
+        with_owner_and_layer,
+        [source_documents, stage_documents, staging_tables, serving_database, document_summary, warehouse_report])
     return dg.Definitions(
         assets=[*python_assets, dbt_models],
         asset_checks=[*staging_checks, *marts_checks],

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from pathlib import Path
 
 import duckdb
@@ -30,6 +31,16 @@ from orchestration.warehouse import DocumentRegistration, WarehouseWriteError, w
 
 #: File extensions picked up from an inbox folder (lower case).
 INBOX_SUFFIXES = (".txt", ".tsv", ".pdf")
+
+#: Largest file read per format, in bytes. A larger file is registered (its id is
+#: hashed in blocks) and quarantined with the limit named, without being read into
+#: memory. Text extracts of real tables are well under 1 MB (the seeds: 6-55 KB);
+#: a PDF is also refused above 2,000 pages (``parsing.pdf_tables.MAX_PAGES``).
+MAX_BYTES = {"txt": 16 * 2**20, "tsv": 16 * 2**20, "pdf": 128 * 2**20, "unknown": 16 * 2**20}
+
+#: Flags of every open of an inbox file: a symbolic link swapped in after listing is
+#: not followed (ELOOP), and a FIFO does not block the run (O_NONBLOCK).
+_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,19 +82,140 @@ class IngestOutcome:
     status: str  # loaded | registered | quarantined
     error: str | None
     facts: DocumentFacts | None
+    parse_seconds: float | None = None
+    peak_memory_bytes: int | None = None
 
 
-def list_inbox(inbox_dir: str | Path) -> list[Path]:
-    """Files under ``inbox_dir`` (non-recursive, hidden files skipped), sorted by name.
+@dataclasses.dataclass(frozen=True)
+class SkippedEntry:
+    """An inbox entry that is not read as a document, and why (a reason a person can act on)."""
 
+    file_name: str  # display name (bytes that are not UTF-8 shown as \\xNN)
+    path: str
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class InboxListing:
+    """What a folder holds: the files to read as documents, and every other entry with its reason."""
+
+    files: list[Path]
+    skipped: list[SkippedEntry]
+
+
+def display_name(name: str) -> str:
+    """A file name as text that can be stored and printed: bytes that are not UTF-8 become ``\\xNN``.
+
+    Python hands such names over with lone surrogates (``bad\\udcff.txt``), which
+    DuckDB, JSON and the terminal refuse; ``bad\\xff.txt`` names the same file for a person.
+    """
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def scan_folder(inbox_dir: str | Path) -> InboxListing:
+    """Every entry of ``inbox_dir`` (non-recursive), sorted by name: documents to read, or skipped with a reason.
+
+    Read as documents: regular files (not followed through symbolic links) whose
+    name does not start with ``.`` and ends in one of :data:`INBOX_SUFFIXES`.
+    Skipped, each with its reason: symbolic links (never followed, so nothing
+    outside the inbox is read), folders, FIFOs/sockets/devices, hidden files and
+    unsupported suffixes (a trailing space after the suffix is named).
     Raises ``FileNotFoundError`` with the folder named when it does not exist.
     """
     inbox = Path(inbox_dir)
     if not inbox.is_dir():
         raise FileNotFoundError(f"Inbox folder {inbox} does not exist; set INBOX_DIR or INBOX=… to a folder of documents.")
-    return sorted(
-        p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in INBOX_SUFFIXES
-    )
+    files: list[Path] = []
+    skipped: list[SkippedEntry] = []
+    with os.scandir(inbox) as entries:
+        for entry in sorted(entries, key=lambda e: os.fsencode(e.name)):
+            reason = skip_reason(inbox, entry)
+            if reason is None:
+                files.append(Path(entry.path))
+            else:
+                name = display_name(entry.name)
+                skipped.append(SkippedEntry(name, display_name(entry.path), f"{name}: {reason}"))
+    return InboxListing(files, skipped)
+
+
+def list_inbox(inbox_dir: str | Path) -> list[Path]:
+    """The files of ``inbox_dir`` to read as documents (see :func:`scan_folder`), sorted by name."""
+    return scan_folder(inbox_dir).files
+
+
+def skip_reason(inbox: Path, entry: os.DirEntry) -> str | None:
+    """Why ``entry`` of ``inbox`` is not read as a document, or ``None`` when it is one (the one rule of
+    batch runs and of the drop-inbox sensor)."""
+    if entry.is_symlink():
+        return _symlink_reason(inbox, entry)
+    mode = entry.stat(follow_symlinks=False).st_mode
+    if stat.S_ISDIR(mode):
+        return "a folder, not a file: sub-folders are not read; move its documents into the inbox itself."
+    if not stat.S_ISREG(mode):
+        kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+        return f"{kind}, not a document file: not read."
+    if entry.name.startswith("."):
+        return "a hidden file (its name starts with '.'): not read; rename it without the leading dot to load it."
+    suffix = Path(entry.name).suffix
+    if suffix.lower() in INBOX_SUFFIXES:
+        return None
+    if suffix.rstrip().lower() in INBOX_SUFFIXES or entry.name.rstrip() != entry.name:
+        return (f"the name ends in white space after the suffix ({display_name(suffix)!r}): not read; rename it to "
+                f"end in {suffix.strip().lower() or '.pdf, .txt or .tsv'}.")
+    shown = display_name(suffix) if suffix else "none"
+    return (f"unsupported file type (suffix {shown}): only {', '.join(INBOX_SUFFIXES)} are read. Submit the "
+            "document as a PDF with a text layer or as a UTF-8 text extract.")
+
+
+def _symlink_reason(inbox: Path, entry: os.DirEntry) -> str:
+    try:
+        target = Path(entry.path).resolve(strict=True)
+    except RuntimeError:  # Python 3.11 raises RuntimeError for a symlink loop
+        return "a symbolic link that loops (it points back to itself): not read."
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "a symbolic link that loops (it points back to itself): not read."
+        return f"a symbolic link to a missing or unreadable path ({_errno_name(error)}): not read."
+    inside = target.parent == inbox.resolve()
+    where = "another file of the inbox" if inside else "a path outside the inbox"
+    return (f"a symbolic link to {where}: links are never followed, so nothing outside the inbox is read, and "
+            "this file was not opened. Copy the document itself into the inbox to load it.")
+
+
+def open_document(path: Path) -> int:
+    """Open an inbox file for reading without following a symbolic link or blocking on a FIFO.
+
+    Returns the descriptor. Raises ``OSError`` (``ELOOP`` for a link swapped in
+    after listing, ``EISDIR``…) and :class:`NotARegularFile`.
+    """
+    fd = os.open(path, _OPEN_FLAGS)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise NotARegularFile(f"{display_name(Path(path).name)} is not a regular file any more; it was not read.")
+    return fd
+
+
+class NotARegularFile(OSError):
+    """An inbox path that is no longer a regular file when it is opened (a FIFO, a folder…)."""
+
+
+def document_digest(path: Path) -> tuple[str, int]:
+    """``(SHA-256 hex, size in bytes)`` of a file, hashed in blocks (no file is held in memory)."""
+    with os.fdopen(open_document(path), "rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256")
+        return digest.hexdigest(), handle.tell()
+
+
+def size_limit_reason(file_name: str, fmt: str, size: int) -> str | None:
+    """The reason a file of ``size`` bytes in format ``fmt`` is refused unread, or ``None`` when within :data:`MAX_BYTES`."""
+    limit = MAX_BYTES.get(fmt, MAX_BYTES["unknown"])
+    if size <= limit:
+        return None
+    kind = "PDF" if fmt == "pdf" else "text extract"
+    return (f"{file_name}: too large to read: {size / 2**20:,.1f} MiB, over the limit of {limit / 2**20:,.0f} MiB "
+            f"for a {kind} (MAX_BYTES in orchestration/ingest.py); it was not read. A real table is far smaller: "
+            "check that this is the right file, or split the document.")
 
 
 def sniff_format(data: bytes, file_name: str) -> str:
@@ -97,11 +229,14 @@ def sniff_format(data: bytes, file_name: str) -> str:
 
 
 def register(path: Path, data: bytes) -> DocumentRegistration:
-    """Build the registration of a file: SHA-256 id, name, format, size in bytes."""
+    """Build the registration of a file: SHA-256 id, name, format, size in bytes.
+
+    Names and paths are stored as :func:`display_name` text (never with lone surrogates).
+    """
     return DocumentRegistration(
         document_id=hashlib.sha256(data).hexdigest(),
-        file_name=path.name,
-        source_path=str(path.resolve()),
+        file_name=display_name(path.name),
+        source_path=display_name(str(path.absolute())),
         format=sniff_format(data, path.name),
         byte_size=len(data),
     )
@@ -118,6 +253,8 @@ def parse_safely(data: bytes, file_name: str) -> tuple[ParsedDocument | None, st
         return parse_document(data, file_name), None
     except ParseError as exc:
         return None, str(exc)
+    except MemoryError:
+        raise  # the parse pool names the memory limit (orchestration/parallel.py)
     except Exception as exc:  # noqa: BLE001 - a parser bug must not crash the run
         return None, (
             f"Internal parser error ({type(exc).__name__}: {exc}). The file is kept; "
@@ -146,10 +283,12 @@ class ParsedFile:
     """
 
     path: Path
-    data: bytes
+    data: bytes | None  # None: not read (over the size limit, or its parse was ended)
     registration: DocumentRegistration
     parsed: ParsedDocument | None
     error: str | None
+    parse_seconds: float | None = None  # wall time of the parse worker
+    peak_memory_bytes: int | None = None  # peak resident memory of the worker during this parse
 
     @property
     def status(self) -> str:
@@ -163,19 +302,68 @@ class ParsedFile:
 def read_and_parse(path: Path, expected_id: str | None = None) -> ParsedFile:
     """Read ``path``, compute its id and parse it; no database, no file moved.
 
-    Raises ``DocumentChangedError`` when ``expected_id`` is given and the
-    bytes no longer hash to it (the file changed after it was detected).
+    The file is opened without following symbolic links; one over its format's
+    size limit (:data:`MAX_BYTES`) is hashed in blocks and returned unread and
+    unparsed, with the limit as its reason. Raises ``DocumentChangedError``
+    when ``expected_id`` is given and the bytes no longer hash to it, and
+    ``OSError`` when the file cannot be opened or read.
     """
     path = Path(path)
-    data = path.read_bytes()
+    name = display_name(path.name)
+    with os.fdopen(open_document(path), "rb") as handle:
+        head = handle.read(1024)
+        size = os.fstat(handle.fileno()).st_size
+        too_large = size_limit_reason(name, sniff_format(head, path.name), size)
+        if too_large:
+            return unread_file(path, expected_id, too_large)
+        data = head + handle.read()
     registration = register(path, data)
+    _check_expected(registration, expected_id)
+    parsed, error = parse_safely(data, name)
+    return ParsedFile(path, data, registration, parsed, error)
+
+
+def unread_file(path: Path, expected_id: str | None, reason: str, keep_bytes: bool = False) -> ParsedFile:
+    """A quarantined, unparsed :class:`ParsedFile` for ``path`` with ``reason`` (over its size limit, parse ended).
+
+    ``keep_bytes``: read the file (it is within its size limit) so that a copy
+    is kept in quarantine; otherwise the id is hashed in blocks and no copy is
+    made (batch runs leave the original in place and say so in the reason
+    file; drop mode moves it).
+    """
+    path = Path(path)
+    if keep_bytes:
+        with os.fdopen(open_document(path), "rb") as handle:
+            data = handle.read()
+        registration = register(path, data)
+    else:
+        data = None
+        document_id, size = document_digest(path)
+        registration = DocumentRegistration(document_id, display_name(path.name),
+                                            display_name(str(path.absolute())), _format_of(path), size)
+    _check_expected(registration, expected_id)
+    return ParsedFile(path, data, registration, None, reason)
+
+
+def _format_of(path: Path) -> str:
+    with os.fdopen(open_document(path), "rb") as handle:
+        return sniff_format(handle.read(1024), path.name)
+
+
+def _check_expected(registration: DocumentRegistration, expected_id: str | None) -> None:
     if expected_id is not None and registration.document_id != expected_id:
         raise DocumentChangedError(
-            f"{path.name} changed after it was detected (expected {expected_id[:12]}, found "
-            f"{registration.document_id[:12]}); the sensor will pick up the new content."
+            f"{registration.file_name}: the file changed after it was listed (expected content "
+            f"{expected_id[:12]}, found {registration.document_id[:12]}), so the listed version was not loaded. "
+            "Run again to load the new content."
         )
-    parsed, error = parse_safely(data, path.name)
-    return ParsedFile(path, data, registration, parsed, error)
+
+
+def vanished_file(document_id: str, known_path: str, reason: str) -> ParsedFile:
+    """A quarantined :class:`ParsedFile` for a listed document whose file is gone or changed before it was read."""
+    path = Path(known_path)
+    registration = DocumentRegistration(document_id, display_name(path.name), display_name(str(path)), "unknown", 0)
+    return ParsedFile(path, None, registration, None, reason)
 
 
 def stage_parsed(con: duckdb.DuckDBPyConnection, item: ParsedFile, destinations: Destinations) -> IngestOutcome:
@@ -189,8 +377,23 @@ def stage_parsed(con: duckdb.DuckDBPyConnection, item: ParsedFile, destinations:
     kept = file_away(item.path, item.data, registration, destinations, status, item.error)
     if kept is not None and destinations.move_processed:
         registration = dataclasses.replace(registration, source_path=str(kept))
+    error = item.error
     try:
-        write_document(con, registration, item.parsed, status, item.error)
+        try:
+            write_document(con, registration, item.parsed, status, error)
+        except duckdb.Error as data_error:
+            if _is_storage_error(data_error):
+                raise
+            # A value the parser let through but DuckDB refuses (out of range, constraint): this
+            # document is quarantined with DuckDB's words; the others are staged as usual.
+            status, error = "quarantined", (
+                f"{registration.file_name}: parsed, but the warehouse refused to store it ({type(data_error).__name__}: "
+                f"{data_error}); nothing of it was loaded. Please report it with the file attached.")
+            write_document(con, registration, None, status, error)
+            if kept is None:
+                file_away(item.path, item.data, registration, destinations, status, error)
+            else:
+                write_reason(kept, registration, error)
     except (duckdb.Error, OSError) as db_error:
         if not _is_storage_error(db_error):
             raise
@@ -198,7 +401,8 @@ def stage_parsed(con: duckdb.DuckDBPyConnection, item: ParsedFile, destinations:
             f"cannot write {registration.file_name!r} to the warehouse database: {db_error}. Its transaction was "
             "rolled back (no partial rows); free disk space or make the warehouse folder writable, then re-run."
         ) from db_error
-    return IngestOutcome(registration, status, item.error, DocumentFacts.of(item.parsed) if item.parsed else None)
+    facts = DocumentFacts.of(item.parsed) if item.parsed and status != "quarantined" else None
+    return IngestOutcome(registration, status, error, facts, item.parse_seconds, item.peak_memory_bytes)
 
 
 def ingest_file(
@@ -225,10 +429,17 @@ class DocumentChangedError(RuntimeError):
     """The file's bytes differ from the document id it was scheduled under."""
 
 
+#: Longest stem of a kept file, in UTF-8 bytes: with the id, suffix, ``.reason.json`` and a
+#: temporary-file prefix the name stays far below the 255-byte limit of Linux file systems
+#: (80 Chinese characters alone are 240 bytes).
+MAX_STEM_BYTES = 120
+
+
 def safe_file_stem(file_name: str) -> str:
-    """A file-system-safe stem derived from an untrusted file name (no path parts)."""
+    """A file-system-safe stem derived from an untrusted file name (no path parts), at most :data:`MAX_STEM_BYTES` bytes."""
     stem = re.sub(r"[^\w.\-]+", "_", Path(file_name).stem, flags=re.UNICODE).strip("._")
-    return stem[:80] or "document"
+    stem = stem.encode("utf-8")[:MAX_STEM_BYTES].decode("utf-8", "ignore")  # never half a character
+    return stem or "document"
 
 
 def kept_file_name(registration: DocumentRegistration) -> str:
@@ -239,7 +450,7 @@ def kept_file_name(registration: DocumentRegistration) -> str:
 
 def file_away(
     path: Path,
-    data: bytes,
+    data: bytes | None,
     registration: DocumentRegistration,
     destinations: Destinations,
     status: str,
@@ -250,7 +461,9 @@ def file_away(
     Returns the kept path, or ``None`` when the file stays where it is
     (a loaded file in batch mode). Nothing is ever deleted or overwritten:
     the name carries the content hash, and a second drop of the same bytes
-    is kept beside the first as ``….dup1``, ``….dup2`` ….
+    is kept beside the first as ``….dup1``, ``….dup2`` …. ``data`` is
+    ``None`` for a file that was not read (over its size limit, gone): in a
+    batch run only its reason file is written (the original stays where it is).
     """
     quarantined = status == "quarantined"
     if not destinations.move_processed and not quarantined:
@@ -259,13 +472,16 @@ def file_away(
     try:
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / kept_file_name(registration)
+        copied = True
         if destinations.move_processed:
             target = _free_name(target)
             _move(path, target, data)
+        elif data is None:
+            copied = False
         elif not (target.is_file() and target.stat().st_size == len(data)):
             write_atomically(target, data)
         if quarantined:
-            write_reason(target, registration, reason or "")
+            write_reason(target, registration, reason or "", copied)
     except OSError as error:
         raise WarehouseWriteError(
             f"cannot keep {registration.file_name!r} in {folder}: {error.strerror or error} "
@@ -309,7 +525,7 @@ def write_atomically(target: Path, data: bytes) -> None:
         raise
 
 
-def _move(source: Path, target: Path, data: bytes) -> None:
+def _move(source: Path, target: Path, data: bytes | None) -> None:
     """Move ``source`` to ``target``; across file systems copy atomically first, then remove the source.
 
     ``rename`` fails with ``EXDEV`` when the inbox and the warehouse are on
@@ -321,6 +537,9 @@ def _move(source: Path, target: Path, data: bytes) -> None:
     except OSError as error:
         if error.errno != errno.EXDEV:
             raise
+        if data is None:  # not held in memory (over the size limit): copy in blocks
+            with os.fdopen(open_document(source), "rb") as handle:
+                data = handle.read()
         write_atomically(target, data)
         source.unlink()
 
@@ -334,8 +553,8 @@ def _free_name(target: Path) -> Path:
     return candidate
 
 
-def write_reason(kept: Path, registration: DocumentRegistration, reason: str) -> Path:
-    """Write ``<kept>.reason.json`` (document id, original name and path, reason)."""
+def write_reason(kept: Path, registration: DocumentRegistration, reason: str, copied: bool = True) -> Path:
+    """Write ``<kept>.reason.json`` (document id, original name and path, reason, whether a copy is kept)."""
     reason_file = kept.with_name(kept.name + ".reason.json")
     write_atomically(
         reason_file,
@@ -345,12 +564,36 @@ def write_reason(kept: Path, registration: DocumentRegistration, reason: str) ->
                 "file_name": registration.file_name,
                 "source_path": registration.source_path,
                 "reason": reason,
+                "copy_kept": copied,
             },
             ensure_ascii=False,
             indent=2,
         ).encode("utf-8"),
     )
     return reason_file
+
+
+def record_skipped(entries: list[SkippedEntry], quarantine_dir: Path) -> list[Path]:
+    """Write ``<quarantine>/not-read/<name>.<hash of the path>.reason.json`` for every skipped inbox entry.
+
+    Nothing of the entry itself is read or copied; the file says what it was and
+    why it was not read, so an entry that is not a document leaves a trace too.
+    """
+    folder = quarantine_dir / "not-read"
+    written = []
+    for entry in entries:
+        key = hashlib.sha256(entry.path.encode("utf-8")).hexdigest()[:12]
+        target = folder / f"{safe_file_stem(entry.file_name + '.x')}.{key}.reason.json"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            write_atomically(target, json.dumps(dataclasses.asdict(entry), ensure_ascii=False, indent=2).encode("utf-8"))
+        except OSError as error:
+            raise WarehouseWriteError(
+                f"cannot record why {entry.file_name!r} was not read in {folder}: {error.strerror or error} "
+                f"({_errno_name(error)}). Fix the folder (free disk space, make it writable) and re-run."
+            ) from error
+        written.append(target)
+    return written
 
 
 def locate_document(document_id: str, known_path: str | None, folders: list[Path]) -> Path | None:

@@ -1,7 +1,7 @@
 """Jobs and the schedule.
 
 - ``main_job``: stage the documents of the run's partitions, run the GX checks,
-  build the dbt marts, publish ``serving.duckdb``, report. Used by the sensor
+  build the dbt marts, publish ``serving.duckdb``, report (summary, charts). Used by the sensor
   (one run per tick), by batch runs (``budget-etl run``) and from the UI.
 - ``nightly_rebuild_job`` + ``nightly_rebuild_schedule``: rebuild and re-test
   every mart (including the reconciliation models) and republish, at 02:00.
@@ -13,11 +13,14 @@ from orchestration.assets.dbt import dbt_models
 from orchestration.assets.ingest import stage_documents, staging_tables
 from orchestration.assets.report import document_summary
 from orchestration.assets.serving import serving_database
+from orchestration.assets.warehouse_report import warehouse_report
 from orchestration.partitions import documents_partitions
 
 main_job = dg.define_asset_job(
     name="main_job",
-    selection=dg.AssetSelection.assets(stage_documents, staging_tables, dbt_models, serving_database, document_summary),
+    selection=dg.AssetSelection.assets(
+        stage_documents, staging_tables, dbt_models, serving_database, document_summary, warehouse_report
+    ),
     partitions_def=documents_partitions,
     # Steps share one DuckDB writer (a file lock), so parallel step processes
     # would only wait on each other: run them in the run's own process and
@@ -25,13 +28,13 @@ main_job = dg.define_asset_job(
     executor_def=dg.in_process_executor,
     description=(
         "Documents of the run's partitions → parse → DuckDB staging → GX suites (blocking) → dbt marts "
-        "→ serving.duckdb → per-document summary."
+        "→ serving.duckdb → per-document summary and the warehouse report (HTML + PDF)."
     ),
 )
 
 nightly_rebuild_job = dg.define_asset_job(
     name="nightly_rebuild_job",
-    selection=dg.AssetSelection.assets(dbt_models, serving_database, document_summary),
+    selection=dg.AssetSelection.assets(dbt_models, serving_database, document_summary, warehouse_report),
     executor_def=dg.in_process_executor,
     description="Full rebuild of every dbt model and test (reconciliation included) and republication of serving.duckdb.",
 )

@@ -14,6 +14,18 @@ Pool processes come from a ``forkserver`` that has ``orchestration.parsing``
 pre-imported: forking the Dagster process itself (threads, an open DuckDB
 connection) is unsafe, and ``spawn`` would re-import pdfplumber per worker.
 
+**Every parse has a budget** (:class:`ParseLimits`): wall time
+(``PARSE_TIMEOUT_S`` plus ``PARSE_TIMEOUT_S_PER_MB`` per MiB of the file) and
+memory (``PARSE_MEMORY_MB``, the address space of a worker, set with
+``RLIMIT_AS``). The pool is Pebble's ``ProcessPool``: a worker over its time is
+ended and replaced; one over its memory gets ``MemoryError``; a worker killed
+from outside (the kernel's OOM killer) is replaced too. In each case the
+document becomes a quarantined :class:`~orchestration.ingest.ParsedFile` whose
+reason names the limit, and the other documents proceed. So that the budget
+holds for a single document as well, parsing runs in a worker by default
+(``PARSE_POOL=always``); ``PARSE_POOL=auto`` parses in this process when there
+is one worker or one document, *without* a budget (debugging, benchmarks).
+
 :class:`Progress` keeps documents done / total, pages, pages per second and an
 ETA (by bytes, known before parsing) for the terminal and the Dagster UI.
 
@@ -24,29 +36,86 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import gc
 import multiprocessing
 import os
+import resource
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeoutError
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Iterator
 
-from orchestration.ingest import ParsedFile, read_and_parse
+from pebble import ProcessExpired, ProcessFuture, ProcessPool
 
-#: Environment variable giving the number of parse processes (1 = parse in the writer process).
+from orchestration.ingest import ParsedFile, display_name, read_and_parse, unread_file
+
+#: Environment variable giving the number of parse processes (1 = one worker; in the writer process only with PARSE_POOL=auto).
 WORKERS_ENV = "PARSE_WORKERS"
 #: Documents each worker may have parsed (or be parsing) ahead of the writer.
 AHEAD_PER_WORKER = 4
-#: Environment variable: ``always`` parses in a pool even with one worker (the
-#: writer process never parses: its memory stays flat and writes overlap the
-#: parse); default ``auto``: a pool only for more than one worker and document.
+#: Environment variable: ``always`` (default) parses in a pool even with one worker
+#: (every parse bounded in time and memory, the writer's memory stays flat, writes
+#: overlap the parse); ``auto``: in this process, unbounded, for one worker or document.
 POOL_ENV = "PARSE_POOL"
+
+#: Environment variables of the parse budget, and their defaults (see :class:`ParseLimits`).
+TIMEOUT_ENV, TIMEOUT_PER_MB_ENV, MEMORY_ENV = "PARSE_TIMEOUT_S", "PARSE_TIMEOUT_S_PER_MB", "PARSE_MEMORY_MB"
+DEFAULT_TIMEOUT_S, DEFAULT_TIMEOUT_S_PER_MB, DEFAULT_MEMORY_MB = 60.0, 30.0, 2048
+
+
+@dataclasses.dataclass(frozen=True)
+class ParseLimits:
+    """The budget of one document's parse.
+
+    ``seconds + seconds_per_mb × size in MiB`` of wall time (a 500-page table
+    parses in about 35 s on a loaded 2-core machine, ``tests/bad_input/test_large_pdf.py``;
+    a 642-byte PDF whose objects refer to each other would otherwise never end), and
+    ``memory_mb`` of address space per worker process (the largest sample
+    document peaks at 78 MB resident; a Flate stream inflating to gigabytes
+    would otherwise take the machine).
+    """
+
+    seconds: float = DEFAULT_TIMEOUT_S
+    seconds_per_mb: float = DEFAULT_TIMEOUT_S_PER_MB
+    memory_mb: int = DEFAULT_MEMORY_MB
+
+    @classmethod
+    def from_env(cls) -> ParseLimits:
+        """Limits from ``$PARSE_TIMEOUT_S``, ``$PARSE_TIMEOUT_S_PER_MB`` and ``$PARSE_MEMORY_MB`` (defaults otherwise)."""
+        def number(name: str, default: float) -> float:
+            text = os.environ.get(name, "").strip()
+            if not text:
+                return default
+            value = float(text)
+            if value <= 0:
+                raise ValueError(f"{name} must be a positive number, got {text!r}")
+            return value
+
+        return cls(number(TIMEOUT_ENV, DEFAULT_TIMEOUT_S), number(TIMEOUT_PER_MB_ENV, DEFAULT_TIMEOUT_S_PER_MB),
+                   int(number(MEMORY_ENV, DEFAULT_MEMORY_MB)))
+
+    def seconds_for(self, byte_size: int) -> float:
+        """Wall-time budget of a file of ``byte_size`` bytes."""
+        return self.seconds + self.seconds_per_mb * byte_size / 2**20
+
+    def time_reason(self, file_name: str, byte_size: int) -> str:
+        """Quarantine reason of a parse ended at its time limit."""
+        return (f"{file_name}: parsing was stopped at the time limit of {self.seconds_for(byte_size):.0f} s for this "
+                f"file ({TIMEOUT_ENV}={self.seconds:g} + {TIMEOUT_PER_MB_ENV}={self.seconds_per_mb:g} per MiB): the "
+                "worker was ended and nothing was loaded. A PDF that never finishes is usually malformed (objects "
+                "that refer to each other, a damaged compressed stream): export or download it again.")
+
+    def memory_reason(self, file_name: str, detail: str = "") -> str:
+        """Quarantine reason of a parse that ran out of its memory limit (or whose worker was killed)."""
+        return (f"{file_name}: parsing needed more than the memory limit of {self.memory_mb} MB per document "
+                f"({MEMORY_ENV}){detail}: the parse was stopped and nothing was loaded. The file probably holds a "
+                "compressed stream that inflates to a huge size (a damaged or hostile PDF): export it again.")
 
 
 def pool_always() -> bool:
-    """True when ``$PARSE_POOL`` is ``always``; ``ValueError`` for a value other than ``auto``/``always``."""
-    value = os.environ.get(POOL_ENV, "auto").strip().lower() or "auto"
+    """True unless ``$PARSE_POOL`` is ``auto``; ``ValueError`` for a value other than ``auto``/``always``."""
+    value = os.environ.get(POOL_ENV, "always").strip().lower() or "always"
     if value not in ("auto", "always"):
         raise ValueError(f"{POOL_ENV} must be 'auto' or 'always', got {value!r}")
     return value == "always"
@@ -97,59 +166,135 @@ class ParseJob:
     path: Path
 
 
-def parse_files(jobs: list[ParseJob], workers: int) -> Iterator[tuple[ParseJob, ParsedFile | BaseException]]:
+def parse_files(
+    jobs: list[ParseJob], workers: int, limits: ParseLimits | None = None
+) -> Iterator[tuple[ParseJob, ParsedFile | BaseException]]:
     """Yield ``(job, ParsedFile)`` — or ``(job, exception)`` — for every job, in the given order.
 
-    ``workers`` > 1 and more than one job (or ``$PARSE_POOL=always``): a
-    process pool of ``min(workers, len(jobs))`` parses ahead of the consumer (at
-    most :data:`AHEAD_PER_WORKER` documents per worker); otherwise each
-    job is parsed here when the consumer asks for it. Exceptions raised by
-    :func:`read_and_parse` (``DocumentChangedError``, I/O errors) are yielded,
-    not raised, so the consumer decides per document.
+    A process pool of ``min(workers, len(jobs))`` workers parses ahead of the
+    consumer (at most :data:`AHEAD_PER_WORKER` documents per worker), each
+    parse within ``limits`` (default :meth:`ParseLimits.from_env`): a document
+    over its budget comes back as a quarantined ``ParsedFile`` naming the
+    limit. With ``$PARSE_POOL=auto`` and one worker or one job, each job is
+    parsed here, unbounded. Exceptions raised by :func:`read_and_parse`
+    (``DocumentChangedError``, I/O errors) are yielded, not raised, so the
+    consumer decides per document.
     """
-    workers = min(workers, len(jobs))
+    limits = limits or ParseLimits.from_env()
+    workers = max(1, min(workers, len(jobs)))
     if not jobs or (workers <= 1 and not pool_always()) or not _can_fork_children():
-        yield from _parse_here(jobs)
+        yield from _parse_here(jobs, limits)
         return
-    done = 0
     window = workers * AHEAD_PER_WORKER
+    pool = ProcessPool(max_workers=workers, initializer=_limit_worker_memory, initargs=(limits.memory_mb,),
+                       context=_pool_context())
+    # At most `window` documents are parsed ahead of the writer, and a result is
+    # dropped once yielded: memory stays bounded however long the backfill.
+    pending: collections.deque[ProcessFuture] = collections.deque()
+    submitted = 0
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-            # At most `window` documents are parsed ahead of the writer, and a result is
-            # dropped once yielded: memory stays bounded however long the backfill.
-            pending: collections.deque[Future] = collections.deque()
-            submitted = 0
-            try:
-                for job in jobs:
-                    while submitted < len(jobs) and len(pending) < window:
-                        ahead = jobs[submitted]
-                        pending.append(pool.submit(read_and_parse, ahead.path, ahead.document_id))
-                        submitted += 1
-                    future = pending.popleft()
-                    try:
-                        result = future.result()
-                    except BrokenProcessPool:
-                        raise
-                    except Exception as exc:  # noqa: BLE001 - handed to the consumer
-                        result = exc
-                    del future
-                    done += 1
-                    yield job, result
-                    del result
-            finally:
-                for future in pending:
-                    future.cancel()
-    except BrokenProcessPool:
-        # A worker died (out of memory, killed) or could not start: finish here, one by one.
-        yield from _parse_here(jobs[done:])
+        for job in jobs:
+            while submitted < len(jobs) and len(pending) < window:
+                ahead = jobs[submitted]
+                pending.append(pool.schedule(parse_in_worker, args=(ahead.path, ahead.document_id),
+                                             timeout=limits.seconds_for(_size(ahead.path))))
+                submitted += 1
+            result = _result(job, pending.popleft(), limits)
+            yield job, result
+            del result
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.stop()
+        pool.join()
 
 
-def _parse_here(jobs: list[ParseJob]) -> Iterator[tuple[ParseJob, ParsedFile | BaseException]]:
+def parse_in_worker(path: Path, document_id: str | None) -> ParsedFile:
+    """:func:`read_and_parse` in a pool worker, with the parse's wall time and peak resident memory."""
+    _reset_peak_memory()
+    started = time.perf_counter()
+    try:
+        item = read_and_parse(path, document_id)
+    except MemoryError:
+        gc.collect()
+        raise
+    return dataclasses.replace(item, parse_seconds=round(time.perf_counter() - started, 3),
+                               peak_memory_bytes=_peak_memory())
+
+
+def _result(job: ParseJob, future: ProcessFuture, limits: ParseLimits) -> ParsedFile | BaseException:
+    """The outcome of one scheduled parse; a parse over its budget becomes a quarantined file naming the limit."""
+    name = display_name(job.path.name)
+    try:
+        return future.result()
+    except FutureTimeoutError:
+        return _over_budget(job, limits.time_reason(name, _size(job.path)), limits.seconds_for(_size(job.path)))
+    except MemoryError:
+        return _over_budget(job, limits.memory_reason(name), None, limits.memory_mb * 2**20)
+    except (ProcessExpired, BrokenProcessPool) as error:  # killed from outside (OOM killer) or crashed
+        code = getattr(error, "exitcode", None)
+        if code == -9:  # SIGKILL: the kernel's OOM killer (or a person) ended the worker
+            return _over_budget(job, limits.memory_reason(name, " (its worker was killed, exit code -9)"), None)
+        return _over_budget(job, (
+            f"{name}: the parse worker ended abnormally (exit code {code}) while reading this file; nothing was "
+            "loaded. Run again; if it happens again, report it with the file attached."), None)
+    except Exception as exc:  # noqa: BLE001 - handed to the consumer
+        return exc
+
+
+def _over_budget(job: ParseJob, reason: str, seconds: float | None, memory: int | None = None) -> ParsedFile | BaseException:
+    try:
+        item = unread_file(job.path, job.document_id, reason, keep_bytes=True)  # within its size limit
+    except Exception as exc:  # noqa: BLE001 - changed or gone meanwhile: the consumer decides
+        return exc
+    return dataclasses.replace(item, parse_seconds=seconds, peak_memory_bytes=memory)
+
+
+def _parse_here(jobs: list[ParseJob], limits: ParseLimits) -> Iterator[tuple[ParseJob, ParsedFile | BaseException]]:
     for job in jobs:
         try:
             yield job, read_and_parse(job.path, job.document_id)
+        except MemoryError:
+            yield job, _over_budget(job, limits.memory_reason(display_name(job.path.name)), None)
         except Exception as exc:  # noqa: BLE001 - handed to the consumer
             yield job, exc
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path, follow_symlinks=False).st_size
+    except OSError:
+        return 0
+
+
+def _limit_worker_memory(memory_mb: int) -> None:
+    """Pool initializer: cap this worker's address space (``RLIMIT_AS``) at ``memory_mb``."""
+    limit = memory_mb * 2**20
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _reset_peak_memory() -> None:
+    """Start a new peak-resident-memory measurement for this process (Linux: ``clear_refs`` 5)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+    except OSError:
+        pass
+
+
+def _peak_memory() -> int | None:
+    """Peak resident memory of this process since :func:`_reset_peak_memory`, in bytes (``VmHWM``)."""
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 @dataclasses.dataclass

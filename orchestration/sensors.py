@@ -13,7 +13,6 @@ again become a run of the existing partition (idempotent: its rows are
 replaced and the file is archived beside the first copy).
 """
 
-import hashlib
 import json
 import os
 import time
@@ -21,20 +20,12 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.ingest import INBOX_SUFFIXES
+from orchestration.ingest import document_digest, skip_reason
 from orchestration.jobs import main_job, stage_run_config
 from orchestration.partitions import documents_partitions, file_tags, range_tags
 from orchestration.resources import WarehouseResource
 
 PENDING = "pending"
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def scan_inbox(inbox: Path, previous: dict[str, list], settle_seconds: float, now: float) -> tuple[dict[str, list], list[tuple[str, Path]]]:
@@ -45,9 +36,9 @@ def scan_inbox(inbox: Path, previous: dict[str, list], settle_seconds: float, no
     """
     state: dict[str, list] = {}
     ready: list[tuple[str, Path]] = []
-    entries = sorted((e for e in os.scandir(inbox) if e.is_file()), key=lambda e: e.name)
+    entries = sorted(os.scandir(inbox), key=lambda e: e.name)
     for entry in entries:
-        if entry.name.startswith(".") or Path(entry.name).suffix.lower() not in INBOX_SUFFIXES:
+        if skip_reason(inbox, entry) is not None:  # links, folders, FIFOs, hidden, unsupported: not read
             continue
         st = entry.stat()
         signature = [st.st_size, st.st_mtime_ns]
@@ -57,7 +48,11 @@ def scan_inbox(inbox: Path, previous: dict[str, list], settle_seconds: float, no
             continue
         stable = bool(seen) and seen[:2] == signature and now - st.st_mtime >= settle_seconds
         if stable:
-            document_id = _file_sha256(Path(entry.path))
+            try:
+                document_id, _size = document_digest(Path(entry.path))  # O_NOFOLLOW, hashed in blocks
+            except OSError:
+                state[entry.name] = [*signature, PENDING]  # unreadable now: tried again next tick
+                continue
             state[entry.name] = [*signature, document_id]
             ready.append((document_id, Path(entry.path)))
         else:

@@ -12,6 +12,10 @@
   repository; the suites and definitions stay in ``expectations/gx``).
 - ``DUCKDB_PATH`` is derived (``$WAREHOUSE_DIR/warehouse.duckdb``) and exported
   for dbt's ``profiles.yml``.
+- ``DAGSTER_HOME`` (default ``$WAREHOUSE_DIR/.dagster``): Dagster's instance
+  (run history, event log). ``python -m orchestration.settings`` creates it
+  (telemetry off) and prints it; the Makefile uses that instead of building
+  paths in the shell, so folder names with spaces or quotes stay one argument.
 
 Relative paths are resolved against the current working directory.
 """
@@ -55,3 +59,17 @@ def dbt_executable() -> str:
     """The ``dbt`` installed next to this Python (the venv may not be on ``PATH``)."""
     beside = Path(sys.executable).parent / "dbt"
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def dagster_home() -> Path:
+    """``$DAGSTER_HOME`` or ``$WAREHOUSE_DIR/.dagster``, absolute, created with a ``dagster.yaml`` (telemetry off)."""
+    home = Path(os.environ.get("DAGSTER_HOME") or warehouse_dir() / ".dagster").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text("telemetry:\n  enabled: false\n", "utf-8")
+    return home
+
+
+if __name__ == "__main__":
+    print(dagster_home())

@@ -302,6 +302,17 @@ def table_row_counts(con: duckdb.DuckDBPyConnection, document_ids: list[str] | N
     return counts
 
 
+def quarantine_reasons(db_path: str | Path, document_ids: list[str]) -> list[tuple[str, str]]:
+    """``(file_name, reason)`` of the quarantined documents among ``document_ids``, by file name (read-only)."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return con.execute(
+            "SELECT file_name, error FROM staging.documents WHERE status = 'quarantined' "
+            "AND list_contains(?, document_id) ORDER BY file_name", [document_ids]).fetchall()
+    finally:
+        con.close()
+
+
 def publish_serving(warehouse_path: str | Path, serving_path: str | Path, schema: str = "marts") -> dict[str, int]:
     """Copy every table of ``schema`` into a new DuckDB file and swap it in atomically.
 
@@ -316,6 +327,7 @@ def publish_serving(warehouse_path: str | Path, serving_path: str | Path, schema
     import os
 
     serving_path = Path(serving_path)
+    remove_stale_serving_files(serving_path)
     tmp = serving_path.with_name(f"{serving_path.name}.tmp-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     con = duckdb.connect()
@@ -377,6 +389,57 @@ def copy_comments(con: duckdb.DuckDBPyConnection, source: str, target: str, sche
 def _quoted(text: str) -> str:
     """``text`` as a single-quoted SQL string literal (COMMENT ON takes no parameters)."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def remove_stale_serving_files(serving_path: str | Path) -> list[Path]:
+    """Delete ``<serving>.tmp-<pid>`` files (and their ``.wal``) left by a publish whose process is gone.
+
+    A publish killed before its ``os.replace`` leaves its temporary copy; the
+    pid in the name tells whether that process still runs (then it is left
+    alone). Returns the removed paths.
+    """
+    serving_path = Path(serving_path)
+    removed = []
+    for candidate in serving_path.parent.glob(f"{serving_path.name}.tmp-*"):
+        pid_text = candidate.name[len(serving_path.name) + len(".tmp-"):].removesuffix(".wal")
+        if not pid_text.isdigit() or _process_alive(int(pid_text)):
+            continue
+        candidate.unlink(missing_ok=True)
+        removed.append(candidate)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    import os
+
+    if pid == os.getpid():
+        return False  # our own leftover from an earlier, failed publish
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def open_serving(serving_path: str | Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the newest published ``serving.duckdb``, whatever else this process holds open.
+
+    ``duckdb.connect(path)`` reuses the database instance of any connection to
+    the same path still open in this process, so it keeps showing the snapshot
+    from before the last publish. Here the file is attached to a fresh
+    in-memory database (schema ``marts`` directly visible), which always opens
+    the file as it is now.
+    """
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH '{_sql_literal(serving_path)}' AS serving (READ_ONLY)")
+        con.execute("USE serving")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def _sql_literal(path: str | Path) -> str:

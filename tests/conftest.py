@@ -45,3 +45,14 @@ def warehouse_dir(tmp_path: Path) -> Path:
     path = tmp_path / "warehouse"
     path.mkdir()
     return path
+
+
+@pytest.fixture(scope="session")
+def seeded_warehouse(tmp_path_factory):
+    """One batch run of the main job over copies of the five seeds, shared by every test that only reads it.
+
+    Returns ``(BatchResult, warehouse dir)``. Tests that write into a warehouse build their own.
+    """
+    from tests.pipeline import batch_over_copies
+
+    return batch_over_copies(tmp_path_factory, "e2e", SEED_FILES)

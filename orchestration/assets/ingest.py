@@ -12,12 +12,21 @@ a range of them (batch, backfill) thanks to the single-run backfill policy.
 """
 
 import time
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 
 from orchestration.assets.checks import GATE_CHECK_SPEC, STAGED_DOCUMENTS_KEY, apply_gate, gate_check_result
-from orchestration.ingest import Destinations, DocumentChangedError, IngestOutcome, locate_document, stage_parsed
+from orchestration.ingest import (
+    Destinations,
+    DocumentChangedError,
+    IngestOutcome,
+    display_name,
+    locate_document,
+    stage_parsed,
+    vanished_file,
+)
 from orchestration.parallel import ParseJob, Progress, configured_workers, notify_listeners, parse_files
 from orchestration.partitions import documents_partitions
 from orchestration.quality import gate_documents
@@ -68,8 +77,8 @@ PROGRESS_LOG_INTERVAL_S = 10.0
 
 def _outcome_markdown(outcomes: list[IngestOutcome]) -> str:
     lines = [
-        "| file | status | type | department | year | units | projects | indicators | reason |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| file | status | type | department | year | units | projects | indicators | parse s | peak MB | reason |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for o in outcomes:
         p = o.facts
@@ -82,6 +91,8 @@ def _outcome_markdown(outcomes: list[IngestOutcome]) -> str:
             p.spending_unit_count if p else "",
             p.project_count if p else "",
             p.indicator_count if p else "",
+            "" if o.parse_seconds is None else f"{o.parse_seconds:.2f}",
+            "" if o.peak_memory_bytes is None else f"{o.peak_memory_bytes / 2**20:.0f}",
             o.error or "",
         ]
         lines.append("| " + " | ".join(str(c).replace("|", "/") for c in cells) + " |")
@@ -138,20 +149,43 @@ def stage_documents(context: dg.AssetExecutionContext, config: StageDocumentsCon
     with warehouse.writer_lock(), connect(warehouse.duckdb_path) as con:
         known = {**_known_paths(con, document_ids), **config.files}
         jobs: list[ParseJob] = []
+        vanished = []
         for doc_id in document_ids:
             path = locate_document(doc_id, known.get(doc_id), [warehouse.archive_dir, warehouse.quarantine_dir])
-            if path is None:
+            if path is None and doc_id in config.files and not config.move_processed:
+                # Batch run: the file was listed (and hashed), then deleted or moved before it was read.
+                given = config.files[doc_id]
+                vanished.append(vanished_file(doc_id, given, (
+                    f"{display_name(Path(given).name)}: the file was deleted or moved after it was listed, before it "
+                    "could be read; nothing was loaded. Put it back and run again.")))
+            elif path is None:
                 missing.append(doc_id)
                 context.log.error(f"No file holds document {doc_id}: it was neither given nor found in archive/quarantine.")
             else:
                 jobs.append(ParseJob(doc_id, path))
+        for item in vanished:
+            outcomes.append(stage_parsed(con, item, destinations))
+            context.log.warning(item.error)
         progress = Progress(len(jobs), sum(_size(job.path) for job in jobs))
         if len(jobs) > 1:
             context.log.info(f"Staging {len(jobs)} documents with {min(workers, len(jobs))} parse worker(s)")
         last_log = time.perf_counter()
         # Workers parse ahead; this process is the only writer (one transaction per document, in order).
         for job, result in parse_files(jobs, workers):
-            if isinstance(result, DocumentChangedError):
+            unreadable = isinstance(result, OSError) and not isinstance(result, FileNotFoundError)
+            if unreadable or (isinstance(result, (DocumentChangedError, FileNotFoundError)) and not config.move_processed):
+                # Unreadable (EIO, a link swapped in), or — batch run — changed or gone since it was listed:
+                # quarantined under the listed id, with the reason.
+                if unreadable:
+                    reason = (f"{display_name(job.path.name)}: the file cannot be read ({result.strerror or result}); "
+                              "nothing was loaded. Check the disk or copy the file again, then re-run.")
+                elif isinstance(result, FileNotFoundError):
+                    reason = (f"{display_name(job.path.name)}: the file was deleted or moved after it was listed, "
+                              "before it could be read; nothing was loaded. Put it back and run again.")
+                else:
+                    reason = str(result)
+                result = vanished_file(job.document_id, str(job.path), reason)
+            elif isinstance(result, (DocumentChangedError, FileNotFoundError)):
                 missing.append(job.document_id)
                 context.log.warning(str(result))
                 continue

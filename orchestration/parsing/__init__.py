@@ -45,6 +45,7 @@ from .records import (
     ParseError,
     ParseEvent,
     PerformanceIndicator,
+    check_storable,
 )
 from .targets import TargetValue, parse_target
 from .text_common import (
@@ -96,10 +97,12 @@ def parse_document(data: bytes, file_name: str) -> ParsedDocument:
     """
     try:
         document, lines = _parse(data, file_name)
+        year, source = fiscal_year_with_source(document.title, file_name, lines)
+        document = dataclasses.replace(document, fiscal_year=year, fiscal_year_source=source)
+        document.events.extend(check_storable(document))  # fit the staging column types (records.py)
+        return document
     except ParseError as error:
         raise ParseError(f"{file_name}: {error}") from None
-    year, source = fiscal_year_with_source(document.title, file_name, lines)
-    return dataclasses.replace(document, fiscal_year=year, fiscal_year_source=source)
 
 
 def _parse(data: bytes, file_name: str) -> tuple[ParsedDocument, list]:

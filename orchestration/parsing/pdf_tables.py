@@ -165,7 +165,10 @@ def parse_pdf(data: bytes) -> ParsedDocument:
     _check_complete(data)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
+    except MemoryError:
+        raise  # over the parse budget: the parse pool names the limit
     except Exception as error:  # pdfminer raises many types for damaged files
+        _reraise_memory_error(error)
         if _is_password_error(error):
             raise ParseError(
                 "the PDF is encrypted with a password that is needed to open it, so it cannot be read and nothing "
@@ -190,9 +193,10 @@ def parse_pdf(data: bytes) -> ParsedDocument:
                     "the PDF is encrypted with an owner password only (opens without a password); read as is",
                 ))
             return document
-    except ParseError:
-        raise
+    except (ParseError, MemoryError):
+        raise  # MemoryError: over the parse budget, named by the parse pool
     except Exception as error:  # noqa: BLE001 - a broken object inside an otherwise valid file
+        _reraise_memory_error(error)
         if _raised_inside_pdf_library(error):
             raise ParseError(
                 f"the PDF cannot be read ({_describe(error)}): it is damaged. Export it again, or submit a "
@@ -222,6 +226,13 @@ def _is_password_error(error: BaseException) -> bool:
 
     causes = [error, error.__cause__, error.__context__, *getattr(error, "args", ())]
     return any(isinstance(c, PDFPasswordIncorrect) for c in causes)
+
+
+def _reraise_memory_error(error: BaseException) -> None:
+    """Raise ``MemoryError`` when ``error`` is one (pdfplumber wraps it): the parse pool names the memory limit."""
+    inner = error.args[0] if error.args and isinstance(error.args[0], BaseException) else error
+    if isinstance(inner, MemoryError):
+        raise MemoryError(_describe(inner)) from None
 
 
 def _describe(error: BaseException) -> str:

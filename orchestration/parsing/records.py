@@ -13,8 +13,9 @@ empty cell is *not* zero).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -190,3 +191,64 @@ class ParsedDocument:
             if b.line_type == "department_total":
                 return b.amount_total
         return None
+
+
+#: What the staging tables can hold: amounts are DECIMAL(18, 2) (万元, or 元 for
+#: department income) and counts/positions are INTEGER (32 bits).
+STORED_DECIMALS = 2
+MAX_STORED_AMOUNT = Decimal(10) ** (18 - STORED_DECIMALS)  # exclusive: 9,999,999,999,999,999.99 is the largest
+MAX_STORED_INTEGER = 2**31 - 1
+
+
+def check_storable(parsed: ParsedDocument) -> list[ParseEvent]:
+    """Fit every record of ``parsed`` to the staging column types; return one event per rounded amount.
+
+    An amount with more than two decimals (``150.005``) is rounded half-up to
+    two, as it is stored, and an ``amount_rounded`` event keeps the printed
+    value. Raises :class:`ParseError` naming the row, the field and the value
+    when an amount is 1e16 or more (DECIMAL(18,2) cannot hold it) or a number
+    is outside 32-bit INTEGER (an indicator numbered ``99999999999、``): a
+    misprint to fix in the source, never a value to truncate silently.
+    """
+    records: list = [*parsed.budget_lines, *parsed.indicators]
+    targets = parsed.department_targets
+    if targets is not None:
+        records += [targets.profile, *targets.tasks, *targets.indicators]
+    events: list[ParseEvent] = []
+    for record in records:
+        for f in dataclasses.fields(record):
+            value = getattr(record, f.name)
+            if isinstance(value, bool) or value is None:
+                continue
+            where = _record_position(record)
+            if isinstance(value, int) and not -MAX_STORED_INTEGER - 1 <= value <= MAX_STORED_INTEGER:
+                raise ParseError(
+                    f"{where}: {f.name} is {value}, beyond the largest number the warehouse stores "
+                    f"({MAX_STORED_INTEGER:,}); the number is misprinted: correct it in the source and submit again."
+                )
+            if isinstance(value, Decimal):
+                if abs(value) >= MAX_STORED_AMOUNT:
+                    raise ParseError(
+                        f"{where}: {f.name} is {value:,}, too large to be a budget amount (the warehouse stores "
+                        f"less than {MAX_STORED_AMOUNT:,.0f}); the amount is misprinted: correct it in the source "
+                        "and submit again."
+                    )
+                rounded = value.quantize(Decimal(1).scaleb(-STORED_DECIMALS), rounding=ROUND_HALF_UP)
+                if rounded != value:
+                    setattr(record, f.name, rounded)
+                    events.append(ParseEvent(
+                        "amount_rounded",
+                        f"{where}: {f.name} printed as {value} has more than {STORED_DECIMALS} decimals; stored as "
+                        f"{rounded} (rounded half-up)",
+                        getattr(record, "source_line", None), getattr(record, "source_page", None)))
+    return events
+
+
+def _record_position(record) -> str:
+    """``'row at line 12'`` / ``'row on page 3'`` / ``'PerformanceIndicator'``: where a record came from."""
+    kind = type(record).__name__
+    if getattr(record, "source_line", None) is not None:
+        return f"{kind} at line {record.source_line}"
+    if getattr(record, "source_page", None) is not None:
+        return f"{kind} on page {record.source_page}"
+    return kind

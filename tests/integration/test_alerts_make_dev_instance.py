@@ -11,8 +11,11 @@ localhost must receive each alert exactly once.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -29,14 +32,13 @@ pytestmark = pytest.mark.slow
 
 
 def make_dev_instance(warehouse_dir) -> dg.DagsterInstance:
-    """The instance of ``make dev WAREHOUSE_DIR=<warehouse_dir>``: its dagster.yaml written by the Makefile rule."""
-    dagster_home = warehouse_dir.resolve() / ".dagster"
-    subprocess.run(
-        ["make", "--no-print-directory", "-C", str(REPO_ROOT), f"WAREHOUSE_DIR={warehouse_dir}", str(dagster_home / "dagster.yaml")],
-        check=True, capture_output=True, text=True,
-    )
-    assert (dagster_home / "dagster.yaml").is_file()
-    return dg.DagsterInstance.from_config(str(dagster_home))
+    """The instance of ``make dev WAREHOUSE_DIR=<warehouse_dir>``: its home made by the command the Makefile runs
+    (``python -m orchestration.settings``: ``$WAREHOUSE_DIR/.dagster`` with a dagster.yaml, telemetry off)."""
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"} | {"WAREHOUSE_DIR": str(warehouse_dir)}
+    home = subprocess.run([sys.executable, "-m", "orchestration.settings"], check=True, capture_output=True,
+                          text=True, env=env, cwd=REPO_ROOT).stdout.strip()
+    assert (Path(home) / "dagster.yaml").is_file()
+    return dg.DagsterInstance.from_config(home)
 
 
 def tick(instance, resource, cursor):

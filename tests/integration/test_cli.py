@@ -89,14 +89,14 @@ def test_a_run_tells_a_short_story_with_quarantine_reasons(tmp_path):
     assert re.search(r"dbt build \(models and tests\): (\d+) of \1 models, (\d+) of \2 tests", out)
     # Each quarantined file: its reason (shortened to the line) and where to read it whole.
     for name in ("empty_upload.txt", "photo.pdf"):
-        (line,) = [line for line in lines if line.startswith("quarantined " + name)]
-        reason = line.split(": ", 1)[1]
+        (line,) = [line for line in lines if line.startswith(f"quarantined: {name}: ")]
+        reason = line.split(": ", 2)[2]
         assert len(reason) > 10
         follow = lines[lines.index(line) + 1]
         assert follow.strip().startswith("→") and follow.strip().endswith(".reason.json")
         full = json.loads(Path(follow.strip()[2:]).read_text("utf-8"))["reason"]
         assert full.removeprefix(f"{name}: ").startswith(reason.rstrip("…")), (reason, full)
-    assert "empty" in next(line for line in lines if line.startswith("quarantined empty_upload.txt"))
+    assert "empty" in next(line for line in lines if line.startswith("quarantined: empty_upload.txt"))
     # The full log: printed path, holds what the terminal left out.
     (log_line,) = {line for line in lines if line.startswith("Full log: ")}
     log = Path(log_line.removeprefix("Full log: "))

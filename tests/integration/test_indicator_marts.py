@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
-from tests.conftest import SEED_FILES
-from tests.integration.test_main_job import query, run_main_job
+from tests.pipeline import query
 
 #: The breakdown of every target (both periods) by comparator, dimension, flag and
 #: qualitative class, read from marts.fct_indicator_target.
@@ -46,14 +44,9 @@ ORDER BY facet, n DESC, value
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("indicator_marts")
-    inbox, warehouse_dir = root / "inbox", root / "warehouse"
-    inbox.mkdir()
-    warehouse_dir.mkdir()
-    for p in SEED_FILES:
-        shutil.copy(p, inbox / p.name)
-    result = run_main_job(inbox, warehouse_dir)
+def warehouse(seeded_warehouse) -> Path:
+    """The shared seeds warehouse (``tests/conftest.py``), checked for the indicator assets it must hold."""
+    result, warehouse_dir = seeded_warehouse
     assert result.success
     materialized = {e.asset_key.to_user_string() for e in result.results[0].get_asset_materialization_events()}
     for key in ("seeds/indicator_category", "marts/dim_indicator_category", "marts/fct_indicator_target",

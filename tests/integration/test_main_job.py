@@ -12,42 +12,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.batch import BatchResult, run_batch
-from orchestration.definitions import build_definitions
-from orchestration.resources import WarehouseResource
-from orchestration.settings import duckdb_path
 from tests.conftest import PROJECT_TARGET_SEEDS, SEED_FILES
-
-
-def run_main_job(inbox: Path, warehouse_dir: Path) -> BatchResult:
-    """A batch run over ``inbox`` (read in place), as `make run` does."""
-    defs = build_definitions(WarehouseResource(warehouse_dir=str(warehouse_dir), inbox_dir=str(warehouse_dir / "inbox")))
-    return run_batch(defs, dg.DagsterInstance.ephemeral(), inbox)
-
-
-def batch_over_copies(tmp_path_factory, name: str, files) -> tuple[BatchResult, Path]:
-    """Copy ``files`` into a fresh inbox, run the batch job into a fresh warehouse; (result, warehouse dir)."""
-    root = tmp_path_factory.mktemp(name)
-    inbox, warehouse_dir = root / "inbox", root / "warehouse"
-    inbox.mkdir()
-    warehouse_dir.mkdir()
-    for p in files:
-        shutil.copy(p, inbox / p.name)
-    return run_main_job(inbox, warehouse_dir), warehouse_dir
-
-
-@pytest.fixture(scope="module")
-def seeded_warehouse(tmp_path_factory) -> tuple[BatchResult, Path]:
-    """Run the job once over all five seeds into a temporary warehouse."""
-    return batch_over_copies(tmp_path_factory, "e2e", SEED_FILES)
-
-
-def query(warehouse_dir: Path, sql: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(duckdb_path(warehouse_dir)), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
+from tests.pipeline import batch_over_copies, query, run_main_job  # noqa: F401 (re-exported for older imports)
 
 
 def test_job_succeeds_and_all_checks_pass(seeded_warehouse):

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from tests.conftest import SAMPLES_DIR, SEED_FILES
-from tests.integration.test_main_job import batch_over_copies, query, run_main_job
+from tests.pipeline import batch_over_copies, query, run_main_job
 
 SAMPLE_PDFS = sorted(SAMPLES_DIR.glob("*.pdf"))
 #: Seed 002 (部门整体绩效目标) rendered as a ruled form: 22 indicators, 4 tasks.

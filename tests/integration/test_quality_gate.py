@@ -30,7 +30,7 @@ from orchestration.batch import run_batch
 from orchestration.definitions import build_definitions
 from orchestration.resources import WarehouseResource
 from tests.conftest import SAMPLES_DIR
-from tests.integration.test_main_job import query
+from tests.pipeline import query
 
 SEED_003 = SAMPLES_DIR / "003_cd7a85ae5b49b932.txt"
 SEED_004 = SAMPLES_DIR / "004_1eb0d3f2a58e12d2.txt"

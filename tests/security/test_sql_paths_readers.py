@@ -27,6 +27,7 @@ from tests.conftest import REPO_ROOT
 #: Expressions allowed inside an f-string SQL: identifiers and lists built in code, never content.
 ALLOWED_INTERPOLATIONS = {
     "table", "schema", "column_list", "placeholders", "cols", "_sql_literal(warehouse_path)", "_sql_literal(tmp)",
+    "_sql_literal(serving_path)",
     # orchestration/warehouse.py: flattened_columns_ddl() — dataclass field names and a fixed SQL type map
     "f.name", "sub.name", "_SQL_TYPES[base]",
     # orchestration/quality.py: a WHERE clause with ``?`` placeholders (_doc_filter), a constant subquery,

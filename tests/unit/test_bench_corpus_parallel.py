@@ -92,7 +92,7 @@ def test_a_changed_file_is_reported_not_raised(tmp_path):
     path = tmp_path / "a.txt"
     path.write_bytes(SEED_FILES[0].read_bytes())
     results = list(parse_files([ParseJob("0" * 64, path), ParseJob("1" * 64, path)], workers=2))
-    assert all(isinstance(r, RuntimeError) and "changed after it was detected" in str(r) for _, r in results)
+    assert all(isinstance(r, RuntimeError) and "changed after it was listed" in str(r) for _, r in results)
 
 
 def test_configured_workers(monkeypatch):
