@@ -253,6 +253,11 @@ def _parse_open_pdf(pdf) -> ParsedDocument:
         from .department_targets_pdf import parse_department_pdf
 
         return parse_department_pdf(pdf)
+    if pdf.pages and not _is_project_form(pdf.pages[0]):
+        from .formats.pdf import read_pdf_layout
+        from .spine import read_disclosure
+
+        return read_disclosure(read_pdf_layout(pdf, check_page=check_text_layer))
     events: list[ParseEvent] = []
     bands: list[Band] = []
     above: list[TextLine] = []
@@ -275,6 +280,17 @@ def _parse_open_pdf(pdf) -> ParsedDocument:
     doc = _build_document(rows, above, events)
     doc.page_count = len(pdf.pages)
     return doc
+
+
+def _is_project_form(first_page) -> bool:
+    """True when page 1 names the 项目支出绩效目标表 or prints its 项目名称 column header.
+
+    Any other PDF is read as a sequence of tables (:mod:`.spine`): a 部门预算 /
+    部门决算 disclosure, or a document registered with its table inventory.
+    Page 1's characters are already cached by :func:`_is_department_form`.
+    """
+    text = "".join(c["text"] for c in first_page.chars[:4000])
+    return PROJECT_TITLE_MARK in text or "项目名称" in text
 
 
 def _is_department_form(first_page) -> bool:
