@@ -12,7 +12,8 @@ them all from a :class:`~orchestration.parsing.formats.grid.GridTable`:
 2. **Column labels**: a column's header cells top to bottom (a merged cell
    labels every column it spans), distinct texts joined with ``/``:
    ``收入预算/合计``, ``“三公”经费预算数/公务用车购置及运行费/购置费``.
-3. **Column types**: a *code* column has only 2–3 digit cells and a label with
+3. **Column types**: a *code* column has only 1–3 digit cells (a 款/项 part
+   printed with one digit, ``2``, is read as ``02`` with a ``code_zero_padded`` event) and a label with
    编码 or 类/款/项; a *name* column has text cells (or, when every cell is
    empty as in a blank template, a label with 项目 or 名称); every other
    column holds amounts. A name or code column after an amount column starts
@@ -39,7 +40,7 @@ from ..records import ParseError, ParseEvent
 from ..text_common import parse_amount
 
 _AMOUNT = re.compile(r"^[-(（]?[0-9０-９][0-9０-９,，]*([.．][0-9０-９]+)?[)）]?$")
-_CODE = re.compile(r"^(\d{2,3}|\d{5}|\d{7})$")
+_CODE = re.compile(r"^(\d{1,3}|\d{5}|\d{7})$")
 _CODE_IN_NAME = re.compile(r"^(\d{3})(?:\s*(\d{2}))?(?:\s*(\d{2}))?\s+(\S.*)$")
 _ORDINAL = re.compile(r"^([一二三四五六七八九十]+、|\d+[.．、]|\(\d+\)|（\d+）)")
 _TOTAL = re.compile(r"(合计|总计|小计)$")
@@ -61,6 +62,7 @@ COLUMN_ROLES: tuple[tuple[str, str], ...] = (
     ("公务用车购置及运行", "official_vehicles"),
     ("购置费", "vehicle_purchase"),
     ("运行费", "vehicle_operation"),
+    ("运行维护费", "vehicle_operation"),
     ("公务接待", "official_reception"),
     ("机关运行经费", "administrative_operating"),
     ("人员经费", "personnel"),
@@ -146,11 +148,20 @@ def read_budget_table(table: GridTable, unit: str | None) -> tuple[list[BudgetTa
     placeholders = 0
     for body_row in body:
         for side_no, columns in enumerate(sides, start=1):
-            parsed = _read_side(body_row, columns, types)
+            parsed, skipped = _read_side(body_row, columns, types)
+            placeholders += skipped
             if parsed is None:
                 continue
             code_parts, name, cells = parsed
             row_no += 1
+            padded = [part.zfill(2) if k > 0 and len(part) == 1 else part for k, part in enumerate(code_parts)]
+            if padded != code_parts:
+                events.append(ParseEvent(
+                    "code_zero_padded",
+                    f"table {table.table_no} row {row_no}: code printed as {' '.join(code_parts)}, read as {' '.join(padded)}",
+                    source_page=body_row[columns[0]].page,
+                ))
+                code_parts = padded
             first = body_row[columns[0]]
             code = "".join(code_parts) or None
             rows.append(BudgetTableRow(
@@ -165,9 +176,6 @@ def read_budget_table(table: GridTable, unit: str | None) -> tuple[list[BudgetTa
                 bbox_x0=first.bbox[0], bbox_top=first.bbox[1], bbox_x1=first.bbox[2], bbox_bottom=first.bbox[3],
             ))
             for j, cell in cells:
-                if _PLACEHOLDER.match(cell.text):
-                    placeholders += 1
-                    continue
                 try:
                     value = parse_amount(cell.text)
                 except ParseError:
@@ -240,13 +248,17 @@ def _sides(types: list[str]) -> list[list[int]]:
 
 
 def _read_side(row: list[GridCell], columns: list[int], types: list[str]):
-    """``(code parts, name, [(column, amount cell)])`` of one side of a body row, or ``None`` when it is blank."""
+    """``((code parts, name, [(column, amount cell)]) or None when the side is blank, placeholder cells skipped)``."""
     code_parts: list[str] = []
     name = None
     cells: list[tuple[int, GridCell]] = []
     label_texts: list[str] = []
+    placeholders = 0
     for j in columns:
         cell = row[j]
+        if cell.is_origin and _PLACEHOLDER.match(cell.text):
+            placeholders += 1  # a blank form's '…': an empty cell, counted in a placeholder_cells event
+            continue
         if types[j] == "code":
             if cell.is_origin and _CODE.match(cell.text):
                 code_parts += _split_code(cell.text)
@@ -273,5 +285,5 @@ def _read_side(row: list[GridCell], columns: list[int], types: list[str]):
             code_parts = [part for part in match.groups()[:3] if part]
             name = match.group(4)
     if not code_parts and not name and not cells:
-        return None
-    return code_parts, name, cells
+        return None, placeholders
+    return (code_parts, name, cells), placeholders
