@@ -10,7 +10,8 @@
 2. :func:`orchestration.parsing.tables.classify_table` — each table's kind from its
    title and header labels;
 3. :func:`orchestration.parsing.readers.budget_tables.read_budget_table` for every
-   standard kind; other tables stay in the inventory with title, pages and labels;
+   kind of :data:`~.tables.classify.READ_KINDS` (the standard tables, 项目支出表,
+   政府采购预算表); other tables stay in the inventory with title, pages and labels;
 4. the inventory (:class:`~.disclosure_records.InventoryEntry`) lists every table
    and narrative page, read or not.
 
@@ -32,7 +33,7 @@ from .disclosure_records import Disclosure, InventoryEntry
 from .formats.grid import DocumentLayout
 from .readers.budget_tables import column_labels, read_budget_table, split_header
 from .records import ParsedDocument, ParseError, ParseEvent
-from .tables import STANDARD_KINDS, classify_table, table_title, table_unit
+from .tables import READ_KINDS, classify_table, table_title, table_unit
 
 _DEPARTMENT = re.compile(r"(?:编制部门|编制单位|预算主管部门|部门名称|单位名称)\s*[:：]\s*(\S+)")
 _YEAR = re.compile(r"(20\d\d)\s*年")
@@ -75,7 +76,7 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
         if table.notes:
             events.append(ParseEvent("table_note", f"table {table.table_no} ({title}): {' '.join(table.notes)[:300]}",
                                      source_page=table.last_page))
-        if kind.key in STANDARD_KINDS:
+        if kind.key in READ_KINDS:
             if unit is None:
                 events.append(ParseEvent("unit_not_stated", f"table {table.table_no} ({title}) states no 单位：; amounts kept without a unit",
                                          source_page=table.first_page))

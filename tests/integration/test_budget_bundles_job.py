@@ -62,11 +62,11 @@ def test_function_expenditure_mart_in_yuan_and_wan(bundles_warehouse):
         WHERE file_name = ? AND fund_type = 'general_public' AND function_code = '2040601'""", [SIFAJU_DEPT])
     assert rows == [("budget", "department", "item", "行政运行", D("16726725.44"), D("16726725.44"), D("0.00"),
                      D("1672.672544"), "元")]
-    # a 决算 printed in 万元: 2010601 行政运行 1,511.90 万元 = 15,119,000 元 (支出决算表, all funds)
+    # a 决算 printed in 万元: 支出决算表 p10, 201 06 01 行政运行 1,511.89 | 1,503.52 | 8.37 万元 (all funds)
     rows = query(wh, """
-        SELECT stage, total_yuan, total_wan, unit_as_printed FROM marts.fct_function_expenditure
+        SELECT stage, total_yuan, basic_yuan, project_yuan, total_wan, unit_as_printed FROM marts.fct_function_expenditure
         WHERE file_name = ? AND fund_type = 'all_funds' AND function_code = '2010601'""", [CAIZHENG])
-    assert rows == [("final_accounts", D("15119000.00"), D("1511.900000"), "万元")]
+    assert rows == [("final_accounts", D("15118900.00"), D("15035200.00"), D("83700.00"), D("1511.890000"), "万元")]
     assert query(wh, "SELECT count(*) FROM marts.fct_function_expenditure WHERE file_name = ? AND fund_type = 'general_public'",
                  [SIFAJU_DEPT]) == [(21,)]  # 4 类 + 4 款 + 13 项
     assert query(wh, "SELECT function_name FROM marts.dim_function_class WHERE function_code = '20406'") == [("司法",)]

@@ -4,6 +4,6 @@ See :func:`.classify.classify_table`. Nothing here reads files (that is
 :mod:`orchestration.parsing.formats`) or amounts (that is :mod:`orchestration.parsing.readers`).
 """
 
-from .classify import STANDARD_KINDS, TableKind, classify_table, table_title, table_unit
+from .classify import READ_KINDS, STANDARD_KINDS, TableKind, classify_table, table_title, table_unit
 
-__all__ = ["STANDARD_KINDS", "TableKind", "classify_table", "table_title", "table_unit"]
+__all__ = ["READ_KINDS", "STANDARD_KINDS", "TableKind", "classify_table", "table_title", "table_unit"]

@@ -47,6 +47,8 @@ STANDARD_KINDS: tuple[str, ...] = (
     "economic_expenditure",
     "three_public_expenses",
 )
+#: Kinds read by the standard-table reader: the standard tables, and where present 项目支出表 and 政府采购预算表.
+READ_KINDS: tuple[str, ...] = STANDARD_KINDS + ("project_expenditure", "government_procurement")
 _IGNORED = re.compile(r"[\s“”\"'‘’「」]")
 _UNIT = re.compile(r"单位\s*[:：]\s*(万元|千元|元)")
 _TITLE_WORD = re.compile(r"表\s*([（(].*[)）])?\s*$")
