@@ -11,7 +11,8 @@
    title and header labels;
 3. :func:`orchestration.parsing.readers.budget_tables.read_budget_table` for every
    kind of :data:`~.tables.classify.READ_KINDS` (the standard tables, 项目支出表,
-   政府采购预算表); other tables stay in the inventory with title, pages and labels;
+   政府采购预算表); other tables stay in the inventory with title, pages and labels,
+   and their text in a ``table_not_read`` event;
 4. the inventory (:class:`~.disclosure_records.InventoryEntry`) lists every table
    and narrative page, read or not.
 
@@ -85,6 +86,9 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
             rows += table_rows
             amounts += table_amounts
             events += table_events
+        else:
+            events.append(ParseEvent("table_not_read", _unread_table_detail(table, kind.key, title),
+                                     source_page=table.first_page))
         entries.append((table.table_no, entry))
     inventory = _number_entries(entries, layout)
     stage = stages.most_common(1)[0][0] if stages else _stage_from(layout.head_lines)
@@ -108,6 +112,19 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
         disclosure=Disclosure(scope=scope, stage=stage, inventory=inventory, rows=rows, amounts=amounts,
                               is_template=is_template),
     )
+
+
+#: Characters of an unread table's text kept in its ``table_not_read`` event.
+UNREAD_TEXT_CHARS = 4000
+
+
+def _unread_table_detail(table, kind: str, title: str | None) -> str:
+    """``table N (kind, title) pages a-b not read: <cells, tab-separated, one row per line>`` (capped)."""
+    text = "\n".join("\t".join(cell.text for cell in row if cell.is_origin) for row in table.rows)
+    cut = len(text) > UNREAD_TEXT_CHARS
+    return (f"table {table.table_no} ({kind}, {title or 'no title'}) pages {table.first_page}-{table.last_page} "
+            f"not read (no reader for this kind); its text{' (first ' + str(UNREAD_TEXT_CHARS) + ' characters)' if cut else ''}:\n"
+            + text[:UNREAD_TEXT_CHARS])
 
 
 def _number_entries(entries, layout: DocumentLayout) -> list[InventoryEntry]:

@@ -266,6 +266,9 @@ def test_caizhengju_2024_final_accounts_in_wan():
     assert amount(doc, k, "official_reception", measure="budget") == D("0.95")
     assert amount(doc, k, "total", measure="final") is None
     assert any(ev.kind == "empty_table_part" and ev.source_page == 14 for ev in doc.events)
+    # p5: the table of the units in the 决算 (序号 单位名称 备注) has no reader: its text is kept in an event
+    (unread,) = [ev for ev in doc.events if ev.kind == "table_not_read"]
+    assert unread.source_page == 5 and "3\t上海市普陀区国库收付中心\t预算不单列，并入本级" in unread.detail
 
 
 def test_blank_final_accounts_template_is_registered_not_loaded():
