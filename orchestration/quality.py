@@ -300,6 +300,7 @@ def _marts_disclosure_checks_sql(_ids):
     # thing checked, with its evidence); the suite only says that a difference is a WARN finding.
     return """
         SELECT document_id, file_name, department_name, rule, severity, table_title, source_page, subject,
+               bbox_x0, bbox_top, bbox_x1, bbox_bottom,
                left_label, left_yuan, right_label, right_yuan, unit_as_printed, difference_yuan, difference_cents
         FROM marts.rpt_disclosure_checks
         ORDER BY file_name, rule, source_page, subject

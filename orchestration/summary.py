@@ -137,7 +137,7 @@ def fetch_disclosure_findings(db_path: str | Path, document_ids: list[str] | Non
     source: WARN findings), in file and page order; ``[]`` when the mart does not exist yet."""
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        sql = ("SELECT document_id, file_name, rule, table_title, source_page, subject, left_label, left_yuan, "
+        sql = ("SELECT document_id, file_name, rule, table_title, source_page, bbox_x0, bbox_top, subject, left_label, left_yuan, "
                "right_label, right_yuan, difference_yuan FROM marts.rpt_disclosure_checks WHERE difference_cents <> 0")
         params: list = []
         if document_ids is not None:
@@ -154,9 +154,11 @@ def fetch_disclosure_findings(db_path: str | Path, document_ids: list[str] | Non
 
 
 def finding_lines(rows: list[dict]) -> list[str]:
-    """``file p11 total_equals_parts 2040601 行政运行: 14,348,853.34 ≠ 79,189,400.34 (元, diff -64,840,547.00)``."""
+    """``file p11 total_equals_parts 2040601 行政运行: 14,348,853.34 ≠ 79,189,400.34 (元, diff -64,840,547.00) at x 115 y 264``
+    (x, y: the row's top-left corner on the page, points from the top-left)."""
     return [
         f"{r['file_name']} p{r['source_page']} {r['rule']} {r['subject']}: "
         f"{format_cell(r['left_yuan'])} ≠ {format_cell(r['right_yuan'])} (元, diff {format_cell(r['difference_yuan'])})"
+        + (f" at x {r['bbox_x0']:.0f} y {r['bbox_top']:.0f}" if r.get("bbox_top") is not None else "")
         for r in rows
     ]

@@ -91,10 +91,11 @@ def test_cross_table_checks_are_warn_findings_with_evidence(bundles_warehouse):
                            "fiscal_summary_fund_sum", "fiscal_summary_vs_function", "three_public_parts", "same_code_same_amount"}
     assert {r for r, n in counts.items() if n} == {"function_tree_sum", "total_equals_parts"}
     # 司法局 单位预算 p11: 行政运行 合计 14,348,853.34 but 基本 14,348,853.34 + 项目 64,840,547.00 printed on the row
-    assert query(wh, """SELECT source_page, left_yuan, right_yuan, difference_yuan FROM marts.rpt_disclosure_checks
+    assert query(wh, """SELECT source_page, left_yuan, right_yuan, difference_yuan, bbox_top < bbox_bottom
+                        FROM marts.rpt_disclosure_checks
                         WHERE file_name = ? AND rule = 'total_equals_parts' AND subject = '2040601 行政运行'
                           AND table_title = '2026年预算单位支出预算总表'""", [SIFAJU_UNIT]) == [
-        (11, D("14348853.34"), D("79189400.34"), D("-64840547.00"))]
+        (11, D("14348853.34"), D("79189400.34"), D("-64840547.00"), True)]
     # 万里 2025 p12: 21201 城乡社区管理事务 94,995,790 vs its 项 rows 94,995,789
     assert query(wh, """SELECT left_yuan, right_yuan FROM marts.rpt_disclosure_checks
                         WHERE file_name = ? AND rule = 'function_tree_sum' AND subject = '21201 城乡社区管理事务 / 收入预算/合计'""",

@@ -1,6 +1,7 @@
 -- The cross-table rules a 部门预算 / 部门决算 disclosure implies, one row per
--- thing checked (pass or not) with its evidence: document, table, page, the two
--- numbers (元) and their difference in cents. The GX suite
+-- thing checked (pass or not) with its evidence: document, table, page and
+-- bbox of the row where the difference shows, the two numbers (元) and their
+-- difference in cents. The GX suite
 -- marts_disclosure_checks expects difference_cents = 0 at severity WARNING: a
 -- difference printed in the source is a finding shown to the user, never a
 -- reason to drop the document. Each rule is written once, here:
@@ -33,7 +34,8 @@ summary_balance as (
     select
         l.document_id, l.file_name, l.department_name, 'summary_balance' as rule, l.table_title, l.row_page as source_page,
         l.row_name || ' = ' || r.row_name as subject,
-        l.row_name as left_label, l.amount_yuan as left_yuan, r.row_name as right_label, r.amount_yuan as right_yuan, l.unit
+        l.row_name as left_label, l.amount_yuan as left_yuan, r.row_name as right_label, r.amount_yuan as right_yuan, l.unit,
+        l.row_x0 as bbox_x0, l.row_top as bbox_top, l.row_x1 as bbox_x1, l.row_bottom as bbox_bottom
     from summary_totals l
     inner join summary_totals r
         on r.document_id = l.document_id and r.table_no = l.table_no and r.row_page = l.row_page
@@ -52,7 +54,8 @@ income_table_vs_summary as (
     select
         l.document_id, l.file_name, l.department_name, 'income_table_vs_summary', l.table_title, l.row_page,
         '收入总表 ' || l.row_name || ' = 收支总表 ' || r.row_name,
-        l.table_title || ' ' || l.row_name, l.amount_yuan, r.table_title || ' ' || r.row_name, r.amount_yuan, l.unit
+        l.table_title || ' ' || l.row_name, l.amount_yuan, r.table_title || ' ' || r.row_name, r.amount_yuan, l.unit,
+        l.row_x0, l.row_top, l.row_x1, l.row_bottom
     from v l
     inner join summary_income r on r.document_id = l.document_id and r.pick = 1
     where l.table_kind = 'income_summary' and l.row_kind = 'total' and l.code is null and l.column_role = 'total'
@@ -83,14 +86,16 @@ function_tree_sum as (
     select
         p.document_id, p.file_name, p.department_name, 'function_tree_sum', p.table_title, p.row_page,
         p.code || ' ' || p.row_name || ' / ' || p.column_label,
-        p.code || ' ' || p.row_name, p.amount_yuan, 'Σ ' || c.child_count || ' sub-codes', c.children_yuan, p.unit
+        p.code || ' ' || p.row_name, p.amount_yuan, 'Σ ' || c.child_count || ' sub-codes', c.children_yuan, p.unit,
+        p.row_x0, p.row_top, p.row_x1, p.row_bottom
     from coded p
     inner join children c using (document_id, table_no, column_no, code)
     union all
     select
         t.document_id, t.file_name, t.department_name, 'function_tree_sum', t.table_title, t.row_page,
         t.row_name || ' / ' || t.column_label,
-        t.row_name, t.amount_yuan, 'Σ 类 rows', s.classes_yuan, t.unit
+        t.row_name, t.amount_yuan, 'Σ 类 rows', s.classes_yuan, t.unit,
+        t.row_x0, t.row_top, t.row_x1, t.row_bottom
     from coded t
     inner join class_sums s using (document_id, table_no, column_no)
     where t.row_kind = 'total' and t.code is null
@@ -105,7 +110,8 @@ row_parts as (
            count(*) filter (where column_role in ('total', 'current_expenditure')) as total_cells,
            any_value(file_name) as file_name, any_value(department_name) as department_name,
            any_value(table_title) as table_title, min(row_page) as row_page,
-           any_value(coalesce(code || ' ', '') || coalesce(row_name, '')) as subject, any_value(unit) as unit
+           any_value(coalesce(code || ' ', '') || coalesce(row_name, '')) as subject, any_value(unit) as unit,
+           any_value(row_x0) as row_x0, any_value(row_top) as row_top, any_value(row_x1) as row_x1, any_value(row_bottom) as row_bottom
     from v
     where table_kind in ('expenditure_summary', 'function_expenditure')
     group by document_id, table_no, row_no
@@ -113,7 +119,7 @@ row_parts as (
 
 total_equals_parts as (
     select document_id, file_name, department_name, 'total_equals_parts', table_title, row_page, subject,
-           '合计', total_yuan, '基本支出 + 项目支出', parts_yuan, unit
+           '合计', total_yuan, '基本支出 + 项目支出', parts_yuan, unit, row_x0, row_top, row_x1, row_bottom
     from row_parts
     where total_cells = 1 and part_cells > 0
 ),
@@ -126,7 +132,8 @@ fund_parts as (
            count(*) filter (where column_role = 'total') as total_cells,
            any_value(file_name) as file_name, any_value(department_name) as department_name,
            any_value(table_title) as table_title, min(row_page) as row_page, any_value(row_name) as subject,
-           any_value(unit) as unit
+           any_value(unit) as unit,
+           any_value(row_x0) as row_x0, any_value(row_top) as row_top, any_value(row_x1) as row_x1, any_value(row_bottom) as row_bottom
     from v
     where table_kind = 'fiscal_appropriation_summary' and side_no = 2
     group by document_id, table_no, row_no
@@ -134,7 +141,7 @@ fund_parts as (
 
 fiscal_summary_fund_sum as (
     select document_id, file_name, department_name, 'fiscal_summary_fund_sum', table_title, row_page, subject,
-           '合计', total_yuan, '一般公共预算 + 政府性基金 + 国有资本经营', parts_yuan, unit
+           '合计', total_yuan, '一般公共预算 + 政府性基金 + 国有资本经营', parts_yuan, unit, row_x0, row_top, row_x1, row_bottom
     from fund_parts
     where total_cells = 1 and part_cells > 0
 ),
@@ -158,7 +165,8 @@ function_table_totals as (
 fiscal_summary_vs_function as (
     select l.document_id, l.file_name, l.department_name, 'fiscal_summary_vs_function', l.table_title, l.row_page,
            l.column_label || ' vs ' || r.table_title,
-           l.table_title || ' ' || l.column_label, l.amount_yuan, r.table_title || ' ' || r.row_name, r.amount_yuan, l.unit
+           l.table_title || ' ' || l.column_label, l.amount_yuan, r.table_title || ' ' || r.row_name, r.amount_yuan, l.unit,
+           l.row_x0, l.row_top, l.row_x1, l.row_bottom
     from fiscal_fund_totals l
     inner join function_table_totals r on r.document_id = l.document_id and r.fund_type = l.column_role
     where l.pick = 1
@@ -175,7 +183,8 @@ three_public as (
            count(*) filter (where column_role = 'official_vehicles') as vehicle_cells,
            count(*) filter (where column_role in ('vehicle_purchase', 'vehicle_operation')) as vehicle_part_cells,
            any_value(file_name) as file_name, any_value(department_name) as department_name,
-           any_value(table_title) as table_title, min(row_page) as row_page, any_value(unit) as unit
+           any_value(table_title) as table_title, min(row_page) as row_page, any_value(unit) as unit,
+           any_value(row_x0) as row_x0, any_value(row_top) as row_top, any_value(row_x1) as row_x1, any_value(row_bottom) as row_bottom
     from v
     where table_kind = 'three_public_expenses'
     group by document_id, coalesce(column_measure, '')
@@ -183,11 +192,13 @@ three_public as (
 
 three_public_parts as (
     select document_id, file_name, department_name, 'three_public_parts', table_title, row_page,
-           trim('合计 ' || measure), '合计', total_yuan, '因公出国(境)费 + 公务用车购置及运行费 + 公务接待费', parts_yuan, unit
+           trim('合计 ' || measure), '合计', total_yuan, '因公出国(境)费 + 公务用车购置及运行费 + 公务接待费', parts_yuan, unit,
+           row_x0, row_top, row_x1, row_bottom
     from three_public where total_cells = 1 and part_cells > 0
     union all
     select document_id, file_name, department_name, 'three_public_parts', table_title, row_page,
-           trim('公务用车购置及运行费 ' || measure), '公务用车购置及运行费', vehicles_yuan, '购置费 + 运行费', vehicle_parts_yuan, unit
+           trim('公务用车购置及运行费 ' || measure), '公务用车购置及运行费', vehicles_yuan, '购置费 + 运行费', vehicle_parts_yuan, unit,
+           row_x0, row_top, row_x1, row_bottom
     from three_public where vehicle_cells = 1 and vehicle_part_cells > 0
 ),
 
@@ -207,7 +218,8 @@ code_amounts as (
 same_code_same_amount as (
     select l.document_id, l.file_name, l.department_name, 'same_code_same_amount', r.table_title, r.row_page,
            l.code || ' ' || l.row_name || ' / ' || l.column_role,
-           l.table_title, l.amount_yuan, r.table_title, r.amount_yuan, l.unit
+           l.table_title, l.amount_yuan, r.table_title, r.amount_yuan, l.unit,
+           r.row_x0, r.row_top, r.row_x1, r.row_bottom
     from code_amounts l
     inner join code_amounts r on r.document_id = l.document_id and r.code = l.code and r.column_role = l.column_role
     where l.table_kind = 'income_summary' and r.table_kind = 'expenditure_summary' and l.column_role = 'total'
@@ -215,7 +227,8 @@ same_code_same_amount as (
     union all
     select l.document_id, l.file_name, l.department_name, 'same_code_same_amount', r.table_title, r.row_page,
            l.code || ' ' || l.row_name || ' / ' || l.column_role,
-           l.table_title, l.amount_yuan, r.table_title, r.amount_yuan, l.unit
+           l.table_title, l.amount_yuan, r.table_title, r.amount_yuan, l.unit,
+           r.row_x0, r.row_top, r.row_x1, r.row_bottom
     from code_amounts l
     inner join code_amounts r on r.document_id = l.document_id and r.code = l.code and r.column_role = l.column_role
     where l.table_kind = 'expenditure_summary' and r.table_kind = 'function_expenditure' and r.fund_type = 'general_public'
@@ -248,6 +261,10 @@ select
     right_label,
     right_yuan,
     unit                                                                            as unit_as_printed,
+    bbox_x0,
+    bbox_top,
+    bbox_x1,
+    bbox_bottom,
     coalesce(left_yuan, 0) - coalesce(right_yuan, 0)                                as difference_yuan,
     cast(round((coalesce(left_yuan, 0) - coalesce(right_yuan, 0)) * 100) as bigint) as difference_cents
 from checks
