@@ -272,10 +272,12 @@ def _parse_open_pdf(pdf) -> ParsedDocument:
         finally:
             page.close()
     if columns is None:
-        raise ParseError(
-            "no table with the column header 项目名称（资金使用单位）/总计/财政拨款/财政专户拨款/其他资金/绩效目标/绩效指标 "
-            f"found on any of the {len(pdf.pages)} pages: not a {PROJECT_TITLE_MARK} this parser knows"
-        )
+        # page 1 named the form (a contents page listing 项目支出绩效目标表, say) but no page holds its
+        # table: read the document as a sequence of tables like any other PDF
+        from .formats.pdf import read_pdf_layout
+        from .spine import read_disclosure
+
+        return read_disclosure(read_pdf_layout(pdf, check_page=check_text_layer))
     rows = _merge_rows(bands, events)
     doc = _build_document(rows, above, events)
     doc.page_count = len(pdf.pages)

@@ -127,3 +127,16 @@ def test_a_document_with_tables_of_no_known_kind_is_registered_with_its_inventor
     assert (entry.kind, entry.title, entry.first_page, entry.read) == ("unknown", "会议日程表", 1, False)
     (unread,) = [ev for ev in doc.events if ev.kind == "table_not_read"]
     assert "10:00\t讨论" in unread.detail
+
+
+def test_a_contents_page_naming_the_project_form_does_not_hide_the_tables():
+    data = _pdf([
+        [("text", "目录"), ("text", "一、部门收支总表"), ("text", "二、项目支出绩效目标表")],
+        [("text", "部门收支总表"), ("text", "单位：元"),
+         ("table", [["收入", "", "支出", ""], ["项目", "预算数", "项目", "预算数"],
+                    ["收入总计", "100.00", "支出总计", "100.00"]], [170, 80, 170, 80])],
+    ])
+    doc = parse_document(data, "toc.pdf")
+    assert doc.doc_type == "budget_disclosure"
+    (entry,) = [e for e in doc.disclosure.inventory if e.entry_type == "table"]
+    assert (entry.kind, entry.unit, entry.first_page, entry.amount_count) == ("income_expenditure_summary", "元", 2, 2)
