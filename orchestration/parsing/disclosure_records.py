@@ -122,4 +122,5 @@ class Disclosure:
 
     @property
     def has_amounts(self) -> bool:
+        """True when at least one amount was read (a loaded disclosure; else registered)."""
         return bool(self.amounts)

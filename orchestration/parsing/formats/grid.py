@@ -32,6 +32,7 @@ class GridCell:
 
     @property
     def is_origin(self) -> bool:
+        """True where the cell starts (its text counts here), False on a position a merged cell spans."""
         return self.covered_by is None
 
 
@@ -64,10 +65,12 @@ class GridTable:
 
     @property
     def first_page(self) -> int:
+        """Page where the table starts (its title is there)."""
         return self.pages[0]
 
     @property
     def last_page(self) -> int:
+        """Last page the table continues on."""
         return self.pages[-1]
 
 
@@ -87,7 +90,7 @@ class NarrativePage:
 class DocumentLayout:
     """What a format reader found in a file: tables and narrative pages, in page order.
 
-    ``page_texts`` holds the first lines of every page (for document facts
+    ``head_lines`` holds the first text lines of pages 1–2 (for document facts
     such as the department on a cover); ``events`` are ``(kind, detail, page)``.
     """
 
