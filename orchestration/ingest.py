@@ -158,7 +158,7 @@ class ParsedFile:
         if self.parsed.doc_type == "project_targets" or self.parsed.department_targets is not None:
             return "loaded"
         disclosure = self.parsed.disclosure
-        if disclosure is not None and disclosure.has_amounts:
+        if disclosure is not None and (disclosure.has_amounts or self.parsed.budget_lines):
             return "loaded"
         return "registered"
 

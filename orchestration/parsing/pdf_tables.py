@@ -254,15 +254,28 @@ def _parse_open_pdf(pdf) -> ParsedDocument:
 
         return parse_department_pdf(pdf)
     if pdf.pages and not _is_project_form(pdf.pages[0]):
-        from .formats.pdf import read_pdf_layout
-        from .spine import read_disclosure
+        return _read_as_tables(pdf)
+    doc = read_project_pages(pdf, range(1, len(pdf.pages) + 1))
+    if doc is None:
+        # page 1 named the form (a contents page listing 项目支出绩效目标表, say) but no page holds its
+        # table: read the document as a sequence of tables like any other PDF
+        return _read_as_tables(pdf)
+    doc.page_count = len(pdf.pages)
+    return doc
 
-        return read_disclosure(read_pdf_layout(pdf, check_page=check_text_layer))
+
+def read_project_pages(pdf, page_numbers) -> ParsedDocument | None:
+    """Read the 项目支出绩效目标表 drawn on ``page_numbers`` (1-based) of an open PDF (steps 1–9 above).
+
+    Returns ``None`` when no page holds the table's column header; raises
+    :class:`ParseError` when a row cannot be read. The pages are closed after reading.
+    """
     events: list[ParseEvent] = []
     bands: list[Band] = []
     above: list[TextLine] = []
     columns: _Columns | None = None
-    for page_no, page in enumerate(pdf.pages, start=1):
+    for page_no in page_numbers:
+        page = pdf.pages[page_no - 1]
         try:
             chars = page.chars
             check_text_layer(page, chars, page_no)
@@ -272,16 +285,42 @@ def _parse_open_pdf(pdf) -> ParsedDocument:
         finally:
             page.close()
     if columns is None:
-        # page 1 named the form (a contents page listing 项目支出绩效目标表, say) but no page holds its
-        # table: read the document as a sequence of tables like any other PDF
-        from .formats.pdf import read_pdf_layout
-        from .spine import read_disclosure
-
-        return read_disclosure(read_pdf_layout(pdf, check_page=check_text_layer))
+        return None
     rows = _merge_rows(bands, events)
-    doc = _build_document(rows, above, events)
-    doc.page_count = len(pdf.pages)
-    return doc
+    return _build_document(rows, above, events)
+
+
+def _read_as_tables(pdf) -> ParsedDocument:
+    """The spine (:mod:`.spine`); a 项目支出绩效目标表 found among the tables is read by this module's
+    reader on its pages, so it loads exactly as it does alone (budget lines and indicators on the document)."""
+    from .formats.pdf import read_pdf_layout
+    from .spine import read_disclosure
+
+    document = read_disclosure(read_pdf_layout(pdf, check_page=check_text_layer))
+    targets: list = []
+    previous = None
+    for entry in (e for e in document.disclosure.inventory if e.entry_type == "table"):
+        if entry.kind == "project_targets":
+            targets.append(entry)
+        elif (previous is not None and previous in targets and entry.kind == "unknown" and entry.title is None
+              and entry.first_page == previous.last_page + 1):
+            # an untitled table right after it whose columns the grid could not map: its continuation
+            entry.kind = "project_targets"
+            targets.append(entry)
+        previous = entry
+    if targets:
+        pages = [p for e in targets for p in range(e.first_page, e.last_page + 1)]
+        inner = read_project_pages(pdf, pages)
+        if inner is not None:
+            document.budget_lines, document.indicators = inner.budget_lines, inner.indicators
+            document.events += inner.events
+            for entry in targets:
+                entry.read = True
+                entry.row_count = sum(1 for b in inner.budget_lines if entry.first_page <= (b.source_page or 0) <= entry.last_page)
+            read_now = tuple(f"table {entry.table_no} (" for entry in targets)
+            document.events = [e for e in document.events
+                               if not (e.kind == "table_not_read" and e.detail.startswith(read_now))]
+    return document
 
 
 def _is_project_form(first_page) -> bool:

@@ -140,3 +140,43 @@ def test_a_contents_page_naming_the_project_form_does_not_hide_the_tables():
     assert doc.doc_type == "budget_disclosure"
     (entry,) = [e for e in doc.disclosure.inventory if e.entry_type == "table"]
     assert (entry.kind, entry.unit, entry.first_page, entry.amount_count) == ("income_expenditure_summary", "元", 2, 2)
+
+
+def test_a_project_targets_table_inside_a_bundle_loads_as_it_does_alone():
+    import dataclasses
+
+    import pypdfium2 as pdfium
+
+    from tests.conftest import SAMPLES_DIR
+
+    alone_bytes = (SAMPLES_DIR / "000_26deb59209c0fd2c.pdf").read_bytes()
+    cover = _pdf([
+        [("text", "某县宣传部2024年部门预算"), ("text", "第一部分 部门概况")],
+        [("text", "部门收支总表"), ("text", "单位：万元"),
+         ("table", [["收入", "", "支出", ""], ["项目", "预算数", "项目", "预算数"],
+                    ["收入总计", "2,541.82", "支出总计", "2,541.82"]], [170, 80, 170, 80])],
+    ])
+    bundle = pdfium.PdfDocument.new()
+    for part in (cover, alone_bytes):
+        bundle.import_pages(pdfium.PdfDocument(part))
+    out = io.BytesIO()
+    bundle.save(out)
+
+    alone = parse_document(alone_bytes, "alone.pdf")
+    inside = parse_document(out.getvalue(), "bundle.pdf")
+    assert inside.doc_type == "budget_disclosure"
+    kinds = [(e.kind, e.first_page, e.read) for e in inside.disclosure.inventory if e.entry_type == "table"]
+    assert kinds[0] == ("income_expenditure_summary", 2, True)
+    # the form's 12 pages follow the 2-page cover: one titled table on p3-12 and two untitled parts
+    # (p13, p14) whose column grid differs, read as its continuation
+    targets = [e for e in inside.disclosure.inventory if e.kind == "project_targets"]
+    assert [(e.first_page, e.last_page, e.read) for e in targets] == [(3, 12, True), (13, 13, True), (14, 14, True)]
+
+    def without_pages(records):
+        return [{k: v for k, v in dataclasses.asdict(r).items() if k != "source_page"} for r in records]
+
+    assert len(alone.budget_lines) == 1 + 6 + 43 and len(alone.indicators) == 271  # README: 6 units, 43 projects
+    assert without_pages(inside.budget_lines) == without_pages(alone.budget_lines)
+    assert without_pages(inside.indicators) == without_pages(alone.indicators)
+    assert [b.source_page for b in inside.budget_lines] == [p + 2 for p in (b.source_page for b in alone.budget_lines)]
+    assert not any(ev.kind == "table_not_read" for ev in inside.events)
