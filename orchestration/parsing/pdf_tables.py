@@ -8,7 +8,10 @@ damaged, password-protected or oversized file come first, then page 1's text
 layer is checked and, when page 1 shows the 部门整体绩效目标 title mark (and
 not 项目支出绩效目标表), the file is a department-wide form and is read by
 :mod:`.department_targets_pdf` (layout ``department_targets_pdf``) instead of
-the steps below.
+the steps below. Any other PDF (no 项目支出绩效目标表 title or 项目名称 header on
+page 1, or no such table on any page) is read as a sequence of tables by
+:mod:`.spine`; a 项目支出绩效目标表 found among its tables is read by
+:func:`read_project_pages` on its pages.
 
 How the table is read, page by page (nothing depends on one renderer's
 coordinates):
