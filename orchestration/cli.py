@@ -58,7 +58,8 @@ def run(inbox: Path | None, warehouse: Path | None) -> None:
     from orchestration.definitions import build_definitions
     from orchestration.resources import WarehouseResource
     from orchestration.batch import open_instance, run_batch
-    from orchestration.summary import fetch_summary
+    from orchestration.summary import (
+        fetch_disclosure_findings, fetch_summary, fetch_table_inventory, finding_lines, inventory_lines)
 
     resource = WarehouseResource.from_env()
     folder = (inbox or settings.SAMPLES_DIR).resolve()
@@ -80,14 +81,22 @@ def run(inbox: Path | None, warehouse: Path | None) -> None:
 
     rows: list[dict] = []
     reasons: list[tuple[str, str]] = []
+    inventory: list[dict] = []
+    findings: list[dict] = []
     try:
         with resource.writer_lock():
             if batch.document_ids:
                 reasons = quarantine_reasons(resource.duckdb_path, batch.document_ids)
             rows = fetch_summary(resource.duckdb_path, batch.document_ids)
+            inventory = fetch_table_inventory(resource.duckdb_path, batch.document_ids)
+            findings = fetch_disclosure_findings(resource.duckdb_path, batch.document_ids)
     except Exception as exc:  # marts missing because the run stopped before dbt
         console.print(f"[yellow]No summary available from the marts: {exc}[/yellow]")
     console.print(_summary_table(rows))
+    for line in inventory_lines(inventory):  # each file's tables (kinds, pages): marts.dim_document_table
+        console.print(f"tables  {line}", markup=False)
+    for line in finding_lines(findings):  # differences printed in the source (WARN): marts.rpt_disclosure_checks
+        console.print(f"finding {line}", markup=False)
     for _file_name, reason in reasons:  # the reason of every quarantined document of this run
         console.print(f"quarantined: {reason}", style="red", markup=False, highlight=False)
     for entry in batch.skipped:  # not documents, or unreadable: never read, listed with the reason
