@@ -31,6 +31,9 @@ from orchestration.resources import WarehouseResource
 from tests.conftest import SAMPLES_DIR
 from tests.pipeline import query
 
+#: End-to-end runs of a minute or more each: the slow tier (`make test-slow`).
+pytestmark = pytest.mark.slow
+
 SEED_003 = SAMPLES_DIR / "003_cd7a85ae5b49b932.txt"
 SEED_004 = SAMPLES_DIR / "004_1eb0d3f2a58e12d2.txt"
 UNIT_LINE = "中共广州市委网络安全和信息化委员会办公室\t4,781.08\t4,781.08"
