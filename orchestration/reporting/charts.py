@@ -42,6 +42,9 @@ FUNCTION_COLUMNS = (
 )
 NO_WHOLE_DISCLOSURES = "no whole disclosures loaded (部门预算/部门决算 function-class tables): nothing to draw"
 
+#: Table columns holding a year: printed as digits (2025, not 2,025).
+YEAR_COLUMNS = frozenset({"fiscal_year"})
+
 #: Table columns holding a 0–1 share (shown as a percentage): the shares of the
 #: marts and the indicator-quality measures (rpt_indicator_quality.measure_label).
 PERCENT_COLUMNS = frozenset(
