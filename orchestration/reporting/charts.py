@@ -36,10 +36,6 @@ TOP_PROJECTS = 15
 #: all_funds and per-fund rows and 部门/单位 disclosures would be counted twice)
 #: and the columns the charts use.
 FUNCTION_TABLE = "rpt_function_spending"
-FUNCTION_COLUMNS = (
-    "department_name, fiscal_year, stage, stage_label, scope, document_id, amount_rule, function_code, "
-    "function_level, function_label, total_wan, is_latest_year, has_both_stages"
-)
 NO_WHOLE_DISCLOSURES = "no whole disclosures loaded (部门预算/部门决算 function-class tables): nothing to draw"
 
 #: Table columns holding a year: printed as digits (2025, not 2,025).
@@ -305,8 +301,9 @@ def reconciliation_findings(con: duckdb.DuckDBPyConnection) -> Section:
 def _function_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
     if not table_has_rows(con, FUNCTION_TABLE):
         return None
-    frame = fetch(con, f"SELECT {FUNCTION_COLUMNS} FROM marts.{FUNCTION_TABLE} "
-                       "WHERE function_level IN ('class', 'section') "
+    frame = fetch(con, "SELECT department_name, fiscal_year, stage, stage_label, scope, document_id, amount_rule, "
+                       "function_code, function_level, function_label, total_wan, is_latest_year, has_both_stages "
+                       "FROM marts.rpt_function_spending WHERE function_level IN ('class', 'section') "
                        "ORDER BY department_name, fiscal_year, stage, function_code")
     frame["total_wan"] = frame["total_wan"].astype(float)
     return frame
