@@ -20,7 +20,7 @@ import sys
 DATABASE_NAME = "budget warehouse (serving.duckdb, read-only)"
 DASHBOARD_SLUG = "budget-warehouse"
 DASHBOARD_TITLE = "预算绩效目标 · Budget warehouse"
-FUNCTION_TABLE = "fct_function_expenditure"  # same name as orchestration/reporting/charts.py
+FUNCTION_TABLE = "rpt_function_spending"  # same name as orchestration/reporting/charts.py
 TOP_PROJECTS = 15
 
 
@@ -79,14 +79,16 @@ CHARTS = [
            "source_page", "source_line"]),
 ]
 
-#: Added when the serving database has whole disclosures (issue 13's mart, with rows).
+#: Added when the serving database has whole disclosures (rpt_function_spending, with rows):
+#: one publication per department, year and stage, each amount counted once (rule in the model),
+#: as in the report (each department's latest year; plan vs outcome only where both stages are loaded).
 FUNCTION_CHARTS = [
-    bar("功能分类支出（类） Spending by function class (yuan)", FUNCTION_TABLE,
-        "function_name", "SUM(CASE WHEN function_level = 'class' AND stage = 'budget' THEN total_yuan END)",
-        "预算（元）", series="department_name"),
-    bar("预算与决算 Plan versus outcome per function class (yuan)", FUNCTION_TABLE,
-        "function_name", "SUM(CASE WHEN function_level = 'class' THEN total_yuan END)", "元",
-        series="stage", stacked=False),
+    bar("功能分类支出（类） Spending by function class (万元)", FUNCTION_TABLE,
+        "function_label", "SUM(total_wan)", "预算（万元）", series="department_name",
+        where="function_level = 'class' AND stage = 'budget' AND is_latest_year"),
+    bar("预算与决算 Plan versus outcome per function class (万元)", FUNCTION_TABLE,
+        "function_label", "SUM(total_wan)", "万元", series="stage_label", stacked=False,
+        where="function_level = 'class' AND has_both_stages"),
 ]
 
 
@@ -113,7 +115,7 @@ def provision(serving_path: str, with_functions: bool) -> str:
     """Create or update the connection, datasets, charts and dashboard; return the dashboard's URL path.
 
     ``with_functions``: add the function-class charts (the launcher decides, with the
-    report's rule: ``fct_function_expenditure`` exists and has rows).
+    report's rule: ``rpt_function_spending`` exists and has rows).
     """
     from superset.app import create_app
 

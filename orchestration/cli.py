@@ -127,7 +127,8 @@ def run(inbox: Path | None, warehouse: Path | None, log_file: Path | None) -> No
                 from orchestration.batch import open_instance, run_batch
                 from orchestration.definitions import build_definitions
                 from orchestration.resources import WarehouseResource
-                from orchestration.summary import fetch_summary
+                from orchestration.summary import (
+                    fetch_disclosure_findings, fetch_summary, fetch_table_inventory, finding_lines, inventory_lines)
 
                 resource = WarehouseResource.from_env()
                 defs = build_definitions(resource)
@@ -151,9 +152,13 @@ def run(inbox: Path | None, warehouse: Path | None, log_file: Path | None) -> No
             console.file = sys.stdout
 
     rows: list[dict] = []
+    inventory: list[dict] = []
+    findings: list[dict] = []
     try:
         with resource.writer_lock():
             rows = fetch_summary(resource.duckdb_path, batch.document_ids)
+            inventory = fetch_table_inventory(resource.duckdb_path, batch.document_ids)
+            findings = fetch_disclosure_findings(resource.duckdb_path, batch.document_ids)
     except Exception as exc:  # marts missing because the run stopped before dbt
         console.print(f"[yellow]No summary available from the marts: {exc}[/yellow]")
     if rows:
@@ -162,6 +167,10 @@ def run(inbox: Path | None, warehouse: Path | None, log_file: Path | None) -> No
         if dropped:
             _print_line(f"[dim]Left out for the terminal width: {', '.join(dropped)} "
                         f"(all columns: marts.mart_document_summary)[/dim]")
+    for line in inventory_lines(inventory):  # each file's tables (kinds, pages): marts.dim_document_table
+        _print_line(f"tables  {escape(line)}")
+    for line in finding_lines(findings):  # differences printed in the source (WARN): marts.rpt_disclosure_checks
+        _print_line(f"finding {escape(line)}")
     _print_notes(rows, batch, resource, dg)
     blocking = batch.blocking_failures()
     for e in blocking:

@@ -296,6 +296,9 @@ class ParsedFile:
             return "quarantined"
         if self.parsed.doc_type == "project_targets" or self.parsed.department_targets is not None:
             return "loaded"
+        disclosure = self.parsed.disclosure
+        if disclosure is not None and (disclosure.has_amounts or self.parsed.budget_lines):
+            return "loaded"
         return "registered"
 
 

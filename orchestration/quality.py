@@ -298,6 +298,18 @@ def _marts_department_totals_sql(_ids):
     """, []
 
 
+def _marts_disclosure_checks_sql(_ids):
+    # The rules are written once, as the dbt model marts.rpt_disclosure_checks (one row per
+    # thing checked, with its evidence); the suite only says that a difference is a WARN finding.
+    return """
+        SELECT document_id, file_name, department_name, rule, severity, table_title, source_page, subject,
+               bbox_x0, bbox_top, bbox_x1, bbox_bottom,
+               left_label, left_yuan, right_label, right_yuan, unit_as_printed, difference_yuan, difference_cents
+        FROM marts.rpt_disclosure_checks
+        ORDER BY file_name, rule, source_page, subject
+    """, []
+
+
 @dataclasses.dataclass(frozen=True)
 class SuiteSpec:
     """Where a suite's batch comes from.
@@ -329,6 +341,9 @@ SUITES: dict[str, SuiteSpec] = {
         SuiteSpec("marts_dimension_joins", "marts", _marts_joins_sql, index_columns=("fact", "dimension")),
         SuiteSpec("marts_department_totals", "marts", _marts_department_totals_sql,
                   index_columns=("department", "fiscal_year", "amount_column")),
+        SuiteSpec("marts_disclosure_checks", "marts", _marts_disclosure_checks_sql,
+                  index_columns=("file_name", "rule", "table_title", "source_page", "subject",
+                                 "left_yuan", "right_yuan")),
     )
 }
 DOCUMENT_SUITES = [s for s in SUITES.values() if s.scope == "document"]

@@ -150,3 +150,79 @@ CREATE TABLE IF NOT EXISTS staging.department_indicators (
     source_page       INTEGER,
     PRIMARY KEY (document_id, task_no, seq)
 );
+
+-- ---------------------------------------------------------------------------
+-- 部门预算 / 部门决算 disclosures (doc_type budget_disclosure, layout pdf_bundle):
+-- the document as a sequence of tables (orchestration/parsing/spine.py).
+-- Amounts are DECIMAL(18,2) exactly as printed, in the unit each table states
+-- (元 or 万元, column `unit`); dbt derives both 元 and 万元.
+-- ---------------------------------------------------------------------------
+
+-- Table inventory: every table and narrative page of a document, read or not.
+CREATE TABLE IF NOT EXISTS staging.document_tables (
+    document_id    VARCHAR NOT NULL,
+    entry_no       INTEGER NOT NULL,   -- 1-based, page order
+    entry_type     VARCHAR NOT NULL,   -- table | narrative
+    kind           VARCHAR NOT NULL,   -- classifier kind (income_expenditure_summary …) | narrative | unknown
+    title          VARCHAR,            -- table title as printed / a narrative page's first line
+    first_page     INTEGER NOT NULL,
+    last_page      INTEGER NOT NULL,
+    fund_type      VARCHAR,            -- general_public | government_fund | state_capital (function tables)
+    stage          VARCHAR,            -- budget 预算 | final_accounts 决算
+    unit           VARCHAR,            -- 元 | 万元 | NULL (not stated)
+    row_count      INTEGER NOT NULL,   -- body rows read
+    amount_count   INTEGER NOT NULL,   -- non-empty amount cells read
+    column_labels  VARCHAR[] NOT NULL, -- header labels, multi-line labels joined, levels joined with /
+    read           BOOLEAN NOT NULL,   -- a table reader read its rows
+    table_no       INTEGER,            -- 1-based among tables (budget_table_rows.table_no); NULL for narrative
+    bbox_x0        DOUBLE,
+    bbox_top       DOUBLE,
+    bbox_x1        DOUBLE,
+    bbox_bottom    DOUBLE,
+    PRIMARY KEY (document_id, entry_no)
+);
+
+-- One row per body row (and side) of a standard table.
+CREATE TABLE IF NOT EXISTS staging.budget_table_rows (
+    document_id   VARCHAR NOT NULL,
+    table_no      INTEGER NOT NULL,
+    row_no        INTEGER NOT NULL,
+    side_no       INTEGER NOT NULL,   -- 1, or 2 for the right side of a 收支总表
+    side_label    VARCHAR,            -- 本年收入 / 本年支出 / 收入 / 支出 …
+    row_kind      VARCHAR NOT NULL,   -- item | total (合计/总计/小计)
+    code          VARCHAR,            -- function / economic class code, digits (204, 20406, 2040601)
+    class_code    VARCHAR,            -- 类
+    section_code  VARCHAR,            -- 款
+    item_code     VARCHAR,            -- 项
+    name          VARCHAR,            -- 科目名称 / 项目
+    source_page   INTEGER NOT NULL,
+    bbox_x0       DOUBLE,
+    bbox_top      DOUBLE,
+    bbox_x1       DOUBLE,
+    bbox_bottom   DOUBLE,
+    PRIMARY KEY (document_id, table_no, row_no)
+);
+
+-- One row per non-empty amount cell of a standard table.
+CREATE TABLE IF NOT EXISTS staging.budget_table_amounts (
+    document_id     VARCHAR NOT NULL,
+    table_no        INTEGER NOT NULL,
+    row_no          INTEGER NOT NULL,
+    side_no         INTEGER NOT NULL,
+    column_no       INTEGER NOT NULL,  -- 1-based column of the grid
+    column_label    VARCHAR NOT NULL,  -- header label as printed
+    column_role     VARCHAR,           -- total | basic | project | fiscal_appropriation | general_public | …
+    column_measure  VARCHAR,           -- budget (预算数) | final (决算数) | NULL
+    amount          DECIMAL(18, 2) NOT NULL,  -- as printed
+    unit            VARCHAR,           -- 元 | 万元 | NULL
+    source_page     INTEGER NOT NULL,
+    PRIMARY KEY (document_id, table_no, row_no, column_no)
+);
+
+-- One row per budget_disclosure document: scope, stage, template flag.
+CREATE TABLE IF NOT EXISTS staging.disclosures (
+    document_id  VARCHAR PRIMARY KEY,
+    scope        VARCHAR NOT NULL,   -- department 部门 | unit 单位
+    stage        VARCHAR,            -- budget 预算 | final_accounts 决算
+    is_template  BOOLEAN NOT NULL    -- a blank form: standard tables without one amount
+);

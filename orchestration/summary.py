@@ -1,4 +1,5 @@
-"""The per-document run summary: one row per document from ``marts.mart_document_summary``.
+"""The per-document run summary: one row per document from ``marts.mart_document_summary``,
+and each file's table inventory from ``marts.dim_document_table``.
 
 Used by the Dagster ``document_summary`` asset (Markdown metadata) and by
 ``budget-etl run`` (terminal table and the notes under it). Amounts in 万元.
@@ -127,3 +128,93 @@ def document_notes(rows: list[dict], quarantine_dir: Path) -> list[Note]:
             notes.append(Note(r["file_name"], "no fiscal year",
                               "none in the title, a cover or bundle title, an 编制说明 or the file name: left empty"))
     return notes
+
+
+#: Short names of the table kinds for the compact inventory line (the full kind is in the rows).
+KIND_LABELS = {
+    "income_expenditure_summary": "收支总表",
+    "income_summary": "收入总表",
+    "expenditure_summary": "支出总表",
+    "fiscal_appropriation_summary": "财政拨款收支总表",
+    "function_expenditure:general_public": "一般公共预算功能分类",
+    "function_expenditure:government_fund": "政府性基金功能分类",
+    "function_expenditure:state_capital": "国有资本经营功能分类",
+    "economic_expenditure": "经济分类",
+    "three_public_expenses": "三公经费",
+    "government_procurement": "政府采购",
+    "project_expenditure": "项目支出",
+    "contents": "目录",
+}
+
+
+def fetch_table_inventory(db_path: str | Path, document_ids: list[str] | None = None) -> list[dict]:
+    """Rows of ``marts.dim_document_table`` (table_key, title, pages, unit, rows and amounts read),
+    in file and page order; ``[]`` when the mart does not exist yet. Opens the file read-only."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        sql = ("SELECT document_id, file_name, entry_no, entry_type, table_key, title, unit_as_printed, "
+               "first_page, last_page, row_count, amount_count, is_read FROM marts.dim_document_table")
+        params: list = []
+        if document_ids is not None:
+            sql += " WHERE list_contains(?, document_id)"
+            params.append(document_ids)
+        try:
+            cur = con.execute(sql + " ORDER BY file_name, document_id, entry_no", params)
+        except duckdb.CatalogException:
+            return []
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+    finally:
+        con.close()
+
+
+def inventory_lines(rows: list[dict]) -> list[str]:
+    """One compact line per file: ``file: 收支总表 p10, 收入总表 p11, 支出总表 p12-13 …; narrative 9 pp``."""
+    lines: list[str] = []
+    by_file: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        by_file.setdefault((row["file_name"], row["document_id"]), []).append(row)
+    for (file_name, _), entries in by_file.items():
+        parts = []
+        for e in entries:
+            if e["entry_type"] != "table":
+                continue
+            pages = f"p{e['first_page']}" + (f"-{e['last_page']}" if e["last_page"] != e["first_page"] else "")
+            label = KIND_LABELS.get(e["table_key"], e["table_key"])
+            read = f" {e['row_count']} rows" if e["is_read"] else ""
+            parts.append(f"{label} {pages}{read}")
+        narrative = sum(1 for e in entries if e["entry_type"] == "narrative")
+        lines.append(f"{file_name}: {', '.join(parts)}; narrative {narrative} pp")
+    return lines
+
+
+def fetch_disclosure_findings(db_path: str | Path, document_ids: list[str] | None = None) -> list[dict]:
+    """The failed cross-table checks of ``marts.rpt_disclosure_checks`` (differences printed in the
+    source: WARN findings), in file and page order; ``[]`` when the mart does not exist yet."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        sql = ("SELECT document_id, file_name, rule, table_title, source_page, bbox_x0, bbox_top, subject, left_label, left_yuan, "
+               "right_label, right_yuan, difference_yuan FROM marts.rpt_disclosure_checks WHERE difference_cents <> 0")
+        params: list = []
+        if document_ids is not None:
+            sql += " AND list_contains(?, document_id)"
+            params.append(document_ids)
+        try:
+            cur = con.execute(sql + " ORDER BY file_name, source_page, rule, subject", params)
+        except duckdb.CatalogException:
+            return []
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+    finally:
+        con.close()
+
+
+def finding_lines(rows: list[dict]) -> list[str]:
+    """``file p11 total_equals_parts 2040601 行政运行: 14,348,853.34 ≠ 79,189,400.34 (元, diff -64,840,547.00) at x 115 y 264``
+    (x, y: the row's top-left corner on the page, points from the top-left)."""
+    return [
+        f"{r['file_name']} p{r['source_page']} {r['rule']} {r['subject']}: "
+        f"{format_cell(r['left_yuan'])} ≠ {format_cell(r['right_yuan'])} (元, diff {format_cell(r['difference_yuan'])})"
+        + (f" at x {r['bbox_x0']:.0f} y {r['bbox_top']:.0f}" if r.get("bbox_top") is not None else "")
+        for r in rows
+    ]

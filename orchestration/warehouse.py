@@ -25,6 +25,7 @@ from orchestration.parsing.department_records import (
     DepartmentTargetsProfile,
     DepartmentTask,
 )
+from orchestration.parsing.disclosure_records import BudgetTableAmount, BudgetTableRow, InventoryEntry
 from orchestration.parsing.records import (
     PARSER_VERSION,
     BudgetLine,
@@ -41,6 +42,11 @@ STAGING_TABLES: tuple[str, ...] = (
     "department_targets",
     "department_tasks",
     "department_indicators",
+    # 部门预算 / 部门决算 disclosures (budget_disclosure documents)
+    "disclosures",
+    "document_tables",
+    "budget_table_rows",
+    "budget_table_amounts",
 )
 
 
@@ -82,6 +88,9 @@ _INDICATOR_COLUMNS = record_columns(PerformanceIndicator)
 _DEPARTMENT_PROFILE_COLUMNS = record_columns(DepartmentTargetsProfile)
 _DEPARTMENT_TASK_COLUMNS = record_columns(DepartmentTask)
 _DEPARTMENT_INDICATOR_COLUMNS = record_columns(DepartmentIndicator)
+_INVENTORY_COLUMNS = record_columns(InventoryEntry)
+_TABLE_ROW_COLUMNS = record_columns(BudgetTableRow)
+_TABLE_AMOUNT_COLUMNS = record_columns(BudgetTableAmount)
 
 
 #: Staging tables whose record type has flattened (nested dataclass) fields.
@@ -184,7 +193,8 @@ def write_document(
     ``status`` is ``loaded`` (records written: budget lines and indicators of
     a 项目支出绩效目标表, or the profile, tasks and indicators of a
     部门整体绩效目标 — amounts in 元 there), ``registered`` (recognised,
-    content not modelled yet) or ``quarantined`` (``error`` says why; no
+    content not modelled yet; a 部门预算/决算 without amounts, such as a blank
+    template, is registered with its table inventory) or ``quarantined`` (``error`` says why; no
     budget lines or indicators are written). Rolls back and re-raises on any
     database error, leaving the previous version of the document in place.
     """
@@ -260,6 +270,16 @@ def _insert_records(con: duckdb.DuckDBPyConnection, doc_id: str, parsed: ParsedD
             _insert_dataclasses(
                 con, "department_indicators", _DEPARTMENT_INDICATOR_COLUMNS, doc_id, targets.indicators
             )
+    disclosure = parsed.disclosure
+    if disclosure is not None:
+        _insert_rows(con, "INSERT INTO staging.disclosures VALUES", 4,
+                     [[doc_id, disclosure.scope, disclosure.stage, disclosure.is_template]])
+        if disclosure.inventory:
+            _insert_dataclasses(con, "document_tables", _INVENTORY_COLUMNS, doc_id, disclosure.inventory)
+        if disclosure.rows:
+            _insert_dataclasses(con, "budget_table_rows", _TABLE_ROW_COLUMNS, doc_id, disclosure.rows)
+        if disclosure.amounts:
+            _insert_dataclasses(con, "budget_table_amounts", _TABLE_AMOUNT_COLUMNS, doc_id, disclosure.amounts)
     if parsed.events:
         _insert_rows(
             con, "INSERT INTO staging.parse_events VALUES", 6,

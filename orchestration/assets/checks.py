@@ -169,4 +169,9 @@ marts_checks = [
               f"GX suites marts_row_counts, marts_department_totals. {_MARTS}"),
     _gx_check("gx_marts_dimension_joins", ["marts", "fct_indicator_target"], ["marts_dimension_joins"],
               f"GX suite marts_dimension_joins. {_MARTS}"),
+    # The disclosure's own cross-table rules: a difference printed in the source is a WARN finding
+    # (in the check's metadata and marts.rpt_disclosure_checks), never a failure of the run.
+    _gx_check("gx_marts_disclosure_checks", ["marts", "rpt_disclosure_checks"], ["marts_disclosure_checks"],
+              "GX suite marts_disclosure_checks over marts.rpt_disclosure_checks (部门预算/决算 cross-table rules, "
+              "severity warning: findings with document, table, page and the two numbers)."),
 ]

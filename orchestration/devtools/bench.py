@@ -25,7 +25,11 @@ ratios (results are printed and written to ``.bench/results.md`` and
 
     python -m orchestration.devtools.bench            # BENCH_SCALE=0.1 for a quick run
 
-``BENCH_PARTS=throughput`` runs 1–4 only, ``BENCH_PARTS=streaming`` 5–6 only.
+7. **Bundles** (issue 13): the real 部门预算 / 部门决算 PDFs of ``../shared/realdocs/budget-bundles``
+   (or ``$REALDOCS_DIR/budget-bundles``): pages/s of ``parse_document`` next to bare pdfplumber
+   (chars + lines + rects) and to a bare ``extract_tables()`` on every page, same pages, same process.
+
+``BENCH_PARTS=throughput`` runs 1–4 only, ``BENCH_PARTS=streaming`` 5–6 only, ``BENCH_PARTS=bundles`` 7 only.
 """
 
 from __future__ import annotations
@@ -342,7 +346,8 @@ def parse_throughput(files: list[Path], repeat: int = 2) -> dict:
 #: Parts of the bench (``BENCH_PARTS``, comma-separated; default: all).
 #: ``throughput``: parse vs bare pdfplumber, backfill with 1 worker and all cores, worker memory;
 #: ``streaming``: drop-to-mart latency and cost vs warehouse size (issue 7).
-BENCH_PARTS = ("throughput", "streaming")
+#: ``bundles``: the real 部门预算/决算 PDFs, parse vs bare pdfplumber (issue 13).
+BENCH_PARTS = ("throughput", "streaming", "bundles")
 
 
 def selected_parts(value: str | None) -> tuple[str, ...]:
@@ -360,6 +365,14 @@ def main_bench(scale: float, parts: tuple[str, ...] = BENCH_PARTS) -> dict:
 
     started = time.perf_counter()
     cores = available_cores()
+    if set(parts) == {"bundles"}:  # the real documents only: no synthetic corpus to build
+        results = {"machine": {"load_average_at_start": [round(x, 2) for x in os.getloadavg()], "cores": cores,
+                               "python": platform.python_version(), "platform": platform.platform(),
+                               "scale": scale, "parts": list(parts)}}
+        _bundles(results)
+        results["bench_seconds"] = round(time.perf_counter() - started, 1)
+        results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+        return results
     count = max(4, round(FULL_CORPUS * scale))
     corpus = BENCH_DIR / f"corpus-v{CORPUS_VERSION}-{count}"
     log(f"corpus: {count} synthetic PDFs in {corpus} (cached)")
@@ -380,6 +393,8 @@ def main_bench(scale: float, parts: tuple[str, ...] = BENCH_PARTS) -> dict:
         _throughput(results, corpus, files, pages, cores)
     if "streaming" in parts:
         _streaming(results, corpus, files, scale)
+    if "bundles" in parts:
+        _bundles(results)
     results["bench_seconds"] = round(time.perf_counter() - started, 1)
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     return results
@@ -418,6 +433,68 @@ def _throughput(results: dict, corpus: Path, files: list[dict], pages: int, core
     # 3. worker memory on the largest document.
     largest = max(files, key=lambda f: (f["pages"], f["bytes"]))
     results["worker_memory"], _, _ = run_child(["parse-one", str(corpus / largest["name"])])
+
+
+def bundles_dir() -> Path:
+    """The real 部门预算/决算 PDFs: ``$REALDOCS_DIR/budget-bundles``, else ``<repo>/../shared/realdocs/budget-bundles``."""
+    root = Path(os.environ.get("REALDOCS_DIR", REPO_ROOT.parent / "shared" / "realdocs"))
+    return root / "budget-bundles"
+
+
+def _bundles(results: dict) -> None:
+    # 7. the real disclosures: parse vs bare pdfplumber on the same pages, same process, best of 2.
+    from orchestration.devtools.bench_pdf import bench_bundles
+
+    folder = bundles_dir()
+    paths = sorted(folder.glob("*.pdf"))
+    if not paths:
+        log(f"bundles: no PDFs in {folder} (set REALDOCS_DIR): part skipped")
+        results["bundles"] = {"skipped": f"no PDFs in {folder}"}
+        return
+    log(f"bundles: {len(paths)} real 部门预算/决算 PDFs in {folder}, best of 2")
+    rows = bench_bundles(paths, repeat=2)
+    pages = sum(r["pages"] for r in rows)
+    total = {k: round(sum(r[k] for r in rows), 2) for k in ("bare_s", "bare_tables_s", "parse_s")}
+    results["bundles"] = {
+        "folder": str(folder), "files": rows, "documents": len(rows), "pages": pages,
+        "table_pages": sum(r["table_pages"] for r in rows), "narrative_pages": sum(r["narrative_pages"] for r in rows),
+        **total,
+        "bare_pages_per_s": round(pages / total["bare_s"], 2),
+        "bare_tables_pages_per_s": round(pages / total["bare_tables_s"], 2),
+        "parse_pages_per_s": round(pages / total["parse_s"], 2),
+        "ratio_vs_bare": round(total["parse_s"] / total["bare_s"], 3),
+        "ratio_vs_bare_tables": round(total["parse_s"] / total["bare_tables_s"], 3),
+    }
+    b = results["bundles"]
+    log(f"  parse {b['parse_pages_per_s']} pages/s, bare {b['bare_pages_per_s']}, bare extract_tables "
+        f"{b['bare_tables_pages_per_s']}: parse/bare = {b['ratio_vs_bare']}, parse/extract_tables = {b['ratio_vs_bare_tables']}")
+
+
+def _bundles_markdown(r: dict) -> list[str]:
+    b = r["bundles"]
+    if "skipped" in b:
+        return ["## Real 部门预算 / 部门决算 PDFs", "", f"Skipped: {b['skipped']}.", ""]
+    out = [
+        "## Real 部门预算 / 部门决算 PDFs (same pages, same process, best of 2)",
+        "",
+        f"{b['documents']} documents, {b['pages']} pages: {b['table_pages']} pages with tables, "
+        f"{b['narrative_pages']} narrative pages (no table extraction on those).",
+        "",
+        "| | seconds | pages/s |",
+        "|---|---:|---:|",
+        f"| bare pdfplumber (open + chars + lines + rects) | {b['bare_s']:.2f} | {b['bare_pages_per_s']:.1f} |",
+        f"| bare pdfplumber `extract_tables()` on every page | {b['bare_tables_s']:.2f} | {b['bare_tables_pages_per_s']:.1f} |",
+        f"| parse_document (inventory, classification, every standard table read) | {b['parse_s']:.2f} | {b['parse_pages_per_s']:.1f} |",
+        "",
+        f"**parse / bare = {b['ratio_vs_bare']:.2f}×; parse / bare extract_tables = {b['ratio_vs_bare_tables']:.2f}×.**",
+        "",
+        "| file | pages | table pages | bare p/s | extract_tables p/s | parse p/s |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for f in b["files"]:
+        out.append(f"| {f['file']} | {f['pages']} | {f['table_pages']} | {f['bare_pages_per_s']:.1f} | "
+                   f"{f['bare_tables_pages_per_s']:.1f} | {f['parse_pages_per_s']:.1f} |")
+    return out + [""]
 
 
 def _streaming(results: dict, corpus: Path, files: list[dict], scale: float) -> None:
@@ -485,7 +562,7 @@ def _steps(d: dict) -> str:
 
 def to_markdown(r: dict) -> str:
     """The results as Markdown: machine and corpus, then one section per part that ran."""
-    c = r["corpus"]
+    c = r.get("corpus")
     out = [
         "# Benchmark results",
         "",
@@ -495,14 +572,16 @@ def to_markdown(r: dict) -> str:
         f"{r['machine']['load_average_at_start']}, at end {r['machine']['load_average_at_end']} "
         "(a shared machine: other processes compete for the cores).",
         "",
-        f"Corpus: {c['documents']} synthetic PDFs, {c['pages']} pages ({c['min_pages']}–{c['max_pages']} per document, "
-        f"{c['mb']} MB), variants {', '.join(c['variants'])}.",
-        "",
     ]
+    if c:
+        out += [f"Corpus: {c['documents']} synthetic PDFs, {c['pages']} pages ({c['min_pages']}–{c['max_pages']} per document, "
+                f"{c['mb']} MB), variants {', '.join(c['variants'])}.", ""]
     if "backfill" in r:
         out += _throughput_markdown(r)
     if "latency" in r:
         out += _streaming_markdown(r)
+    if "bundles" in r:
+        out += _bundles_markdown(r)
     return "\n".join(out) + "\n"
 
 

@@ -63,7 +63,7 @@ def suite_definitions() -> dict[str, tuple[str, list]]:
             gxe.ExpectColumnValuesToNotBeNull(column="document_id", severity=C),
             gxe.ExpectColumnValueLengthsToEqual(column="document_id", value=64, severity=C,
                                                 notes="document_id is a SHA-256 hex digest."),
-            gxe.ExpectColumnValuesToBeInSet(column="doc_type", value_set=["project_targets", "department_targets"], severity=C),
+            gxe.ExpectColumnValuesToBeInSet(column="doc_type", value_set=["project_targets", "department_targets", "budget_disclosure"], severity=C),
             gxe.ExpectColumnValuesToNotBeNull(column="department", severity=C, notes="部门名称 is required."),
             gxe.ExpectColumnValuesToBeBetween(column="fiscal_year", min_value=2000, max_value=2100, severity=W,
                                               notes="Warning: some documents do not print their year (NULL is allowed, out of range is suspicious)."),
@@ -191,6 +191,15 @@ def suite_definitions() -> dict[str, tuple[str, list]]:
         "marts.fct_project_budget vs staging, in cents.",
         [gxe.ExpectColumnValuesToBeBetween(column="difference_cents", min_value=0, max_value=0, severity=C,
                                            notes="Totals per department in the marts equal the staging totals.")],
+    )
+    suites["marts_disclosure_checks"] = (
+        "After dbt: the cross-table rules of each 部门预算 / 部门决算 (marts.rpt_disclosure_checks, one row per "
+        "thing checked: document, table, page, the two numbers). A difference printed in the source is a "
+        "finding to show, not a reason to drop the document: severity warning.",
+        [gxe.ExpectColumnValuesToBeBetween(
+            column="difference_cents", min_value=0, max_value=0, severity=W,
+            notes="收支总表 balances; 收入总表 合计 = 收支总表 income; 类 = Σ款, 款 = Σ项, 合计 = Σ rows; 合计 = 基本 + 项目; "
+                  "财政拨款收支总表 = Σ fund types and = the 功能分类 tables; 三公 合计 = parts; one code, one amount.")],
     )
     return suites
 

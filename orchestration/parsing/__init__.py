@@ -21,7 +21,14 @@ Modules:
 - :mod:`.pdf_tables` — every PDF enters here: file checks, text layer, then
   项目支出绩效目标表 tables (pdfplumber), same records as the text path;
 - :mod:`.department_targets_pdf` — 部门整体绩效目标 PDFs: ruled table rows → cells → the
-  shared department reader (layout ``department_targets_pdf``).
+  shared department reader (layout ``department_targets_pdf``);
+- :mod:`.spine` — every other PDF is a sequence of tables (doc_type ``budget_disclosure``,
+  layout ``pdf_bundle``): :mod:`.formats` (PDF → tables of cells with page + bbox, a table
+  continued over pages joined, narrative pages recorded without table extraction) →
+  :mod:`.tables` (kind from title and header words) → :mod:`.readers` (the standard
+  部门预算/决算 tables) → :mod:`.disclosure_records` (inventory, rows, amounts as printed
+  with their unit). A document with tables of no known kind is registered with its inventory;
+  a blank form (standard tables, no amount) is a template, registered.
 """
 
 from __future__ import annotations
@@ -87,13 +94,16 @@ def parse_document(data: bytes, file_name: str) -> ParsedDocument:
     项目支出绩效目标表 gets layout ``pdf_table``, ``page_count`` and page/bbox
     provenance; a 部门整体绩效目标 (title mark on page 1) layout
     ``department_targets_pdf``, ``page_count`` and ``source_page`` on its
-    indicators (income in 元, not 万元).
+    indicators (income in 元, not 万元); any other PDF is read by the spine
+    (:func:`.spine.read_disclosure`): doc_type ``budget_disclosure``, layout
+    ``pdf_bundle``, ``disclosure`` holding the table inventory and the rows and
+    amounts of the standard tables (amounts as printed, unit 元 or 万元 per table).
 
     Raises :class:`ParseError` (message names ``file_name`` and says what to
     do) for empty, binary or undecodable input, for a PDF without a readable
-    text layer (``(cid:N)`` text, scanned pages), for a document that is
-    neither a 项目支出绩效目标表 nor a 部门整体绩效目标, and for a table whose
-    structure cannot be read reliably.
+    text layer (``(cid:N)`` text, scanned pages), for a text extract that is
+    neither a 项目支出绩效目标表 nor a 部门整体绩效目标, for a PDF without any
+    table (prose only), and for a table whose structure cannot be read reliably.
     """
     try:
         document, lines = _parse(data, file_name)

@@ -8,7 +8,10 @@ damaged, password-protected or oversized file come first, then page 1's text
 layer is checked and, when page 1 shows the 部门整体绩效目标 title mark (and
 not 项目支出绩效目标表), the file is a department-wide form and is read by
 :mod:`.department_targets_pdf` (layout ``department_targets_pdf``) instead of
-the steps below.
+the steps below. Any other PDF (no 项目支出绩效目标表 title or 项目名称 header on
+page 1, or no such table on any page) is read as a sequence of tables by
+:mod:`.spine`; a 项目支出绩效目标表 found among its tables is read by
+:func:`read_project_pages` on its pages.
 
 How the table is read, page by page (nothing depends on one renderer's
 coordinates):
@@ -264,11 +267,29 @@ def _parse_open_pdf(pdf) -> ParsedDocument:
         from .department_targets_pdf import parse_department_pdf
 
         return parse_department_pdf(pdf)
+    if pdf.pages and not _is_project_form(pdf.pages[0]):
+        return _read_as_tables(pdf)
+    doc = read_project_pages(pdf, range(1, len(pdf.pages) + 1))
+    if doc is None:
+        # page 1 named the form (a contents page listing 项目支出绩效目标表, say) but no page holds its
+        # table: read the document as a sequence of tables like any other PDF
+        return _read_as_tables(pdf)
+    doc.page_count = len(pdf.pages)
+    return doc
+
+
+def read_project_pages(pdf, page_numbers) -> ParsedDocument | None:
+    """Read the 项目支出绩效目标表 drawn on ``page_numbers`` (1-based) of an open PDF (steps 1–9 above).
+
+    Returns ``None`` when no page holds the table's column header; raises
+    :class:`ParseError` when a row cannot be read. The pages are closed after reading.
+    """
     events: list[ParseEvent] = []
     bands: list[Band] = []
     above: list[TextLine] = []
     columns: _Columns | None = None
-    for page_no, page in enumerate(pdf.pages, start=1):
+    for page_no in page_numbers:
+        page = pdf.pages[page_no - 1]
         try:
             chars = page.chars
             check_text_layer(page, chars, page_no)
@@ -278,14 +299,53 @@ def _parse_open_pdf(pdf) -> ParsedDocument:
         finally:
             page.close()
     if columns is None:
-        raise ParseError(
-            "no table with the column header 项目名称（资金使用单位）/总计/财政拨款/财政专户拨款/其他资金/绩效目标/绩效指标 "
-            f"found on any of the {len(pdf.pages)} pages: not a {PROJECT_TITLE_MARK} this parser knows"
-        )
+        return None
     rows = _merge_rows(bands, events)
-    doc = _build_document(rows, above, events)
-    doc.page_count = len(pdf.pages)
-    return doc
+    return _build_document(rows, above, events)
+
+
+def _read_as_tables(pdf) -> ParsedDocument:
+    """The spine (:mod:`.spine`); a 项目支出绩效目标表 found among the tables is read by this module's
+    reader on its pages, so it loads exactly as it does alone (budget lines and indicators on the document)."""
+    from .formats.pdf import read_pdf_layout
+    from .spine import read_disclosure
+
+    document = read_disclosure(read_pdf_layout(pdf, check_page=check_text_layer))
+    targets: list = []
+    previous = None
+    for entry in (e for e in document.disclosure.inventory if e.entry_type == "table"):
+        if entry.kind == "project_targets":
+            targets.append(entry)
+        elif (previous is not None and previous in targets and entry.kind == "unknown" and entry.title is None
+              and entry.first_page == previous.last_page + 1):
+            # an untitled table right after it whose columns the grid could not map: its continuation
+            entry.kind = "project_targets"
+            targets.append(entry)
+        previous = entry
+    if targets:
+        pages = [p for e in targets for p in range(e.first_page, e.last_page + 1)]
+        inner = read_project_pages(pdf, pages)
+        if inner is not None:
+            document.budget_lines, document.indicators = inner.budget_lines, inner.indicators
+            document.events += inner.events
+            for entry in targets:
+                entry.read = True
+                entry.row_count = sum(1 for b in inner.budget_lines if entry.first_page <= (b.source_page or 0) <= entry.last_page)
+            read_now = tuple(f"table {entry.table_no} (" for entry in targets)
+            document.events = [e for e in document.events
+                               if not (e.kind == "table_not_read" and e.detail.startswith(read_now))]
+    return document
+
+
+def _is_project_form(first_page) -> bool:
+    """True when page 1 names the 项目支出绩效目标表 or prints its 项目名称 column header.
+
+    Any other PDF is read as a sequence of tables (:mod:`.spine`): a 部门预算 /
+    部门决算 disclosure, or a document registered with its table inventory.
+    Page 1's characters are already cached by :func:`_is_department_form`.
+    """
+    text = "".join(c["text"] for c in first_page.chars[:4000])
+    return PROJECT_TITLE_MARK in text or "项目名称" in text
 
 
 def _is_department_form(first_page) -> bool:

@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from .department_records import DepartmentTargets
+    from .disclosure_records import Disclosure
 
 from .targets import TargetValue, parse_target
 
 PARSER_VERSION = "0.2.0"  # 0.2.0: normalized targets (period_*/annual_* columns)
 
-DocType = Literal["project_targets", "department_targets"]
+DocType = Literal["project_targets", "department_targets", "budget_disclosure"]
 LineType = Literal["department_total", "spending_unit", "project"]
 
 #: Names of the four amount columns of 项目支出绩效目标表, in table order.
@@ -160,6 +161,9 @@ class ParsedDocument:
     file_name: :func:`.text_common.fiscal_year_with_source`).
     ``department_targets`` holds the profile, tasks and indicators of a
     部门整体绩效目标 (``doc_type == 'department_targets'``), else ``None``.
+    ``disclosure`` holds the table inventory and standard-table rows of a
+    部门预算 / 部门决算 (``doc_type == 'budget_disclosure'``, layout ``pdf_bundle``;
+    see :mod:`.spine`), else ``None``.
     """
 
     doc_type: DocType
@@ -173,6 +177,7 @@ class ParsedDocument:
     indicators: list[PerformanceIndicator] = field(default_factory=list)
     events: list[ParseEvent] = field(default_factory=list)
     department_targets: DepartmentTargets | None = None
+    disclosure: Disclosure | None = None
 
     @property
     def spending_unit_count(self) -> int:

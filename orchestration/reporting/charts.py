@@ -6,9 +6,10 @@ a Vega-Lite spec built with Altair (``None`` when there is nothing to draw, with
 a note saying why) and the numbers behind the chart as a table.
 
 The data come shaped from dbt (``marts.rpt_*``); the code here only selects
-and formats. The two function-class charts read ``marts.fct_function_expenditure``
-(whole budget disclosures, issue 13) and appear only when that table exists
-and has rows.
+and formats. The two function-class charts read ``marts.rpt_function_spending``
+(whole budget disclosures, issue 13: one publication per department, year and
+stage, each amount counted once; the rule is in the model) and appear only when
+that table exists and has rows.
 """
 
 from __future__ import annotations
@@ -31,13 +32,14 @@ FUNDING_COLOURS = ("#236aa4", "#f4b548", "#8f3d56")
 #: Projects shown in the largest-projects chart.
 TOP_PROJECTS = 15
 
-#: Whole-disclosure mart (issue 13) and the columns the charts use.
-FUNCTION_TABLE = "fct_function_expenditure"
-FUNCTION_COLUMNS = (
-    "document_id, department_name, fiscal_year, stage, fund_type, function_code, "
-    "function_level, function_name, total_yuan, basic_yuan, project_yuan"
-)
+#: Whole-disclosure chart shape (issue 13; never fct_function_expenditure, whose
+#: all_funds and per-fund rows and 部门/单位 disclosures would be counted twice)
+#: and the columns the charts use.
+FUNCTION_TABLE = "rpt_function_spending"
 NO_WHOLE_DISCLOSURES = "no whole disclosures loaded (部门预算/部门决算 function-class tables): nothing to draw"
+
+#: Table columns holding a year: printed as digits (2025, not 2,025).
+YEAR_COLUMNS = frozenset({"fiscal_year"})
 
 #: Table columns holding a 0–1 share (shown as a percentage): the shares of the
 #: marts and the indicator-quality measures (rpt_indicator_quality.measure_label).
@@ -299,37 +301,44 @@ def reconciliation_findings(con: duckdb.DuckDBPyConnection) -> Section:
 def _function_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
     if not table_has_rows(con, FUNCTION_TABLE):
         return None
-    frame = fetch(con, f"SELECT {FUNCTION_COLUMNS} FROM marts.{FUNCTION_TABLE} WHERE function_level IN ('class', 'section')")
-    frame["function_label"] = frame["function_code"].astype(str) + " " + frame["function_name"].astype(str)
-    frame["total_wan"] = frame["total_yuan"].astype(float) / 10000
+    frame = fetch(con, "SELECT department_name, fiscal_year, stage, stage_label, scope, document_id, amount_rule, "
+                       "function_code, function_level, function_label, total_wan, is_latest_year, has_both_stages "
+                       "FROM marts.rpt_function_spending WHERE function_level IN ('class', 'section') "
+                       "ORDER BY department_name, fiscal_year, stage, function_code")
+    frame["total_wan"] = frame["total_wan"].astype(float)
     return frame
 
 
 def spending_by_function(con: duckdb.DuckDBPyConnection) -> Section:
-    """Spending per function class (类) and section (款) where whole disclosures are loaded."""
+    """Spending per function class (类) and section (款), each department's latest year, counted once."""
     key, title = "spending_by_function", "功能分类支出（类/款） Spending by function class"
     frame = _function_rows(con)
     if frame is None or frame.empty:
         return Section(key, title, NO_WHOLE_DISCLOSURES, None, pd.DataFrame(), NO_WHOLE_DISCLOSURES)
-    # budgets when any are loaded, else final accounts
+    # budgets when any are loaded, else final accounts; one year per department (its latest)
     stage = "budget" if (frame["stage"] == "budget").any() else "final_accounts"
-    shown = frame[frame["stage"] == stage]
+    shown = frame[(frame["stage"] == stage) & frame["is_latest_year"].fillna(False).astype(bool)]
     classes = shown[shown["function_level"] == "class"]
-    table = (shown.groupby(["function_level", "function_code", "function_name"], as_index=False)["total_wan"].sum()
-             .sort_values("function_code"))
+    table = shown[["department_name", "fiscal_year", "scope", "amount_rule", "function_level", "function_label",
+                   "total_wan"]].sort_values(["department_name", "function_label"])
     by_class = classes.groupby("function_label")["total_wan"].sum().sort_values(ascending=False)
+    stage_name = "预算" if stage == "budget" else "决算"
     reading = (
         f"{by_class.index[0]} is the largest function class ({_wan(by_class.iloc[0])}, "
-        f"{by_class.iloc[0] / by_class.sum():.0%} of {stage.replace('_', ' ')} spending)."
+        f"{by_class.iloc[0] / by_class.sum():.0%} of {stage.replace('_', ' ')} spending of "
+        f"{classes['department_name'].nunique()} departments, each counted once: its latest year, "
+        f"the 部门 disclosure before the 单位 one, the 支出总表 before the fund tables)."
     )
     chart = (
-        alt.Chart(classes, title=f"功能分类（类）支出，万元（{'预算' if stage == 'budget' else '决算'}）")
+        alt.Chart(classes, title=f"功能分类（类）支出，万元（{stage_name}，各部门最近年度）")
         .mark_bar()
         .encode(
             y=alt.Y("function_label:N", title="功能分类（类）", sort="-x", axis=alt.Axis(labelLimit=320)),
             x=alt.X("sum(total_wan):Q", title="万元"),
-            color=alt.Color("department_name:N", title="部门"),
-            tooltip=["department_name:N", "function_label:N", alt.Tooltip("sum(total_wan):Q", format=",.2f")],
+            color=alt.Color("department_name:N", title="部门", legend=alt.Legend(orient="bottom", columns=1,
+                                                                                labelLimit=400)),
+            tooltip=["department_name:N", "fiscal_year:N", "function_label:N", "amount_rule:N",
+                     alt.Tooltip("sum(total_wan):Q", format=",.2f")],
         )
         .properties(width=520)
     )
@@ -343,20 +352,17 @@ def plan_vs_outcome(con: duckdb.DuckDBPyConnection) -> Section:
     if frame is None or frame.empty:
         return Section(key, title, NO_WHOLE_DISCLOSURES, None, pd.DataFrame(), NO_WHOLE_DISCLOSURES)
     classes = frame[frame["function_level"] == "class"]
-    table = classes.pivot_table(index=["department_name", "fiscal_year", "function_label"], columns="stage",
-                                values="total_wan", aggfunc="sum").reset_index()
-    if not {"budget", "final_accounts"} <= set(table.columns):
-        note = "no department and year has both its budget and its final accounts loaded"
+    paired = classes[classes["has_both_stages"].fillna(False).astype(bool)]
+    note = "no department and year has both its budget and its final accounts loaded"
+    if paired.empty:
         return Section(key, title, note, None, pd.DataFrame(), note)
-    table = table.dropna(subset=["budget", "final_accounts"])
-    if table.empty:
-        note = "no department and year has both its budget and its final accounts loaded"
-        return Section(key, title, note, None, table, note)
+    # one row per department, year, stage and code in the model: a pivot, never a sum
+    table = paired.pivot(index=["department_name", "fiscal_year", "function_label"], columns="stage",
+                         values="total_wan").reset_index()
+    # a class printed on one side only counts 0 on the other
+    table[["budget", "final_accounts"]] = table[["budget", "final_accounts"]].fillna(0.0)
     table["difference"] = table["final_accounts"] - table["budget"]
     table["execution_rate"] = table["final_accounts"] / table["budget"].where(table["budget"] != 0)
-    paired = classes.merge(table[["department_name", "fiscal_year", "function_label"]],
-                           on=["department_name", "fiscal_year", "function_label"])
-    paired = paired.assign(stage_label=paired["stage"].map({"budget": "预算", "final_accounts": "决算"}))
     widest = table.loc[table["difference"].abs().idxmax()]
     reading = (
         f"Final accounts are {table['final_accounts'].sum() / table['budget'].sum():.0%} of the budget overall; "

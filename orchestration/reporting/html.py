@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import vl_convert
 
-from orchestration.reporting.charts import CJK_FONT, PERCENT_COLUMNS, Section
+from orchestration.reporting.charts import CJK_FONT, PERCENT_COLUMNS, YEAR_COLUMNS, Section
 
 _STYLE = """
 body { font-family: %(font)s; margin: 2rem auto; max-width: 72rem; color: #1f2328; padding: 0 1rem; }
@@ -91,6 +91,8 @@ def numbers_table(frame: pd.DataFrame, caption: str) -> str:
             elif isinstance(value, numbers.Number):  # Python and NumPy numbers alike
                 if column in PERCENT_COLUMNS:
                     text = f"{float(value):.1%}"
+                elif column in YEAR_COLUMNS:
+                    text = f"{int(value)}"
                 elif isinstance(value, numbers.Integral):
                     text = f"{int(value):,}"
                 else:

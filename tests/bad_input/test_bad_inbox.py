@@ -30,6 +30,9 @@ from orchestration.settings import duckdb_path
 from tests.bad_input.corpus import CORPUS, HOSTILE_NAMES, QUARANTINED, SQL_EMOJI_PROJECT, WARNINGS
 from tests.conftest import SAMPLES_DIR
 
+#: End-to-end runs of a minute or more each: the slow tier (`make test-slow`).
+pytestmark = pytest.mark.slow
+
 GOOD_SEED = SAMPLES_DIR / "004_1eb0d3f2a58e12d2.txt"
 
 

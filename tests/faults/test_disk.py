@@ -24,6 +24,9 @@ from tests.bad_input.corpus import random_bytes
 from tests.conftest import SAMPLES_DIR
 from tests.faults.compare import document_ids, table_contents
 
+#: End-to-end runs of a minute or more each: the slow tier (`make test-slow`).
+pytestmark = pytest.mark.slow
+
 
 def _mount(path: Path, options: str) -> None:
     path.mkdir(parents=True, exist_ok=True)

@@ -36,6 +36,9 @@ from tests.bad_input.corpus import sample_pdf
 from tests.conftest import REPO_ROOT, SAMPLES_DIR
 from tests.faults.compare import document_ids, table_contents
 
+#: End-to-end runs of a minute or more each: the slow tier (`make test-slow`).
+pytestmark = pytest.mark.slow
+
 KILLS = 20
 SEED = 20240806
 FILES = ["001_e8da7b277dfa638a.txt", "002_a1d5ee949bd46efb.txt", "003_cd7a85ae5b49b932.txt", "004_1eb0d3f2a58e12d2.pdf"]

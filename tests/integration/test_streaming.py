@@ -26,6 +26,9 @@ from orchestration.devtools.drive import SensorDriver
 from orchestration.resources import WarehouseResource
 from tests.conftest import PROJECT_TARGET_SEEDS, SAMPLES_DIR
 
+#: End-to-end runs of a minute or more each: the slow tier (`make test-slow`).
+pytestmark = pytest.mark.slow
+
 SEED_004 = SAMPLES_DIR / "004_1eb0d3f2a58e12d2.txt"
 
 

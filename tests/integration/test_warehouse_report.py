@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -18,7 +20,8 @@ import pytest
 
 from orchestration.reporting import write_report
 from orchestration.reporting.browser import find_chromium
-from orchestration.reporting.charts import NO_WHOLE_DISCLOSURES, SECTIONS
+from orchestration.reporting.charts import NO_WHOLE_DISCLOSURES, SECTIONS, spending_by_function
+from orchestration.warehouse import publish_serving
 from tests.chromium_helpers import chromium_page
 from tests.conftest import REPO_ROOT
 
@@ -138,35 +141,106 @@ def test_department_chart_numbers_equal_the_marts(report_run):
     assert len({d for d, _ in expected}) == 4  # the four project-target departments
 
 
+#: The columns of marts.rpt_function_spending the report reads (the fabricated tables have these).
+FUNCTION_SPENDING_COLUMNS = (
+    "department_name VARCHAR, fiscal_year INTEGER, stage VARCHAR, stage_label VARCHAR, scope VARCHAR, "
+    "document_id VARCHAR, amount_rule VARCHAR, function_code VARCHAR, function_level VARCHAR, "
+    "function_label VARCHAR, total_wan DECIMAL(18, 6), is_latest_year BOOLEAN, has_both_stages BOOLEAN"
+)
+
+
 def function_rows() -> list[tuple]:
-    """A small fct_function_expenditure: department A has budget and final accounts, B only a budget."""
+    """A small rpt_function_spending: department A has budget and final accounts, B only a budget."""
     rows = []
-    for department, stage, code, level, name, yuan in [
-        ("甲部门", "budget", "201", "class", "一般公共服务支出", 1_000_000),
-        ("甲部门", "budget", "20101", "section", "人大事务", 600_000),
-        ("甲部门", "budget", "207", "class", "文化旅游体育与传媒支出", 500_000),
-        ("甲部门", "final_accounts", "201", "class", "一般公共服务支出", 900_000),
-        ("甲部门", "final_accounts", "207", "class", "文化旅游体育与传媒支出", 550_000),
-        ("乙部门", "budget", "201", "class", "一般公共服务支出", 300_000),
+    for department, stage, code, level, name, wan in [
+        ("甲部门", "budget", "201", "class", "一般公共服务支出", 100),
+        ("甲部门", "budget", "20101", "section", "人大事务", 60),
+        ("甲部门", "budget", "207", "class", "文化旅游体育与传媒支出", 50),
+        ("甲部门", "final_accounts", "201", "class", "一般公共服务支出", 90),
+        ("甲部门", "final_accounts", "207", "class", "文化旅游体育与传媒支出", 55),
+        ("乙部门", "budget", "201", "class", "一般公共服务支出", 30),
     ]:
-        doc = f"{department}-{stage}"
-        rows.append((doc, department, 2024, stage, "general_public_budget", code, level, name, yuan, yuan // 2, yuan - yuan // 2))
+        rows.append((department, 2024, stage, {"budget": "预算", "final_accounts": "决算"}[stage], "department",
+                     f"{department}-{stage}", "all_funds", code, level, f"{code} {name}", wan, True,
+                     department == "甲部门"))
     return rows
 
 
 def serving_copy_with_functions(warehouse_dir: Path, tmp_path: Path, rows: list[tuple]) -> Path:
-    """A temporary copy of serving.duckdb with a fct_function_expenditure of the agreed shape (issue 13)."""
+    """A temporary copy of serving.duckdb whose rpt_function_spending holds ``rows`` (the seeds have none)."""
     copy = tmp_path / "serving.duckdb"
     shutil.copy(warehouse_dir / "serving.duckdb", copy)
     with duckdb.connect(str(copy)) as con:
-        con.execute(
-            "CREATE TABLE marts.fct_function_expenditure (document_id VARCHAR, department_name VARCHAR, "
-            "fiscal_year INTEGER, stage VARCHAR, fund_type VARCHAR, function_code VARCHAR, function_level VARCHAR, "
-            "function_name VARCHAR, total_yuan DECIMAL(18, 2), basic_yuan DECIMAL(18, 2), project_yuan DECIMAL(18, 2))"
-        )
+        con.execute(f"CREATE OR REPLACE TABLE marts.rpt_function_spending ({FUNCTION_SPENDING_COLUMNS})")
         if rows:
-            con.executemany("INSERT INTO marts.fct_function_expenditure VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            con.executemany(f"INSERT INTO marts.rpt_function_spending VALUES ({', '.join('?' * len(rows[0]))})", rows)
     return copy
+
+
+#: Whole disclosures for the double-counting test, as fct_function_expenditure holds them:
+#: (document, file, department, scope, first seen, [(fund type, code, name, 元)]).
+#: 丙部门 2025: a 部门 disclosure (支出总表 all_funds next to its 一般公共预算 and 政府性基金 tables),
+#: an earlier version of it and a 单位 disclosure; 丁部门: a 单位 disclosure without 支出总表.
+DOUBLE_COUNT_DOCUMENTS = [
+    ("bing-dept-v2", "丙部门_2025_部门预算.pdf", "丙部门", "department", "2026-02-01",
+     [("all_funds", "201", "一般公共服务支出", 1_000_000), ("all_funds", "20101", "人大事务", 600_000),
+      ("general_public", "201", "一般公共服务支出", 800_000), ("government_fund", "201", "一般公共服务支出", 200_000)]),
+    ("bing-dept-v1", "丙部门_2025_部门预算_旧.pdf", "丙部门", "department", "2026-01-01",
+     [("all_funds", "201", "一般公共服务支出", 5_000_000)]),
+    ("bing-unit", "丙部门_2025_单位预算.pdf", "丙部门", "unit", "2026-02-01",
+     [("all_funds", "201", "一般公共服务支出", 700_000), ("general_public", "201", "一般公共服务支出", 700_000)]),
+    ("ding-unit", "丁部门_2025_单位预算.pdf", "丁部门", "unit", "2026-02-01",
+     [("general_public", "201", "一般公共服务支出", 300_000), ("government_fund", "201", "一般公共服务支出", 100_000)]),
+]
+
+
+def test_function_chart_counts_each_department_once(report_run, tmp_path):
+    """rpt_function_spending, built by dbt over whole disclosures, charts each department's money once."""
+    _, warehouse_dir = report_run
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(warehouse_dir / "warehouse.duckdb", warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        for document_id, file_name, department, scope, first_seen, amounts in DOUBLE_COUNT_DOCUMENTS:
+            con.execute(
+                "INSERT INTO staging.documents (document_id, file_name, format, doc_type, department, fiscal_year, "
+                "byte_size, parser_version, status, ingested_at, first_seen_at) "
+                "VALUES (?, ?, 'pdf', 'budget_disclosure', ?, 2025, 1, 'test', 'loaded', ?, ?)",
+                [document_id, file_name, department, first_seen, first_seen])
+            con.execute("INSERT INTO staging.disclosures VALUES (?, ?, 'budget', false)", [document_id, scope])
+            for fund_type, code, name, yuan in amounts:
+                level = {3: "class", 5: "section"}[len(code)]
+                con.execute(
+                    "INSERT INTO marts.fct_function_expenditure (document_id, file_name, department_name, scope, "
+                    "fiscal_year, stage, fund_type, function_code, function_level, class_code, section_code, "
+                    "function_name, total_yuan, total_wan) VALUES (?, ?, ?, ?, 2025, 'budget', ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [document_id, file_name, department, scope, fund_type, code, level, code[:3],
+                     code[3:] or None, name, yuan, yuan / 10_000])
+    # dbt builds the model (and runs its tests) on the copy, as the main job does
+    dbt = Path(sys.executable).with_name("dbt")
+    build = subprocess.run(
+        [str(dbt), "build", "-s", "dim_document", "rpt_function_spending", "--project-dir", ".", "--profiles-dir", ".",
+         "--target-path", str(tmp_path / "dbt-target"), "--log-path", str(tmp_path / "dbt-logs")],
+        cwd=REPO_ROOT / "dbt_project", env={**os.environ, "DUCKDB_PATH": str(warehouse)},
+        capture_output=True, text=True, timeout=600,
+    )
+    assert build.returncode == 0, build.stdout[-4000:]
+    serving = tmp_path / "serving.duckdb"
+    publish_serving(warehouse, serving)
+    with duckdb.connect(str(serving), read_only=True) as con:
+        rows = con.execute(
+            "SELECT department_name, function_code, scope, document_id, amount_rule, fund_types, other_document_ids, "
+            "total_yuan FROM marts.rpt_function_spending ORDER BY 1, 2").fetchall()
+        section = spending_by_function(con)
+    assert rows == [
+        ("丁部门", "201", "unit", "ding-unit", "sum_of_fund_types", "general_public, government_fund", None, 400_000),
+        ("丙部门", "201", "department", "bing-dept-v2", "all_funds", "all_funds", "bing-unit", 1_000_000),
+        ("丙部门", "20101", "department", "bing-dept-v2", "all_funds", "all_funds", "bing-unit", 600_000),
+    ]
+    # charted once: 100 万元 (not 840 = every row of fct_function_expenditure) and 40 万元 (the two fund tables)
+    drawn = next(iter(section.spec["datasets"].values()))
+    assert {(d["department_name"], d["function_label"]): d["total_wan"] for d in drawn} == {
+        ("丙部门", "201 一般公共服务支出"): 100.0, ("丁部门", "201 一般公共服务支出"): 40.0}
+    assert "201 一般公共服务支出 is the largest function class (140.00 万元" in section.reading
 
 
 @pytest.mark.slow

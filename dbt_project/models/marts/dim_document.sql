@@ -35,6 +35,6 @@ from versions
 left join versions as newer
     on versions.version_rank is not null
    and newer.version_rank = versions.version_rank - 1
-   and newer.doc_type = versions.doc_type
+   and newer.publication_kind = versions.publication_kind
    and newer.department = versions.department
    and coalesce(newer.fiscal_year, -1) = coalesce(versions.fiscal_year, -1)

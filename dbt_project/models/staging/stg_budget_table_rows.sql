@@ -1,0 +1,20 @@
+-- Body rows of the standard tables of loaded disclosures.
+select
+    document_id,
+    table_no,
+    row_no,
+    side_no,
+    side_label,
+    row_kind,
+    code,
+    class_code,
+    section_code,
+    item_code,
+    name,
+    source_page,
+    bbox_x0,
+    bbox_top,
+    bbox_x1,
+    bbox_bottom
+from {{ source('staging', 'budget_table_rows') }}
+where document_id in {{ loaded_documents() }}

@@ -1,0 +1,21 @@
+-- Table inventory of every document that was not quarantined (a registered
+-- template keeps its inventory too): tables and narrative pages, in page order.
+select
+    document_id,
+    entry_no,
+    entry_type,
+    kind                                                    as table_kind,
+    fund_type,
+    case when fund_type is null then kind else kind || ':' || fund_type end as table_key,
+    title,
+    stage,
+    unit,
+    first_page,
+    last_page,
+    row_count,
+    amount_count,
+    column_labels,
+    read                                                    as is_read,
+    table_no
+from {{ source('staging', 'document_tables') }}
+where document_id in (select document_id from {{ ref('stg_documents') }} where status <> 'quarantined')

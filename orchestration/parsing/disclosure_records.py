@@ -1,0 +1,126 @@
+"""Records of a whole 部门预算 / 部门决算 disclosure (doc_type ``budget_disclosure``).
+
+The contract with the warehouse writer for ``staging.document_tables``
+(inventory), ``staging.budget_table_rows`` and ``staging.budget_table_amounts``.
+Amounts are ``Decimal`` exactly as printed, in the ``unit`` the table states
+(``元`` or ``万元``); conversion to 元 and 万元 happens in dbt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass
+class InventoryEntry:
+    """One table or narrative page of a document (``staging.document_tables``).
+
+    - ``entry_no``: 1-based, in page order; ``table_no``: 1-based among the tables
+      (what :class:`BudgetTableRow` refers to), ``None`` for a narrative page;
+    - ``entry_type``: ``table`` | ``narrative``;
+    - ``kind``: the classifier's kind (:mod:`orchestration.parsing.tables.classify`)
+      or ``narrative``; ``fund_type`` for function_expenditure tables;
+      ``stage``: ``budget`` | ``final_accounts`` | ``None``;
+    - ``title``: the table's title (or a narrative page's first line), ``unit`` ``元``/``万元``/``None``;
+    - ``first_page``/``last_page``; ``row_count`` body rows read, ``amount_count`` non-empty amount cells;
+    - ``column_labels``: header labels joined top to bottom with ``/`` (``收入预算/合计``);
+    - ``read``: True when a table reader read its rows.
+    """
+
+    entry_no: int
+    entry_type: str
+    kind: str
+    title: str | None
+    first_page: int
+    last_page: int
+    fund_type: str | None = None
+    stage: str | None = None
+    unit: str | None = None
+    row_count: int = 0
+    amount_count: int = 0
+    column_labels: list[str] = field(default_factory=list)
+    read: bool = False
+    table_no: int | None = None
+    bbox_x0: float | None = None
+    bbox_top: float | None = None
+    bbox_x1: float | None = None
+    bbox_bottom: float | None = None
+
+
+@dataclass
+class BudgetTableRow:
+    """One body row (of one side) of a standard table (``staging.budget_table_rows``).
+
+    - ``table_no``: the table's ``entry_no``; ``row_no`` 1-based within the table;
+      ``side_no`` 1-based (收支总表 prints income on side 1 and expenditure on side 2);
+      ``side_label`` its top header label (``本年收入``, ``支出``…);
+    - ``row_kind``: ``total`` for 合计/总计/小计 rows (also ``收入总计``, ``人员经费合计``), else ``item``;
+    - ``code``: the function or economic class code as printed, digits only
+      (``204``, ``20406``, ``2040601``; three code columns or ``204 06 01`` in the name);
+      ``class_code``/``section_code``/``item_code`` its 类/款/项 parts;
+    - ``name``: the row label (科目名称 / 项目), ``None`` for a row of amounts only;
+    - provenance: ``source_page`` and the bbox of the row's first cell.
+    """
+
+    table_no: int
+    row_no: int
+    side_no: int
+    side_label: str | None
+    row_kind: str
+    code: str | None
+    class_code: str | None
+    section_code: str | None
+    item_code: str | None
+    name: str | None
+    source_page: int
+    bbox_x0: float | None = None
+    bbox_top: float | None = None
+    bbox_x1: float | None = None
+    bbox_bottom: float | None = None
+
+
+@dataclass
+class BudgetTableAmount:
+    """One non-empty amount cell (``staging.budget_table_amounts``).
+
+    ``column_label`` is the header label as printed (multi-line labels joined),
+    ``column_role`` its meaning (``total``, ``basic``, ``project``,
+    ``fiscal_appropriation``, ``general_public``, ``outbound_travel``… see
+    :data:`orchestration.parsing.readers.budget_tables.COLUMN_ROLES`); ``column_measure``
+    ``budget`` (…/预算数) or ``final`` (…/决算数) where a table prints both, else ``None``;
+    ``amount`` as printed in ``unit`` (``元`` | ``万元`` | ``None`` when the table states none).
+    """
+
+    table_no: int
+    row_no: int
+    side_no: int
+    column_no: int
+    column_label: str
+    column_role: str | None
+    column_measure: str | None
+    amount: Decimal
+    unit: str | None
+    source_page: int
+
+
+@dataclass
+class Disclosure:
+    """A disclosure's inventory and the rows read from its standard tables.
+
+    ``scope``: ``department`` (部门预算/决算) or ``unit`` (单位预算); ``stage``:
+    ``budget`` | ``final_accounts``; ``is_template``: no standard table holds
+    an amount (a blank form such as 部门决算模板), so it is registered, not loaded.
+    """
+
+    scope: str
+    stage: str | None
+    inventory: list[InventoryEntry]
+    rows: list[BudgetTableRow]
+    amounts: list[BudgetTableAmount]
+    is_template: bool = False
+
+    @property
+    def has_amounts(self) -> bool:
+        """True when at least one amount was read (a loaded disclosure; else registered)."""
+        return bool(self.amounts)

@@ -1,0 +1,289 @@
+"""Reader of the standard tables of a 部门预算 / 部门决算 disclosure.
+
+Every standard table (收支总表, 收入/支出总表, 财政拨款收支总表, 功能分类,
+经济分类, 三公经费) has the same shape: row labels on the left (a 类/款/项
+code in one to three columns, a name), amount columns on the right, and
+sometimes two such sides next to each other (收入 | 支出). One reader reads
+them all from a :class:`~orchestration.parsing.formats.grid.GridTable`:
+
+1. **Header rows** are the leading rows before the first body row; a body row
+   has an amount (``87,267,272.44``), a code (``204``) or a row label that
+   starts with an ordinal (``一、``, ``1.``) or is a total (合计/总计/小计).
+2. **Column labels**: a column's header cells top to bottom (a merged cell
+   labels every column it spans), distinct texts joined with ``/``:
+   ``收入预算/合计``, ``“三公”经费预算数/公务用车购置及运行费/购置费``.
+3. **Column types**: a *code* column has only 1–3 digit cells (a 款/项 part
+   printed with one digit, ``2``, is read as ``02`` with a ``code_zero_padded`` event) and a label with
+   编码 or 类/款/项; a *name* column has text cells (or, when every cell is
+   empty as in a blank template, a label with 项目 or 名称); every other
+   column holds amounts. A name or code column after an amount column starts
+   a new **side**.
+4. **Rows**: per side, the code is the code columns joined (or a leading
+   ``204 06 01`` in the name), the name the name column (or the text of a
+   merged cell such as ``合计`` spanning the code columns); a side whose
+   label, code and amounts are all empty is skipped (blank ruled rows). A
+   name ending in 合计/总计/小计 makes a ``total`` row.
+5. **Amounts**: every non-empty cell of an amount column is parsed
+   (:func:`~orchestration.parsing.text_common.parse_amount`) and kept as
+   printed with the table's unit; a cell that is not a number is an
+   ``amount_cell_not_a_number`` event naming page and text (nothing is dropped silently).
+   The column's role comes from its label words (:data:`COLUMN_ROLES`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..disclosure_records import BudgetTableAmount, BudgetTableRow
+from ..formats.grid import GridCell, GridTable
+from ..records import ParseError, ParseEvent
+from ..text_common import parse_amount
+
+_AMOUNT = re.compile(r"^[-(（]?[0-9０-９][0-9０-９,，]*([.．][0-9０-９]+)?[)）]?$")
+_CODE = re.compile(r"^(\d{1,3}|\d{5}|\d{7})$")
+_CODE_IN_NAME = re.compile(r"^(\d{3})(?:\s*(\d{2}))?(?:\s*(\d{2}))?\s+(\S.*)$")
+_ORDINAL = re.compile(r"^([一二三四五六七八九十]+、|\d+[.．、]|\(\d+\)|（\d+）)")
+_TOTAL = re.compile(r"(合计|总计|小计)$")
+#: An ellipsis a blank form prints where rows go (``…``, ``………``): an empty cell.
+_PLACEHOLDER = re.compile(r"^[…\.。·]+$")
+_CODE_LEAVES = ("类", "款", "项")
+
+#: Column roles by label words, most specific first. A label is matched from
+#: its last segment upwards; a generic last segment (小计) yields to a
+#: specific parent (公务用车购置及运行费/小计 → official_vehicles).
+COLUMN_ROLES: tuple[tuple[str, str], ...] = (
+    ("事业单位经营收入", "operating_income"),
+    ("经营收入", "operating_income"),
+    ("事业收入", "business_income"),
+    ("上级补助", "superior_subsidy"),
+    ("附属单位上缴", "affiliated_remittance"),
+    ("其他收入", "other_income"),
+    ("因公出国", "outbound_travel"),
+    ("公务用车购置及运行", "official_vehicles"),
+    ("购置费", "vehicle_purchase"),
+    ("运行费", "vehicle_operation"),
+    ("运行维护费", "vehicle_operation"),
+    ("公务接待", "official_reception"),
+    ("机关运行经费", "administrative_operating"),
+    ("人员经费", "personnel"),
+    ("公用经费", "public_operating"),
+    ("上缴上级", "remitted_to_superior"),
+    ("经营支出", "operating_expenditure"),
+    ("对附属单位", "subsidy_to_affiliated"),
+    ("年初结转", "opening_balance"),
+    ("年末结转", "closing_balance"),
+    ("基本支出", "basic"),
+    ("项目支出", "project"),
+    ("一般公共预算", "general_public"),
+    ("政府性基金", "government_fund"),
+    ("国有资本经营", "state_capital"),
+    ("财政拨款", "fiscal_appropriation"),
+    ("合计", "total"),
+    ("总计", "total"),
+    ("本年收入", "current_income"),
+    ("本年支出", "current_expenditure"),
+)
+_GENERIC_LEAVES = ("小计", "预算数", "决算数")
+
+
+def column_role(label: str) -> str | None:
+    """The role of an amount column from its label (``'收入预算/事业单位经营收入'`` → ``'operating_income'``)."""
+    segments = [s for s in re.sub(r"[\s“”\"]", "", label).split("/") if s]
+    for depth, segment in enumerate(reversed(segments)):
+        if depth == 0 and segment in _GENERIC_LEAVES and len(segments) > 1:
+            continue
+        for word, role in COLUMN_ROLES:
+            if word in segment:
+                return role
+    if segments and segments[-1] == "小计":
+        return "subtotal"
+    return "amount" if segments and segments[-1] in _GENERIC_LEAVES else None
+
+
+def column_measure(label: str) -> str | None:
+    """``budget`` for a column labelled …/预算数, ``final`` for …/决算数 (a 决算 table prints both), else ``None``."""
+    leaf = label.split("/")[-1] if label else ""
+    return "budget" if "预算数" in leaf else "final" if "决算数" in leaf else None
+
+
+def split_header(table: GridTable) -> tuple[list[list[GridCell]], list[list[GridCell]]]:
+    """``(header rows, body rows)`` of a table (rule 1 of the module docstring)."""
+    for i, row in enumerate(table.rows):
+        if _is_body_row(row):
+            return table.rows[:i], table.rows[i:]
+    return table.rows, []
+
+
+def column_labels(header: list[list[GridCell]], column_count: int) -> list[str]:
+    """One label per column: the distinct header texts top to bottom joined with ``/``."""
+    labels = []
+    for j in range(column_count):
+        parts: list[str] = []
+        for row in header:
+            text = row[j].text if j < len(row) else ""
+            if text and text not in parts:
+                parts.append(text)
+        labels.append("/".join(parts))
+    return labels
+
+
+def read_budget_table(table: GridTable, unit: str | None) -> tuple[list[BudgetTableRow], list[BudgetTableAmount], list[str], list[ParseEvent]]:
+    """Read a standard table into rows and amounts (rules in the module docstring).
+
+    Returns ``(rows, amounts, column_labels, events)``; amounts are as printed,
+    in ``unit`` (``元``/``万元``/``None``). Never raises for a cell it cannot
+    read: that cell becomes an event.
+    """
+    header, body = split_header(table)
+    labels = column_labels(header, table.column_count)
+    types = _column_types(labels, body)
+    for j, cell in enumerate(body[0] if body else []):
+        if types[j] == "code" and cell.is_origin and cell.text in _CODE_LEAVES:
+            labels[j] = f"{labels[j]}/{cell.text}" if labels[j] else cell.text
+    sides = _sides(types)
+    rows: list[BudgetTableRow] = []
+    amounts: list[BudgetTableAmount] = []
+    events: list[ParseEvent] = []
+    row_no = 0
+    placeholders = 0
+    for body_row in body:
+        for side_no, columns in enumerate(sides, start=1):
+            parsed, skipped = _read_side(body_row, columns, types)
+            placeholders += skipped
+            if parsed is None:
+                continue
+            code_parts, name, cells = parsed
+            row_no += 1
+            padded = [part.zfill(2) if k > 0 and len(part) == 1 else part for k, part in enumerate(code_parts)]
+            if padded != code_parts:
+                events.append(ParseEvent(
+                    "code_zero_padded",
+                    f"table {table.table_no} row {row_no}: code printed as {' '.join(code_parts)}, read as {' '.join(padded)}",
+                    source_page=body_row[columns[0]].page,
+                ))
+                code_parts = padded
+            first = body_row[columns[0]]
+            code = "".join(code_parts) or None
+            rows.append(BudgetTableRow(
+                table_no=table.table_no, row_no=row_no, side_no=side_no,
+                side_label=labels[columns[0]].split("/")[0] if labels[columns[0]] else None,
+                row_kind="total" if name and _TOTAL.search(name) else "item",
+                code=code,
+                class_code=code_parts[0] if len(code_parts) > 0 else None,
+                section_code=code_parts[1] if len(code_parts) > 1 else None,
+                item_code=code_parts[2] if len(code_parts) > 2 else None,
+                name=name, source_page=first.page,
+                bbox_x0=first.bbox[0], bbox_top=first.bbox[1], bbox_x1=first.bbox[2], bbox_bottom=first.bbox[3],
+            ))
+            for j, cell in cells:
+                try:
+                    value = parse_amount(cell.text)
+                except ParseError:
+                    events.append(ParseEvent(
+                        "amount_cell_not_a_number",
+                        f"table {table.table_no} row {row_no} column {labels[j]!r}: {cell.text[:40]!r} is not an amount; kept here, not loaded",
+                        source_page=cell.page,
+                    ))
+                    continue
+                if value is None:
+                    continue
+                amounts.append(BudgetTableAmount(
+                    table_no=table.table_no, row_no=row_no, side_no=side_no, column_no=j + 1,
+                    column_label=labels[j], column_role=column_role(labels[j]), column_measure=column_measure(labels[j]),
+                    amount=value, unit=unit, source_page=cell.page,
+                ))
+    if placeholders:
+        events.append(ParseEvent("placeholder_cells", f"table {table.table_no}: {placeholders} cells hold only an ellipsis (…), read as empty",
+                                 source_page=table.first_page))
+    return rows, amounts, labels, events
+
+
+def _is_body_row(row: list[GridCell]) -> bool:
+    """A row with an amount or code cell, or whose only text is a label starting with an ordinal or naming a total."""
+    texts = [cell.text.strip() for cell in row if cell.is_origin and cell.text.strip()]
+    if any(_AMOUNT.match(text) for text in texts):
+        return True
+    labels = [text for text in texts if not _PLACEHOLDER.match(text)]
+    return len(labels) == 1 and bool(_ORDINAL.match(labels[0]) or _TOTAL.search(labels[0]))
+
+
+def _column_types(labels: list[str], body: list[list[GridCell]]) -> list[str]:
+    """``code`` | ``name`` | ``amount`` per column (rule 3)."""
+    types = []
+    for j, label in enumerate(labels):
+        texts = [row[j].text for row in body if j < len(row) and row[j].is_origin and row[j].text]
+        leaf = label.split("/")[-1] if label else ""
+        code_label = "编码" in label or leaf in _CODE_LEAVES
+        if texts and code_label and all(_CODE.match(t) or t in _CODE_LEAVES or _TOTAL.search(t) or _PLACEHOLDER.match(t) for t in texts):
+            types.append("code")
+        elif texts:
+            numeric = sum(1 for t in texts if _AMOUNT.match(t) or t in ("-", "—", "－", "/"))
+            types.append("amount" if numeric * 2 >= len(texts) else "name")
+        elif code_label and ("编码" in leaf or leaf in _CODE_LEAVES):
+            types.append("code")
+        elif "名称" in leaf or leaf == "项目" or leaf.endswith("项目"):
+            types.append("name")
+        else:
+            types.append("amount")
+    return types
+
+
+def _split_code(code: str) -> list[str]:
+    """``'2050205'`` → ``['205', '02', '05']`` (a code printed in one column); a 2–3 digit part stays whole."""
+    if len(code) in (5, 7):
+        return [code[:3]] + [code[i:i + 2] for i in range(3, len(code), 2)]
+    return [code]
+
+
+def _sides(types: list[str]) -> list[list[int]]:
+    """Column indices per side: a code/name column after an amount column starts a new side (rule 3)."""
+    sides: list[list[int]] = []
+    previous = None
+    for j, kind in enumerate(types):
+        if not sides or (kind != "amount" and previous == "amount"):
+            sides.append([])
+        sides[-1].append(j)
+        previous = kind
+    return sides
+
+
+def _read_side(row: list[GridCell], columns: list[int], types: list[str]):
+    """``((code parts, name, [(column, amount cell)]) or None when the side is blank, placeholder cells skipped)``."""
+    code_parts: list[str] = []
+    name = None
+    cells: list[tuple[int, GridCell]] = []
+    label_texts: list[str] = []
+    placeholders = 0
+    for j in columns:
+        cell = row[j]
+        if cell.is_origin and _PLACEHOLDER.match(cell.text):
+            placeholders += 1  # a blank form's '…': an empty cell, counted in a placeholder_cells event
+            continue
+        if types[j] == "code":
+            if cell.is_origin and _CODE.match(cell.text):
+                code_parts += _split_code(cell.text)
+            elif cell.is_origin and cell.text in _CODE_LEAVES:
+                pass  # a 类/款/项 header leaf printed in the first body row: part of the column label
+            elif cell.text and cell.is_origin:
+                label_texts.append(cell.text)
+            elif cell.text and cell.covered_by is not None and cell.covered_by[1] == j:
+                pass
+            elif cell.text and cell.covered_by is not None and not label_texts and not code_parts:
+                label_texts.append(cell.text)
+        elif types[j] == "name":
+            if cell.is_origin and cell.text:
+                name = cell.text
+            elif cell.text and not label_texts and not name:
+                label_texts.append(cell.text)
+        elif cell.is_origin and cell.text:
+            cells.append((j, cell))
+    if name is None and label_texts:
+        name = label_texts[0]
+    if name and not code_parts:
+        match = _CODE_IN_NAME.match(name)
+        if match:
+            code_parts = [part for part in match.groups()[:3] if part]
+            name = match.group(4)
+    if not code_parts and not name and not cells:
+        return None, placeholders
+    return (code_parts, name, cells), placeholders

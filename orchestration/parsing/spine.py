@@ -1,0 +1,175 @@
+"""The spine: a document is a sequence of tables.
+
+``file → format reader → tables → classifier → table reader → records``.
+:func:`read_disclosure` runs it for a PDF that is not a single
+项目支出绩效目标表 / 部门整体绩效目标 form (those are dispatched earlier by
+:func:`orchestration.parsing.pdf_tables.parse_pdf`, page 1's title mark):
+
+1. :func:`orchestration.parsing.formats.pdf.read_pdf_layout` — tables (cells with
+   page + bbox, continued tables joined) and narrative pages;
+2. :func:`orchestration.parsing.tables.classify_table` — each table's kind from its
+   title and header labels;
+3. :func:`orchestration.parsing.readers.budget_tables.read_budget_table` for every
+   kind of :data:`~.tables.classify.READ_KINDS` (the standard tables, 项目支出表,
+   政府采购预算表); other tables stay in the inventory with title, pages and labels,
+   and their text in a ``table_not_read`` event;
+4. the inventory (:class:`~.disclosure_records.InventoryEntry`) lists every table
+   and narrative page, read or not.
+
+Document facts come from the words of the document: the department from
+``编制部门：`` / ``编制单位：`` / ``预算主管部门：`` (else the cover's first line
+that names no year, budget or contents), the fiscal year from the first
+``20NN年`` of the titles and cover, the scope ``unit`` when a title or the
+cover says 预算单位 / 单位预算 / 编制单位 (else ``department``), the stage from the
+tables' titles. A document whose standard tables hold no amount at all is a
+template (``is_template``): registered, not loaded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .disclosure_records import Disclosure, InventoryEntry
+from .formats.grid import DocumentLayout
+from .readers.budget_tables import column_labels, read_budget_table, split_header
+from .records import ParsedDocument, ParseError, ParseEvent
+from .tables import READ_KINDS, classify_table, table_title, table_unit
+
+_DEPARTMENT = re.compile(r"(?:编制部门|编制单位|预算主管部门|部门名称|单位名称)\s*[:：]\s*(\S+)")
+_YEAR = re.compile(r"(20\d\d)\s*年")
+_NOT_A_NAME = re.compile(r"(20\d\d|预算|决算|目\s*录|第.部分|^\d+$)")
+
+
+def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
+    """Classify and read the tables of a document layout into a ``budget_disclosure`` :class:`ParsedDocument`.
+
+    Raises :class:`ParseError` when the document holds no table at all
+    (prose only: not a budget table document), naming its pages.
+    """
+    if not layout.tables:
+        raise ParseError(
+            f"no table with the column header 项目名称（资金使用单位）… and no other ruled table found on any of the "
+            f"{layout.page_count} pages ({len(layout.narrative_pages)} pages of text only): not a 项目支出绩效目标表, "
+            "部门整体绩效目标 or 部门预算/决算 this parser knows. Submit the document that holds the tables."
+        )
+    events = [ParseEvent(kind, detail, source_page=page) for kind, detail, page in layout.events]
+    entries: list[tuple[int, InventoryEntry]] = []
+    rows, amounts = [], []
+    captions: list[str] = []
+    stages: Counter[str] = Counter()
+    for table in layout.tables:
+        title = table_title(table.caption)
+        unit = table_unit(table.caption)
+        captions += table.caption
+        header, _ = split_header(table)
+        labels = column_labels(header, table.column_count)
+        kind = classify_table(title, labels)
+        if kind.stage:
+            stages[kind.stage] += 1
+        entry = InventoryEntry(
+            entry_no=0, entry_type="table", kind=kind.kind, title=title, first_page=table.first_page,
+            last_page=table.last_page, fund_type=kind.fund_type, stage=kind.stage, unit=unit,
+            column_labels=labels, table_no=table.table_no, bbox_x0=table.bbox[0], bbox_top=table.bbox[1], bbox_x1=table.bbox[2],
+            bbox_bottom=table.bbox[3],
+        )
+        events += [ParseEvent(k, d, source_page=p) for k, d, p in table.events]
+        if table.notes:
+            events.append(ParseEvent("table_note", f"table {table.table_no} ({title}): {' '.join(table.notes)[:300]}",
+                                     source_page=table.last_page))
+        if kind.key in READ_KINDS:
+            if unit is None:
+                events.append(ParseEvent("unit_not_stated", f"table {table.table_no} ({title}) states no 单位：; amounts kept without a unit",
+                                         source_page=table.first_page))
+            table_rows, table_amounts, _, table_events = read_budget_table(table, unit)
+            entry.row_count, entry.amount_count, entry.read = len(table_rows), len(table_amounts), True
+            rows += table_rows
+            amounts += table_amounts
+            events += table_events
+        else:
+            events.append(ParseEvent("table_not_read", _unread_table_detail(table, kind.key, title),
+                                     source_page=table.first_page))
+        entries.append((table.table_no, entry))
+    inventory = _number_entries(entries, layout)
+    stage = stages.most_common(1)[0][0] if stages else _stage_from(layout.head_lines)
+    titles = [e.title for e in inventory if e.entry_type == "table" and e.title]
+    scope = "unit" if (any(re.search(r"预算单位|单位预算|单位决算", t) for t in titles)
+                       or any(re.match(r"\s*编制单位", line) for line in captions)) else "department"
+    standard_read = [e for e in inventory if e.read]
+    is_template = bool(standard_read) and not amounts
+    department = _department(captions, layout.head_lines)
+    if is_template:
+        events.append(ParseEvent("template_without_amounts",
+                                 f"{len(standard_read)} standard tables and not one amount: a blank form (template), registered, not loaded as a department"))
+    return ParsedDocument(
+        doc_type="budget_disclosure",
+        layout="pdf_bundle",
+        title=_document_title(layout.head_lines),
+        department=department,
+        fiscal_year=_fiscal_year(layout.head_lines + captions),
+        page_count=layout.page_count,
+        events=events,
+        disclosure=Disclosure(scope=scope, stage=stage, inventory=inventory, rows=rows, amounts=amounts,
+                              is_template=is_template),
+    )
+
+
+#: Characters of an unread table's text kept in its ``table_not_read`` event.
+UNREAD_TEXT_CHARS = 4000
+
+
+def _unread_table_detail(table, kind: str, title: str | None) -> str:
+    """``table N (kind, title) pages a-b not read: <cells, tab-separated, one row per line>`` (capped)."""
+    text = "\n".join("\t".join(cell.text for cell in row if cell.is_origin) for row in table.rows)
+    cut = len(text) > UNREAD_TEXT_CHARS
+    return (f"table {table.table_no} ({kind}, {title or 'no title'}) pages {table.first_page}-{table.last_page} "
+            f"not read (no reader for this kind); its text{' (first ' + str(UNREAD_TEXT_CHARS) + ' characters)' if cut else ''}:\n"
+            + text[:UNREAD_TEXT_CHARS])
+
+
+def _number_entries(entries, layout: DocumentLayout) -> list[InventoryEntry]:
+    """Tables and narrative pages in page order, numbered 1…."""
+    merged: list[InventoryEntry] = [entry for _, entry in entries]
+    for page in layout.narrative_pages:
+        merged.append(InventoryEntry(entry_no=0, entry_type="narrative", kind="narrative", title=page.first_line[:200] or None,
+                                     first_page=page.page, last_page=page.page))
+    merged.sort(key=lambda e: (e.first_page, e.entry_type != "narrative", e.bbox_top or 0))
+    for n, entry in enumerate(merged, start=1):
+        entry.entry_no = n
+    return merged
+
+
+def _department(captions: list[str], head: list[str]) -> str | None:
+    for line in captions + head:
+        match = _DEPARTMENT.search(line)
+        if match:
+            return match.group(1)
+    for line in head:
+        text = re.sub(r"\s+", "", line)
+        if text and not _NOT_A_NAME.search(text):
+            return text
+    return None
+
+
+def _fiscal_year(lines: list[str]) -> int | None:
+    """The first ``20NN年`` of ``lines``, else a line that is only a year (a title split around it)."""
+    for line in lines:
+        match = _YEAR.search(line)
+        if match:
+            return int(match.group(1))
+    for line in lines:
+        if re.fullmatch(r"\s*(20\d\d)\s*", line):
+            return int(line)
+    return None
+
+
+def _stage_from(lines: list[str]) -> str | None:
+    text = "".join(lines)
+    return "final_accounts" if "决算" in text else "budget" if "预算" in text else None
+
+
+def _document_title(head: list[str]) -> str | None:
+    for line in head:
+        if "预算" in line or "决算" in line:
+            return re.sub(r"\s+", "", line)[:200]
+    return None

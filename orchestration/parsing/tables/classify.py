@@ -1,0 +1,121 @@
+"""Classify a table of a 部门预算 / 部门决算 disclosure by the words of its title and header.
+
+Titles vary by place and year (``2026年部门财务收支预算总表``, ``部门收支总表``,
+``收入支出决算总表``, ``预算单位收入预算总表``…), so a kind is decided by the
+words that matter, never by page position, order or coordinates. Spaces and
+quotes are ignored (``财政拨款 三公 经费支出决算表`` = ``财政拨款“三公”经费支出决算表``).
+The rules, first match wins (title words; ``header`` = the joined header labels):
+
+================================  =====================================================================
+kind                              rule
+================================  =====================================================================
+project_targets                   title has 绩效目标 and 项目支出 (项目支出绩效目标表)
+department_targets                title has 绩效目标 and 部门整体 or 整体支出
+three_public_expenses             title has 三公 (“三公”经费和机关运行经费预算表 / 决算表)
+economic_expenditure              title or header has 经济分类 (一般公共预算基本支出经济分类预算表; 决算:
+                                  一般公共预算财政拨款基本支出决算表, whose header says 经济分类)
+government_procurement            title has 政府采购
+fiscal_appropriation_summary      title has 财政拨款, 收 and 支, and 总表 (财政拨款收支预算总表 / 收入支出决算总表)
+function_expenditure              title has 政府性基金 → fund ``government_fund``; 国有资本经营 → ``state_capital``;
+                                  一般公共预算 and (功能分类 or 支出) → ``general_public``
+income_expenditure_summary        title has 收支 or 收入支出, and 总表 (财务收支预算总表, 收支总表, 收入支出决算总表)
+income_summary                    title has 收入 and not 支出 (收入预算总表, 收入决算表)
+expenditure_summary               title has 支出 and not 收入, and 总表 or 决算表 (支出预算总表, 支出决算表)
+project_expenditure               title has 项目支出 (项目支出表 / 项目支出预算表)
+contents                          title or first cell is 目录
+unknown                           anything else (kept in the inventory with its title and pages)
+================================  =====================================================================
+
+Stage: 决算 in the title → ``final_accounts``, 预算 → ``budget``, else ``None``
+(the document's stage applies).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: The standard tables of a disclosure (预算 and 决算 alike), in their usual order.
+STANDARD_KINDS: tuple[str, ...] = (
+    "income_expenditure_summary",
+    "income_summary",
+    "expenditure_summary",
+    "fiscal_appropriation_summary",
+    "function_expenditure:general_public",
+    "function_expenditure:government_fund",
+    "function_expenditure:state_capital",
+    "economic_expenditure",
+    "three_public_expenses",
+)
+#: Kinds read by the standard-table reader: the standard tables, and where present 项目支出表 and 政府采购预算表.
+READ_KINDS: tuple[str, ...] = STANDARD_KINDS + ("project_expenditure", "government_procurement")
+_IGNORED = re.compile(r"[\s“”\"'‘’「」]")
+_UNIT = re.compile(r"单位\s*[:：]\s*(万元|千元|元)")
+_TITLE_WORD = re.compile(r"表\s*([（(].*[)）])?\s*$")
+
+
+@dataclass(frozen=True)
+class TableKind:
+    """What a table is: ``kind`` (see the module table), ``fund_type`` for a
+    function_expenditure table (``general_public`` | ``government_fund`` |
+    ``state_capital``), ``stage`` (``budget`` | ``final_accounts`` | ``None``)."""
+
+    kind: str
+    fund_type: str | None = None
+    stage: str | None = None
+
+    @property
+    def key(self) -> str:
+        """``kind`` or ``kind:fund_type`` — the names of :data:`STANDARD_KINDS`."""
+        return f"{self.kind}:{self.fund_type}" if self.fund_type else self.kind
+
+
+def table_title(caption: list[str]) -> str | None:
+    """The title among a table's caption lines: the last line ending in 表 (or 表（…）), else ``None``."""
+    titles = [line for line in caption if _TITLE_WORD.search(line) and not _UNIT.search(line)]
+    return titles[-1].strip() if titles else None
+
+
+def table_unit(caption: list[str]) -> str | None:
+    """The unit a table states in its caption (``单位：元`` → ``'元'``, ``单位:万元`` → ``'万元'``), else ``None``."""
+    for line in caption:
+        match = _UNIT.search(line)
+        if match:
+            return match.group(1)
+    return None
+
+
+def classify_table(title: str | None, header_labels: list[str]) -> TableKind:
+    """Kind of a table from its ``title`` (may be ``None``) and ``header_labels`` (rules in the module docstring)."""
+    t = _IGNORED.sub("", title or "")
+    header = _IGNORED.sub("", " ".join(header_labels))
+    stage = "final_accounts" if "决算" in t else "budget" if "预算" in t else None
+    if "绩效目标" in t and "项目支出" in t:
+        return TableKind("project_targets", stage=stage)
+    if "绩效目标" in t and ("部门整体" in t or "整体支出" in t):
+        return TableKind("department_targets", stage=stage)
+    if "三公" in t:
+        return TableKind("three_public_expenses", stage=stage)
+    if "经济分类" in t or "经济分类" in header:
+        return TableKind("economic_expenditure", stage=stage)
+    if "政府采购" in t:
+        return TableKind("government_procurement", stage=stage)
+    if "财政拨款" in t and "收" in t and "支" in t and "总表" in t:
+        return TableKind("fiscal_appropriation_summary", stage=stage)
+    if "政府性基金" in t:
+        return TableKind("function_expenditure", "government_fund", stage)
+    if "国有资本经营" in t:
+        return TableKind("function_expenditure", "state_capital", stage)
+    if "一般公共预算" in t and ("功能分类" in t or "支出" in t):
+        return TableKind("function_expenditure", "general_public", stage)
+    if ("收支" in t or "收入支出" in t) and "总表" in t:
+        return TableKind("income_expenditure_summary", stage=stage)
+    if "收入" in t and "支出" not in t and t.endswith("表"):
+        return TableKind("income_summary", stage=stage)
+    if "支出" in t and "收入" not in t and ("总表" in t or "决算表" in t) and "项目支出" not in t:
+        return TableKind("expenditure_summary", stage=stage)
+    if "项目支出" in t:
+        return TableKind("project_expenditure", stage=stage)
+    if t.startswith("目录") or header.startswith("目录"):
+        return TableKind("contents", stage=stage)
+    return TableKind("unknown", stage=stage)
