@@ -21,10 +21,11 @@ export DO_NOT_TRACK := 1
 MANIFEST := dbt_project/target/manifest.json
 DBT_FILES := $(shell find dbt_project -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -not -path '*/target/*' -not -path '*/logs/*' 2>/dev/null)
 
-.PHONY: setup run dev test test-slow validate bench lint constraints clean samples fonts chromium report dashboard
+.PHONY: setup run dev docs test test-slow validate bench lint constraints clean samples fonts chromium report dashboard
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
+	@echo "Installing the pinned dependencies into $(VENV) (the first time takes a few minutes)…"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==24.3.1"
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
@@ -44,8 +45,20 @@ DAGSTER_HOME_SH := home="$$($(BIN)/python -m orchestration.settings)" && DAGSTER
 run: setup  ## run the main job on INBOX (default: bundled samples) and print the summary
 	$(DAGSTER_HOME_SH) $(BIN)/budget-etl run --inbox "$$INBOX"
 
-dev: setup  ## open the Dagster UI on the same definitions
-	$(DAGSTER_HOME_SH) $(BIN)/dagster dev -m orchestration.definitions
+# `dg dev` (dagster-dg-cli) is what Dagster 1.13 recommends (`dagster dev` is superseded); it reads
+# [tool.dg] in pyproject.toml: module orchestration.definitions, code location budget_targets.
+# UI and daemon (sensors, schedule) on the instance in $DAGSTER_HOME.
+DAGSTER_PORT ?= 3000
+dev: setup  ## the Dagster UI and daemon on the same definitions: http://127.0.0.1:$(DAGSTER_PORT)
+	$(DAGSTER_HOME_SH) VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/dg dev --host 127.0.0.1 --port $(DAGSTER_PORT)
+
+# dbt docs: models, columns, lineage, groups and owners, exposures, the overview page.
+# Generated under $WAREHOUSE_DIR/dbt_docs (static_index.html opens offline from disk too), then served.
+DOCS_PORT ?= 8080
+docs: setup  ## generate the dbt docs and serve them on http://127.0.0.1:$(DOCS_PORT)
+	wh="$$(realpath -m -- "$$WAREHOUSE_DIR")" && cd dbt_project && DUCKDB_PATH="$$wh/warehouse.duckdb" $(abspath $(BIN))/dbt docs generate --quiet --static --project-dir . --profiles-dir . --target-path "$$wh/dbt_docs" \
+		&& echo "dbt docs: http://127.0.0.1:$(DOCS_PORT) (offline file: $$wh/dbt_docs/static_index.html); Ctrl-C stops" \
+		&& $(abspath $(BIN))/dbt docs serve --quiet --no-browser --host 127.0.0.1 --port $(DOCS_PORT) --project-dir . --profiles-dir . --target-path "$$wh/dbt_docs"
 
 validate: setup  ## run the GX suites on the warehouse outside Dagster
 	$(BIN)/budget-etl validate

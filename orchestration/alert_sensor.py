@@ -1,30 +1,45 @@
 """The alert sensor: failed asset-check evaluations → outbox → alert log and webhook.
 
 Non-blocking (WARN) check failures do not fail runs, so a run-failure sensor
-would never see them; this sensor reads the instance's event log for
-``ASSET_CHECK_EVALUATION`` events after its cursor (the last storage id it
-has enqueued). Each tick: (1) every failed evaluation becomes an alert in the
-outbox (idempotent on run id + check key), (2) new alerts are appended to the
+would never see them. Each tick this sensor reads the runs that **ended**
+since its cursor (success, failure or cancellation) with
+``DagsterInstance.fetch_run_status_changes`` — the public, cursor-paginated
+API that every instance storage supports: the default SQLite storage of
+``make dev`` (run-sharded: one event database per run plus an index shard that
+mirrors run status changes), the consolidated SQLite storage and Postgres —
+and then the ``ASSET_CHECK_EVALUATION`` events of each of those runs
+(``all_logs``, per run, again supported by every storage). The deprecated
+``get_event_records`` with a plain storage-id cursor fails on run-sharded
+storage on every tick after the first, so it is not used.
+
+Each tick: (1) every failed evaluation becomes an alert in the outbox
+(idempotent on run id + check key), (2) new alerts are appended to the
 JSON-lines log, (3) pending alerts are POSTed to the webhook when
 ``ALERT_WEBHOOK_URL`` is set (see ``orchestration/alerts.py``). The cursor
-only moves after the alerts are in the outbox, so a crashed tick re-reads the
-same events and enqueues nothing twice; delivery failures stay pending in the
-outbox and are retried on later ticks, even when there is no new event.
+(one Dagster event-log cursor per run-end event type, as JSON) only moves
+after the alerts are in the outbox, so a crashed tick re-reads the same runs
+and enqueues nothing twice; delivery failures stay pending in the outbox and
+are retried on later ticks, even when there is no new event. An alert is
+raised when its run ends, which for the runs of this code location is seconds
+after the check.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import warnings
+import json
 
 import dagster as dg
-from dagster import DagsterEventType, EventRecordsFilter
+from dagster import DagsterEventType
 
 from orchestration.alerts import Alert, Outbox, WebhookSettings
 from orchestration.resources import WarehouseResource
 
-#: Events read per tick (the rest on the next tick).
-BATCH_LIMIT = 500
+#: Ended runs read per event type and tick (the rest on the next tick).
+BATCH_LIMIT = 100
+
+#: The run-end events after which a run's check evaluations are final.
+RUN_END_EVENTS = (DagsterEventType.RUN_SUCCESS, DagsterEventType.RUN_FAILURE, DagsterEventType.RUN_CANCELED)
 
 _DETAIL_KEYS = ("quarantined", "warnings", "blocking_failures", "quarantined_documents", "data_docs", "documents_validated")
 
@@ -40,9 +55,8 @@ def _plain(value):
     return str(value)
 
 
-def alert_from_record(record) -> Alert | None:
-    """The alert for one ``ASSET_CHECK_EVALUATION`` event record, or ``None`` when the check passed."""
-    entry = record.event_log_entry
+def alert_from_entry(entry: dg.EventLogEntry) -> Alert | None:
+    """The alert for one ``ASSET_CHECK_EVALUATION`` event log entry, or ``None`` when the check passed."""
     evaluation = entry.dagster_event.event_specific_data
     if evaluation.passed:
         return None
@@ -59,29 +73,49 @@ def alert_from_record(record) -> Alert | None:
     )
 
 
-def failed_check_alerts(instance: dg.DagsterInstance, after_storage_id: int | None) -> tuple[list[Alert], int | None]:
-    """Alerts for failed check evaluations after ``after_storage_id``; and the last storage id read."""
-    with warnings.catch_warnings():  # get_event_records is deprecated for 2.0; no replacement for check events yet
-        warnings.simplefilter("ignore")
-        records = instance.get_event_records(
-            EventRecordsFilter(event_type=DagsterEventType.ASSET_CHECK_EVALUATION, after_cursor=after_storage_id),
-            limit=BATCH_LIMIT,
-            ascending=True,
+def _parse_cursor(cursor: str | None) -> dict[str, str]:
+    """The sensor cursor as ``{event type: event-log cursor}``; a cursor of the former format starts over."""
+    if not cursor:
+        return {}
+    try:
+        value = json.loads(cursor)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}  # an old plain storage id: re-read (enqueueing is idempotent)
+
+
+def ended_run_ids(instance: dg.DagsterInstance, cursor: str | None) -> tuple[list[str], str]:
+    """Ids of the runs that ended after ``cursor`` (oldest first), and the cursor after them."""
+    cursors = _parse_cursor(cursor)
+    ended: list[tuple[int, str]] = []
+    for event_type in RUN_END_EVENTS:
+        result = instance.fetch_run_status_changes(
+            event_type, limit=BATCH_LIMIT, cursor=cursors.get(event_type.value), ascending=True
         )
-    alerts = [a for a in (alert_from_record(r) for r in records) if a is not None]
-    return alerts, (records[-1].storage_id if records else after_storage_id)
+        ended.extend((r.storage_id, r.run_id) for r in result.records)
+        cursors[event_type.value] = result.cursor
+    return [run_id for _, run_id in sorted(ended)], json.dumps(cursors, sort_keys=True)
+
+
+def failed_check_alerts(instance: dg.DagsterInstance, run_ids: list[str]) -> list[Alert]:
+    """Alerts for the failed check evaluations of ``run_ids``, in run and event order."""
+    return [
+        alert
+        for run_id in run_ids
+        for entry in instance.all_logs(run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
+        if (alert := alert_from_entry(entry)) is not None
+    ]
 
 
 def run_alert_tick(instance: dg.DagsterInstance, outbox: Outbox, cursor: str | None,
-                   settings: WebhookSettings | None = None) -> tuple[str | None, dict]:
+                   settings: WebhookSettings | None = None) -> tuple[str, dict]:
     """One tick without Dagster's sensor machinery: returns the new cursor and counts."""
-    after = int(cursor) if cursor else None
-    alerts, last = failed_check_alerts(instance, after)
-    new = outbox.enqueue(alerts)
+    run_ids, new_cursor = ended_run_ids(instance, cursor)
+    new = outbox.enqueue(failed_check_alerts(instance, run_ids))
     logged = outbox.write_log()
     delivered, failed = outbox.deliver_pending(settings or WebhookSettings.from_env())
-    counts = {"new": new, "logged": logged, "delivered": delivered, "failed_deliveries": failed}
-    return (str(last) if last is not None else cursor), counts
+    counts = {"runs": len(run_ids), "new": new, "logged": logged, "delivered": delivered, "failed_deliveries": failed}
+    return new_cursor, counts
 
 
 @dg.sensor(

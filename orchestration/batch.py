@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+import uuid
 from pathlib import Path
+from typing import Callable
 
 import dagster as dg
+
 
 from orchestration.ingest import SkippedEntry, display_name, document_digest, record_skipped, scan_folder
 from orchestration.warehouse import WarehouseWriteError
 from orchestration.jobs import stage_run_config
-from orchestration.partitions import contiguous_ranges, documents_partitions, range_tags
+from orchestration.partitions import contiguous_ranges, documents_partitions, file_tags, range_tags
 
 
 @dataclasses.dataclass
@@ -42,12 +45,14 @@ class BatchResult:
         return [e for e in self.check_evaluations() if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
 
 
-def run_batch(defs: dg.Definitions, instance: dg.DagsterInstance, folder: Path, log_level: str = "INFO") -> BatchResult:
+def run_batch(defs: dg.Definitions, instance: dg.DagsterInstance, folder: Path, log_level: str = "INFO",
+              on_event: Callable[[dg.EventLogEntry], None] | None = None) -> BatchResult:
     """Run ``main_job`` over every document in ``folder`` (read in place).
 
     Raises ``FileNotFoundError`` when ``folder`` does not exist. Files with
     identical bytes are one document (the first name is used; the others are
-    listed in ``duplicates``).
+    listed in ``duplicates``). ``on_event`` is called with every event of the
+    runs as it is stored (the terminal's progress: ``orchestration.terminal``).
     """
     listing = scan_folder(folder)
     skipped = list(listing.skipped)
@@ -73,7 +78,7 @@ def run_batch(defs: dg.Definitions, instance: dg.DagsterInstance, folder: Path, 
     if not ids:
         return BatchResult([], [], {}, skipped)
     try:
-        return BatchResult(ids, _run(defs, instance, files, ids, log_level), duplicates, skipped)
+        return BatchResult(ids, _run(defs, instance, files, ids, log_level, on_event), duplicates, skipped)
     except sqlite3.OperationalError as error:
         raise _storage_error(instance, error) from error
     except Exception as error:  # Dagster wraps the storage's error (DagsterInstance, SQLAlchemy)
@@ -111,7 +116,7 @@ def open_instance() -> dg.DagsterInstance:
 
 
 def _run(defs: dg.Definitions, instance: dg.DagsterInstance, files: dict[str, str], ids: list[str],
-         log_level: str) -> list[dg.ExecuteInProcessResult]:
+         log_level: str, on_event: Callable[[dg.EventLogEntry], None] | None = None) -> list[dg.ExecuteInProcessResult]:
     existing = set(instance.get_dynamic_partitions(documents_partitions.name))
     new = [i for i in ids if i not in existing]
     if new:
@@ -121,10 +126,16 @@ def _run(defs: dg.Definitions, instance: dg.DagsterInstance, files: dict[str, st
     results = []
     for start, end in contiguous_ranges(list(ordered), set(ids)):
         in_range = ordered[ordered.index(start) : ordered.index(end) + 1]
-        config = stage_run_config({i: files[i] for i in in_range}, move_processed=False)
+        in_files = {i: files[i] for i in in_range}
+        config = stage_run_config(in_files, move_processed=False)
         config["loggers"] = {"console": {"config": {"log_level": log_level}}}
-        kwargs = {"partition_key": start} if start == end else {"tags": range_tags(start, end)}
-        results.append(job.execute_in_process(instance=instance, run_config=config, raise_on_error=False, **kwargs))
+        kwargs = {"partition_key": start, "tags": file_tags(in_files)} if start == end else {
+            "tags": {**range_tags(start, end), **file_tags(in_files)}}
+        run_id = str(uuid.uuid4())  # known before the run starts, to listen to its events
+        if on_event is not None:
+            instance.add_event_listener(run_id, on_event)
+        results.append(job.execute_in_process(instance=instance, run_config=config, raise_on_error=False,
+                                              run_id=run_id, **kwargs))
     return results
 
 

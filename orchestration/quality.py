@@ -14,7 +14,7 @@ GX's Data Docs show every offending row with its document.
 Suites are GX-native JSON in ``expectations/gx/expectations/`` (written by
 ``orchestration/devtools/gx_suites.py``, versioned in git), each run through
 its checkpoint (``expectations/gx/checkpoints/``) whose ``UpdateDataDocsAction``
-rebuilds the Data Docs under ``expectations/gx/uncommitted/data_docs/`` on
+rebuilds the Data Docs under ``$WAREHOUSE_DIR/gx/data_docs/`` on
 every validation; the newest :data:`KEEP_VALIDATIONS_PER_SUITE` stored results
 per suite are kept (:func:`prune_validation_results`). Each expectation carries GX's own severity: ``critical``
 (error) or ``warning``.
@@ -49,10 +49,13 @@ from filelock import FileLock
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 import great_expectations as gx  # noqa: E402  (env var must be set first)
 
-from orchestration.settings import EXPECTATIONS_DIR  # noqa: E402
+from orchestration.settings import EXPECTATIONS_DIR, gx_data_dir  # noqa: E402
 
 GX_ROOT = EXPECTATIONS_DIR / "gx"
-DATA_DOCS_DIR = GX_ROOT / "uncommitted" / "data_docs" / "local_site"
+#: Validation results and Data Docs: under the warehouse, not in the repository
+#: (``${GX_DATA_DIR}`` in great_expectations.yml; see settings.gx_data_dir).
+GX_DATA_DIR = gx_data_dir()
+DATA_DOCS_DIR = GX_DATA_DIR / "data_docs" / "local_site"
 
 # --------------------------------------------------------------------------
 # The batches: one SQL query per suite
@@ -398,15 +401,15 @@ class SuiteOutcome:
 
 @lru_cache(maxsize=4)
 def gx_context(project_root: str | None = None):
-    """The file-based GX context in ``expectations/`` (cached per process)."""
+    """The file-based GX context in ``expectations/`` (cached per process); its results and Data Docs in :data:`GX_DATA_DIR`."""
+    os.environ["GX_DATA_DIR"] = str(GX_DATA_DIR)  # substituted into great_expectations.yml
     return gx.get_context(mode="file", project_root_dir=project_root or str(EXPECTATIONS_DIR))
 
 
 def gx_lock() -> FileLock:
     """Serialises writers of the GX stores and Data Docs (validation results, index page)."""
-    folder = GX_ROOT / "uncommitted"
-    folder.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(folder / ".gx.lock"), timeout=600)
+    GX_DATA_DIR.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(GX_DATA_DIR / ".gx.lock"), timeout=600)
 
 
 def _column_of(kwargs: dict) -> str | None:
@@ -529,7 +532,7 @@ KEEP_VALIDATIONS_PER_SUITE = 20
 
 
 def prune_validation_results(
-    keep: int | None = None, suites: Iterable[str] | None = None, gx_root: Path = GX_ROOT
+    keep: int | None = None, suites: Iterable[str] | None = None, data_dir: Path = GX_DATA_DIR
 ) -> int:
     """Delete all but the newest ``keep`` stored validation results of each suite, with their Data Docs pages.
 
@@ -537,13 +540,13 @@ def prune_validation_results(
     restricts the pruning to those suite folders (default: all).
 
     GX's file store lays results out as
-    ``uncommitted/validations/<suite>/<run name>/<run time>/<batch>.json`` and
-    the pages as ``uncommitted/data_docs/local_site/validations/<same>.html``;
+    ``<data_dir>/validations/<suite>/<run name>/<run time>/<batch>.json`` and
+    the pages as ``<data_dir>/data_docs/local_site/validations/<same>.html``;
     "newest" is by modification time. Empty folders left behind are removed.
     Returns the number of results deleted. Call with :func:`gx_lock` held.
     """
-    store = gx_root / "uncommitted" / "validations"
-    site = gx_root / "uncommitted" / "data_docs" / "local_site" / "validations"
+    store = data_dir / "validations"
+    site = data_dir / "data_docs" / "local_site" / "validations"
     keep = KEEP_VALIDATIONS_PER_SUITE if keep is None else keep
     if keep < 1:
         raise ValueError(f"keep must be >= 1 (the newest result is the one just shown), got {keep}")

@@ -22,7 +22,7 @@ import dagster as dg
 
 from orchestration.ingest import document_digest, skip_reason
 from orchestration.jobs import main_job, stage_run_config
-from orchestration.partitions import documents_partitions, range_tags
+from orchestration.partitions import documents_partitions, file_tags, range_tags
 from orchestration.resources import WarehouseResource
 
 PENDING = "pending"
@@ -89,6 +89,7 @@ def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResour
                     run_key=f"{document_id}:{path.name}:{mtime}",
                     partition_key=document_id,
                     run_config=stage_run_config({document_id: str(path)}, move_processed=True),
+                    tags=file_tags({document_id: str(path)}),
                 )
             )
         else:
@@ -99,12 +100,13 @@ def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResour
     if new_ids:
         config = stage_run_config(new_files, move_processed=True)
         if len(new_ids) == 1:
-            run_requests.append(dg.RunRequest(run_key=new_ids[0], partition_key=new_ids[0], run_config=config))
+            run_requests.append(dg.RunRequest(run_key=new_ids[0], partition_key=new_ids[0], run_config=config,
+                                              tags=file_tags(new_files)))
         else:
             run_requests.append(
                 dg.RunRequest(
                     run_key=f"{new_ids[0]}..{new_ids[-1]}",
-                    tags=range_tags(new_ids[0], new_ids[-1]),
+                    tags={**range_tags(new_ids[0], new_ids[-1]), **file_tags(new_files)},
                     run_config=config,
                 )
             )

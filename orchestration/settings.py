@@ -7,6 +7,9 @@
   ``inbox_sensor`` watches; processed files are moved from it to ``archive/``
   or ``quarantine/``. Batch runs (``make run INBOX=…``, ``budget-etl run
   --inbox``) name their own folder and read it in place.
+- ``GX_DATA_DIR`` (default ``$WAREHOUSE_DIR/gx``): Great Expectations'
+  validation results and Data Docs (generated data, kept out of the
+  repository; the suites and definitions stay in ``expectations/gx``).
 - ``DUCKDB_PATH`` is derived (``$WAREHOUSE_DIR/warehouse.duckdb``) and exported
   for dbt's ``profiles.yml``.
 - ``DAGSTER_HOME`` (default ``$WAREHOUSE_DIR/.dagster``): Dagster's instance
@@ -40,6 +43,11 @@ def warehouse_dir() -> Path:
 def inbox_dir() -> Path:
     """``$INBOX_DIR`` or ``$WAREHOUSE_DIR/inbox`` (the sensor's drop folder), absolute."""
     return Path(os.environ.get("INBOX_DIR") or warehouse_dir() / "inbox").resolve()
+
+
+def gx_data_dir() -> Path:
+    """``$GX_DATA_DIR`` or ``$WAREHOUSE_DIR/gx``, absolute: GX validation results and Data Docs."""
+    return Path(os.environ.get("GX_DATA_DIR") or warehouse_dir() / "gx").resolve()
 
 
 def duckdb_path(warehouse: str | Path | None = None) -> Path:

@@ -23,6 +23,8 @@ CREATE TABLE IF NOT EXISTS staging.documents (
     ingested_at      TIMESTAMP NOT NULL,    -- last (re)load of these bytes, UTC
     first_seen_at    TIMESTAMP NOT NULL     -- first load of these bytes, UTC; orders versions of a document
 );
+-- Where fiscal_year was read: title | cover | 编制说明 | file_name; NULL with fiscal_year NULL (no evidence).
+ALTER TABLE staging.documents ADD COLUMN IF NOT EXISTS fiscal_year_source VARCHAR;
 
 -- 项目支出绩效目标表 rows: total → spending units → projects.
 CREATE TABLE IF NOT EXISTS staging.budget_lines (

@@ -211,9 +211,9 @@ def write_document(
             """
             INSERT INTO staging.documents (
                 document_id, file_name, source_path, format, layout, doc_type, title,
-                department, fiscal_year, page_count, byte_size, parser_version,
+                department, fiscal_year, fiscal_year_source, page_count, byte_size, parser_version,
                 status, error, ingested_at, first_seen_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 doc_id,
@@ -225,6 +225,7 @@ def write_document(
                 parsed.title if parsed else None,
                 parsed.department if parsed else None,
                 parsed.fiscal_year if parsed else None,
+                parsed.fiscal_year_source if parsed else None,
                 parsed.page_count if parsed else None,
                 registration.byte_size,
                 PARSER_VERSION,
@@ -340,7 +341,8 @@ def publish_serving(warehouse_path: str | Path, serving_path: str | Path, schema
     DuckDB 1.x bundled in BI drivers), fsynced, then ``os.replace``-d over
     ``serving_path``: readers that have the old file open keep their snapshot,
     new readers see the new one, nobody sees a half-written file, and a crash
-    leaves the previous serving file intact. Returns ``{table: row_count}``.
+    leaves the previous serving file intact. Table and column comments (the dbt
+    descriptions) are copied too, so BI tools show them. Returns ``{table: row_count}``.
     """
     import os
 
@@ -365,6 +367,7 @@ def publish_serving(warehouse_path: str | Path, serving_path: str | Path, schema
         for table in tables:
             con.execute(f'CREATE TABLE serving_new.{schema}."{table}" AS SELECT * FROM wh.{schema}."{table}"')
             (counts[table],) = con.execute(f'SELECT count(*) FROM serving_new.{schema}."{table}"').fetchone()
+        copy_comments(con, "wh", "serving_new", schema)
         con.execute("DETACH serving_new")
     except BaseException:
         con.close()
@@ -375,6 +378,37 @@ def publish_serving(warehouse_path: str | Path, serving_path: str | Path, schema
         os.fsync(handle.fileno())
     os.replace(tmp, serving_path)
     return counts
+
+
+def copy_comments(con: duckdb.DuckDBPyConnection, source: str, target: str, schema: str) -> int:
+    """Copy the table and column comments of ``source.schema`` onto the same tables of ``target.schema``.
+
+    ``source`` and ``target`` are attached catalogs of ``con``; ``CREATE TABLE … AS`` copies rows
+    and types, not comments. Returns the number of comments written.
+    """
+    tables = con.execute(
+        "SELECT table_name, comment FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? AND comment IS NOT NULL",
+        [source, schema]).fetchall()
+    columns = con.execute(
+        "SELECT table_name, column_name, comment FROM duckdb_columns() "
+        "WHERE database_name = ? AND schema_name = ? AND comment IS NOT NULL", [source, schema]).fetchall()
+    present = {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name = ?", [target, schema]).fetchall()}
+    written = 0
+    for table, comment in tables:
+        if table in present:
+            con.execute(f'COMMENT ON TABLE {target}.{schema}."{table}" IS {_quoted(comment)}')
+            written += 1
+    for table, column, comment in columns:
+        if table in present:
+            con.execute(f'COMMENT ON COLUMN {target}.{schema}."{table}"."{column}" IS {_quoted(comment)}')
+            written += 1
+    return written
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a single-quoted SQL string literal (COMMENT ON takes no parameters)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def remove_stale_serving_files(serving_path: str | Path) -> list[Path]:

@@ -21,6 +21,7 @@ Three kinds (see ``orchestration/quality.py`` for the suites):
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -61,6 +62,11 @@ def _outcome_table(outcomes: list[SuiteOutcome]) -> str:
     return "\n".join(rows)
 
 
+def data_docs_links(pages: dict[str, str]) -> dict[str, dg.MetadataValue]:
+    """One clickable ``data_docs/<suite>`` link per GX Data Docs page (``file://`` URL of the local page)."""
+    return {f"data_docs/{suite}": dg.MetadataValue.url(Path(page).as_uri()) for suite, page in sorted(pages.items())}
+
+
 def apply_gate(outcomes: list[IngestOutcome], report: GateReport) -> list[IngestOutcome]:
     """The run's ingest outcomes with the gate's quarantines applied (status and reason)."""
     by_id = {v.document_id: v for v in report.quarantined}
@@ -91,6 +97,7 @@ def gate_check_result(report: GateReport) -> dg.AssetCheckResult:
             "quarantined": dg.MetadataValue.json(quarantined),
             "warnings": dg.MetadataValue.json(warned),
             "data_docs": dg.MetadataValue.json(report.data_docs_pages),
+            **data_docs_links(report.data_docs_pages),
             "results": dg.MetadataValue.md(_outcome_table(list(report.suites))),
         },
     )
@@ -116,6 +123,7 @@ def check_result_from_suites(outcomes: list[SuiteOutcome], quarantined: dict | N
             "warnings": [f"{o.label}: {o.unexpected_count} rows" for o in warnings],
             "quarantined_documents": dg.MetadataValue.json(quarantined or {}),
             "data_docs": dg.MetadataValue.json({s.suite: s.data_docs_page for s in outcomes if s.data_docs_page}),
+            **data_docs_links({s.suite: s.data_docs_page for s in outcomes if s.data_docs_page}),
             "results": dg.MetadataValue.md(_outcome_table(outcomes)),
         },
     )

@@ -30,7 +30,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 import great_expectations as gx  # noqa: E402
 import great_expectations.expectations as gxe  # noqa: E402
 
-from orchestration.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR  # noqa: E402
+from orchestration.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, gx_data_dir  # noqa: E402
 
 C, W = "critical", "warning"
 PROJECT = 'line_type=="project"'
@@ -211,10 +211,9 @@ DOCUMENT_INDEX_COLUMNS = ["document_id", "file_name"]
 
 def write_context(project_root: str | None = None) -> None:
     """(Re)write every suite, its dataframe asset, validation definition and checkpoint."""
-    from orchestration.quality import SUITES  # the query side of each suite
+    from orchestration.quality import SUITES, gx_context  # the query side of each suite; the context
 
-    root = project_root or str(EXPECTATIONS_DIR)
-    context = gx.get_context(mode="file", project_root_dir=root)
+    context = gx_context(project_root or str(EXPECTATIONS_DIR))
     datasource = context.data_sources.get("warehouse")
     definitions = suite_definitions()
     assert set(definitions) == set(SUITES), "every suite needs a query in orchestration.quality.SUITES"
@@ -247,7 +246,7 @@ def write_context(project_root: str | None = None) -> None:
                 result_format=result_format,
             )
         )
-    shutil.rmtree(EXPECTATIONS_DIR / "gx" / "uncommitted" / "data_docs", ignore_errors=True)
+    shutil.rmtree(gx_data_dir() / "data_docs", ignore_errors=True)
 
 
 if __name__ == "__main__":

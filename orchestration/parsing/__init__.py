@@ -33,6 +33,8 @@ Modules:
 
 from __future__ import annotations
 
+import dataclasses
+
 from .department_targets_text import parse_department_targets
 from .detect import detect_document, sniff_binary_type
 from .pdf_tables import parse_pdf
@@ -53,7 +55,15 @@ from .records import (
     check_storable,
 )
 from .targets import TargetValue, parse_target
-from .text_common import PROJECT_TITLE_MARK, decode_text, find_department, find_title, fiscal_year_from_title, split_lines
+from .text_common import (
+    PROJECT_TITLE_MARK,
+    decode_text,
+    find_department,
+    find_title,
+    fiscal_year_from_title,
+    fiscal_year_with_source,
+    split_lines,
+)
 
 __all__ = [
     "AMOUNT_FIELDS",
@@ -96,16 +106,19 @@ def parse_document(data: bytes, file_name: str) -> ParsedDocument:
     table (prose only), and for a table whose structure cannot be read reliably.
     """
     try:
-        parsed = _parse(data, file_name)
-        parsed.events.extend(check_storable(parsed))  # fit the staging column types (records.py)
-        return parsed
+        document, lines = _parse(data, file_name)
+        year, source = fiscal_year_with_source(document.title, file_name, lines)
+        document = dataclasses.replace(document, fiscal_year=year, fiscal_year_source=source)
+        document.events.extend(check_storable(document))  # fit the staging column types (records.py)
+        return document
     except ParseError as error:
         raise ParseError(f"{file_name}: {error}") from None
 
 
-def _parse(data: bytes, file_name: str) -> ParsedDocument:
+def _parse(data: bytes, file_name: str) -> tuple[ParsedDocument, list]:
+    """The parsed document and, for text input, its lines (evidence of the fiscal year)."""
     if data.lstrip()[:5] == b"%PDF-":
-        return parse_pdf(data)
+        return parse_pdf(data), []
     named_pdf = file_name.lower().endswith(".pdf")
     kind = sniff_binary_type(data)
     if kind is not None:
@@ -127,8 +140,8 @@ def _parse(data: bytes, file_name: str) -> ParsedDocument:
     lines = split_lines(text)
     detection = detect_document(text, lines)
     if detection.doc_type == "department_targets":
-        return parse_department_targets(lines, events)
-    return _parse_project_targets(lines, detection.layout, events)
+        return parse_department_targets(lines, events), lines
+    return _parse_project_targets(lines, detection.layout, events), lines
 
 
 def _with_article(noun: str) -> str:

@@ -156,7 +156,9 @@ class ParsedDocument:
     ``layout`` names the source layout: ``line_flow`` (seeds 000/004),
     ``rows_then_indicators`` (001), ``tab_separated`` (003),
     ``department_targets_tsv`` (002), ``pdf_table`` (PDF path).
-    ``fiscal_year`` is ``None`` where neither title nor content states it.
+    ``fiscal_year`` is ``None`` where no evidence states it;
+    ``fiscal_year_source`` says where it was read (title, cover, 编制说明,
+    file_name: :func:`.text_common.fiscal_year_with_source`).
     ``department_targets`` holds the profile, tasks and indicators of a
     部门整体绩效目标 (``doc_type == 'department_targets'``), else ``None``.
     ``disclosure`` holds the table inventory and standard-table rows of a
@@ -170,6 +172,7 @@ class ParsedDocument:
     department: str | None
     fiscal_year: int | None
     page_count: int | None = None
+    fiscal_year_source: str | None = None
     budget_lines: list[BudgetLine] = field(default_factory=list)
     indicators: list[PerformanceIndicator] = field(default_factory=list)
     events: list[ParseEvent] = field(default_factory=list)

@@ -336,6 +336,44 @@ def fiscal_year_from_title(title: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
+#: A year in a file name, delimited (so the hex of ``000_26deb592…`` never counts): ``2024年…``, ``…_2024.pdf``.
+_YEAR_IN_FILE_NAME = re.compile(r"(?<![0-9A-Za-z])((?:19|20)\d{2})(?![0-9A-Za-z])")
+#: A cover or bundle title, or an 编制说明 heading: a year next to 预算 / 决算 / 绩效目标 / 编制说明.
+_YEAR_ON_COVER = re.compile(r"((?:19|20)\d{2})\s*年度?.{0,40}?(?:预算|决算|绩效目标|编制说明)")
+
+#: Where a document's fiscal year was read, strongest evidence first.
+FISCAL_YEAR_SOURCES = ("title", "cover", "编制说明", "file_name")
+
+
+def fiscal_year_with_source(title: str | None, file_name: str, lines: list[SourceLine] = ()) -> tuple[int | None, str | None]:
+    """The fiscal year and where it was read: ``(year, source)``, or ``(None, None)`` when nothing says it.
+
+    Evidence, strongest first (:data:`FISCAL_YEAR_SOURCES`): the form's title
+    (:func:`fiscal_year_from_title`); a cover or bundle title before the table
+    (``广州市XX局2024年部门预算``, any line before the first 部门名称 / 项目名称
+    line); an 编制说明 line anywhere (``2024年部门预算编制说明``); the file name
+    (``2024年XX项目支出绩效目标表.pdf``, ``xx_2024.txt``; never digits inside a
+    hash). Years inside the table (``2023年内播出`` as a target) are not evidence.
+    """
+    year = fiscal_year_from_title(title)
+    if year is not None:
+        return year, "title"
+    before_table = []
+    for line in lines:
+        if line.text.strip().startswith(("部门名称", "项目名称")):
+            break
+        before_table.append(line.text)
+    for source, texts in (("cover", before_table), ("编制说明", [ln.text for ln in lines if "编制说明" in ln.text])):
+        for text in texts:
+            match = _YEAR_ON_COVER.search(text)
+            if match:
+                return int(match.group(1)), source
+    match = _YEAR_IN_FILE_NAME.search(file_name.rsplit("/", 1)[-1])
+    if match:
+        return int(match.group(1)), "file_name"
+    return None, None
+
+
 def find_department(lines: list[SourceLine]) -> tuple[str | None, list[ParseEvent]]:
     """The 部门名称 of the document, trimmed, and an event if it was normalised.
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from orchestration import quality
 from orchestration.alert_sensor import quality_alert_sensor, run_alert_tick
 from orchestration.alerts import Outbox, WebhookSettings
 from orchestration.batch import run_batch
@@ -170,11 +171,13 @@ def test_code_2_31_is_a_warning_and_the_document_loads(gated):
 def test_data_docs_show_the_failure(gated):
     pages = gate_evaluation(gated["runs"][1]).metadata["data_docs"].value
     page = Path(pages["staging_reconciliation"])
-    assert page.is_file() and "uncommitted/data_docs" in str(page)
+    assert page.is_file() and str(page).startswith(str(quality.DATA_DOCS_DIR))
     html = page.read_text("utf-8")
     assert "difference_cents" in html and "fault_subtotal.txt" in html
     index = page.parents[4] / "index.html"
     assert index.is_file()
+    link = gate_evaluation(gated["runs"][1]).metadata["data_docs/staging_reconciliation"]
+    assert link.value == page.as_uri()  # a clickable link in the Dagster UI
 
 
 # ---------------------------------------------------------------------------
@@ -240,7 +243,7 @@ def test_stored_validation_results_are_pruned_to_the_newest(gated, monkeypatch):
     from orchestration import quality
 
     monkeypatch.setattr(quality, "KEEP_VALIDATIONS_PER_SUITE", 2)
-    store = quality.GX_ROOT / "uncommitted" / "validations"
+    store = quality.GX_DATA_DIR / "validations"
     con = duckdb.connect(str(gated["warehouse_dir"] / "warehouse.duckdb"), read_only=True)
     try:
         for _ in range(3):
@@ -260,24 +263,24 @@ def test_prune_validation_results_keeps_the_newest_by_time(tmp_path):
 
     from orchestration.quality import prune_validation_results
 
-    store = tmp_path / "uncommitted" / "validations" / "suite_a"
-    site = tmp_path / "uncommitted" / "data_docs" / "local_site" / "validations" / "suite_a"
+    store = tmp_path / "validations" / "suite_a"
+    site = tmp_path / "data_docs" / "local_site" / "validations" / "suite_a"
     for n in range(5):
         for root, suffix in ((store, ".json"), (site, ".html")):
             path = root / "__none__" / f"2026112{n}T000000Z" / f"batch{suffix}"
             path.parent.mkdir(parents=True)
             path.write_text("{}")
             os.utime(path, (1_000_000 + n, 1_000_000 + n))
-    other = tmp_path / "uncommitted" / "validations" / "suite_b" / "r" / "t" / "b.json"
+    other = tmp_path / "validations" / "suite_b" / "r" / "t" / "b.json"
     other.parent.mkdir(parents=True)
     other.write_text("{}")
-    assert prune_validation_results(keep=2, suites=["suite_a"], gx_root=tmp_path) == 3
+    assert prune_validation_results(keep=2, suites=["suite_a"], data_dir=tmp_path) == 3
     assert sorted(p.parent.name for p in store.rglob("*.json")) == ["20261123T000000Z", "20261124T000000Z"]
     assert sorted(p.parent.name for p in site.rglob("*.html")) == ["20261123T000000Z", "20261124T000000Z"]
     assert len([p for p in store.rglob("*") if p.is_dir()]) == 3  # __none__ + two run folders: empty ones removed
     assert other.is_file()  # suites not named are left alone
     with pytest.raises(ValueError):
-        prune_validation_results(keep=0, gx_root=tmp_path)
+        prune_validation_results(keep=0, data_dir=tmp_path)
 
 
 def test_sensor_sends_each_failure_once_to_log_and_webhook(gated, webhook, monkeypatch):
@@ -323,7 +326,7 @@ def test_failed_delivery_is_retried_on_the_next_tick_and_sent_once(gated, tmp_pa
         assert state["last_error"] == "webhook answered HTTP 500" and hook.url not in (state["last_error"] or "")
         cursor, counts = run_alert_tick(gated["instance"], outbox, cursor, settings)  # recovers on the 2nd try
         cursor, counts = run_alert_tick(gated["instance"], outbox, cursor, settings)
-        assert counts == {"new": 0, "logged": 0, "delivered": 0, "failed_deliveries": 0}
+        assert counts == {"runs": 0, "new": 0, "logged": 0, "delivered": 0, "failed_deliveries": 0}
         delivered_ids = [r["body"]["alert_id"] for r in hook.delivered]
         repeats = [s["alert_id"] for s in outbox.states() if s["webhook_state"] == "repeat"]
         assert len(delivered_ids) == len(set(delivered_ids)) == len(failed_evaluations(gated)) - len(repeats)

@@ -73,6 +73,7 @@ select
     documents.status,
     documents.department,
     documents.fiscal_year,
+    documents.fiscal_year_source,
     coalesce(line_counts.spending_units, 0)                                 as spending_units,
     coalesce(line_counts.projects, 0)                                       as projects,
     coalesce(task_counts.tasks, 0)                                          as tasks,
@@ -83,7 +84,8 @@ select
         when difference_lists.messages is null then 'OK'
         else difference_lists.messages
     end                                                                     as reconciliation_status,
-    documents.is_current                                                    as is_current_version
+    documents.is_current                                                    as is_current_version,
+    case when documents.status = 'quarantined' then documents.error_message end as quarantine_reason
 from documents
 left join line_counts
     on documents.document_id = line_counts.document_id

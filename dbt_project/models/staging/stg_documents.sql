@@ -27,6 +27,7 @@ select
     title,
     department,
     cast(fiscal_year as integer)            as fiscal_year,
+    fiscal_year_source,
     page_count,
     byte_size,
     parser_version,
