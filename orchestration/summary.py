@@ -58,26 +58,42 @@ _EXPRESSIONS = {
 }
 
 
+def _mart_rows(db_path: str | Path, select: str, where: str, order_by: str,
+               document_ids: list[str] | None, missing_ok: bool) -> list[dict]:
+    """Rows of ``select`` as dicts, limited to ``document_ids`` when given, ordered by ``order_by``.
+
+    ``where`` is a constant condition of the caller (``"TRUE"`` for none). Opens the DuckDB file
+    read-only. A mart that does not exist yet gives ``[]`` when ``missing_ok``, else raises
+    ``duckdb.CatalogException``.
+    """
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        sql, params = f"{select} WHERE ({where})", []
+        if document_ids is not None:
+            sql += " AND list_contains(?, document_id)"
+            params.append(document_ids)
+        try:
+            cur = con.execute(f"{sql} ORDER BY {order_by}", params)
+        except duckdb.CatalogException:
+            if missing_ok:
+                return []
+            raise
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+    finally:
+        con.close()
+
+
 def fetch_summary(db_path: str | Path, document_ids: list[str] | None = None) -> list[dict]:
     """Rows of ``marts.mart_document_summary`` (all, or those of ``document_ids``), ordered by file name.
 
     Opens the DuckDB file read-only. Raises ``duckdb.CatalogException`` when
     the marts have not been built.
     """
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        names = [c for c, _ in SUMMARY_COLUMNS] + list(NOTE_COLUMNS)
-        cols = ", ".join(f"{_EXPRESSIONS.get(c, c)} AS {c}" for c in names)
-        sql = f"SELECT document_id, {cols} FROM marts.mart_document_summary"
-        params: list = []
-        if document_ids is not None:
-            sql += " WHERE list_contains(?, document_id)"
-            params.append(document_ids)
-        cur = con.execute(sql + " ORDER BY file_name, document_id", params)
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
-    finally:
-        con.close()
+    names = [c for c, _ in SUMMARY_COLUMNS] + list(NOTE_COLUMNS)
+    cols = ", ".join(f"{_EXPRESSIONS.get(c, c)} AS {c}" for c in names)
+    return _mart_rows(db_path, f"SELECT document_id, {cols} FROM marts.mart_document_summary", "TRUE",
+                      "file_name, document_id", document_ids, missing_ok=False)
 
 
 def format_cell(value) -> str:
@@ -150,22 +166,11 @@ KIND_LABELS = {
 def fetch_table_inventory(db_path: str | Path, document_ids: list[str] | None = None) -> list[dict]:
     """Rows of ``marts.dim_document_table`` (table_key, title, pages, unit, rows and amounts read),
     in file and page order; ``[]`` when the mart does not exist yet. Opens the file read-only."""
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        sql = ("SELECT document_id, file_name, entry_no, entry_type, table_key, title, unit_as_printed, "
-               "first_page, last_page, row_count, amount_count, is_read FROM marts.dim_document_table")
-        params: list = []
-        if document_ids is not None:
-            sql += " WHERE list_contains(?, document_id)"
-            params.append(document_ids)
-        try:
-            cur = con.execute(sql + " ORDER BY file_name, document_id, entry_no", params)
-        except duckdb.CatalogException:
-            return []
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
-    finally:
-        con.close()
+    return _mart_rows(
+        db_path,
+        "SELECT document_id, file_name, entry_no, entry_type, table_key, title, unit_as_printed, "
+        "first_page, last_page, row_count, amount_count, is_read FROM marts.dim_document_table",
+        "TRUE", "file_name, document_id, entry_no", document_ids, missing_ok=True)
 
 
 def inventory_lines(rows: list[dict]) -> list[str]:
@@ -191,22 +196,11 @@ def inventory_lines(rows: list[dict]) -> list[str]:
 def fetch_disclosure_findings(db_path: str | Path, document_ids: list[str] | None = None) -> list[dict]:
     """The failed cross-table checks of ``marts.rpt_disclosure_checks`` (differences printed in the
     source: WARN findings), in file and page order; ``[]`` when the mart does not exist yet."""
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        sql = ("SELECT document_id, file_name, rule, table_title, source_page, bbox_x0, bbox_top, subject, left_label, left_yuan, "
-               "right_label, right_yuan, difference_yuan FROM marts.rpt_disclosure_checks WHERE difference_cents <> 0")
-        params: list = []
-        if document_ids is not None:
-            sql += " AND list_contains(?, document_id)"
-            params.append(document_ids)
-        try:
-            cur = con.execute(sql + " ORDER BY file_name, source_page, rule, subject", params)
-        except duckdb.CatalogException:
-            return []
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
-    finally:
-        con.close()
+    return _mart_rows(
+        db_path,
+        "SELECT document_id, file_name, rule, table_title, source_page, bbox_x0, bbox_top, subject, left_label, "
+        "left_yuan, right_label, right_yuan, difference_yuan FROM marts.rpt_disclosure_checks",
+        "difference_cents <> 0", "file_name, source_page, rule, subject", document_ids, missing_ok=True)
 
 
 def finding_lines(rows: list[dict]) -> list[str]:
