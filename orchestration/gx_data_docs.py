@@ -170,15 +170,16 @@ def vendored_files(node_modules: Path = NODE_MODULES, assets_dir: Path = ASSETS_
 def copy_vendored_assets(target_store) -> int:
     """Copy the vendored files into the site's ``static/vendor/`` through GX's static-assets store.
 
-    Skipped when the site already carries these versions (``static/vendor/versions.json``).
-    Returns the number of files copied.
+    Skipped when the site already carries these versions (``static/vendor/versions.json``)
+    and every file. Returns the number of files copied.
     """
     backend = target_store.store_backends["static_assets"]
     files = vendored_files()
     marker_key = ("static", "vendor", "versions.json")
     marker = json.dumps({"versions": pinned_versions(), "files": sorted(files)}, sort_keys=True)
     try:
-        if backend.has_key(marker_key) and backend.get(marker_key) == marker:
+        if (backend.has_key(marker_key) and backend.get(marker_key) == marker
+                and all(backend.has_key(("static", "vendor", *k.split("/"))) for k in files)):
             return 0
     except Exception:  # noqa: BLE001 - an unreadable marker means: copy again
         pass

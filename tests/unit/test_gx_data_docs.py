@@ -95,3 +95,35 @@ def test_a_page_that_would_not_open_offline_is_refused(tmp_path, body, problem):
     with pytest.raises(docs.DataDocsNotSelfContained, match=problem) as raised:
         docs.assert_self_contained([page])
     assert str(page) in str(raised.value)
+
+
+class _DictBackend:
+    """GX's static-assets store backend, in memory (has_key / get / set)."""
+
+    def __init__(self):
+        self.files = {}
+
+    def has_key(self, key):
+        return key in self.files
+
+    def get(self, key):
+        value = self.files[key]
+        return value.decode() if isinstance(value, bytes) else value
+
+    def set(self, key, value, **kwargs):
+        self.files[key] = value
+
+
+class _Store:
+    def __init__(self):
+        self.store_backends = {"static_assets": _DictBackend()}
+
+
+def test_vendored_files_are_copied_once_and_again_when_one_is_missing():
+    store = _Store()
+    files = store.store_backends["static_assets"].files
+    copied = docs.copy_vendored_assets(store)
+    assert copied == len(docs.vendored_files()) and ("static", "vendor", "jquery", "dist", "jquery.min.js") in files
+    assert docs.copy_vendored_assets(store) == 0  # the site carries these versions
+    del files[("static", "vendor", "jquery", "dist", "jquery.min.js")]
+    assert docs.copy_vendored_assets(store) == copied
