@@ -1,5 +1,5 @@
-# One Makefile for the whole product. Only Python 3.11 and make are needed:
-# every target installs what it uses into .venv from pinned versions.
+# One Makefile for the whole product. Only Python 3.11 and make are needed (and npm for the
+# GX Data Docs' scripts and styles): every target installs what it uses from pinned versions.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -21,7 +21,7 @@ export DO_NOT_TRACK := 1
 MANIFEST := dbt_project/target/manifest.json
 DBT_FILES := $(shell find dbt_project -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -not -path '*/target/*' -not -path '*/logs/*' 2>/dev/null)
 
-.PHONY: setup run dev docs test test-slow validate bench lint constraints clean samples fonts chromium report dashboard
+.PHONY: setup gx-assets run dev docs test test-slow validate bench lint constraints clean samples fonts chromium report dashboard
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
@@ -31,13 +31,29 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP) $(MANIFEST)  ## create .venv, install pinned deps, parse the dbt project
+setup: $(STAMP) $(MANIFEST) gx-assets  ## create .venv, install pinned deps, parse the dbt project, the Data Docs assets
 
 # dbt's manifest drives the Dagster asset graph; re-parse when any dbt file changes.
 # Parse from inside the project, as dagster-dbt runs dbt: seed paths in the manifest are relative to it.
 $(MANIFEST): $(STAMP) $(DBT_FILES)
 	db="$$(realpath -m -- "$$WAREHOUSE_DIR")/warehouse.duckdb" && cd dbt_project && DUCKDB_PATH="$$db" $(abspath $(BIN))/dbt parse --quiet --project-dir . --profiles-dir .
 	touch $(MANIFEST)
+
+# GX Data Docs open offline (orchestration/gx_data_docs.py): the scripts, styles and fonts their
+# templates load from CDNs come from the exact npm packages of $(GX_ASSETS)/package.json (+ lock),
+# installed with the machine's npm into $(GX_ASSETS)/node_modules (git-ignored) and copied into the
+# site when it is built. Without npm this says so and goes on: the pipeline then skips the Data Docs
+# (a warning), everything else works.
+GX_ASSETS := expectations/gx/plugins/custom_data_docs/assets
+GX_ASSETS_STAMP := $(GX_ASSETS)/node_modules/.installed-stamp
+$(GX_ASSETS_STAMP): $(GX_ASSETS)/package.json $(GX_ASSETS)/package-lock.json
+	@if command -v npm >/dev/null; then \
+		echo "Installing the GX Data Docs assets (npm ci in $(GX_ASSETS))…" \
+		&& npm ci --prefix $(GX_ASSETS) --ignore-scripts --no-audit --no-fund --loglevel=error \
+		&& touch $@; \
+	else echo "npm is missing: GX Data Docs will not be built (install Node.js and npm, then make gx-assets)"; fi
+
+gx-assets: $(GX_ASSETS_STAMP)  ## install the GX Data Docs' scripts and styles (exact npm packages; needs npm)
 
 # Dagster's home: $DAGSTER_HOME, else $WAREHOUSE_DIR/.dagster, created with telemetry off (orchestration/settings.py).
 DAGSTER_HOME_SH := home="$$($(BIN)/python -m orchestration.settings)" && DAGSTER_HOME="$$home"

@@ -483,6 +483,11 @@ def _run_checkpoints(batches: list[tuple[str, object]]) -> list[SuiteOutcome]:
 def _build_data_docs(context, identifiers: list) -> dict:
     """Build the Data Docs pages of ``identifiers`` (and the index); identifier → local page path.
 
+    The site is built by ``orchestration.gx_data_docs.OfflineSiteBuilder``
+    (``great_expectations.yml``): pages that open offline, or
+    ``DataDocsNotSelfContained`` (a page would load from another host, or the
+    vendored npm files are missing: ``make gx-assets``).
+
     A failure to render is logged (warning) and leaves the pages missing; it is
     never raised: the validation results are stored and the gate must not fail
     on documentation.
