@@ -13,9 +13,8 @@ GX's Data Docs show every offending row with its document.
 
 Suites are GX-native JSON in ``expectations/gx/expectations/`` (written by
 ``orchestration/devtools/gx_suites.py``, versioned in git), each run through
-its checkpoint (``expectations/gx/checkpoints/``) whose ``UpdateDataDocsAction``
-rebuilds the Data Docs under ``$WAREHOUSE_DIR/gx/data_docs/`` on
-every validation; the newest :data:`KEEP_VALIDATIONS_PER_SUITE` stored results
+its checkpoint (``expectations/gx/checkpoints/``, no actions); the Data Docs under
+``$WAREHOUSE_DIR/gx/data_docs/`` are rebuilt once per set of suites; the newest :data:`KEEP_VALIDATIONS_PER_SUITE` stored results
 per suite are kept (:func:`prune_validation_results`). Each expectation carries GX's own severity: ``critical``
 (error) or ``warning``.
 

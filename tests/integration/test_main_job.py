@@ -176,6 +176,7 @@ def test_marts_reconcile_with_staging(seeded_warehouse):
     assert orphans == 0
 
 
+@pytest.mark.slow  # a second full run; tests/faults compare re-runs with clean runs too
 def test_rerun_is_idempotent(seeded_warehouse, tmp_path):
     """Running the job again over the same files leaves the marts identical."""
     _, wh = seeded_warehouse
@@ -192,6 +193,7 @@ def test_rerun_is_idempotent(seeded_warehouse, tmp_path):
     assert query(wh, "SELECT count(*) FROM staging.documents")[0][0] == con_docs_before
 
 
+@pytest.mark.slow  # a run of its own; the hostile and bad-input corpora cover the same rule in the fast tier
 def test_bad_file_is_quarantined_and_others_load(inbox, warehouse_dir):
     shutil.copy(PROJECT_TARGET_SEEDS[-1], inbox / PROJECT_TARGET_SEEDS[-1].name)
     (inbox / "empty.txt").write_bytes(b"")

@@ -101,6 +101,7 @@ def pdf_only_warehouse(tmp_path_factory):
     return batch_over_copies(tmp_path_factory, "pdf_only", SAMPLE_PDFS)
 
 
+@pytest.mark.slow  # a second warehouse, PDFs only
 def test_marts_keep_pdf_page_provenance(pdf_only_warehouse):
     result, wh = pdf_only_warehouse
     assert result.success
