@@ -124,6 +124,7 @@ def test_7_make_passes_inbox_and_warehouse_dir_without_shell_interpretation(tmp_
                           cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
     output = (done.stdout + done.stderr).replace("\n", "")  # the terminal wraps long lines
     assert not marker.exists() and not Path(f"{marker}2").exists(), "a backtick or $(…) in INBOX was executed"
-    assert f"Inbox folder {inbox} does not exist" in output, output[-2000:]
+    # the CLI names the folder it was given, byte for byte up to its quoting, and refuses it
+    assert f"{tmp_path}/in`touch {marker}`" in output and "does not exist" in output, output[-2000:]
     assert (warehouse / ".dagster" / "dagster.yaml").is_file(), "DAGSTER_HOME is inside the named WAREHOUSE_DIR"
     assert sorted(p.name for p in REPO_ROOT.iterdir()) == before, "no folder was created in the repository"
