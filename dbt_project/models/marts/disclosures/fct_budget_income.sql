@@ -3,12 +3,7 @@
 -- 其他收入, 上级补助收入 …); the table's 合计 row has function_level 'total' and
 -- no code. Amounts as printed and in 元 and 万元.
 select
-    document_id,
-    file_name,
-    department_name,
-    scope,
-    fiscal_year,
-    stage,
+    {{ publication_columns() }},
     code                                                        as function_code,
     case when code is null then 'total'
          when length(code) = 3 then 'class' when length(code) = 5 then 'section' else 'item' end as function_level,

@@ -3,12 +3,7 @@
 -- one row per document × economic code; 合计 / 人员经费 / 公用经费 in 元 and 万元
 -- (a 决算 table prints only 决算数: total).
 select
-    document_id,
-    file_name,
-    department_name,
-    scope,
-    fiscal_year,
-    stage,
+    {{ publication_columns() }},
     code                                                                        as economic_code,
     case length(code) when 3 then 'class' else 'section' end                    as economic_level,
     class_code,

@@ -10,12 +10,7 @@ with values_ as (
 )
 
 select
-    document_id,
-    file_name,
-    department_name,
-    scope,
-    fiscal_year,
-    stage,
+    {{ publication_columns() }},
     coalesce(fund_type, 'all_funds')                                            as fund_type,
     code                                                                        as function_code,
     case length(code) when 3 then 'class' when 5 then 'section' when 7 then 'item' end as function_level,

@@ -4,12 +4,7 @@
 -- 公务用车购置及运行费, vehicle_purchase 购置费, vehicle_operation 运行费,
 -- official_reception 公务接待费, administrative_operating 机关运行经费.
 select
-    document_id,
-    file_name,
-    department_name,
-    scope,
-    fiscal_year,
-    stage,
+    {{ publication_columns() }},
     column_role                                                             as expense,
     column_label                                                            as expense_label,
     coalesce(column_measure, case stage when 'final_accounts' then 'final' else 'budget' end) as measure,
