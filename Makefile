@@ -88,9 +88,12 @@ test-slow: setup fonts chromium  ## run the slow tier: faults, streaming, daemon
 # .bench/results.md and .bench/results.json. About 20 minutes on 2 cores; the rendered
 # corpus is cached in .bench/. BENCH_SCALE=0.1 for a quick run (22 documents, 3 drops);
 # BENCH_PARTS=throughput (parse, backfill, memory) or streaming (latency, size) for one part.
+# BENCH_PARTS=daemon: drop → visible in serving.duckdb under the real `make dev` (issue 19), p50/p95 over
+# BENCH_DROPS drops (default 20, ~10 minutes; BENCH_DROPS=5 for a quick look) and where the time goes.
 BENCH_SCALE ?= 1
 BENCH_PARTS ?=
-export BENCH_SCALE BENCH_PARTS
+BENCH_DROPS ?= 20
+export BENCH_SCALE BENCH_PARTS BENCH_DROPS
 bench: setup fonts  ## parse throughput, backfill speed-up, memory, drop-to-mart latency, cost vs warehouse size
 	$(DAGSTER_HOME_SH) $(BIN)/python -m orchestration.devtools.bench
 
