@@ -1,11 +1,22 @@
 """The drop-inbox sensor: new files become document partitions and runs.
 
 A tick only lists the inbox and stats its files (``os.scandir``); it hashes a
-file (SHA-256, the document id) once, when the file has settled: same size and
-mtime on two consecutive ticks and unchanged for ``settle_seconds``. A file
-still being written therefore never starts a run half-written. The cursor
-keeps, per file name, ``[size, mtime_ns, state]`` where state is ``pending``
-or the document id submitted.
+file (SHA-256, the document id) once, when the file has settled: not modified
+(mtime) for ``settle_seconds``, and — when an earlier tick saw it — the same
+size and mtime as then. A file renamed into place when complete (a sync tool,
+``cp`` to a temporary name then ``mv``) whose last write is older than the
+settle window goes on the first tick that sees it; a file still being written
+has a fresh mtime on every tick and waits until it has been quiet for the
+whole window. The run re-hashes what it reads and leaves a file that changed
+since the tick in the inbox (``DocumentChangedError``), so a writer that
+resumes after a pause longer than the window is picked up again, whole, on a
+later tick. The cursor keeps, per file name, ``[size, mtime_ns, state]``
+where state is ``pending`` or the document id submitted.
+
+The daemon's sensor loop runs at most every 5 s (``MIN_INTERVAL_LOOP_TIME`` in
+``dagster._daemon.sensor``); ``minimum_interval_seconds`` is set below that so
+every loop ticks (at 5 s exactly, a loop that came back after 4.99 s skipped
+its turn and the sensor ticked every 10 s, measured under ``make dev``).
 
 New documents of one tick become new dynamic partitions (added together, so
 they are contiguous) and one run over that range; the same bytes dropped
@@ -31,7 +42,12 @@ PENDING = "pending"
 def scan_inbox(inbox: Path, previous: dict[str, list], settle_seconds: float, now: float) -> tuple[dict[str, list], list[tuple[str, Path]]]:
     """One tick over ``inbox``: the new cursor state and the files ready to process.
 
-    Pure apart from ``os.scandir``/``stat`` and hashing settled files.
+    ``previous``: the cursor of the last tick (name → ``[size, mtime_ns, state]``);
+    ``settle_seconds``: how long (seconds) a file's mtime must be in the past before it
+    is read; ``now``: the tick's time (epoch seconds). A file is ready when its mtime is
+    at least ``settle_seconds`` old and, if the last tick saw it, its size and mtime are
+    unchanged since (see the module docstring). Pure apart from ``os.scandir``/``stat``
+    and hashing settled files; a file that cannot be read stays pending.
     Returns ``(state, [(document_id, path), ...])`` in file-name order.
     """
     state: dict[str, list] = {}
@@ -46,7 +62,10 @@ def scan_inbox(inbox: Path, previous: dict[str, list], settle_seconds: float, no
         if seen and seen[:2] == signature and seen[2] != PENDING:
             state[entry.name] = seen  # already submitted, not yet moved away
             continue
-        stable = bool(seen) and seen[:2] == signature and now - st.st_mtime >= settle_seconds
+        quiet = now - st.st_mtime >= settle_seconds
+        # Seen unchanged on an earlier tick and quiet since, or — first sight — not written to for the whole
+        # settle window (a file renamed into place after it was written, or copied with its old mtime).
+        stable = quiet and (not seen or seen[:2] == signature)
         if stable:
             try:
                 document_id, _size = document_digest(Path(entry.path))  # O_NOFOLLOW, hashed in blocks
@@ -63,7 +82,7 @@ def scan_inbox(inbox: Path, previous: dict[str, list], settle_seconds: float, no
 @dg.sensor(
     name="inbox_sensor",
     job=main_job,
-    minimum_interval_seconds=5,
+    minimum_interval_seconds=1,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Watches INBOX_DIR; each settled new file becomes a `documents` partition and is processed into the marts.",
 )
