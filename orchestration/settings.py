@@ -61,13 +61,36 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
+#: The ``dagster.yaml`` that :func:`dagster_home` writes. Storage stays at Dagster's default (SQLite, the
+#: event log sharded per run). The queued run coordinator (Dagster's default) is kept — runs still pass
+#: through the queue — but the queue is looked at every second instead of every 5 s: a run requested by
+#: the inbox sensor waited 2.5 s on average for the dequeue (issue 19, ``make bench`` part daemon).
+INSTANCE_CONFIG = """\
+telemetry:
+  enabled: false
+run_coordinator:
+  module: dagster.core.run_coordinator
+  class: QueuedRunCoordinator
+  config:
+    dequeue_interval_seconds: 1
+"""
+
+#: What earlier versions wrote; such a file is replaced by :data:`INSTANCE_CONFIG` (a user's own file is kept).
+_PREVIOUS_INSTANCE_CONFIGS = ("telemetry:\n  enabled: false\n",)
+
+
 def dagster_home() -> Path:
-    """``$DAGSTER_HOME`` or ``$WAREHOUSE_DIR/.dagster``, absolute, created with a ``dagster.yaml`` (telemetry off)."""
+    """``$DAGSTER_HOME`` or ``$WAREHOUSE_DIR/.dagster``, absolute, created with a ``dagster.yaml``
+    (:data:`INSTANCE_CONFIG`: telemetry off, run queue polled every second).
+
+    A ``dagster.yaml`` that a user wrote is left as it is; one that an earlier
+    version of this function wrote is brought up to date.
+    """
     home = Path(os.environ.get("DAGSTER_HOME") or warehouse_dir() / ".dagster").resolve()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n", "utf-8")
+    if not config.exists() or config.read_text("utf-8") in _PREVIOUS_INSTANCE_CONFIGS:
+        config.write_text(INSTANCE_CONFIG, "utf-8")
     return home
 
 
