@@ -139,6 +139,27 @@ def with_table_metadata(events: list, manifest: Mapping[str, Any], duckdb_path: 
     return out
 
 
+def keep_partial_parse(run_target: Path, project_target: Path) -> bool:
+    """Copy dbt's ``partial_parse.msgpack`` of a finished build (``run_target``) to ``project_target``.
+
+    dagster-dbt starts each build from ``<project>/target/partial_parse.msgpack``, written by
+    ``dbt parse`` with the ``DUCKDB_PATH`` of the warehouse it was parsed for; dbt hashes the
+    connection (the database path included), so a warehouse elsewhere (``make dev
+    WAREHOUSE_DIR=…``) made every run parse the whole project again ("Unable to do partial
+    parsing because profile has changed", 3-8 s per run, issue 19). Keeping the newest one makes
+    the next build of the same warehouse parse only what changed; dbt still checks every file's
+    hash and the profile, so a stale cache is never used. Atomic (temporary file, ``os.replace``);
+    returns False when the build wrote none.
+    """
+    source = run_target / "partial_parse.msgpack"
+    if not source.is_file():
+        return False
+    tmp = project_target / f".partial_parse.msgpack.{os.getpid()}"
+    shutil.copyfile(source, tmp)
+    os.replace(tmp, project_target / "partial_parse.msgpack")
+    return True
+
+
 def close_adapter_connections(invocation) -> None:
     """Close the DuckDB connections that the row-count and column-metadata fetchers opened in this process.
 
@@ -177,6 +198,8 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
                 yield from events  # a failed build: its test results and models reach Dagster, then the error
                 raise
             yield from with_table_metadata(events, invocation.manifest, warehouse.duckdb_path)
+            project_dir = Path(dbt_project.project_dir)
+            keep_partial_parse(project_dir / invocation.target_path, project_dir / dbt_project.target_path)
         finally:
             close_adapter_connections(invocation)
             prune_run_targets(Path(dbt_project.project_dir) / dbt_project.target_path)
