@@ -3,5 +3,5 @@
 Read in this order to follow one document from the inbox to a mart:
 ``parsing/`` (pure parsers) → ``ingest.py`` (register, parse, quarantine) →
 ``warehouse.py`` (staging tables) → ``assets/`` (Dagster wiring) →
-``dbt_project/models`` (marts) → ``quality.py`` (GX suites) → ``cli.py``.
+``dbt_project/models`` (marts) → ``quality/`` (GX suites, gate) → ``cli.py``.
 """

@@ -249,7 +249,7 @@ def validate(warehouse: Path | None) -> None:
     Exit status 1 when a critical expectation fails.
     """
     from orchestration import settings
-    from orchestration.quality import DATA_DOCS_DIR, validate_warehouse
+    from orchestration.quality.runner import DATA_DOCS_DIR, validate_warehouse
 
     from orchestration.resources import WarehouseResource
 

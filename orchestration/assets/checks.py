@@ -1,6 +1,6 @@
 """Great Expectations suites as Dagster asset checks.
 
-Three kinds (see ``orchestration/quality.py`` for the suites):
+Three kinds (see ``orchestration/quality/suites.py`` for the suites):
 
 - ``gx_document_gate`` on ``staged_documents`` — emitted by ``stage_documents``
   itself, right after it staged the run's documents: the per-document gate.
@@ -27,7 +27,8 @@ import dagster as dg
 import duckdb
 
 from orchestration.ingest import IngestOutcome
-from orchestration.quality import GateReport, SuiteOutcome, run_suites
+from orchestration.quality.gate import GateReport
+from orchestration.quality.runner import SuiteOutcome, run_suites
 from orchestration.resources import WarehouseResource
 
 GATE_CHECK_NAME = "gx_document_gate"

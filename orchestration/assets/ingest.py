@@ -29,7 +29,7 @@ from orchestration.ingest import (
 )
 from orchestration.parallel import ParseJob, Progress, configured_workers, notify_listeners, parse_files
 from orchestration.partitions import documents_partitions
-from orchestration.quality import gate_documents
+from orchestration.quality.gate import gate_documents
 from orchestration.resources import WarehouseResource
 from orchestration.warehouse import STAGING_TABLES, connect, table_row_counts
 

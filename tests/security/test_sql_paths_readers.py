@@ -30,8 +30,8 @@ ALLOWED_INTERPOLATIONS = {
     "_sql_literal(serving_path)",
     # orchestration/warehouse.py: flattened_columns_ddl() — dataclass field names and a fixed SQL type map
     "f.name", "sub.name", "_SQL_TYPES[base]",
-    # orchestration/quality.py: a WHERE clause with ``?`` placeholders (_doc_filter), a constant subquery,
-    # and fact/dimension/key names from the _MART_JOINS constant
+    # orchestration/quality/suites.py: a WHERE clause with ``?`` placeholders (_doc_filter), a constant subquery,
+    # and fact/dimension/key names from the _JOINS constant
     "where", "_CURRENT", "fact", "dim", "key",
     "'f.' + key + ' IS NOT NULL AND ' if key == 'spending_unit_key' else ''",
 }

@@ -443,7 +443,7 @@ def assert_self_contained(pages) -> int:
     if found:
         shown = "\n  ".join(found[:20]) + (f"\n  … and {len(found) - 20} more" if len(found) > 20 else "")
         raise DataDocsNotSelfContained(
-            "GX Data Docs would not open offline (a CDN URL that orchestration/gx_data_docs.py does not "
+            "GX Data Docs would not open offline (a CDN URL that orchestration/quality/data_docs.py does not "
             f"replace, or a vendored file missing: `make gx-assets`):\n  {shown}"
         )
     return checked
