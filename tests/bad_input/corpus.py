@@ -2,7 +2,7 @@
 
 Every builder returns the bytes of one input file. Text documents are small
 tab-separated 项目支出绩效目标表 extracts built by :func:`tsv_document`;
-PDFs are rendered with reportlab (:mod:`orchestration.devtools.render_pdf`)
+PDFs are rendered with reportlab (:mod:`devtools.render_pdf`)
 or hand-made (:mod:`tests.pdf_helpers`).
 """
 
@@ -143,7 +143,7 @@ def encrypted_table_pdf(user_password: str) -> bytes:
     from reportlab.lib import pdfencrypt
     from reportlab.pdfgen import canvas as rl_canvas
 
-    from orchestration.devtools import render_pdf
+    from devtools import render_pdf
     from tests.conftest import SAMPLES_DIR
 
     real = rl_canvas.Canvas

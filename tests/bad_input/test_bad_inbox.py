@@ -24,7 +24,7 @@ import pytest
 
 from orchestration.batch import run_batch
 from orchestration.definitions import build_definitions
-from orchestration.devtools.drive import SensorDriver
+from devtools.drive import SensorDriver
 from orchestration.resources import WarehouseResource
 from orchestration.settings import duckdb_path
 from tests.bad_input.corpus import CORPUS, HOSTILE_NAMES, QUARANTINED, SQL_EMOJI_PROJECT, WARNINGS

@@ -104,7 +104,7 @@ def test_sql_and_emoji_project_name_is_kept_exactly():
 
 
 def test_owner_password_pdf_reads_like_the_plain_one():
-    from orchestration.devtools.render_pdf import render_seed
+    from devtools.render_pdf import render_seed
     from tests.conftest import SAMPLES_DIR
 
     plain, _ = parse_safely(render_seed(SAMPLES_DIR / "000_26deb59209c0fd2c.txt", "portrait-rules-ttf"), "plain.pdf")

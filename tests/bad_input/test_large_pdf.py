@@ -14,7 +14,7 @@ from dataclasses import replace
 import pdfplumber
 import pytest
 
-from orchestration.devtools.render_pdf import VARIANTS, render_document
+from devtools.render_pdf import VARIANTS, render_document
 from orchestration.parsing import parse_document
 from orchestration.parsing.pdf_tables import MAX_PAGES
 from tests.bad_input.corpus import project, tsv_document, unit

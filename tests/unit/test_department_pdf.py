@@ -1,7 +1,7 @@
 """The 部门整体绩效目标 PDF path: seed 002 rendered as a ruled form parses to the records of its text extract.
 
 Seed 002 is parsed by the text path, rendered back into a PDF in every variant
-of ``orchestration.devtools.render_department_pdf`` (real reportlab, 2–3 A4
+of ``devtools.render_department_pdf`` (real reportlab, 2–3 A4
 pages), and parsed again by real pdfplumber through ``parse_document``.
 
 What is compared: every business field of the profile, of the 4 tasks and of
@@ -32,13 +32,13 @@ from collections import Counter
 import pdfplumber
 import pytest
 
-from orchestration.devtools.render_department_pdf import (
+from devtools.render_department_pdf import (
     DEFAULT_DEPARTMENT_VARIANT,
     DEPARTMENT_VARIANTS,
     contacts_from_text,
     render_department,
 )
-from orchestration.devtools.render_pdf import ttf_path
+from devtools.render_pdf import ttf_path
 from orchestration.parsing import ParseError, parse_document
 from tests.conftest import SAMPLES_DIR
 

@@ -1,7 +1,7 @@
 """The PDF path: rendered seeds parse to the same records as their text extracts.
 
 Each project-target seed is parsed by the text path, rendered back into a
-PDF in every variant of ``orchestration.devtools.render_pdf`` (once per
+PDF in every variant of ``devtools.render_pdf`` (once per
 session, into tmp), and parsed again by ``orchestration.parsing.pdf_tables``.
 """
 
@@ -14,7 +14,7 @@ import os
 import pdfplumber
 import pytest
 
-from orchestration.devtools.render_pdf import DEFAULT_VARIANT, VARIANTS, render_document, ttf_path
+from devtools.render_pdf import DEFAULT_VARIANT, VARIANTS, render_document, ttf_path
 from orchestration.parsing import ParseError, parse_document
 from orchestration.parsing.text_common import format_amount
 from tests.conftest import PROJECT_TARGET_SEEDS, SAMPLES_DIR

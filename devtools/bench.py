@@ -5,7 +5,7 @@ ratios (results are printed and written to ``.bench/results.md`` and
 ``.bench/results.json``); nothing here asserts a timing.
 
 1. **Corpus**: ``BENCH_SCALE`` × 220 synthetic 项目支出绩效目标表 PDFs
-   (:func:`orchestration.devtools.corpus.build_corpus`), cached in
+   (:func:`devtools.corpus.build_corpus`), cached in
    ``.bench/corpus-v<version>-<count>/``.
 2. **Parse throughput**: pages/s of ``parse_document`` next to bare pdfplumber
    (open + chars + lines + rects) on the same sample of the corpus, same
@@ -16,14 +16,14 @@ ratios (results are printed and written to ``.bench/results.md`` and
    speed-up, step times, peak RSS of the process tree (sampled from /proc).
 4. **Worker memory**: peak RSS of a process parsing the largest document.
 5. **Drop-to-mart latency** (issue 7): a 10-document warehouse, then 20 drops
-   into the drop inbox driven by :class:`~orchestration.devtools.drive.SensorDriver`
+   into the drop inbox driven by :class:`~devtools.drive.SensorDriver`
    (what the daemon does per tick), each timed from the file appearing to the
    document being visible in ``serving.duckdb``.
 6. **Cost vs warehouse size**: the same documents dropped into a warehouse of
    500 documents (text variants of the seeds), stage / dbt / publish step
    times compared with the drops into the 10-document warehouse.
 
-    python -m orchestration.devtools.bench            # BENCH_SCALE=0.1 for a quick run
+    python -m devtools.bench            # BENCH_SCALE=0.1 for a quick run
 
 7. **Bundles** (issue 13): the real 部门预算 / 部门决算 PDFs of ``../shared/realdocs/budget-bundles``
    (or ``$REALDOCS_DIR/budget-bundles``): pages/s of ``parse_document`` next to bare pdfplumber
@@ -136,9 +136,9 @@ class TreeMemory(threading.Thread):
 
 
 def run_child(args: list[str], env: dict | None = None) -> tuple[dict, float, TreeMemory]:
-    """Run ``python -m orchestration.devtools.bench <args>`` and return its JSON, wall time and memory."""
+    """Run ``python -m devtools.bench <args>`` and return its JSON, wall time and memory."""
     out = BENCH_DIR / f"child-{os.getpid()}-{time.monotonic_ns()}.json"
-    cmd = [sys.executable, "-m", "orchestration.devtools.bench", *args, "--result", str(out)]
+    cmd = [sys.executable, "-m", "devtools.bench", *args, "--result", str(out)]
     logs = BENCH_DIR / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     log_path = logs / f"{args[0]}-{time.strftime('%H%M%S')}.log"
@@ -265,8 +265,8 @@ def child_drops(base: Path, drops: list[Path], root: Path, variants_per_seed: in
 
     from orchestration.batch import run_batch
     from orchestration.definitions import build_definitions
-    from orchestration.devtools.corpus import write_variants
-    from orchestration.devtools.drive import SensorDriver
+    from devtools.corpus import write_variants
+    from devtools.drive import SensorDriver
     from orchestration.resources import WarehouseResource
 
     shutil.rmtree(root, ignore_errors=True)
@@ -332,7 +332,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def parse_throughput(files: list[Path], repeat: int = 2) -> dict:
     """Bare pdfplumber vs our parse on ``files``, interleaved per file, best of ``repeat``."""
-    from orchestration.devtools.bench_pdf import bench
+    from devtools.bench_pdf import bench
 
     rows = bench(files, repeat)
     pages = sum(r["pages"] for r in rows)
@@ -360,7 +360,7 @@ def selected_parts(value: str | None) -> tuple[str, ...]:
 
 
 def main_bench(scale: float, parts: tuple[str, ...] = BENCH_PARTS) -> dict:
-    from orchestration.devtools.corpus import CORPUS_VERSION, build_corpus
+    from devtools.corpus import CORPUS_VERSION, build_corpus
     from orchestration.parallel import available_cores
 
     started = time.perf_counter()
@@ -443,7 +443,7 @@ def bundles_dir() -> Path:
 
 def _bundles(results: dict) -> None:
     # 7. the real disclosures: parse vs bare pdfplumber on the same pages, same process, best of 2.
-    from orchestration.devtools.bench_pdf import bench_bundles
+    from devtools.bench_pdf import bench_bundles
 
     folder = bundles_dir()
     paths = sorted(folder.glob("*.pdf"))

@@ -176,14 +176,14 @@ def _seed_documents(samples: Path):
 
 
 def _variant_names() -> list[str]:
-    from orchestration.devtools.render_pdf import VARIANTS, ttf_path
+    from devtools.render_pdf import VARIANTS, ttf_path
 
     return [name for name, v in VARIANTS.items() if v.font != "ttf" or ttf_path() is not None]
 
 
 def _render_one(args) -> tuple[str, int, int]:
     n, samples, folder, variants = args
-    from orchestration.devtools.render_pdf import render_document
+    from devtools.render_pdf import render_document
 
     global _SEEDS
     if "_SEEDS" not in globals() or _SEEDS[0] != samples:

@@ -41,9 +41,9 @@ the seed's document type.
 
 CLI::
 
-    python -m orchestration.devtools.render_pdf SEED.txt OUT.pdf --variant landscape-grid-cid
-    python -m orchestration.devtools.render_pdf 002_….txt OUT.pdf --variant dept-portrait-grid-ttf
-    python -m orchestration.devtools.render_pdf --samples warehouse/samples   # make samples
+    python -m devtools.render_pdf SEED.txt OUT.pdf --variant landscape-grid-cid
+    python -m devtools.render_pdf 002_….txt OUT.pdf --variant dept-portrait-grid-ttf
+    python -m devtools.render_pdf --samples warehouse/samples   # make samples
 """
 
 from __future__ import annotations
@@ -461,7 +461,7 @@ def render_seed(seed: Path, variant: Variant | str | None = None) -> bytes:
     """
     doc = parse_document(seed.read_bytes(), seed.name)
     if doc.doc_type == "department_targets":
-        from orchestration.devtools.render_department_pdf import DEFAULT_DEPARTMENT_VARIANT, render_department_seed
+        from devtools.render_department_pdf import DEFAULT_DEPARTMENT_VARIANT, render_department_seed
 
         return render_department_seed(seed, _variant_of_kind(variant, DEFAULT_DEPARTMENT_VARIANT, department=True))
     if doc.doc_type != "project_targets":
@@ -485,7 +485,7 @@ def render_samples(folder: Path, variant: Variant | str = DEFAULT_VARIANT) -> li
     项目支出绩效目标表 seeds in ``variant``, 部门整体绩效目标 seeds in
     :data:`.render_department_pdf.DEFAULT_DEPARTMENT_VARIANT`; other seeds are skipped.
     """
-    from orchestration.devtools.render_department_pdf import DEFAULT_DEPARTMENT_VARIANT, render_department_seed
+    from devtools.render_department_pdf import DEFAULT_DEPARTMENT_VARIANT, render_department_seed
 
     written = []
     for seed in sorted(folder.glob("*.txt")):
@@ -504,7 +504,7 @@ def render_samples(folder: Path, variant: Variant | str = DEFAULT_VARIANT) -> li
 
 def main(argv: list[str] | None = None) -> int:
     """CLI: ``render_pdf SEED.txt OUT.pdf [--variant NAME]`` or ``render_pdf --samples FOLDER``."""
-    from orchestration.devtools.render_department_pdf import DEPARTMENT_VARIANTS
+    from devtools.render_department_pdf import DEPARTMENT_VARIANTS
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("seed", type=Path, nargs="?", help="text extract of a 项目支出绩效目标表 or 部门整体绩效目标 (a seed)")

@@ -53,7 +53,7 @@ from pathlib import Path
 
 from reportlab.pdfgen import canvas as rl_canvas
 
-from orchestration.devtools.render_pdf import (
+from devtools.render_pdf import (
     FOOTER_SPACE,
     MARGIN,
     FontSet,

@@ -12,7 +12,7 @@ Each is timed ``--repeat`` times, the best run kept (least noise). Prints one
 row per file and a total; ``--json`` prints the numbers as JSON instead (for
 ``make bench``).
 
-    python -m orchestration.devtools.bench_pdf warehouse/samples/*.pdf
+    python -m devtools.bench_pdf warehouse/samples/*.pdf
 """
 
 from __future__ import annotations
