@@ -1,8 +1,8 @@
 """Render a parsed 部门整体绩效目标 back into a ruled PDF form, as departments publish it.
 
-A development tool, the department-form sibling of :mod:`.render_pdf` (whose
-:class:`~.render_pdf.FontSet`, :func:`~.render_pdf.wrap` and
-:class:`~.render_pdf.Variant` it uses): it makes
+A development tool, the department-form sibling of :mod:`.render_pdf` (both draw with
+:class:`~.pdf_canvas.FontSet`, :func:`~.pdf_canvas.wrap` and
+:class:`~.pdf_canvas.Variant`): it makes
 ``warehouse/samples/002_*.pdf`` (``make samples``) and the PDFs of the
 round-trip tests. A seed is parsed by the text path, rendered here from its
 **records** (not from the messy text grid), parsed again by
@@ -53,14 +53,14 @@ from pathlib import Path
 
 from reportlab.pdfgen import canvas as rl_canvas
 
-from devtools.render_pdf import (
+from devtools.pdf_canvas import (
     FOOTER_SPACE,
     MARGIN,
     FontSet,
     Variant,
-    _leading,
-    _pad,
+    cell_pad,
     column_edges,
+    line_leading,
     draw_text,
     wrap,
 )
@@ -222,11 +222,11 @@ class Layout:
 
     @property
     def pad(self) -> float:
-        return _pad(self.variant)
+        return cell_pad(self.variant)
 
     @property
     def leading(self) -> float:
-        return _leading(self.variant)
+        return line_leading(self.variant)
 
     def wrap_row(self, row: FormRow) -> FormRow:
         for span in row.spans:

@@ -35,8 +35,8 @@ published PDFs do), checked with pdfminer's own CMaps. ``ttf`` embeds a subset o
 CJK font can be given with the environment variable ``CJK_TTF_PATH``).
 
 The 部门整体绩效目标 form is rendered by :mod:`.render_department_pdf`
-(variants ``dept-…``), which reuses this module's fonts, wrapping and
-:class:`Variant`; :func:`render_seed` and ``--samples`` pick the renderer by
+(variants ``dept-…``), which shares the fonts, wrapping and
+:class:`Variant` of :mod:`.pdf_canvas`; :func:`render_seed` and ``--samples`` pick the renderer by
 the seed's document type.
 
 CLI::
@@ -51,124 +51,33 @@ from __future__ import annotations
 import argparse
 import io
 import math
-import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pdfminer.cmapdb import CMapDB
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 
+from devtools.pdf_canvas import (  # noqa: F401  (ttf_path, FontUnavailable: re-exported for the tests)
+    FOOTER_SPACE,
+    MARGIN,
+    FontSet,
+    FontUnavailable,
+    Variant,
+    cell_pad,
+    column_edges,
+    draw_text,
+    line_leading,
+    ttf_path,
+    wrap,
+)
+from devtools.render_department_pdf import DEFAULT_DEPARTMENT_VARIANT, DEPARTMENT_VARIANTS, render_department_seed
 from orchestration.parsing import parse_document
 from orchestration.parsing.records import AMOUNT_FIELDS, ParsedDocument
 from orchestration.parsing.text_common import format_amount
 
 HEADER_LABELS = ("项目名称（资金使用单位）", "总计", "财政拨款", "财政专户拨款", "其他资金", "绩效目标", "绩效指标")
 
-CID_FONT = "STSong-Light"
-TTF_FONT = "WenQuanYiZenHei"
-#: Where Debian's fonts-wqy-zenhei puts the font (a TrueType collection; face 0 is Zen Hei).
-TTF_CANDIDATES = ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",)
-
-MARGIN = 36.0  # points, left/right/top
-FOOTER_SPACE = 48.0  # points kept free at the bottom for the footer
 MIN_SPLIT_LINES = 3  # a row is split only if at least this many lines fit on the page
-
-
-class FontUnavailable(RuntimeError):
-    """The TrueType CJK font of a ``ttf`` variant is not installed."""
-
-
-LATIN_FALLBACK = "Helvetica"
-
-
-class FontSet:
-    """The font of a variant plus a Latin fallback for characters the CID font cannot encode.
-
-    ``font_for(ch)`` is the font a character is drawn in; ``width`` measures
-    a string (points); ``draw`` writes it as runs of one font each.
-    """
-
-    def __init__(self, kind: str):
-        self.primary = register_font(kind)
-        self._cid = kind == "cid"
-        self._cache: dict[str, str] = {}
-        if self._cid:
-            self._cmap = CMapDB.get_cmap("UniGB-UCS2-H")
-            self._unicode = CMapDB.get_unicode_map("Adobe-GB1", False)
-
-    def font_for(self, ch: str) -> str:
-        """``primary`` unless it is the CID font and ``ch`` does not round-trip through it."""
-        if not self._cid:
-            return self.primary
-        font = self._cache.get(ch)
-        if font is None:
-            font = self.primary if self._cid_round_trips(ch) else LATIN_FALLBACK
-            if font == LATIN_FALLBACK and not (ch.isprintable() and ord(ch) < 256):
-                raise ValueError(f"character {ch!r} (U+{ord(ch):04X}) cannot be drawn as text in {self.primary}")
-            self._cache[ch] = font
-        return font
-
-    def _cid_round_trips(self, ch: str) -> bool:
-        if ord(ch) > 0xFFFF:
-            return False
-        cids = list(self._cmap.decode(ord(ch).to_bytes(2, "big")))
-        try:
-            return bool(cids) and self._unicode.get_unichr(cids[0]) == ch
-        except KeyError:
-            return False
-
-    def runs(self, s: str) -> list[tuple[str, str]]:
-        """``s`` cut into ``(font, text)`` runs."""
-        result: list[tuple[str, str]] = []
-        for ch in s:
-            font = self.font_for(ch)
-            if result and result[-1][0] == font:
-                result[-1] = (font, result[-1][1] + ch)
-            else:
-                result.append((font, ch))
-        return result
-
-    def width(self, s: str, size: float) -> float:
-        return sum(pdfmetrics.stringWidth(text, font, size) for font, text in self.runs(s))
-
-    def draw(self, c, x: float, baseline: float, s: str, size: float) -> None:
-        for font, text in self.runs(s):
-            c.setFont(font, size)
-            c.drawString(x, baseline, text)
-            x += pdfmetrics.stringWidth(text, font, size)
-
-
-@dataclass(frozen=True)
-class Variant:
-    """How one rendering looks.
-
-    ``widths`` are the column widths in points (their sum is the table
-    width): seven for the 项目支出绩效目标表, eight for the 部门整体绩效目标
-    form (:mod:`.render_department_pdf`); ``grid`` draws vertical rules too
-    (else horizontal rules only); ``font`` is ``cid`` or ``ttf``; sizes in
-    points. ``repeat_header`` is read by the department form only (print an
-    indicator table's header again on a page that continues it); the project
-    table always repeats its header.
-    """
-
-    name: str
-    landscape: bool
-    grid: bool
-    font: str
-    widths: tuple[float, ...]
-    font_size: float = 8.0
-    title_every_page: bool = False
-    repeat_header: bool = True
-
-    @property
-    def page_size(self) -> tuple[float, float]:
-        """(width, height) in points."""
-        return landscape(A4) if self.landscape else A4
 
 
 VARIANTS: dict[str, Variant] = {
@@ -187,66 +96,6 @@ VARIANTS: dict[str, Variant] = {
     )
 }
 DEFAULT_VARIANT = "landscape-grid-cid"
-
-
-def ttf_path() -> Path | None:
-    """Path of the TrueType CJK font (``CJK_TTF_PATH`` or Debian's WenQuanYi), ``None`` if missing."""
-    candidates = [os.environ["CJK_TTF_PATH"]] if os.environ.get("CJK_TTF_PATH") else list(TTF_CANDIDATES)
-    return next((Path(c) for c in candidates if Path(c).is_file()), None)
-
-
-def register_font(kind: str) -> str:
-    """Register the font of a variant with reportlab and return its name.
-
-    Raises :class:`FontUnavailable` for ``ttf`` when no font file is found.
-    """
-    if kind == "cid":
-        if CID_FONT not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
-        return CID_FONT
-    if kind == "ttf":
-        if TTF_FONT not in pdfmetrics.getRegisteredFontNames():
-            path = ttf_path()
-            if path is None:
-                raise FontUnavailable(
-                    "no TrueType CJK font: install Debian's fonts-wqy-zenhei (`make fonts`, as root) "
-                    "or set CJK_TTF_PATH to a .ttf/.ttc file"
-                )
-            pdfmetrics.registerFont(TTFont(TTF_FONT, str(path), subfontIndex=0))
-        return TTF_FONT
-    raise ValueError(f"unknown font kind {kind!r} (cid or ttf)")
-
-
-# --------------------------------------------------------------------------
-# Wrapping
-# --------------------------------------------------------------------------
-
-
-def wrap(text: str, width: float, fonts: FontSet, size: float) -> list[str]:
-    """Greedy character wrap of ``text`` into lines no wider than ``width`` points.
-
-    A break is moved back so that no line starts or ends with a space (the
-    parser strips each wrapped line before joining them). Empty text → ``[]``.
-    """
-    lines: list[str] = []
-    start, n = 0, len(text)
-    while start < n:
-        used, end = 0.0, start
-        while end < n:
-            w = fonts.width(text[end], size)
-            if end > start and used + w > width:
-                break
-            used += w
-            end += 1
-        if end < n:
-            k = end
-            while k > start + 1 and (text[k - 1] == " " or text[k] == " "):
-                k -= 1
-            if text[k - 1] != " " and text[k] != " ":
-                end = k
-        lines.append(text[start:end])
-        start = end
-    return lines
 
 
 # --------------------------------------------------------------------------
@@ -275,7 +124,7 @@ class Page:
 
 def document_rows(doc: ParsedDocument, variant: Variant, font: FontSet) -> list[Piece]:
     """One :class:`Piece` per budget line, cells wrapped to the variant's column widths."""
-    size, pad = variant.font_size, _pad(variant)
+    size, pad = variant.font_size, cell_pad(variant)
     inner = [w - 2 * pad for w in variant.widths]
     indicators_by_line: dict[int, list[str]] = {}
     for ind in doc.indicators:
@@ -304,16 +153,8 @@ def document_rows(doc: ParsedDocument, variant: Variant, font: FontSet) -> list[
     return rows
 
 
-def _pad(variant: Variant) -> float:
-    return round(variant.font_size * 0.35, 2)
-
-
-def _leading(variant: Variant) -> float:
-    return round(variant.font_size * 1.25, 2)
-
-
 def _header_lines(variant: Variant, font: FontSet) -> list[list[str]]:
-    pad = _pad(variant)
+    pad = cell_pad(variant)
     return [wrap(label, w - 2 * pad, font, variant.font_size) for label, w in zip(HEADER_LABELS, variant.widths)]
 
 
@@ -324,7 +165,7 @@ def _table_top(variant: Variant, page_no: int) -> float:
 def paginate(rows: list[Piece], variant: Variant, header_height: float) -> list[Page]:
     """Place rows on pages, splitting a row that does not fit (see the module docstring)."""
     _, page_height = variant.page_size
-    pad, leading = _pad(variant), _leading(variant)
+    pad, leading = cell_pad(variant), line_leading(variant)
     limit = page_height - FOOTER_SPACE
     pages = [Page()]
     y = _table_top(variant, 1) + header_height
@@ -358,35 +199,6 @@ def paginate(rows: list[Piece], variant: Variant, header_height: float) -> list[
 # --------------------------------------------------------------------------
 
 
-def column_edges(variant: Variant) -> list[float]:
-    """x of every vertical rule of the table (points, left to right), the table centred on the page.
-
-    Raises ``ValueError`` when the variant's columns are wider than the page
-    between its margins. Shared by both renderers.
-    """
-    page_width = variant.page_size[0]
-    table_width = sum(variant.widths)
-    if table_width > page_width - 2 * MARGIN + 0.01:
-        raise ValueError(f"variant {variant.name}: columns ({table_width} pt) wider than the page")
-    edges = [(page_width - table_width) / 2]
-    for w in variant.widths:
-        edges.append(edges[-1] + w)
-    return edges
-
-
-def draw_text(c, font: FontSet, page_height: float, x: float, top: float, s: str, font_size: float,
-              align: str = "left") -> None:
-    """Draw ``s`` with its top at ``top`` (points from the page top, as pdfplumber measures).
-
-    ``x`` is the left edge (``left``), the right edge (``right``) or the centre
-    (``centre``) of the text. Shared by both renderers.
-    """
-    baseline = page_height - (top + font_size * 0.88)
-    width = font.width(s, font_size)
-    start = x if align == "left" else x - width if align == "right" else x - width / 2
-    font.draw(c, start, baseline, s, font_size)
-
-
 def render_document(doc: ParsedDocument, variant: Variant | str = DEFAULT_VARIANT) -> bytes:
     """Render a parsed 项目支出绩效目标表 as PDF bytes in the given variant.
 
@@ -399,7 +211,7 @@ def render_document(doc: ParsedDocument, variant: Variant | str = DEFAULT_VARIAN
     if isinstance(variant, str):
         variant = VARIANTS[variant]
     font = FontSet(variant.font)
-    size, pad, leading = variant.font_size, _pad(variant), _leading(variant)
+    size, pad, leading = variant.font_size, cell_pad(variant), line_leading(variant)
     page_width, page_height = variant.page_size
     edges = column_edges(variant)
     header = _header_lines(variant, font)
@@ -461,8 +273,6 @@ def render_seed(seed: Path, variant: Variant | str | None = None) -> bytes:
     """
     doc = parse_document(seed.read_bytes(), seed.name)
     if doc.doc_type == "department_targets":
-        from devtools.render_department_pdf import DEFAULT_DEPARTMENT_VARIANT, render_department_seed
-
         return render_department_seed(seed, _variant_of_kind(variant, DEFAULT_DEPARTMENT_VARIANT, department=True))
     if doc.doc_type != "project_targets":
         raise ValueError(f"{seed.name}: only 项目支出绩效目标表 and 部门整体绩效目标 documents can be rendered, not {doc.doc_type}")
@@ -485,8 +295,6 @@ def render_samples(folder: Path, variant: Variant | str = DEFAULT_VARIANT) -> li
     项目支出绩效目标表 seeds in ``variant``, 部门整体绩效目标 seeds in
     :data:`.render_department_pdf.DEFAULT_DEPARTMENT_VARIANT`; other seeds are skipped.
     """
-    from devtools.render_department_pdf import DEFAULT_DEPARTMENT_VARIANT, render_department_seed
-
     written = []
     for seed in sorted(folder.glob("*.txt")):
         doc = parse_document(seed.read_bytes(), seed.name)
@@ -504,8 +312,6 @@ def render_samples(folder: Path, variant: Variant | str = DEFAULT_VARIANT) -> li
 
 def main(argv: list[str] | None = None) -> int:
     """CLI: ``render_pdf SEED.txt OUT.pdf [--variant NAME]`` or ``render_pdf --samples FOLDER``."""
-    from devtools.render_department_pdf import DEPARTMENT_VARIANTS
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("seed", type=Path, nargs="?", help="text extract of a 项目支出绩效目标表 or 部门整体绩效目标 (a seed)")
     parser.add_argument("out", type=Path, nargs="?", help="PDF file to write")
