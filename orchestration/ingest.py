@@ -17,23 +17,13 @@ from __future__ import annotations
 import dataclasses
 import errno
 import hashlib
-import json
 import os
-import re
 import stat
 from pathlib import Path
 
 import duckdb
 
-from orchestration.filing import (  # noqa: F401  (record_skipped, locate_document: re-exported for callers)
-    errno_name,
-    kept_file_name,
-    locate_document,
-    record_skipped,
-    safe_file_stem,
-    write_atomically,
-    write_reason,
-)
+from orchestration.filing import errno_name, kept_file_name, write_atomically, write_reason
 from orchestration.parsing import ParseError, parse_document
 from orchestration.parsing.records import ParsedDocument
 from orchestration.warehouse import DocumentRegistration, WarehouseWriteError, write_document

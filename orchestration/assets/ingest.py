@@ -18,12 +18,12 @@ import dagster as dg
 import duckdb
 
 from orchestration.assets.checks import GATE_CHECK_SPEC, STAGED_DOCUMENTS_KEY, apply_gate, gate_check_result
+from orchestration.filing import locate_document
 from orchestration.ingest import (
     Destinations,
     DocumentChangedError,
     IngestOutcome,
     display_name,
-    locate_document,
     stage_parsed,
     vanished_file,
 )

@@ -20,7 +20,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.ingest import Destinations, file_away, kept_file_name, register, safe_file_stem
+from orchestration.filing import kept_file_name, safe_file_stem
+from orchestration.ingest import Destinations, file_away, register
 from orchestration.warehouse import DocumentRegistration, publish_serving
 from tests.conftest import REPO_ROOT
 
