@@ -59,7 +59,7 @@ run: setup  ## run the main job on INBOX (default: bundled samples) and print th
 	$(DAGSTER_HOME_SH) $(BIN)/budget-etl run --inbox "$$INBOX"
 
 # `dg dev` (dagster-dg-cli) is what Dagster 1.13 recommends (`dagster dev` is superseded); it reads
-# [tool.dg] in pyproject.toml: module orchestration.definitions, code location budget_targets.
+# [tool.dg] in pyproject.toml: module orchestration.definitions (loads orchestration/defs/), code location budget_targets.
 # UI and daemon (sensors, schedule) on the instance in $DAGSTER_HOME.
 DAGSTER_PORT ?= 3000
 dev: setup  ## the Dagster UI and daemon on the same definitions: http://127.0.0.1:$(DAGSTER_PORT)

@@ -542,7 +542,7 @@ def _streaming(results: dict, corpus: Path, files: list[dict], scale: float) -> 
 
 
 def _sensor_interval() -> int:
-    from orchestration.sensors import inbox_sensor
+    from orchestration.defs.ingestion.sensors import inbox_sensor
 
     return inbox_sensor.minimum_interval_seconds
 

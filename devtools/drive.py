@@ -12,7 +12,7 @@ import dataclasses
 
 import dagster as dg
 
-from orchestration.sensors import inbox_sensor
+from orchestration.defs.ingestion.sensors import inbox_sensor
 
 
 @dataclasses.dataclass

@@ -30,7 +30,7 @@ Configuration, from environment variables only (never from files in git):
 secret are never logged nor stored: errors are recorded as the exception
 type or the HTTP status only (``requests`` exception texts contain the URL).
 
-No Dagster imports: ``orchestration.alert_sensor`` feeds it from the event log.
+No Dagster imports: ``orchestration.defs.alerting.sensors`` feeds it from the event log.
 """
 
 from __future__ import annotations

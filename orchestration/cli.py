@@ -123,7 +123,7 @@ def run(inbox: Path | None, warehouse: Path | None, log_file: Path | None) -> No
             with console.status("Loading Dagster, dbt and Great Expectations…"):
                 import dagster as dg
 
-                from orchestration.assets.dbt import dbt_models
+                from orchestration.defs.transformation.dbt import dbt_models
                 from orchestration.batch import open_instance, run_batch
                 from orchestration.definitions import build_definitions
                 from orchestration.resources import WarehouseResource

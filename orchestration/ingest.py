@@ -9,7 +9,7 @@ Batch runs read files in place and never move or change them. The reason of a
 quarantined document is stored in ``staging.documents.error`` and written
 next to a copy of the original under ``<warehouse>/quarantine/``.
 
-No Dagster imports: ``orchestration.assets.ingest`` wires this into assets.
+No Dagster imports: ``orchestration.defs.ingestion.assets`` wires this into assets.
 """
 
 from __future__ import annotations

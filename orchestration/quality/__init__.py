@@ -6,5 +6,5 @@
 - :mod:`.gate` — the per-document gate before dbt (quarantine on critical failures);
 - :mod:`.data_docs` — the Data Docs site builder whose pages open offline.
 
-No Dagster imports: ``orchestration.assets.checks`` wires these into asset checks.
+No Dagster imports: ``orchestration.defs.quality.checks`` wires these into asset checks.
 """

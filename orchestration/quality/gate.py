@@ -8,7 +8,7 @@ marts; the failing expectations in ``documents.error``; its file kept under
 warnings are recorded in ``quality.expectation_results`` and never block.
 Other documents proceed.
 
-No Dagster imports: ``orchestration.assets.ingest`` calls :func:`gate_documents`.
+No Dagster imports: ``orchestration.defs.ingestion.assets`` calls :func:`gate_documents`.
 """
 
 from __future__ import annotations

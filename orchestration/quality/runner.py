@@ -10,7 +10,7 @@ validated with GX's public pandas datasource (``warehouse`` in
 ``$WAREHOUSE_DIR/gx/data_docs/`` are rebuilt once per set of suites, then the
 stored results are pruned (:mod:`orchestration.quality.store`).
 
-No Dagster imports: ``orchestration.assets.checks`` wires these into asset checks.
+No Dagster imports: ``orchestration.defs.quality.checks`` wires these into asset checks.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ import dagster as dg
 import pytest
 
 from orchestration.quality import runner as quality
-from orchestration.alert_sensor import quality_alert_sensor, run_alert_tick
+from orchestration.defs.alerting.sensors import quality_alert_sensor, run_alert_tick
 from orchestration.alerts import Outbox, WebhookSettings
 from orchestration.batch import run_batch
 from orchestration.definitions import build_definitions

@@ -9,11 +9,11 @@
 
 import dagster as dg
 
-from orchestration.assets.dbt import dbt_models
-from orchestration.assets.ingest import stage_documents, staging_tables
-from orchestration.assets.report import document_summary
-from orchestration.assets.serving import serving_database
-from orchestration.assets.warehouse_report import warehouse_report
+from orchestration.defs.transformation.dbt import dbt_models
+from orchestration.defs.ingestion.assets import stage_documents, staging_tables
+from orchestration.defs.reporting.document_summary import document_summary
+from orchestration.defs.serving.assets import serving_database
+from orchestration.defs.reporting.warehouse_report import warehouse_report
 from orchestration.partitions import documents_partitions
 
 main_job = dg.define_asset_job(

@@ -139,13 +139,9 @@ def _quarantined_documents(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 def _gx_check(name: str, asset_key: list[str], suites: list[str], description: str) -> dg.AssetChecksDefinition:
     @dg.asset_check(asset=dg.AssetKey(asset_key), name=name, description=description, blocking=True)
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        with warehouse.writer_lock():
-            con = duckdb.connect(str(warehouse.duckdb_path), read_only=True)
-            try:
-                outcomes = run_suites(con, suites)
-                quarantined = _quarantined_documents(con)
-            finally:
-                con.close()
+        with warehouse.connection(read_only=True) as con:
+            outcomes = run_suites(con, suites)
+            quarantined = _quarantined_documents(con)
         return check_result_from_suites(outcomes, quarantined)
 
     return _check

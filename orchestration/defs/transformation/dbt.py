@@ -18,21 +18,46 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    DbtProjectPreparer,
+    dbt_assets,
+)
 
 from orchestration.resources import WarehouseResource
 from orchestration.settings import DBT_PROJECT_DIR, dbt_executable
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+class StaleManifestPreparer(DbtProjectPreparer):
+    """Parse the dbt project when its manifest is missing or older than a dbt file, with the dbt next to this Python.
+
+    dagster-dbt's default preparer parses only under ``dg dev`` and looks for
+    ``dbt`` on PATH, which a venv run through make does not have; a stale
+    manifest would silently hide new models from the asset graph in any
+    process (a test, ``budget-etl run``), so this one parses wherever it is
+    stale, and never when it is fresh (`make` targets also refresh it).
+    """
+
+    def prepare_if_dev(self, project: DbtProject) -> None:
+        if manifest_is_stale(project):
+            self.prepare(project)
+
+    def prepare(self, project: DbtProject) -> None:
+        DbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
+            ["parse", "--quiet"], target_path=project.target_path
+        ).wait()
 
 
-def _manifest_is_stale() -> bool:
+def manifest_is_stale(project: DbtProject) -> bool:
     """True when the manifest is missing or older than any dbt source file (.sql/.yml/.csv)."""
-    manifest = dbt_project.manifest_path
+    manifest = project.manifest_path
     if not manifest.exists():
         return True
     built = manifest.stat().st_mtime
-    root = Path(DBT_PROJECT_DIR)
+    root = Path(project.project_dir)
     return any(
         path.stat().st_mtime > built
         for folder in ("models", "macros", "seeds", "tests")
@@ -41,19 +66,10 @@ def _manifest_is_stale() -> bool:
     ) or (root / "dbt_project.yml").stat().st_mtime > built
 
 
-def prepare_manifest() -> None:
-    """``dbt parse`` with the dbt next to this Python (dagster-dbt's default preparer
-    looks for ``dbt`` on PATH, which a venv run through make does not have)."""
-    DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()).cli(
-        ["parse", "--quiet"], target_path=dbt_project.target_path
-    ).wait()
-
-
-# The manifest is (re)built when missing or older than a dbt file: a stale
-# manifest silently hides new models from the asset graph. `make` targets
-# also refresh it when a dbt file changes.
-if _manifest_is_stale():
-    prepare_manifest()
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# dagster-dbt 0.29's DbtProject takes no preparer argument (it always builds its default one), so ours
+# is called where dagster-dbt's prepare_if_dev() would be: once, before @dbt_assets reads the manifest.
+StaleManifestPreparer().prepare_if_dev(dbt_project)
 
 
 def dbt_group_owner(group: str) -> str:

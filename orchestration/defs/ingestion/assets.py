@@ -17,7 +17,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.assets.checks import GATE_CHECK_SPEC, STAGED_DOCUMENTS_KEY, apply_gate, gate_check_result
+from orchestration.defs.quality.checks import GATE_CHECK_SPEC, STAGED_DOCUMENTS_KEY, apply_gate, gate_check_result
 from orchestration.filing import locate_document
 from orchestration.ingest import (
     Destinations,

@@ -21,7 +21,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.ingest import document_digest, skip_reason
-from orchestration.jobs import main_job, stage_run_config
+from orchestration.defs.jobs import main_job, stage_run_config
 from orchestration.partitions import documents_partitions, file_tags, range_tags
 from orchestration.resources import WarehouseResource
 
