@@ -145,7 +145,9 @@ def encrypted_table_pdf(user_password: str) -> bytes:
 
     from devtools import render_pdf
     from tests.conftest import SAMPLES_DIR
+    from tests.pdf_helpers import require_cjk_ttf
 
+    require_cjk_ttf()  # rendered in portrait-rules-ttf
     real = rl_canvas.Canvas
     encrypt = pdfencrypt.StandardEncryption(user_password, "owner-secret", canPrint=1, canModify=0)
     with mock.patch.object(render_pdf.rl_canvas, "Canvas", lambda *a, **k: real(*a, encrypt=encrypt, **k)):

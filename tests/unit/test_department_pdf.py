@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import os
 from collections import Counter
 
 import pdfplumber
@@ -38,22 +37,15 @@ from devtools.render_department_pdf import (
     contacts_from_text,
     render_department,
 )
-from devtools.render_pdf import ttf_path
 from orchestration.parsing import ParseError, parse_document
 from tests.conftest import SAMPLES_DIR
+from tests.pdf_helpers import require_cjk_ttf
 
 SEED = next(SAMPLES_DIR.glob("002_*.txt"))
 VARIANT_NAMES = sorted(DEPARTMENT_VARIANTS)
 #: Where and how a value was found: differs between a text line and a PDF row (see the module docstring).
 PROVENANCE_FIELDS = {"source_line", "source_page", "raw_row", "repairs"}
 PDF_REPAIRS = {"merged_cell_carried_down", "placeholder_cleared"}
-
-
-def _ttf_or_skip() -> None:
-    if ttf_path() is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must have the TrueType CJK font (make fonts installs fonts-wqy-zenhei)")
-        pytest.skip("no TrueType CJK font here: run `make fonts` as root (Debian fonts-wqy-zenhei)")
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +62,7 @@ def rendered(text_doc):
     def get(variant: str):
         if variant not in cache:
             if DEPARTMENT_VARIANTS[variant].font == "ttf":
-                _ttf_or_skip()
+                require_cjk_ttf()
             data = render_department(text_doc, variant, contacts)
             cache[variant] = data, parse_document(data, f"002-{variant}.pdf")
         return cache[variant]
