@@ -51,7 +51,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportlab.pdfgen import canvas as rl_canvas
 
 from devtools.pdf_canvas import (
     FOOTER_SPACE,
@@ -61,6 +60,7 @@ from devtools.pdf_canvas import (
     cell_pad,
     column_edges,
     line_leading,
+    new_canvas,
     draw_text,
     wrap,
 )
@@ -308,9 +308,7 @@ def render_department(doc: ParsedDocument, variant: Variant | str = DEFAULT_DEPA
     size, pad, leading = variant.font_size, layout.pad, layout.leading
 
     buffer = io.BytesIO()
-    c = rl_canvas.Canvas(buffer, pagesize=variant.page_size, invariant=1)
-    c.setTitle(doc.title or "部门整体绩效目标")
-    c.setLineWidth(0.5)
+    c = new_canvas(buffer, variant, doc.title or "部门整体绩效目标")
 
     def text(x: float, top: float, s: str, align: str = "left", font_size: float = size) -> None:
         draw_text(c, font, page_height, x, top, s, font_size, align)

@@ -55,7 +55,6 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from reportlab.pdfgen import canvas as rl_canvas
 
 from devtools.pdf_canvas import (  # noqa: F401  (ttf_path, FontUnavailable: re-exported for the tests)
     FOOTER_SPACE,
@@ -67,6 +66,7 @@ from devtools.pdf_canvas import (  # noqa: F401  (ttf_path, FontUnavailable: re-
     column_edges,
     draw_text,
     line_leading,
+    new_canvas,
     ttf_path,
     wrap,
 )
@@ -219,9 +219,7 @@ def render_document(doc: ParsedDocument, variant: Variant | str = DEFAULT_VARIAN
     pages = paginate(document_rows(doc, variant, font), variant, header_height)
 
     buffer = io.BytesIO()
-    c = rl_canvas.Canvas(buffer, pagesize=variant.page_size, invariant=1)
-    c.setTitle(doc.title or "项目支出绩效目标表")
-    c.setLineWidth(0.5)
+    c = new_canvas(buffer, variant, doc.title or "项目支出绩效目标表")
 
     def text(x: float, top: float, s: str, align: str = "left", font_size: float = size) -> None:
         draw_text(c, font, page_height, x, top, s, font_size, align)
