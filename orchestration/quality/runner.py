@@ -170,7 +170,7 @@ def _run_checkpoints(batches: list[tuple[str, object]]) -> list[SuiteOutcome]:
 def _build_data_docs(context, identifiers: list) -> dict:
     """Build the Data Docs pages of ``identifiers`` (and the index); identifier → local page path.
 
-    The site is built by ``orchestration.gx_data_docs.OfflineSiteBuilder``
+    The site is built by ``orchestration.quality.data_docs.OfflineSiteBuilder``
     (``great_expectations.yml``): pages that open offline, or
     ``DataDocsNotSelfContained`` (a page would load from another host, or the
     vendored npm files are missing: ``make gx-assets``).

@@ -289,7 +289,7 @@ def test_sensor_sends_each_failure_once_to_log_and_webhook(gated, webhook, monke
     expected = failed_evaluations(gated)
     assert len(expected) >= 3  # the gate check of each of the three runs
     first = sensor_tick(gated, None)
-    # a tick reads at most alert_sensor.BATCH_LIMIT evaluations (every dbt test is an asset check too):
+    # a tick reads at most defs/alerting/sensors.BATCH_LIMIT evaluations (every dbt test is an asset check too):
     # tick until the cursor stops moving, then one more tick must find nothing new
     for _ in range(20):
         following = sensor_tick(gated, first.cursor)
