@@ -208,8 +208,8 @@ def _projects_sql(ids):
 
 
 # Marts suites: the marts hold the *current* version of each loaded document
-# (stg.stg_documents.is_current), so staging is restricted to the same set.
-_CURRENT = "(SELECT document_id FROM stg.stg_documents WHERE is_current AND is_loaded)"
+# (marts.dim_document.is_current, ranked in dbt's int_documents), so staging is restricted to the same set.
+_CURRENT = "(SELECT document_id FROM marts.dim_document WHERE is_current AND status = 'loaded')"
 
 
 def _marts_row_counts_sql(_ids):

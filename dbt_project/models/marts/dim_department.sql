@@ -11,7 +11,7 @@ with documents as (
     select
         *,
         {{ normalized_department_name('department') }}                      as department_normalized
-    from {{ ref('stg_documents') }}
+    from {{ ref('int_documents') }}
     where is_loaded and is_current  -- current version only
       and department is not null
 ),

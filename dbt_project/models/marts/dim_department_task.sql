@@ -2,14 +2,14 @@
 -- row (task_no 0) per document for the department-wide goal, so that every
 -- row of fct_department_target has a task.
 with documents as (
-    select * from {{ ref('stg_department_targets') }}
+    select * from {{ ref('int_department_targets') }}
     where document_id in {{ current_documents() }}
 ),
 
 tasks as (
     select
         task_key, document_id, task_no, task_name, goal_text, projects, source_line
-    from {{ ref('stg_department_tasks') }}
+    from {{ ref('int_department_tasks') }}
     where document_id in {{ current_documents() }}
     union all
     select
@@ -19,7 +19,7 @@ tasks as (
 
 indicator_counts as (
     select task_key, count(*) as indicator_count
-    from {{ ref('stg_department_indicators') }}
+    from {{ ref('int_department_indicators') }}
     where document_id in {{ current_documents() }}
     group by task_key
 )

@@ -4,7 +4,7 @@
 -- the project indicators' targets (orchestration/parsing/targets.py).
 -- The filler's name and phone are not in any mart.
 with indicators as (
-    select * from {{ ref('stg_department_indicators') }}
+    select * from {{ ref('int_department_indicators') }}
     where document_id in {{ current_documents() }}
 ),
 

@@ -5,7 +5,7 @@
 -- here they gain value × scale, the taxonomy check against the official
 -- categories, and a flag when the two periods' targets disagree.
 with indicators as (
-    select * from {{ ref('stg_performance_indicators') }}
+    select * from {{ ref('int_performance_indicators') }}
     where document_id in {{ current_documents() }}
 ),
 
@@ -16,7 +16,7 @@ projects as (
 
 documents as (
     select document_id, department, fiscal_year
-    from {{ ref('stg_documents') }}
+    from {{ ref('int_documents') }}
 ),
 
 categories as (

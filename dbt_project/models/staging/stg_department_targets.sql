@@ -1,4 +1,4 @@
--- 部门整体绩效目标 profile of loaded documents; income in 元 as published.
+-- 部门整体绩效目标 profile of every document; income in 元 as published. int_department_targets keeps loaded documents.
 with source as (
     select * from {{ source('staging', 'department_targets') }}
 )
@@ -20,4 +20,3 @@ select
     source.contact_phone_given,
     source.source_line
 from source
-where source.document_id in {{ loaded_documents() }}
