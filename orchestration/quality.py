@@ -231,9 +231,9 @@ def _marts_row_counts_sql(_ids):
                  (SELECT count(*) FROM staging.department_indicators WHERE document_id IN {_CURRENT}),
                  (SELECT count(*) FROM marts.fct_department_target)
           UNION ALL
-          SELECT 'marts.mart_document_summary', 'staging.documents',
+          SELECT 'marts.rpt_document_summary', 'staging.documents',
                  (SELECT count(*) FROM staging.documents),
-                 (SELECT count(*) FROM marts.mart_document_summary)
+                 (SELECT count(*) FROM marts.rpt_document_summary)
         )
     """, []
 

@@ -1,4 +1,4 @@
-"""The per-document run summary: one row per document from ``marts.mart_document_summary``,
+"""The per-document run summary: one row per document from ``marts.rpt_document_summary``,
 and each file's table inventory from ``marts.dim_document_table``.
 
 Used by the Dagster ``document_summary`` asset (Markdown metadata) and by
@@ -85,14 +85,14 @@ def _mart_rows(db_path: str | Path, select: str, where: str, order_by: str,
 
 
 def fetch_summary(db_path: str | Path, document_ids: list[str] | None = None) -> list[dict]:
-    """Rows of ``marts.mart_document_summary`` (all, or those of ``document_ids``), ordered by file name.
+    """Rows of ``marts.rpt_document_summary`` (all, or those of ``document_ids``), ordered by file name.
 
     Opens the DuckDB file read-only. Raises ``duckdb.CatalogException`` when
     the marts have not been built.
     """
     names = [c for c, _ in SUMMARY_COLUMNS] + list(NOTE_COLUMNS)
     cols = ", ".join(f"{_EXPRESSIONS.get(c, c)} AS {c}" for c in names)
-    return _mart_rows(db_path, f"SELECT document_id, {cols} FROM marts.mart_document_summary", "TRUE",
+    return _mart_rows(db_path, f"SELECT document_id, {cols} FROM marts.rpt_document_summary", "TRUE",
                       "file_name, document_id", document_ids, missing_ok=False)
 
 
@@ -139,7 +139,7 @@ def document_notes(rows: list[dict], quarantine_dir: Path) -> list[Note]:
             continue
         if r.get("reconciliation_status") not in (None, "OK"):
             notes.append(Note(r["file_name"], "does not reconcile", r["reconciliation_status"],
-                              "marts.mart_document_summary.reconciliation_status"))
+                              "marts.rpt_document_summary.reconciliation_status"))
         if r["status"] == "loaded" and r.get("fiscal_year") is None:
             notes.append(Note(r["file_name"], "no fiscal year",
                               "none in the title, a cover or bundle title, an 编制说明 or the file name: left empty"))
