@@ -212,6 +212,12 @@ def _projects_sql(ids):
 _CURRENT = "(SELECT document_id FROM marts.dim_document WHERE is_current AND status = 'loaded')"
 
 
+# The marts suites below read marts with portable SQL (no GROUP BY ALL, UNPIVOT, left() or list
+# functions): they must run unchanged when the marts move to another adapter (docs/scaling.md).
+# The document and staging suites above read the DuckDB staging schema the pipeline writes and
+# may use DuckDB's dialect.
+
+
 def _marts_row_counts_sql(_ids):
     return f"""
         SELECT * , mart_rows - staging_rows AS difference FROM (
@@ -274,7 +280,7 @@ def _marts_department_totals_sql(_ids):
             CROSS JOIN (VALUES ('amount_total'), ('amount_fiscal_appropriation'),
                                ('amount_special_account'), ('amount_other')) AS c(amount_column)
             WHERE b.line_type = 'project' AND b.document_id IN {_CURRENT}
-            GROUP BY ALL
+            GROUP BY d.department, d.fiscal_year, c.amount_column
         ),
         marted AS (
             SELECT f.department, f.fiscal_year, c.amount_column,
@@ -285,7 +291,7 @@ def _marts_department_totals_sql(_ids):
             FROM marts.fct_project_budget f
             CROSS JOIN (VALUES ('amount_total'), ('amount_fiscal_appropriation'),
                                ('amount_special_account'), ('amount_other')) AS c(amount_column)
-            GROUP BY ALL
+            GROUP BY f.department, f.fiscal_year, c.amount_column
         )
         SELECT coalesce(s.department, m.department) AS department, coalesce(s.fiscal_year, m.fiscal_year) AS fiscal_year,
                coalesce(s.amount_column, m.amount_column) AS amount_column, s.staging_sum, m.mart_sum,

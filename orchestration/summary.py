@@ -70,8 +70,9 @@ def _mart_rows(db_path: str | Path, select: str, where: str, order_by: str,
     try:
         sql, params = f"{select} WHERE ({where})", []
         if document_ids is not None:
-            sql += " AND list_contains(?, document_id)"
-            params.append(document_ids)
+            # portable SQL (one placeholder per id), no DuckDB list function: the marts may move adapters
+            sql += f" AND document_id IN ({', '.join('?' * len(document_ids))})" if document_ids else " AND 1 = 0"
+            params.extend(document_ids)
         try:
             cur = con.execute(f"{sql} ORDER BY {order_by}", params)
         except duckdb.CatalogException:
