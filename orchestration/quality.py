@@ -284,10 +284,10 @@ def _marts_department_totals_sql(_ids):
         ),
         marted AS (
             SELECT f.department, f.fiscal_year, c.amount_column,
-                   sum(CASE c.amount_column WHEN 'amount_total' THEN f.amount_total
-                        WHEN 'amount_fiscal_appropriation' THEN f.amount_fiscal_appropriation
-                        WHEN 'amount_special_account' THEN f.amount_special_account
-                        ELSE f.amount_other END) AS mart_sum
+                   sum(CASE c.amount_column WHEN 'amount_total' THEN f.amount_total_wan
+                        WHEN 'amount_fiscal_appropriation' THEN f.amount_fiscal_appropriation_wan
+                        WHEN 'amount_special_account' THEN f.amount_special_account_wan
+                        ELSE f.amount_other_wan END) AS mart_sum
             FROM marts.fct_project_budget f
             CROSS JOIN (VALUES ('amount_total'), ('amount_fiscal_appropriation'),
                                ('amount_special_account'), ('amount_other')) AS c(amount_column)

@@ -28,13 +28,13 @@ SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("projects", "projects"),
     ("tasks", "tasks"),
     ("indicators", "indicators"),
-    ("total_amount", "合计 (万元)"),
+    ("amount_total_wan", "合计 (万元)"),
     ("reconciliation_status", "reconciliation"),
 )
 
 
 #: Columns right-aligned in the terminal table.
-NUMERIC_COLUMNS = frozenset({"fiscal_year", "spending_units", "projects", "tasks", "indicators", "total_amount"})
+NUMERIC_COLUMNS = frozenset({"fiscal_year", "spending_units", "projects", "tasks", "indicators", "amount_total_wan"})
 
 #: Widest a cell may be in the terminal table (characters; the rest is an ellipsis).
 TERMINAL_MAX_WIDTH = {"department": 20, "reconciliation_status": 24}
@@ -46,7 +46,7 @@ TERMINAL_ALWAYS = frozenset({"file_name", "status"})
 #: (columns in neither list go first).
 TERMINAL_DROP_ORDER: tuple[str, ...] = (
     "fiscal_year_source", "tasks", "version", "spending_units", "doc_type", "reconciliation_status", "indicators", "projects",
-    "department", "total_amount", "fiscal_year",
+    "department", "amount_total_wan", "fiscal_year",
 )
 
 #: Mart columns fetched for :func:`document_notes` (not table columns).

@@ -53,7 +53,7 @@ def test_department_targets_document_reaches_the_marts(seeded_warehouse):
     _, wh = seeded_warehouse
     summary = query(
         wh,
-        "SELECT doc_type, status, department, fiscal_year, tasks, indicators, projects, total_amount, reconciliation_status "
+        "SELECT doc_type, status, department, fiscal_year, tasks, indicators, projects, amount_total_wan, reconciliation_status "
         "FROM marts.rpt_document_summary WHERE file_name = ?",
         [SEED_002],
     )
@@ -164,7 +164,7 @@ def test_marts_reconcile_with_staging(seeded_warehouse):
     )[0]
     assert staging_projects == mart_projects > 0
     # 万元 → 元 is exact
-    assert query(wh, "SELECT count(*) FROM marts.fct_project_budget WHERE amount_total_yuan <> amount_total * 10000")[0][0] == 0
+    assert query(wh, "SELECT count(*) FROM marts.fct_project_budget WHERE amount_total_yuan <> amount_total_wan * 10000")[0][0] == 0
     # every fact row joins its dimensions
     orphans = query(
         wh,
@@ -248,7 +248,7 @@ def test_dbt_assets_carry_row_counts_and_column_types(seeded_warehouse):
     (count,) = query(wh, "SELECT count(*) FROM marts.fct_project_budget")[0]
     assert metadata["dagster/row_count"].value == count > 0
     columns = {c.name: c.type for c in metadata["dagster/column_schema"].schema.columns}
-    assert columns["amount_total"].upper().startswith("DECIMAL") and "project_key" in columns
+    assert columns["amount_total_wan"].upper().startswith("DECIMAL") and "project_key" in columns
     # source tests are checks of the staging tables (no more "not included in the check selection" warnings)
     checks = {(e.asset_key.to_user_string(), e.check_name) for e in result.check_evaluations()}
     assert ("staging/documents", "source_unique_staging_documents_document_id") in checks

@@ -32,7 +32,7 @@ def test_every_sample_pdf_is_loaded_like_its_text(samples_warehouse):
     summary = {
         row[0]: row[1:]
         for row in query(wh, """SELECT file_name, doc_type, status, department, fiscal_year, spending_units, projects,
-                                       tasks, indicators, total_amount, reconciliation_status
+                                       tasks, indicators, amount_total_wan, reconciliation_status
                                 FROM marts.rpt_document_summary""")
     }
     assert len(summary) == 2 * len(SEED_FILES) == 10

@@ -17,7 +17,7 @@ with documents as (
 ),
 
 projects as (
-    select department_key, count(*) as project_count, sum(amount_total) as project_amount_total
+    select department_key, count(*) as project_count, sum(amount_total) as amount_total_wan
     from {{ ref('int_projects') }}
     group by department_key
 ),
@@ -85,7 +85,7 @@ select
     departments.project_document_count,
     departments.department_target_document_count,
     coalesce(projects.project_count, 0)                                     as project_count,
-    projects.project_amount_total,
+    projects.amount_total_wan,
     coalesce(targets.department_task_count, 0)                              as department_task_count,
     coalesce(target_indicators.department_indicator_count, 0)               as department_indicator_count,
     years.first_fiscal_year,

@@ -15,7 +15,7 @@ line_counts as (
         sum(case when line_type = 'spending_unit' then 1 else 0 end)        as spending_units,
         sum(case when line_type = 'project' then 1 else 0 end)              as projects,
         -- 合计 总计; max() only picks the single department_total row.
-        max(case when line_type = 'department_total' then amount_total end) as total_amount
+        max(case when line_type = 'department_total' then amount_total end) as amount_total_wan
     from {{ ref('int_budget_lines') }}
     group by document_id
 ),
@@ -78,7 +78,7 @@ select
     coalesce(line_counts.projects, 0)                                       as projects,
     coalesce(task_counts.tasks, 0)                                          as tasks,
     coalesce(indicator_counts.indicators, 0)                                as indicators,
-    line_counts.total_amount,
+    line_counts.amount_total_wan,
     case
         when line_counts.line_count is null then null   -- no budget lines: nothing to check
         when difference_lists.messages is null then 'OK'

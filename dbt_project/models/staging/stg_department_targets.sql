@@ -16,7 +16,7 @@ select
     source.overall_goal,
     source.other_notes,
     source.filled_on,
-    source.filler_named,
+    source.filler_named                                                 as filler_name_given,
     source.contact_phone_given,
     source.source_line
 from source
