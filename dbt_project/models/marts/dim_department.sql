@@ -25,37 +25,25 @@ projects as (
 -- 部门整体绩效目标 of the current versions: the tasks (任务N) and the indicators of the
 -- department-wide table (task_no 0) and of each task, as dim_department_task and
 -- fct_department_target count them (read from the int_ models, not from those marts).
-department_targets as (
-    select document_id, {{ department_key('department') }} as department_key
-    from {{ ref('int_department_targets') }}
+department_tasks as (
+    select * from {{ ref('int_department_tasks') }}
     where document_id in {{ current_documents() }}
 ),
 
-department_tasks as (
-    select tasks.document_id, tasks.task_no, tasks.task_key
-    from {{ ref('int_department_tasks') }} as tasks
-    where tasks.document_id in {{ current_documents() }}
-),
-
 targets as (
-    select department_targets.department_key, count(*) as department_task_count
+    select department_key, count(*) as department_task_count
     from department_tasks
-    inner join department_targets
-        on department_tasks.document_id = department_targets.document_id
-    where department_tasks.task_no <> 0
-    group by department_targets.department_key
+    where not is_overall
+    group by department_key
 ),
 
 target_indicators as (
-    -- an indicator counts when its task is a task of the document, or the overall table (task_no 0)
-    select department_targets.department_key, count(*) as department_indicator_count
+    select department_tasks.department_key, count(*) as department_indicator_count
     from {{ ref('int_department_indicators') }} as indicators
-    inner join department_targets
-        on indicators.document_id = department_targets.document_id
+    inner join department_tasks
+        on indicators.task_key = department_tasks.task_key
     where indicators.document_id in {{ current_documents() }}
-      and (indicators.task_no = 0
-           or indicators.task_key in (select task_key from department_tasks))
-    group by department_targets.department_key
+    group by department_tasks.department_key
 ),
 
 department_years as (

@@ -10,7 +10,7 @@ with indicators as (
 
 tasks as (
     select task_key, department_key, fiscal_year, task_label
-    from {{ ref('dim_department_task') }}
+    from {{ ref('int_department_tasks') }}
 )
 
 select

@@ -35,6 +35,7 @@ indicator_counts as (
 task_counts as (
     select document_id, count(*) as tasks
     from {{ ref('int_department_tasks') }}
+    where not is_overall
     group by document_id
 ),
 
