@@ -7,7 +7,9 @@ commit before the dbt restructuring of issue 17 (``UPDATE_GOLDEN=1`` rewrites th
 
 A deliberate rename is not a change of values: ``tests/data/golden_marts_renames.json`` maps old table
 and column names to new ones, and the built warehouse is fingerprinted under the *old* names, so the
-checked-in hashes stay those of the original build and prove the values identical.
+checked-in hashes stay those of the original build and prove the values identical. A column added on
+purpose is listed there under ``added`` (table → columns): the hash is then taken over the golden
+columns only, so the values of everything that was there are still proven identical.
 """
 
 from __future__ import annotations
@@ -48,14 +50,14 @@ def _canonical(value) -> str:
 def load_renames() -> dict:
     """``{"tables": {old: new}, "columns": {old_table: {old_column: new_column}}}``."""
     if not RENAMES.exists():
-        return {"tables": {}, "columns": {}}
+        return {"tables": {}, "columns": {}, "added": {}}
     data = json.loads(RENAMES.read_text(encoding="utf-8"))
-    return {"tables": data.get("tables", {}), "columns": data.get("columns", {})}
+    return {"tables": data.get("tables", {}), "columns": data.get("columns", {}), "added": data.get("added", {})}
 
 
 def fingerprint(duckdb_file: Path, schema: str = "marts", renames: dict | None = None) -> dict:
     """``{old table name: {"rows": n, "columns": [old names], "sha256": hex}}`` of every table of ``schema``."""
-    renames = renames or {"tables": {}, "columns": {}}
+    renames = renames or {"tables": {}, "columns": {}, "added": {}}
     new_to_old_table = {new: old for old, new in renames["tables"].items()}
     con = duckdb.connect(str(duckdb_file), read_only=True)
     try:
@@ -69,7 +71,8 @@ def fingerprint(duckdb_file: Path, schema: str = "marts", renames: dict | None =
             columns = [c for (c,) in con.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
                 "ORDER BY ordinal_position", [schema, table]).fetchall()]
-            kept = [c for c in columns if new_to_old_col.get(c, c) not in VOLATILE_COLUMNS]
+            added = set(renames.get("added", {}).get(old_table, []))
+            kept = [c for c in columns if new_to_old_col.get(c, c) not in VOLATILE_COLUMNS and c not in added]
             names = [new_to_old_col.get(c, c) for c in kept]
             select = ", ".join(f'"{c}"' for c in kept)
             rows = con.execute(f'SELECT {select} FROM "{schema}"."{table}"').fetchall()
