@@ -210,9 +210,9 @@ def child_backfill(folder: Path, root: Path) -> dict:
     import duckdb
 
     con = duckdb.connect(str(warehouse.serving_path), read_only=True)
-    (loaded,) = con.execute("SELECT count(*) FROM marts.mart_document_summary WHERE status = 'loaded'").fetchone()
+    (loaded,) = con.execute("SELECT count(*) FROM marts.rpt_document_summary WHERE status = 'loaded'").fetchone()
     (unreconciled,) = con.execute(
-        "SELECT count(*) FROM marts.mart_document_summary WHERE coalesce(reconciliation_status, 'OK') <> 'OK'"
+        "SELECT count(*) FROM marts.rpt_document_summary WHERE coalesce(reconciliation_status, 'OK') <> 'OK'"
     ).fetchone()
     con.close()
     steps = _step_seconds(instance, batch.results[0].run_id) if batch.results else {}
@@ -253,7 +253,7 @@ def _visible(serving: Path, document_id: str) -> bool:
         return False
     con = duckdb.connect(str(serving), read_only=True)
     try:
-        (n,) = con.execute("SELECT count(*) FROM marts.mart_document_summary WHERE document_id = ?", [document_id]).fetchone()
+        (n,) = con.execute("SELECT count(*) FROM marts.rpt_document_summary WHERE document_id = ?", [document_id]).fetchone()
         return n > 0
     finally:
         con.close()

@@ -166,7 +166,7 @@ def run(inbox: Path | None, warehouse: Path | None, log_file: Path | None) -> No
         console.print(table)
         if dropped:
             _print_line(f"[dim]Left out for the terminal width: {', '.join(dropped)} "
-                        f"(all columns: marts.mart_document_summary)[/dim]")
+                        f"(all columns: marts.rpt_document_summary)[/dim]")
     for line in inventory_lines(inventory):  # each file's tables (kinds, pages): marts.dim_document_table
         _print_line(f"tables  {escape(line)}")
     for line in finding_lines(findings):  # differences printed in the source (WARN): marts.rpt_disclosure_checks

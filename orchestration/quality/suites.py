@@ -321,8 +321,14 @@ def _projects_expectations() -> list:
 
 
 # Marts suites: the marts hold the *current* version of each loaded document
-# (stg.stg_documents.is_current), so staging is restricted to the same set.
-_CURRENT = "(SELECT document_id FROM stg.stg_documents WHERE is_current AND is_loaded)"
+# (marts.dim_document.is_current, ranked in dbt's int_documents), so staging is restricted to the same set.
+_CURRENT = "(SELECT document_id FROM marts.dim_document WHERE is_current AND status = 'loaded')"
+
+
+# The marts suites below read marts with portable SQL (no GROUP BY ALL, UNPIVOT, left() or list
+# functions): they must run unchanged when the marts move to another adapter (docs/scaling.md).
+# The document and staging suites above read the DuckDB staging schema the pipeline writes and
+# may use DuckDB's dialect.
 
 
 def _marts_row_counts_sql(_ids):
@@ -344,9 +350,9 @@ def _marts_row_counts_sql(_ids):
                  (SELECT count(*) FROM staging.department_indicators WHERE document_id IN {_CURRENT}),
                  (SELECT count(*) FROM marts.fct_department_target)
           UNION ALL
-          SELECT 'marts.mart_document_summary', 'staging.documents',
+          SELECT 'marts.rpt_document_summary', 'staging.documents',
                  (SELECT count(*) FROM staging.documents),
-                 (SELECT count(*) FROM marts.mart_document_summary)
+                 (SELECT count(*) FROM marts.rpt_document_summary)
         )
     """, []
 
@@ -387,18 +393,18 @@ def _marts_department_totals_sql(_ids):
             CROSS JOIN (VALUES ('amount_total'), ('amount_fiscal_appropriation'),
                                ('amount_special_account'), ('amount_other')) AS c(amount_column)
             WHERE b.line_type = 'project' AND b.document_id IN {_CURRENT}
-            GROUP BY ALL
+            GROUP BY d.department, d.fiscal_year, c.amount_column
         ),
         marted AS (
             SELECT f.department, f.fiscal_year, c.amount_column,
-                   sum(CASE c.amount_column WHEN 'amount_total' THEN f.amount_total
-                        WHEN 'amount_fiscal_appropriation' THEN f.amount_fiscal_appropriation
-                        WHEN 'amount_special_account' THEN f.amount_special_account
-                        ELSE f.amount_other END) AS mart_sum
+                   sum(CASE c.amount_column WHEN 'amount_total' THEN f.amount_total_wan
+                        WHEN 'amount_fiscal_appropriation' THEN f.amount_fiscal_appropriation_wan
+                        WHEN 'amount_special_account' THEN f.amount_special_account_wan
+                        ELSE f.amount_other_wan END) AS mart_sum
             FROM marts.fct_project_budget f
             CROSS JOIN (VALUES ('amount_total'), ('amount_fiscal_appropriation'),
                                ('amount_special_account'), ('amount_other')) AS c(amount_column)
-            GROUP BY ALL
+            GROUP BY f.department, f.fiscal_year, c.amount_column
         )
         SELECT coalesce(s.department, m.department) AS department, coalesce(s.fiscal_year, m.fiscal_year) AS fiscal_year,
                coalesce(s.amount_column, m.amount_column) AS amount_column, s.staging_sum, m.mart_sum,

@@ -153,7 +153,7 @@ def test_planted_errors_quarantine_their_document(gated):
 def test_marts_are_unchanged_by_blocked_documents(gated):
     assert gated["after_faults"] == gated["snapshot"]
     summary = dict(query(gated["warehouse_dir"],
-                         "SELECT file_name, projects FROM marts.mart_document_summary WHERE file_name LIKE 'fault_%'"))
+                         "SELECT file_name, projects FROM marts.rpt_document_summary WHERE file_name LIKE 'fault_%'"))
     assert summary and set(summary.values()) == {0}
 
 

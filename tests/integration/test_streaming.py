@@ -180,7 +180,7 @@ while True:
         try:
             rows = con.execute('''
                 SELECT s.document_id, s.projects, count(f.project_key)
-                FROM marts.mart_document_summary s
+                FROM marts.rpt_document_summary s
                 LEFT JOIN marts.fct_project_budget f USING (document_id)
                 WHERE s.status = 'loaded'
                 GROUP BY ALL''').fetchall()

@@ -9,7 +9,7 @@ from orchestration.summary import fetch_summary, to_markdown
 
 @dg.asset(
     key="document_summary",
-    deps=[dg.AssetKey(["marts", "mart_document_summary"])],
+    deps=[dg.AssetKey(["marts", "rpt_document_summary"])],
     group_name="reports",
     kinds={"duckdb"},
     description=(

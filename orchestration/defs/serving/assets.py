@@ -9,7 +9,7 @@ from orchestration.warehouse import publish_serving
 @dg.asset(
     key="serving_database",
     # The fact tables too: their blocking GX checks (gx_marts_*) stop publication.
-    deps=[dg.AssetKey(["marts", t]) for t in ("mart_document_summary", "fct_project_budget", "fct_indicator_target")],
+    deps=[dg.AssetKey(["marts", t]) for t in ("rpt_document_summary", "fct_project_budget", "fct_indicator_target")],
     group_name="serving",
     kinds={"duckdb"},
     description=(

@@ -5,7 +5,7 @@
 -- macros (dbt.listagg → string_agg on DuckDB/Postgres, listagg on Trino;
 -- dbt.type_string), so no DuckDB-only function is written here.
 with documents as (
-    select * from {{ ref('stg_documents') }}
+    select * from {{ ref('int_documents') }}
 ),
 
 line_counts as (
@@ -15,8 +15,8 @@ line_counts as (
         sum(case when line_type = 'spending_unit' then 1 else 0 end)        as spending_units,
         sum(case when line_type = 'project' then 1 else 0 end)              as projects,
         -- 合计 总计; max() only picks the single department_total row.
-        max(case when line_type = 'department_total' then amount_total end) as total_amount
-    from {{ ref('stg_budget_lines') }}
+        max(case when line_type = 'department_total' then amount_total end) as amount_total_wan
+    from {{ ref('int_budget_lines') }}
     group by document_id
 ),
 
@@ -25,16 +25,17 @@ line_counts as (
 indicator_counts as (
     select document_id, count(*) as indicators
     from (
-        select document_id from {{ ref('stg_performance_indicators') }}
+        select document_id from {{ ref('int_performance_indicators') }}
         union all
-        select document_id from {{ ref('stg_department_indicators') }}
+        select document_id from {{ ref('int_department_indicators') }}
     ) as all_indicators
     group by document_id
 ),
 
 task_counts as (
     select document_id, count(*) as tasks
-    from {{ ref('stg_department_tasks') }}
+    from {{ ref('int_department_tasks') }}
+    where not is_overall
     group by document_id
 ),
 
@@ -78,7 +79,7 @@ select
     coalesce(line_counts.projects, 0)                                       as projects,
     coalesce(task_counts.tasks, 0)                                          as tasks,
     coalesce(indicator_counts.indicators, 0)                                as indicators,
-    line_counts.total_amount,
+    line_counts.amount_total_wan,
     case
         when line_counts.line_count is null then null   -- no budget lines: nothing to check
         when difference_lists.messages is null then 'OK'

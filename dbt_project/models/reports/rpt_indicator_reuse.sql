@@ -9,8 +9,8 @@ with indicators as (
         projects.project_name,
         trim(facts.indicator_name)                      as indicator_name,
         trim(facts.annual_target)                       as target_text
-    from {{ ref('fct_indicator_target') }} as facts
-    inner join {{ ref('dim_project') }} as projects
+    from {{ ref('int_indicator_targets') }} as facts
+    inner join {{ ref('int_projects') }} as projects
         on facts.project_key = projects.project_key
     where facts.indicator_name is not null
       and facts.annual_target is not null
@@ -23,7 +23,7 @@ goals as (
         department_key,
         project_name,
         trim(goal_text)                                 as goal_text
-    from {{ ref('dim_project') }}
+    from {{ ref('int_projects') }}
     where goal_text is not null
       and trim(goal_text) <> ''
 ),
