@@ -32,7 +32,7 @@ def test_mart_readers_write_portable_sql(module):
 
 
 def test_marts_suites_write_portable_sql():
-    from orchestration.quality import SUITES
+    from orchestration.quality.suites import SUITES
 
     marts_suites = {name: spec for name, spec in SUITES.items() if spec.scope == "marts"}
     assert marts_suites
