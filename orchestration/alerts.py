@@ -30,7 +30,7 @@ Configuration, from environment variables only (never from files in git):
 secret are never logged nor stored: errors are recorded as the exception
 type or the HTTP status only (``requests`` exception texts contain the URL).
 
-No Dagster imports: ``orchestration.alert_sensor`` feeds it from the event log.
+No Dagster imports: ``orchestration.defs.alerting.sensors`` feeds it from the event log.
 """
 
 from __future__ import annotations
@@ -49,6 +49,8 @@ from typing import Callable
 
 import backoff
 import requests
+
+from orchestration.settings import AlertWebhookSettings, read
 
 log = logging.getLogger(__name__)
 
@@ -112,13 +114,9 @@ class WebhookSettings:
     @classmethod
     def from_env(cls) -> "WebhookSettings":
         """Settings from ``ALERT_WEBHOOK_*`` environment variables (URL unset: no webhook)."""
-        return cls(
-            url=os.environ.get("ALERT_WEBHOOK_URL") or None,
-            secret=os.environ.get("ALERT_WEBHOOK_SECRET") or None,
-            payload_format=os.environ.get("ALERT_WEBHOOK_FORMAT", "slack"),
-            max_tries=int(os.environ.get("ALERT_WEBHOOK_MAX_TRIES", "4")),
-            backoff_seconds=float(os.environ.get("ALERT_WEBHOOK_BACKOFF_SECONDS", "0.5")),
-        )
+        env = read(AlertWebhookSettings)
+        return cls(url=env.url, secret=env.secret, payload_format=env.format, max_tries=env.max_tries,
+                   backoff_seconds=env.backoff_seconds)
 
     def __repr__(self) -> str:  # never print the URL or the secret
         return f"WebhookSettings(configured={bool(self.url)}, format={self.payload_format!r}, max_tries={self.max_tries})"

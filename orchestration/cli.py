@@ -123,7 +123,7 @@ def run(inbox: Path | None, warehouse: Path | None, log_file: Path | None) -> No
             with console.status("Loading Dagster, dbt and Great Expectations…"):
                 import dagster as dg
 
-                from orchestration.assets.dbt import dbt_models
+                from orchestration.defs.transformation.dbt import dbt_models
                 from orchestration.batch import open_instance, run_batch
                 from orchestration.definitions import build_definitions
                 from orchestration.resources import WarehouseResource
@@ -166,7 +166,7 @@ def run(inbox: Path | None, warehouse: Path | None, log_file: Path | None) -> No
         console.print(table)
         if dropped:
             _print_line(f"[dim]Left out for the terminal width: {', '.join(dropped)} "
-                        f"(all columns: marts.mart_document_summary)[/dim]")
+                        f"(all columns: marts.rpt_document_summary)[/dim]")
     for line in inventory_lines(inventory):  # each file's tables (kinds, pages): marts.dim_document_table
         _print_line(f"tables  {escape(line)}")
     for line in finding_lines(findings):  # differences printed in the source (WARN): marts.rpt_disclosure_checks
@@ -249,7 +249,7 @@ def validate(warehouse: Path | None) -> None:
     Exit status 1 when a critical expectation fails.
     """
     from orchestration import settings
-    from orchestration.quality import DATA_DOCS_DIR, validate_warehouse
+    from orchestration.quality.runner import DATA_DOCS_DIR, validate_warehouse
 
     from orchestration.resources import WarehouseResource
 

@@ -1,26 +1,17 @@
-"""The Dagster code location: assets, checks, jobs, sensor, schedule and resources.
+"""The Dagster code location: every definition under ``orchestration/defs/``, one folder per domain.
 
 Graph: source_documents (files) → staged_documents (one partition per
 document) → staging/* (the DuckDB staging tables) → dbt models (stg → intermediate → marts) → serving_database and
 document_summary and warehouse_report (charts, HTML + PDF). GX suites run as blocking checks on the staging tables; dbt
-tests run as checks on the models. See ``jobs.py`` and ``sensors.py``.
+tests run as checks on the models. See ``defs/jobs.py`` and ``defs/ingestion/sensors.py``.
 """
 
+from pathlib import Path
+
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
-from orchestration.alert_sensor import quality_alert_sensor
-from orchestration.assets.checks import marts_checks, staging_checks
-from orchestration.assets.dbt import dbt_group_owner, dbt_models, dbt_project
-from orchestration.assets.ingest import source_documents, stage_documents, staging_tables
-from orchestration.assets.report import document_summary
-from orchestration.assets.serving import serving_database
-from orchestration.assets.warehouse_report import warehouse_report
-from orchestration.jobs import main_job, nightly_rebuild_job, nightly_rebuild_schedule
+from orchestration.defs.transformation.dbt import dbt_group_owner
 from orchestration.resources import WarehouseResource
-from orchestration.sensors import inbox_sensor
-from orchestration.settings import dbt_executable
-
 
 #: Dagster group of the Python assets → the dbt group whose owner owns them (owners: dbt_project/models/_groups.yml).
 PYTHON_ASSET_OWNERS = {"ingest": "pipeline", "staging": "pipeline", "serving": "budget_analytics", "reports": "budget_analytics"}
@@ -34,21 +25,30 @@ def with_owner_and_layer(spec: dg.AssetSpec) -> dg.AssetSpec:
     )
 
 
+def _python_asset_spec(spec: dg.AssetSpec) -> dg.AssetSpec:
+    """Owner and layer tag on the Python assets; the dbt assets (their sources included) keep dbt's."""
+    return with_owner_and_layer(spec) if spec.group_name in PYTHON_ASSET_OWNERS and not _is_dbt(spec) else spec
+
+
+def _is_dbt(spec: dg.AssetSpec) -> bool:
+    return any(key.startswith("dagster-dbt/") or key.startswith("dagster_dbt/") for key in spec.metadata)
+
+
+def _unique(objects) -> list:
+    """Each definition once: a module of ``defs/`` that imports another's asset (a job's selection) lists it again."""
+    return list({id(o): o for o in objects or []}.values())
+
+
 def build_definitions(warehouse: WarehouseResource | None = None) -> dg.Definitions:
-    """Definitions bound to ``warehouse`` (default: from ``WAREHOUSE_DIR``/``INBOX_DIR``)."""
-    python_assets = dg.map_asset_specs(
-        with_owner_and_layer,
-        [source_documents, stage_documents, staging_tables, serving_database, document_summary, warehouse_report])
+    """Definitions loaded from ``defs/``, bound to ``warehouse`` (default: from ``WAREHOUSE_DIR``/``INBOX_DIR``)."""
+    loaded = dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
     return dg.Definitions(
-        assets=[*python_assets, dbt_models],
-        asset_checks=[*staging_checks, *marts_checks],
-        jobs=[main_job, nightly_rebuild_job],
-        sensors=[inbox_sensor, quality_alert_sensor],
-        schedules=[nightly_rebuild_schedule],
-        resources={
-            "warehouse": warehouse or WarehouseResource.from_env(),
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
-        },
+        assets=dg.map_asset_specs(_python_asset_spec, _unique(loaded.assets)),
+        asset_checks=_unique(loaded.asset_checks),
+        jobs=_unique(loaded.jobs),
+        sensors=_unique(loaded.sensors),
+        schedules=_unique(loaded.schedules),
+        resources={**loaded.resources, **({"warehouse": warehouse} if warehouse else {})},
     )
 
 

@@ -9,7 +9,7 @@ Batch runs read files in place and never move or change them. The reason of a
 quarantined document is stored in ``staging.documents.error`` and written
 next to a copy of the original under ``<warehouse>/quarantine/``.
 
-No Dagster imports: ``orchestration.assets.ingest`` wires this into assets.
+No Dagster imports: ``orchestration.defs.ingestion.assets`` wires this into assets.
 """
 
 from __future__ import annotations
@@ -17,14 +17,13 @@ from __future__ import annotations
 import dataclasses
 import errno
 import hashlib
-import json
 import os
-import re
 import stat
 from pathlib import Path
 
 import duckdb
 
+from orchestration.filing import errno_name, kept_file_name, write_atomically, write_reason
 from orchestration.parsing import ParseError, parse_document
 from orchestration.parsing.records import ParsedDocument
 from orchestration.warehouse import DocumentRegistration, WarehouseWriteError, write_document
@@ -176,7 +175,7 @@ def _symlink_reason(inbox: Path, entry: os.DirEntry) -> str:
     except OSError as error:
         if error.errno == errno.ELOOP:
             return "a symbolic link that loops (it points back to itself): not read."
-        return f"a symbolic link to a missing or unreadable path ({_errno_name(error)}): not read."
+        return f"a symbolic link to a missing or unreadable path ({errno_name(error)}): not read."
     inside = target.parent == inbox.resolve()
     where = "another file of the inbox" if inside else "a path outside the inbox"
     return (f"a symbolic link to {where}: links are never followed, so nothing outside the inbox is read, and "
@@ -432,25 +431,6 @@ class DocumentChangedError(RuntimeError):
     """The file's bytes differ from the document id it was scheduled under."""
 
 
-#: Longest stem of a kept file, in UTF-8 bytes: with the id, suffix, ``.reason.json`` and a
-#: temporary-file prefix the name stays far below the 255-byte limit of Linux file systems
-#: (80 Chinese characters alone are 240 bytes).
-MAX_STEM_BYTES = 120
-
-
-def safe_file_stem(file_name: str) -> str:
-    """A file-system-safe stem derived from an untrusted file name (no path parts), at most :data:`MAX_STEM_BYTES` bytes."""
-    stem = re.sub(r"[^\w.\-]+", "_", Path(file_name).stem, flags=re.UNICODE).strip("._")
-    stem = stem.encode("utf-8")[:MAX_STEM_BYTES].decode("utf-8", "ignore")  # never half a character
-    return stem or "document"
-
-
-def kept_file_name(registration: DocumentRegistration) -> str:
-    """``<safe stem>.<first 12 hex of the id><suffix>``: unique per content, findable by id."""
-    suffix = re.sub(r"[^\w.]", "", Path(registration.file_name).suffix)[:10]
-    return f"{safe_file_stem(registration.file_name)}.{registration.document_id[:12]}{suffix}"
-
-
 def file_away(
     path: Path,
     data: bytes | None,
@@ -488,7 +468,7 @@ def file_away(
     except OSError as error:
         raise WarehouseWriteError(
             f"cannot keep {registration.file_name!r} in {folder}: {error.strerror or error} "
-            f"({_errno_name(error)}). The original is untouched at {path}; nothing of this document was "
+            f"({errno_name(error)}). The original is untouched at {path}; nothing of this document was "
             "written. Fix the folder (free disk space, make it writable) and re-run."
         ) from error
     return target
@@ -504,28 +484,6 @@ def _is_storage_error(error: BaseException) -> bool:
         return True
     text = str(error).lower()
     return any(t in text for t in _STORAGE_ERROR_TEXTS)
-
-
-def _errno_name(error: OSError) -> str:
-    return errno.errorcode.get(error.errno, "OSError") if error.errno else type(error).__name__
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` via a temporary file in the same folder, fsync and ``os.replace``.
-
-    A crash or a full disk leaves either no ``target`` or the complete one,
-    never a truncated file that a re-run would take for the kept copy.
-    """
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _move(source: Path, target: Path, data: bytes | None) -> None:
@@ -556,57 +514,3 @@ def _free_name(target: Path) -> Path:
     return candidate
 
 
-def write_reason(kept: Path, registration: DocumentRegistration, reason: str, copied: bool = True) -> Path:
-    """Write ``<kept>.reason.json`` (document id, original name and path, reason, whether a copy is kept)."""
-    reason_file = kept.with_name(kept.name + ".reason.json")
-    write_atomically(
-        reason_file,
-        json.dumps(
-            {
-                "document_id": registration.document_id,
-                "file_name": registration.file_name,
-                "source_path": registration.source_path,
-                "reason": reason,
-                "copy_kept": copied,
-            },
-            ensure_ascii=False,
-            indent=2,
-        ).encode("utf-8"),
-    )
-    return reason_file
-
-
-def record_skipped(entries: list[SkippedEntry], quarantine_dir: Path) -> list[Path]:
-    """Write ``<quarantine>/not-read/<name>.<hash of the path>.reason.json`` for every skipped inbox entry.
-
-    Nothing of the entry itself is read or copied; the file says what it was and
-    why it was not read, so an entry that is not a document leaves a trace too.
-    """
-    folder = quarantine_dir / "not-read"
-    written = []
-    for entry in entries:
-        key = hashlib.sha256(entry.path.encode("utf-8")).hexdigest()[:12]
-        target = folder / f"{safe_file_stem(entry.file_name + '.x')}.{key}.reason.json"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            write_atomically(target, json.dumps(dataclasses.asdict(entry), ensure_ascii=False, indent=2).encode("utf-8"))
-        except OSError as error:
-            raise WarehouseWriteError(
-                f"cannot record why {entry.file_name!r} was not read in {folder}: {error.strerror or error} "
-                f"({_errno_name(error)}). Fix the folder (free disk space, make it writable) and re-run."
-            ) from error
-        written.append(target)
-    return written
-
-
-def locate_document(document_id: str, known_path: str | None, folders: list[Path]) -> Path | None:
-    """Find the bytes of ``document_id``: the known path if it still holds them,
-    else a kept copy ``*.<id12>*`` in ``folders`` (archive, quarantine)."""
-    if known_path and Path(known_path).is_file():
-        return Path(known_path)
-    for folder in folders:
-        if folder.is_dir():
-            for candidate in sorted(folder.glob(f"*.{document_id[:12]}*")):
-                if not candidate.name.endswith(".reason.json") and not candidate.name.startswith("."):
-                    return candidate
-    return None

@@ -49,6 +49,7 @@ from typing import Iterator
 from pebble import ProcessExpired, ProcessFuture, ProcessPool
 
 from orchestration.ingest import ParsedFile, display_name, read_and_parse, unread_file
+from orchestration.settings import ParseSettings, read
 
 #: Environment variable giving the number of parse processes (1 = one worker; in the writer process only with PARSE_POOL=auto).
 WORKERS_ENV = "PARSE_WORKERS"
@@ -61,7 +62,9 @@ POOL_ENV = "PARSE_POOL"
 
 #: Environment variables of the parse budget, and their defaults (see :class:`ParseLimits`).
 TIMEOUT_ENV, TIMEOUT_PER_MB_ENV, MEMORY_ENV = "PARSE_TIMEOUT_S", "PARSE_TIMEOUT_S_PER_MB", "PARSE_MEMORY_MB"
-DEFAULT_TIMEOUT_S, DEFAULT_TIMEOUT_S_PER_MB, DEFAULT_MEMORY_MB = 60.0, 30.0, 2048
+#: (one place: :class:`orchestration.settings.ParseSettings`).
+DEFAULT_TIMEOUT_S, DEFAULT_TIMEOUT_S_PER_MB, DEFAULT_MEMORY_MB = (
+    ParseSettings.model_fields[name].default for name in ("timeout_s", "timeout_s_per_mb", "memory_mb"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,17 +86,8 @@ class ParseLimits:
     @classmethod
     def from_env(cls) -> ParseLimits:
         """Limits from ``$PARSE_TIMEOUT_S``, ``$PARSE_TIMEOUT_S_PER_MB`` and ``$PARSE_MEMORY_MB`` (defaults otherwise)."""
-        def number(name: str, default: float) -> float:
-            text = os.environ.get(name, "").strip()
-            if not text:
-                return default
-            value = float(text)
-            if value <= 0:
-                raise ValueError(f"{name} must be a positive number, got {text!r}")
-            return value
-
-        return cls(number(TIMEOUT_ENV, DEFAULT_TIMEOUT_S), number(TIMEOUT_PER_MB_ENV, DEFAULT_TIMEOUT_S_PER_MB),
-                   int(number(MEMORY_ENV, DEFAULT_MEMORY_MB)))
+        env = read(ParseSettings)
+        return cls(env.timeout_s, env.timeout_s_per_mb, env.memory_mb)
 
     def seconds_for(self, byte_size: int) -> float:
         """Wall-time budget of a file of ``byte_size`` bytes."""
@@ -115,10 +109,7 @@ class ParseLimits:
 
 def pool_always() -> bool:
     """True unless ``$PARSE_POOL`` is ``auto``; ``ValueError`` for a value other than ``auto``/``always``."""
-    value = os.environ.get(POOL_ENV, "always").strip().lower() or "always"
-    if value not in ("auto", "always"):
-        raise ValueError(f"{POOL_ENV} must be 'auto' or 'always', got {value!r}")
-    return value == "always"
+    return read(ParseSettings).pool == "always"
 
 
 def available_cores() -> int:
@@ -133,13 +124,7 @@ def configured_workers(requested: int | None = None) -> int:
     """Parse processes to use: ``requested`` if > 0, else ``$PARSE_WORKERS``, else the core count."""
     if requested and requested > 0:
         return requested
-    env = os.environ.get(WORKERS_ENV, "").strip()
-    if env:
-        value = int(env)
-        if value < 1:
-            raise ValueError(f"{WORKERS_ENV} must be >= 1, got {env!r}")
-        return value
-    return available_cores()
+    return read(ParseSettings).workers or available_cores()
 
 
 def _can_fork_children() -> bool:

@@ -1,13 +1,17 @@
-"""Dagster resources: where the warehouse and the drop inbox are, and the writer lock."""
+"""Dagster resources: where the warehouse and the drop inbox are, the writer lock, and connections to the warehouse."""
 
 from __future__ import annotations
 
+from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import dagster as dg
+import duckdb
 from filelock import FileLock
 
 from orchestration import settings
+from orchestration.warehouse import connect
 
 #: Seconds a step waits for the warehouse writer lock before failing.
 WRITER_LOCK_TIMEOUT_S = 900
@@ -64,3 +68,19 @@ class WarehouseResource(dg.ConfigurableResource):
         """
         self.root.mkdir(parents=True, exist_ok=True)
         return FileLock(str(self.root / ".warehouse.lock"), timeout=WRITER_LOCK_TIMEOUT_S)
+
+    @contextmanager
+    def connection(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection to ``warehouse.duckdb`` with :meth:`writer_lock` held, closed on exit.
+
+        ``read_only=False`` opens (or creates) the file with the staging schema
+        applied (:func:`orchestration.warehouse.connect`); ``read_only=True``
+        only reads, as the checks do.
+        """
+        with self.writer_lock():
+            if read_only:
+                with closing(duckdb.connect(str(self.duckdb_path), read_only=True)) as con:
+                    yield con
+            else:
+                with connect(self.duckdb_path) as con:
+                    yield con

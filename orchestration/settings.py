@@ -16,16 +16,24 @@
   (run history, event log). ``python -m orchestration.settings`` creates it
   (telemetry off) and prints it; the Makefile uses that instead of building
   paths in the shell, so folder names with spaces or quotes stay one argument.
+- ``PARSE_*`` (:class:`ParseSettings`: workers, pool, time and memory budget of
+  a parse) and ``ALERT_WEBHOOK_*`` (:class:`AlertWebhookSettings`).
 
-Relative paths are resolved against the current working directory.
+Every variable is read and validated by pydantic-settings (an empty value
+means the default; a value that is not valid is a ``ValueError`` naming the
+variable), each time it is asked for, so a test or a run that changes the
+environment is seen. Relative paths are resolved against the current working directory.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Literal, TypeVar
+
+from pydantic import NonNegativeFloat, PositiveFloat, PositiveInt, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -35,19 +43,75 @@ DUCKDB_FILE_NAME = "warehouse.duckdb"
 SERVING_FILE_NAME = "serving.duckdb"
 
 
+class _Env(BaseSettings):
+    model_config = SettingsConfigDict(env_ignore_empty=True, extra="ignore", str_strip_whitespace=True)
+
+
+class PathSettings(_Env):
+    """``WAREHOUSE_DIR``, ``INBOX_DIR``, ``GX_DATA_DIR``, ``DAGSTER_HOME`` as given (``None``: the default)."""
+
+    warehouse_dir: Path | None = None
+    inbox_dir: Path | None = None
+    gx_data_dir: Path | None = None
+    dagster_home: Path | None = None
+
+
+class ParseSettings(_Env):
+    """The parse pool and the budget of one parse (``orchestration/parallel.py``)."""
+
+    model_config = SettingsConfigDict(env_prefix="PARSE_")
+
+    workers: PositiveInt | None = None  # PARSE_WORKERS: parse processes (default: the core count)
+    pool: Literal["auto", "always"] = "always"  # PARSE_POOL
+    timeout_s: PositiveFloat = 60.0  # PARSE_TIMEOUT_S
+    timeout_s_per_mb: PositiveFloat = 30.0  # PARSE_TIMEOUT_S_PER_MB
+    memory_mb: PositiveInt = 2048  # PARSE_MEMORY_MB
+
+    @field_validator("pool", mode="before")
+    @classmethod
+    def _lower(cls, value):
+        return value.strip().lower() if isinstance(value, str) else value
+
+
+class AlertWebhookSettings(_Env):
+    """The alert webhook (``orchestration/alerts.py``); no URL: no webhook."""
+
+    model_config = SettingsConfigDict(env_prefix="ALERT_WEBHOOK_")
+
+    url: str | None = None
+    secret: str | None = None
+    format: str = "slack"
+    max_tries: PositiveInt = 4
+    backoff_seconds: NonNegativeFloat = 0.5
+
+
+_S = TypeVar("_S", bound=_Env)
+
+
+def read(settings: type[_S]) -> _S:
+    """``settings`` read from the environment now; ``ValueError`` naming the variable when one is not valid."""
+    try:
+        return settings()
+    except ValidationError as error:
+        prefix = settings.model_config.get("env_prefix", "")
+        problems = "; ".join(f"{(prefix + str(e['loc'][0])).upper()}: {e['msg']} (got {e.get('input')!r})"
+                             for e in error.errors())
+        raise ValueError(f"invalid environment setting: {problems}") from None
+
+
 def warehouse_dir() -> Path:
     """``$WAREHOUSE_DIR`` or ``<repo>/warehouse``, absolute."""
-    return Path(os.environ.get("WAREHOUSE_DIR") or REPO_ROOT / "warehouse").resolve()
+    return (read(PathSettings).warehouse_dir or REPO_ROOT / "warehouse").resolve()
 
 
 def inbox_dir() -> Path:
     """``$INBOX_DIR`` or ``$WAREHOUSE_DIR/inbox`` (the sensor's drop folder), absolute."""
-    return Path(os.environ.get("INBOX_DIR") or warehouse_dir() / "inbox").resolve()
+    return (read(PathSettings).inbox_dir or warehouse_dir() / "inbox").resolve()
 
 
 def gx_data_dir() -> Path:
     """``$GX_DATA_DIR`` or ``$WAREHOUSE_DIR/gx``, absolute: GX validation results and Data Docs."""
-    return Path(os.environ.get("GX_DATA_DIR") or warehouse_dir() / "gx").resolve()
+    return (read(PathSettings).gx_data_dir or warehouse_dir() / "gx").resolve()
 
 
 def duckdb_path(warehouse: str | Path | None = None) -> Path:
@@ -86,7 +150,7 @@ def dagster_home() -> Path:
     A ``dagster.yaml`` that a user wrote is left as it is; one that an earlier
     version of this function wrote is brought up to date.
     """
-    home = Path(os.environ.get("DAGSTER_HOME") or warehouse_dir() / ".dagster").resolve()
+    home = (read(PathSettings).dagster_home or warehouse_dir() / ".dagster").resolve()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists() or config.read_text("utf-8") in _PREVIOUS_INSTANCE_CONFIGS:

@@ -1,4 +1,4 @@
-"""The per-document run summary: one row per document from ``marts.mart_document_summary``,
+"""The per-document run summary: one row per document from ``marts.rpt_document_summary``,
 and each file's table inventory from ``marts.dim_document_table``.
 
 Used by the Dagster ``document_summary`` asset (Markdown metadata) and by
@@ -28,13 +28,13 @@ SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("projects", "projects"),
     ("tasks", "tasks"),
     ("indicators", "indicators"),
-    ("total_amount", "合计 (万元)"),
+    ("amount_total_wan", "合计 (万元)"),
     ("reconciliation_status", "reconciliation"),
 )
 
 
 #: Columns right-aligned in the terminal table.
-NUMERIC_COLUMNS = frozenset({"fiscal_year", "spending_units", "projects", "tasks", "indicators", "total_amount"})
+NUMERIC_COLUMNS = frozenset({"fiscal_year", "spending_units", "projects", "tasks", "indicators", "amount_total_wan"})
 
 #: Widest a cell may be in the terminal table (characters; the rest is an ellipsis).
 TERMINAL_MAX_WIDTH = {"department": 20, "reconciliation_status": 24}
@@ -46,7 +46,7 @@ TERMINAL_ALWAYS = frozenset({"file_name", "status"})
 #: (columns in neither list go first).
 TERMINAL_DROP_ORDER: tuple[str, ...] = (
     "fiscal_year_source", "tasks", "version", "spending_units", "doc_type", "reconciliation_status", "indicators", "projects",
-    "department", "total_amount", "fiscal_year",
+    "department", "amount_total_wan", "fiscal_year",
 )
 
 #: Mart columns fetched for :func:`document_notes` (not table columns).
@@ -70,8 +70,9 @@ def _mart_rows(db_path: str | Path, select: str, where: str, order_by: str,
     try:
         sql, params = f"{select} WHERE ({where})", []
         if document_ids is not None:
-            sql += " AND list_contains(?, document_id)"
-            params.append(document_ids)
+            # portable SQL (one placeholder per id), no DuckDB list function: the marts may move adapters
+            sql += f" AND document_id IN ({', '.join('?' * len(document_ids))})" if document_ids else " AND 1 = 0"
+            params.extend(document_ids)
         try:
             cur = con.execute(f"{sql} ORDER BY {order_by}", params)
         except duckdb.CatalogException:
@@ -85,14 +86,14 @@ def _mart_rows(db_path: str | Path, select: str, where: str, order_by: str,
 
 
 def fetch_summary(db_path: str | Path, document_ids: list[str] | None = None) -> list[dict]:
-    """Rows of ``marts.mart_document_summary`` (all, or those of ``document_ids``), ordered by file name.
+    """Rows of ``marts.rpt_document_summary`` (all, or those of ``document_ids``), ordered by file name.
 
     Opens the DuckDB file read-only. Raises ``duckdb.CatalogException`` when
     the marts have not been built.
     """
     names = [c for c, _ in SUMMARY_COLUMNS] + list(NOTE_COLUMNS)
     cols = ", ".join(f"{_EXPRESSIONS.get(c, c)} AS {c}" for c in names)
-    return _mart_rows(db_path, f"SELECT document_id, {cols} FROM marts.mart_document_summary", "TRUE",
+    return _mart_rows(db_path, f"SELECT document_id, {cols} FROM marts.rpt_document_summary", "TRUE",
                       "file_name, document_id", document_ids, missing_ok=False)
 
 
@@ -139,7 +140,7 @@ def document_notes(rows: list[dict], quarantine_dir: Path) -> list[Note]:
             continue
         if r.get("reconciliation_status") not in (None, "OK"):
             notes.append(Note(r["file_name"], "does not reconcile", r["reconciliation_status"],
-                              "marts.mart_document_summary.reconciliation_status"))
+                              "marts.rpt_document_summary.reconciliation_status"))
         if r["status"] == "loaded" and r.get("fiscal_year") is None:
             notes.append(Note(r["file_name"], "no fiscal year",
                               "none in the title, a cover or bundle title, an 编制说明 or the file name: left empty"))

@@ -1,8 +1,25 @@
-"""Hand-built PDFs for the PDF parser's failure cases (no text layer, no Unicode map)."""
+"""Hand-built PDFs for the PDF parser's failure cases (no text layer, no Unicode map), and the font rule."""
 
 from __future__ import annotations
 
 import io
+import os
+
+import pytest
+
+
+def require_cjk_ttf() -> None:
+    """The one rule for tests that render with the TrueType CJK font (variants ``*-ttf``).
+
+    Without the font the test is skipped with what to install, except under CI
+    (``$CI`` set), where a missing font fails: CI must exercise the embedded-font PDFs.
+    """
+    from devtools.pdf_canvas import ttf_path
+
+    if ttf_path() is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have the TrueType CJK font (make fonts installs fonts-wqy-zenhei)")
+        pytest.skip("no TrueType CJK font here: run `make fonts` as root (Debian fonts-wqy-zenhei)")
 
 
 def minimal_pdf(objects: list[bytes]) -> bytes:

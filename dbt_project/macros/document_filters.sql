@@ -1,17 +1,21 @@
 {#
-  Document ids whose parsed rows the staging models keep: status 'loaded'
-  (every version). Usage: where document_id in {{ loaded_documents() }}
+  The two document filters, written once (intermediate and mart models apply them;
+  staging models keep every row of their source).
+
+  loaded_documents(): document ids whose parsed rows are modelled - status 'loaded',
+  every version. A quarantined document keeps its staging rows for diagnosis; this
+  filter keeps them out of everything built on staging.
+  Usage: where document_id in {{ loaded_documents() }}
 #}
 {% macro loaded_documents() -%}
-    (select document_id from {{ ref('stg_documents') }} where is_loaded)
+    (select document_id from {{ ref('int_documents') }} where is_loaded)
 {%- endmacro %}
 
 {#
-  The document ids whose rows feed the marts: loaded or registered documents that
-  are the current version of their (doc_type, department, fiscal_year) — a
-  corrected re-publication supersedes the earlier version (stg_documents.is_current).
-  Usage: where document_id in {{ current_documents() }}
+  current_documents(): the document ids whose rows feed the marts - loaded or registered
+  documents that are the current version of their publication (int_documents.is_current,
+  where versions are ranked). Usage: where document_id in {{ current_documents() }}
 #}
 {% macro current_documents() -%}
-    (select document_id from {{ ref('stg_documents') }} where is_current)
+    (select document_id from {{ ref('int_documents') }} where is_current)
 {%- endmacro %}

@@ -13,7 +13,7 @@ join split cells, and record every repair. Page by page:
 
 1. **Text layer.** A page whose characters come out as ``(cid:N)`` or that
    holds only an image stops the parse with the same :class:`ParseError` as
-   a project-target PDF (:func:`.pdf_tables.check_text_layer`).
+   a project-target PDF (:func:`.pdf_text.check_text_layer`).
 2. **Rows of cells.** pdfplumber finds the ruled tables of the page (lines
    strategy: cells are the rectangles closed by drawn rules). Each table row
    becomes one :class:`~.department_targets_text.CellRow` with one cell per
@@ -24,7 +24,7 @@ join split cells, and record every repair. Page by page:
    empty — exactly the blank cells the reader's carry-down repair
    (``merged_cell_carried_down``) fills, also across a page break.
 3. **Cell text.** The characters whose centre lies inside the cell are
-   grouped into lines (:func:`.pdf_tables.text_lines`: left to right, a gap
+   grouped into lines (:func:`.pdf_text.text_lines`: left to right, a gap
    wider than half a character is one space, a fake-bold overprint is read
    once) and the wrapped lines are joined **without separator** (Chinese text
    has no spaces at line ends).
@@ -50,6 +50,7 @@ from __future__ import annotations
 import re
 
 from .department_targets_text import CellRow, parse_department_rows
+from .pdf_text import check_text_layer, text_lines
 from .records import ParsedDocument, ParseEvent
 
 LAYOUT = "department_targets_pdf"
@@ -71,8 +72,6 @@ def parse_department_pdf(pdf, events: list[ParseEvent] | None = None) -> ParsedD
     table without a 三级指标 header, an income cell that is not an amount, a
     form without any indicator row.
     """
-    from .pdf_tables import check_text_layer
-
     rows: list[CellRow] = []
     number = 0
     for page_no, page in enumerate(pdf.pages, start=1):
@@ -93,8 +92,6 @@ def parse_department_pdf(pdf, events: list[ParseEvent] | None = None) -> ParsedD
 
 def page_rows(page, chars: list[dict], page_no: int) -> list[list[str]]:
     """The rows of one page, top to bottom, each a list of cell texts (see the module docstring)."""
-    from .pdf_tables import text_lines
-
     tables = sorted(page.find_tables(TABLE_SETTINGS), key=lambda t: (t.bbox[1], t.bbox[0]))
     placed: list[tuple[float, float, list[str]]] = []
     inside_tables: set[int] = set()

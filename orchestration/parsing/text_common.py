@@ -44,8 +44,8 @@ def decode_text(data: bytes) -> tuple[str, list[ParseEvent]]:
 
     Returns ``(text, events)``.
 
-    Raises :class:`ParseError` for: zero bytes, PDF input (``%PDF`` magic,
-    not supported by the text path yet), bytes that are neither UTF-8 nor
+    Raises :class:`ParseError` for: zero bytes, PDF bytes (``%PDF`` magic: a
+    PDF with its ``%PDF-`` header goes to the PDF reader before this), bytes that are neither UTF-8 nor
     GB18030, and decoded text that is mostly control characters (binary junk).
     """
     if not data:
@@ -55,8 +55,8 @@ def decode_text(data: bytes) -> tuple[str, list[ParseEvent]]:
         )
     if data.lstrip()[:5] == b"%PDF-" or data[:4] == b"%PDF":
         raise ParseError(
-            "PDF input is not supported yet: submit a text extract of the PDF "
-            "(UTF-8 .txt) until the PDF parser (pdfplumber) is added."
+            "starts with %PDF but not with a %PDF- header, so it is neither a PDF the PDF reader can open "
+            "nor a text extract: export the PDF again, or submit a text extract (UTF-8 .txt)."
         )
     events: list[ParseEvent] = []
     if data.startswith(codecs.BOM_UTF8):

@@ -164,7 +164,7 @@ def largest_projects(con: duckdb.DuckDBPyConnection) -> Section:
     """The largest projects with their goal and share of quantified indicators (rpt_largest_projects)."""
     frame = fetch(
         con,
-        "SELECT amount_rank, project_name, department, spending_unit, amount_total, indicator_count, "
+        "SELECT amount_rank, project_name, department, spending_unit, amount_total_wan, indicator_count, "
         "share_quantitative, goal_text FROM marts.rpt_largest_projects "
         "WHERE amount_rank <= ? ORDER BY amount_rank, project_name",
         [TOP_PROJECTS],
@@ -175,7 +175,7 @@ def largest_projects(con: duckdb.DuckDBPyConnection) -> Section:
     top = frame.iloc[0]
     low = frame[frame["share_quantitative"].fillna(0) < 0.5]
     reading = (
-        f"The largest project, {top['project_name']} ({top['spending_unit']}), has {_wan(top['amount_total'])}; "
+        f"The largest project, {top['project_name']} ({top['spending_unit']}), has {_wan(top['amount_total_wan'])}; "
         f"{len(low)} of the top {len(frame)} quantify fewer than half of their indicators."
     )
     chart = (
@@ -184,15 +184,15 @@ def largest_projects(con: duckdb.DuckDBPyConnection) -> Section:
         .encode(
             y=alt.Y("project_label:N", title="项目", sort=alt.EncodingSortField("amount_rank", order="ascending"),
                     axis=alt.Axis(labelLimit=360)),
-            x=alt.X("amount_total:Q", title="总计（万元）"),
+            x=alt.X("amount_total_wan:Q", title="总计（万元）"),
             color=alt.Color("share_quantitative:Q", title="量化指标占比", scale=alt.Scale(domain=[0, 1], scheme="blues"),
                             legend=alt.Legend(format=".0%")),
-            tooltip=["project_name:N", "spending_unit:N", alt.Tooltip("amount_total:Q", format=",.2f"),
+            tooltip=["project_name:N", "spending_unit:N", alt.Tooltip("amount_total_wan:Q", format=",.2f"),
                      alt.Tooltip("share_quantitative:Q", format=".0%"), "goal_text:N"],
         )
         .properties(width=520)
     )
-    table = frame[["amount_rank", "project_name", "spending_unit", "amount_total", "indicator_count",
+    table = frame[["amount_rank", "project_name", "spending_unit", "amount_total_wan", "indicator_count",
                    "share_quantitative", "goal_text"]]
     return Section("largest_projects", "最大项目（绩效目标与量化指标占比） Largest projects", reading, _spec(chart), table)
 

@@ -2,7 +2,7 @@
 
 Every builder returns the bytes of one input file. Text documents are small
 tab-separated 项目支出绩效目标表 extracts built by :func:`tsv_document`;
-PDFs are rendered with reportlab (:mod:`orchestration.devtools.render_pdf`)
+PDFs are rendered with reportlab (:mod:`devtools.render_pdf`)
 or hand-made (:mod:`tests.pdf_helpers`).
 """
 
@@ -143,12 +143,14 @@ def encrypted_table_pdf(user_password: str) -> bytes:
     from reportlab.lib import pdfencrypt
     from reportlab.pdfgen import canvas as rl_canvas
 
-    from orchestration.devtools import render_pdf
+    from devtools import pdf_canvas, render_pdf
     from tests.conftest import SAMPLES_DIR
+    from tests.pdf_helpers import require_cjk_ttf
 
+    require_cjk_ttf()  # rendered in portrait-rules-ttf
     real = rl_canvas.Canvas
     encrypt = pdfencrypt.StandardEncryption(user_password, "owner-secret", canPrint=1, canModify=0)
-    with mock.patch.object(render_pdf.rl_canvas, "Canvas", lambda *a, **k: real(*a, encrypt=encrypt, **k)):
+    with mock.patch.object(pdf_canvas.rl_canvas, "Canvas", lambda *a, **k: real(*a, encrypt=encrypt, **k)):
         return render_pdf.render_seed(SAMPLES_DIR / "000_26deb59209c0fd2c.txt", "portrait-rules-ttf")
 
 

@@ -24,7 +24,7 @@ import pytest
 
 from orchestration.batch import run_batch
 from orchestration.definitions import build_definitions
-from orchestration.devtools.drive import SensorDriver
+from devtools.drive import SensorDriver
 from orchestration.resources import WarehouseResource
 from orchestration.settings import duckdb_path
 from tests.bad_input.corpus import CORPUS, HOSTILE_NAMES, QUARANTINED, SQL_EMOJI_PROJECT, WARNINGS
@@ -70,7 +70,7 @@ def test_run_succeeds_and_the_good_documents_reach_the_marts(bad_batch):
     result, _, wh, _ = bad_batch
     assert result.success
     assert result.blocking_failures() == []
-    loaded = {r[0] for r in query(duckdb_path(wh), "SELECT file_name FROM marts.mart_document_summary "
+    loaded = {r[0] for r in query(duckdb_path(wh), "SELECT file_name FROM marts.rpt_document_summary "
                                                       "WHERE status = 'loaded'")}
     expected = {n for n, (_, outcome, *_r) in CORPUS.items() if outcome != QUARANTINED}
     expected |= {n for n in HOSTILE_NAMES if n.endswith(".txt")} | {GOOD_SEED.name}

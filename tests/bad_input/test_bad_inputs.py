@@ -104,18 +104,36 @@ def test_sql_and_emoji_project_name_is_kept_exactly():
 
 
 def test_owner_password_pdf_reads_like_the_plain_one():
-    from orchestration.devtools.render_pdf import render_seed
+    from devtools.render_pdf import render_seed
     from tests.conftest import SAMPLES_DIR
+    from tests.pdf_helpers import require_cjk_ttf
 
+    require_cjk_ttf()
     plain, _ = parse_safely(render_seed(SAMPLES_DIR / "000_26deb59209c0fd2c.txt", "portrait-rules-ttf"), "plain.pdf")
     encrypted, _ = parse_safely(CORPUS["encrypted-owner-only.pdf"][0](), "enc.pdf")
     assert encrypted.budget_lines == plain.budget_lines
     assert encrypted.indicators == plain.indicators
 
 
-def test_parse_target_never_raises_on_odd_text():
-    for text in ["", "—", "(12.00)", "１２３％", "'; DROP TABLE x;--", "😀" * 50, "\x00\x01", "≥" * 1000]:
-        parse_target(text)
+@pytest.mark.parametrize("text, qualitative_class, value, unit", [
+    ("—", "placeholder", None, None),
+    ("(12.00)", "unclassified", None, None),  # an accounting negative is not a target level
+    ("１２３％", None, 123.0, "%"),
+    ("'; DROP TABLE x;--", "unclassified", None, None),
+    ("😀" * 50, "unclassified", None, None),
+    ("\x00\x01", "unclassified", None, None),
+    ("≥" * 1000, "unclassified", None, None),
+])
+def test_parse_target_reads_odd_text_as_a_decided_target(text, qualitative_class, value, unit):
+    """Odd text never raises and comes back decided: a number where there is one, else its qualitative class."""
+    target = parse_target(text)
+    assert (target.qualitative_class, target.value, target.unit) == (qualitative_class, value, unit)
+    assert target.is_quantitative is (qualitative_class is None)
+
+
+def test_parse_target_of_empty_text_is_missing():
+    assert parse_target("") == parse_target(None) == parse_target("  ")
+    assert parse_target("").qualitative_class == "missing" and parse_target("").is_placeholder
 
 
 def test_a_parser_bug_quarantines_the_file_and_the_next_one_loads(tmp_path, monkeypatch):

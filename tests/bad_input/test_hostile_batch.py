@@ -110,7 +110,7 @@ def test_hostile_batch_with_two_good_documents(tmp_path):
                 assert list((wh / "quarantine").glob(f"*.{_id(db, name)[:12]}*.reason.json")), f"{name}: no reason file"
     for name in GOOD:
         assert documents[name][:2] == ("loaded", None)
-    served = {n for (n,) in _rows(wh / "serving.duckdb", "SELECT file_name FROM marts.mart_document_summary "
+    served = {n for (n,) in _rows(wh / "serving.duckdb", "SELECT file_name FROM marts.rpt_document_summary "
                                                          "WHERE status = 'loaded'")}
     assert set(GOOD) <= served
 

@@ -177,5 +177,5 @@ def test_13_files_deleted_or_changed_after_listing_are_quarantined_and_reported(
     assert "deleted or moved after it was listed" in rows["deleted.txt"][1]
     assert rows["changed.txt"][0] == "quarantined"
     assert "changed after it was listed" in rows["changed.txt"][1] and "sensor" not in rows["changed.txt"][1]
-    summary = dict(_rows(duckdb_path(wh), "SELECT file_name, status FROM marts.mart_document_summary"))
+    summary = dict(_rows(duckdb_path(wh), "SELECT file_name, status FROM marts.rpt_document_summary"))
     assert summary["deleted.txt"] == "quarantined" and summary["changed.txt"] == "quarantined"

@@ -20,7 +20,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.alert_sensor import quality_alert_sensor
+from orchestration.defs.alerting.sensors import quality_alert_sensor
 from orchestration.alerts import Outbox
 from orchestration.batch import run_batch
 from orchestration.definitions import build_definitions

@@ -117,3 +117,19 @@ def test_run_prints_each_files_table_inventory(bundles_warehouse):
     (line,) = [l for l in lines if l.startswith(SIFAJU_DEPT)]
     assert "收支总表 p10 13 rows" in line and "支出总表 p12-13 22 rows" in line and "三公经费 p21 1 rows" in line
     assert line.endswith("narrative 9 pp")
+
+
+def test_disclosure_marts_equal_the_golden_build(bundles_warehouse):
+    """The marts of the ten real disclosures are those of the golden build (issue 17; see tests/golden.py)."""
+    import json
+    import os
+
+    from tests.golden import DATA, diff, fingerprint, load_renames
+
+    golden = DATA / "golden_marts_bundles.json"
+    _, wh = bundles_warehouse
+    actual = fingerprint(duckdb_path(wh), renames=load_renames())
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        golden.write_text(json.dumps(actual, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    expected = json.loads(golden.read_text(encoding="utf-8"))
+    assert diff(expected, actual) == []

@@ -138,7 +138,7 @@ def test_the_summary_table_fits_the_terminal_and_keeps_file_and_status(width):
 
     rows = [_row(file_name="000_26deb59209c0fd2c.pdf", status="loaded", department="中国共产党广州市番禺区委员会宣传部",
                  doc_type="project_targets", version="current", fiscal_year=2024, fiscal_year_source="title",
-                 spending_units=6, projects=43, tasks=0, indicators=271, total_amount=2541.82,
+                 spending_units=6, projects=43, tasks=0, indicators=271, amount_total_wan=2541.82,
                  reconciliation_status="合计 vs units amount_total: 13789.02 ≠ 13789.01 (diff 0.01)")]
     console = Console(width=width, record=True)
     original, cli.console = cli.console, console

@@ -52,7 +52,7 @@ def test_make_docs_serves_overview_owners_and_exposures(tmp_path):
         assert b"<title>dbt Docs</title>" in index
         manifest = json.loads(fetch(base + "/manifest.json"))
         overview = manifest["docs"]["doc.budget_targets.__overview__"]["block_contents"]
-        assert "Where to start" in overview and "mart_document_summary" in overview
+        assert "Where to start" in overview and "rpt_document_summary" in overview
         owners = {g["name"]: g["owner"]["email"] for g in manifest["groups"].values()}
         assert set(owners) == {"pipeline", "budget_analytics"} and all("@" in e for e in owners.values())
         marts = [n for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["schema"] == "marts"]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration import quality
-from orchestration.gx_data_docs import assert_self_contained
+from orchestration.quality import runner as quality
+from orchestration.quality.data_docs import assert_self_contained
 from tests.chromium_helpers import chromium_page
 
 pytestmark = pytest.mark.slow

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.devtools.bench_daemon import (
+from devtools.bench_daemon import (
     code_location_loaded,
     drop_file,
     free_port,
@@ -30,7 +30,7 @@ from orchestration.devtools.bench_daemon import (
     visible_ids,
     wait_until,
 )
-from orchestration.devtools.corpus import department_variant
+from devtools.corpus import department_variant
 from orchestration.settings import SAMPLES_DIR
 
 pytestmark = pytest.mark.slow
@@ -125,6 +125,6 @@ def test_a_burst_of_50_files_ends_with_every_file_loaded_once(make_dev):
     runs = instance.get_runs(filters=dg.RunsFilter(job_name="main_job"))
     assert runs and all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs)
     with duckdb.connect(str(warehouse / "serving.duckdb"), read_only=True) as con:
-        (twice,) = con.execute("SELECT count(*) FROM (SELECT document_id FROM marts.mart_document_summary "
+        (twice,) = con.execute("SELECT count(*) FROM (SELECT document_id FROM marts.rpt_document_summary "
                                "GROUP BY 1 HAVING count(*) > 1)").fetchone()
     assert twice == 0

@@ -50,7 +50,7 @@ def warehouse(seeded_warehouse) -> Path:
     assert result.success
     materialized = {e.asset_key.to_user_string() for e in result.results[0].get_asset_materialization_events()}
     for key in ("seeds/indicator_category", "marts/dim_indicator_category", "marts/fct_indicator_target",
-                "marts/mart_indicator_quality", "marts/mart_indicator_reuse"):
+                "marts/rpt_department_indicator_quality", "marts/rpt_indicator_reuse"):
         assert key in materialized, key
     # every dbt test (asset check) passes; GX warnings (non-blocking) are not this test's concern
     failed = [e.check_name for e in result.check_evaluations()
@@ -143,7 +143,7 @@ def test_indicator_quality_mart(warehouse):
         """SELECT department, fiscal_year, project_count, indicator_count, share_quantitative, share_with_unit,
                   share_vague, taxonomy_violation_count, unclassified_target_count,
                   share_projects_with_output_and_outcome, share_projects_with_satisfaction
-           FROM marts.mart_indicator_quality ORDER BY department""",
+           FROM marts.rpt_department_indicator_quality ORDER BY department""",
     )
     print("\n" + "\n".join(map(str, rows)))
     assert len(rows) == 4  # four departments, one fiscal year each
@@ -158,19 +158,19 @@ def test_indicator_quality_mart(warehouse):
     assert all(r[8] == 0 for r in rows)
     for r in rows:
         assert all(0 <= share <= 1 for share in (r[4], r[5], r[6], r[9], r[10])), r
-    by_department = dict(query(warehouse, "SELECT department, taxonomy_violation_count FROM marts.mart_indicator_quality"))
+    by_department = dict(query(warehouse, "SELECT department, taxonomy_violation_count FROM marts.rpt_department_indicator_quality"))
     assert by_department["中共广州市委网络安全和信息化委员会办公室"] == 2  # seed 003
 
 
 def test_indicator_reuse_mart(warehouse):
     top = query(
         warehouse,
-        """SELECT indicator_name, target_text, project_count FROM marts.mart_indicator_reuse
+        """SELECT indicator_name, target_text, project_count FROM marts.rpt_indicator_reuse
            WHERE reuse_kind = 'indicator_target' ORDER BY project_count DESC, indicator_name LIMIT 3""",
     )
     assert top[0] == ("资金使用及时性", "及时", 19)
     (min_projects, goal_rows) = query(
         warehouse,
-        "SELECT min(project_count), count(*) FILTER (WHERE reuse_kind = 'goal_text') FROM marts.mart_indicator_reuse",
+        "SELECT min(project_count), count(*) FILTER (WHERE reuse_kind = 'goal_text') FROM marts.rpt_indicator_reuse",
     )[0]
     assert min_projects >= 2 and goal_rows > 0

@@ -31,14 +31,14 @@ def test_job_succeeds_and_all_checks_pass(seeded_warehouse):
     for key in ("staged_documents", "staging/budget_lines", "staging/department_targets", "staging/department_tasks",
                 "staging/department_indicators", "marts/fct_department_target", "marts/dim_department_task",
                 "marts/fct_department_income", "marts/fct_project_budget", "marts/fct_indicator_target", "marts/dim_department",
-                "marts/dim_spending_unit", "marts/dim_project", "marts/mart_document_summary", "document_summary",
+                "marts/dim_spending_unit", "marts/dim_project", "marts/rpt_document_summary", "document_summary",
                 "serving_database"):
         assert key in materialized, key
 
 
 def test_every_seed_is_registered_with_its_type(seeded_warehouse):
     _, wh = seeded_warehouse
-    rows = dict(query(wh, "SELECT file_name, doc_type || '/' || status FROM marts.mart_document_summary"))
+    rows = dict(query(wh, "SELECT file_name, doc_type || '/' || status FROM marts.rpt_document_summary"))
     assert rows == {
         **{p.name: "project_targets/loaded" for p in PROJECT_TARGET_SEEDS},
         "002_a1d5ee949bd46efb.txt": "department_targets/loaded",
@@ -53,8 +53,8 @@ def test_department_targets_document_reaches_the_marts(seeded_warehouse):
     _, wh = seeded_warehouse
     summary = query(
         wh,
-        "SELECT doc_type, status, department, fiscal_year, tasks, indicators, projects, total_amount, reconciliation_status "
-        "FROM marts.mart_document_summary WHERE file_name = ?",
+        "SELECT doc_type, status, department, fiscal_year, tasks, indicators, projects, amount_total_wan, reconciliation_status "
+        "FROM marts.rpt_document_summary WHERE file_name = ?",
         [SEED_002],
     )
     assert summary == [("department_targets", "loaded", "中国共产党广州市荔湾区委员会宣传部", 2023, 4, 22, 0, None, None)]
@@ -62,7 +62,7 @@ def test_department_targets_document_reaches_the_marts(seeded_warehouse):
         wh,
         """SELECT t.task_no, t.task_label, t.project_count, t.indicator_count, count(f.department_indicator_key)
            FROM marts.dim_department_task t
-           JOIN marts.mart_document_summary d USING (document_id)
+           JOIN marts.rpt_document_summary d USING (document_id)
            LEFT JOIN marts.fct_department_target f USING (task_key)
            WHERE d.file_name = ? GROUP BY ALL ORDER BY t.task_no""",
         [SEED_002],
@@ -140,7 +140,7 @@ def test_every_indicator_of_the_source_is_a_mart_row(seeded_warehouse):
         expected = len(header.findall(text))
         (loaded,) = query(
             wh,
-            "SELECT count(*) FROM marts.fct_indicator_target f JOIN marts.mart_document_summary d USING (document_id) WHERE d.file_name = ?",
+            "SELECT count(*) FROM marts.fct_indicator_target f JOIN marts.rpt_document_summary d USING (document_id) WHERE d.file_name = ?",
             [seed.name],
         )[0]
         assert loaded == expected - duplicated_indicator_headers(seed.name), seed.name
@@ -164,7 +164,7 @@ def test_marts_reconcile_with_staging(seeded_warehouse):
     )[0]
     assert staging_projects == mart_projects > 0
     # 万元 → 元 is exact
-    assert query(wh, "SELECT count(*) FROM marts.fct_project_budget WHERE amount_total_yuan <> amount_total * 10000")[0][0] == 0
+    assert query(wh, "SELECT count(*) FROM marts.fct_project_budget WHERE amount_total_yuan <> amount_total_wan * 10000")[0][0] == 0
     # every fact row joins its dimensions
     orphans = query(
         wh,
@@ -248,7 +248,7 @@ def test_dbt_assets_carry_row_counts_and_column_types(seeded_warehouse):
     (count,) = query(wh, "SELECT count(*) FROM marts.fct_project_budget")[0]
     assert metadata["dagster/row_count"].value == count > 0
     columns = {c.name: c.type for c in metadata["dagster/column_schema"].schema.columns}
-    assert columns["amount_total"].upper().startswith("DECIMAL") and "project_key" in columns
+    assert columns["amount_total_wan"].upper().startswith("DECIMAL") and "project_key" in columns
     # source tests are checks of the staging tables (no more "not included in the check selection" warnings)
     checks = {(e.asset_key.to_user_string(), e.check_name) for e in result.check_evaluations()}
     assert ("staging/documents", "source_unique_staging_documents_document_id") in checks

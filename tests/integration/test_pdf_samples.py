@@ -32,8 +32,8 @@ def test_every_sample_pdf_is_loaded_like_its_text(samples_warehouse):
     summary = {
         row[0]: row[1:]
         for row in query(wh, """SELECT file_name, doc_type, status, department, fiscal_year, spending_units, projects,
-                                       tasks, indicators, total_amount, reconciliation_status
-                                FROM marts.mart_document_summary""")
+                                       tasks, indicators, amount_total_wan, reconciliation_status
+                                FROM marts.rpt_document_summary""")
     }
     assert len(summary) == 2 * len(SEED_FILES) == 10
     for pdf in SAMPLE_PDFS:
@@ -76,7 +76,7 @@ def test_pdf_documents_carry_pages_and_provenance(samples_warehouse):
 def test_text_and_pdf_of_one_publication_count_once(samples_warehouse):
     """A PDF and its text extract share (doc_type, department, year): one is current, the marts count it once."""
     _, wh = samples_warehouse
-    current = dict(query(wh, "SELECT file_name, is_current_version FROM marts.mart_document_summary"))
+    current = dict(query(wh, "SELECT file_name, is_current_version FROM marts.rpt_document_summary"))
     for pdf in SAMPLE_PDFS:
         assert current[pdf.name] != current[pdf.with_suffix(".txt").name], pdf.name
     (projects,) = query(wh, "SELECT count(*) FROM marts.fct_project_budget")[0]
@@ -108,7 +108,7 @@ def test_marts_keep_pdf_page_provenance(pdf_only_warehouse):
     (projects, without_page) = query(
         wh,
         """SELECT count(*), count(*) FILTER (WHERE p.source_page IS NULL)
-           FROM marts.dim_project p JOIN marts.mart_document_summary d USING (document_id)
+           FROM marts.dim_project p JOIN marts.rpt_document_summary d USING (document_id)
            WHERE d.file_name LIKE '%.pdf'""",
     )[0]
     assert projects == 43 + 27 + 31 + 51 and without_page == 0

@@ -23,8 +23,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration import quality
-from orchestration.alert_sensor import quality_alert_sensor, run_alert_tick
+from orchestration.quality import runner as quality
+from orchestration.defs.alerting.sensors import quality_alert_sensor, run_alert_tick
 from orchestration.alerts import Outbox, WebhookSettings
 from orchestration.batch import run_batch
 from orchestration.definitions import build_definitions
@@ -153,7 +153,7 @@ def test_planted_errors_quarantine_their_document(gated):
 def test_marts_are_unchanged_by_blocked_documents(gated):
     assert gated["after_faults"] == gated["snapshot"]
     summary = dict(query(gated["warehouse_dir"],
-                         "SELECT file_name, projects FROM marts.mart_document_summary WHERE file_name LIKE 'fault_%'"))
+                         "SELECT file_name, projects FROM marts.rpt_document_summary WHERE file_name LIKE 'fault_%'"))
     assert summary and set(summary.values()) == {0}
 
 
@@ -240,28 +240,28 @@ def test_stored_validation_results_are_pruned_to_the_newest(gated, monkeypatch):
     """GX keeps every result unless pruned; after a run only the newest KEEP per suite remain, with their pages."""
     import duckdb
 
-    from orchestration import quality
+    from orchestration.quality import runner, store as gx_store
 
-    monkeypatch.setattr(quality, "KEEP_VALIDATIONS_PER_SUITE", 2)
-    store = quality.GX_DATA_DIR / "validations"
+    monkeypatch.setattr(gx_store, "KEEP_VALIDATIONS_PER_SUITE", 2)
+    store = gx_store.GX_DATA_DIR / "validations"
     con = duckdb.connect(str(gated["warehouse_dir"] / "warehouse.duckdb"), read_only=True)
     try:
         for _ in range(3):
-            outcomes = quality.run_suites(con, ["staging_documents"])
+            outcomes = runner.run_suites(con, ["staging_documents"])
     finally:
         con.close()
     kept = sorted((store / "staging_documents").rglob("*.json"))
     assert len(kept) == 2
     page = Path(outcomes[0].data_docs_page)
     assert page.is_file()  # the newest result keeps its Data Docs page
-    pages = sorted((quality.DATA_DOCS_DIR / "validations" / "staging_documents").rglob("*.html"))
+    pages = sorted((runner.DATA_DOCS_DIR / "validations" / "staging_documents").rglob("*.html"))
     assert len(pages) == 2 and page in pages
 
 
 def test_prune_validation_results_keeps_the_newest_by_time(tmp_path):
     import os
 
-    from orchestration.quality import prune_validation_results
+    from orchestration.quality.store import prune_validation_results
 
     store = tmp_path / "validations" / "suite_a"
     site = tmp_path / "data_docs" / "local_site" / "validations" / "suite_a"
@@ -289,7 +289,7 @@ def test_sensor_sends_each_failure_once_to_log_and_webhook(gated, webhook, monke
     expected = failed_evaluations(gated)
     assert len(expected) >= 3  # the gate check of each of the three runs
     first = sensor_tick(gated, None)
-    # a tick reads at most alert_sensor.BATCH_LIMIT evaluations (every dbt test is an asset check too):
+    # a tick reads at most defs/alerting/sensors.BATCH_LIMIT evaluations (every dbt test is an asset check too):
     # tick until the cursor stops moving, then one more tick must find nothing new
     for _ in range(20):
         following = sensor_tick(gated, first.cursor)
@@ -387,12 +387,12 @@ def test_an_outbox_from_before_repeats_is_upgraded_in_place(tmp_path):
 
 
 def test_gate_reconciliation_agrees_with_dbt_int_budget_reconciliation(gated):
-    """The gate must reconcile before dbt runs, so it has its own SQL (quality._reconciliation_sql);
+    """The gate must reconcile before dbt runs, so it has its own SQL (quality.suites._reconciliation_sql);
     this contract keeps it equal to dbt's int_budget_reconciliation row for row (seed 003 has
     real 0.01 differences, so the comparison is not trivial)."""
     import duckdb
 
-    from orchestration.quality import suite_frame
+    from orchestration.quality.runner import suite_frame
 
     con = duckdb.connect(str(gated["warehouse_dir"] / "warehouse.duckdb"), read_only=True)
     try:

@@ -1,6 +1,6 @@
 """Streaming ingestion end to end: the inbox sensor evaluated against a real Dagster instance.
 
-Each tick is what the daemon does (``orchestration.devtools.drive``): evaluate
+Each tick is what the daemon does (``devtools.drive``): evaluate
 the sensor with its cursor, add the requested partitions, execute the runs.
 Real DuckDB, dbt and GX throughout; assertions read ``serving.duckdb``.
 """
@@ -21,8 +21,8 @@ import duckdb
 import pytest
 
 from orchestration.definitions import build_definitions
-from orchestration.devtools.corpus import corrected_version, write_variants
-from orchestration.devtools.drive import SensorDriver
+from devtools.corpus import corrected_version, write_variants
+from devtools.drive import SensorDriver
 from orchestration.resources import WarehouseResource
 from tests.conftest import PROJECT_TARGET_SEEDS, SAMPLES_DIR
 
@@ -179,7 +179,7 @@ while True:
         try:
             rows = con.execute('''
                 SELECT s.document_id, s.projects, count(f.project_key)
-                FROM marts.mart_document_summary s
+                FROM marts.rpt_document_summary s
                 LEFT JOIN marts.fct_project_budget f USING (document_id)
                 WHERE s.status = 'loaded'
                 GROUP BY ALL''').fetchall()

@@ -126,7 +126,7 @@ def test_department_chart_numbers_equal_the_marts(report_run):
     _, warehouse_dir = report_run
     with duckdb.connect(str(warehouse_dir / "serving.duckdb"), read_only=True) as con:
         rows = con.execute(
-            "SELECT department, sum(amount_fiscal_appropriation), sum(amount_special_account), sum(amount_other) "
+            "SELECT department, sum(amount_fiscal_appropriation_wan), sum(amount_special_account_wan), sum(amount_other_wan) "
             "FROM marts.fct_project_budget GROUP BY department"
         ).fetchall()
     expected = {}

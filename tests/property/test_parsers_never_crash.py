@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orchestration.parsing import ParseError, parse_document, parse_target
+from orchestration.parsing.targets import COMPARATORS, DIMENSIONS, QUALITATIVE_CLASSES
 from tests.bad_input.corpus import GOAL, INDICATOR, sample_pdf
 
 PER_EXAMPLE_SECONDS = 5
@@ -124,6 +125,14 @@ TARGET_TOKENS = ["≥", "≤", ">", "<", "=", "大于等于", "不少于", "以�
 @given(text=st.one_of(st.text(max_size=200),
                       st.lists(st.sampled_from(TARGET_TOKENS), max_size=30).map("".join)))
 def test_parse_target_never_raises(text):
+    """Never raises, and every result is decided and self-consistent (the value is never ``None``: its fields are checked)."""
     with time_limit(PER_EXAMPLE_SECONDS):
         value = parse_target(text)
-    assert value is not None
+    assert value.is_quantitative is (value.qualitative_class is None), value
+    assert value.comparator in COMPARATORS, value
+    if value.is_quantitative:
+        assert value.dimension in DIMENSIONS, value
+        assert value.value is not None or value.deadline is not None or value.dimension == "date", value
+    else:
+        assert value.qualitative_class in QUALITATIVE_CLASSES and value.dimension is None, value
+    assert value.value_upper is None or value.value is not None, value  # a range has its lower end as written

@@ -20,7 +20,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.ingest import Destinations, file_away, kept_file_name, register, safe_file_stem
+from orchestration.filing import kept_file_name, safe_file_stem
+from orchestration.ingest import Destinations, file_away, register
 from orchestration.warehouse import DocumentRegistration, publish_serving
 from tests.conftest import REPO_ROOT
 
@@ -30,8 +31,8 @@ ALLOWED_INTERPOLATIONS = {
     "_sql_literal(serving_path)",
     # orchestration/warehouse.py: flattened_columns_ddl() — dataclass field names and a fixed SQL type map
     "f.name", "sub.name", "_SQL_TYPES[base]",
-    # orchestration/quality.py: a WHERE clause with ``?`` placeholders (_doc_filter), a constant subquery,
-    # and fact/dimension/key names from the _MART_JOINS constant
+    # orchestration/quality/suites.py: a WHERE clause with ``?`` placeholders (_doc_filter), a constant subquery,
+    # and fact/dimension/key names from the _JOINS constant
     "where", "_CURRENT", "fact", "dim", "key",
     "'f.' + key + ' IS NOT NULL AND ' if key == 'spending_unit_key' else ''",
 }

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from orchestration.devtools.corpus import _seed_documents, synthetic_document
-from orchestration.devtools.render_pdf import render_document
+from devtools.corpus import _seed_documents, synthetic_document
+from devtools.render_pdf import render_document
 from orchestration.ingest import read_and_parse
 from orchestration import parallel
 from orchestration.parallel import ParseJob, Progress, configured_workers, parse_files
@@ -115,7 +115,7 @@ def test_progress_line():
 
 
 def test_bench_parts_are_validated():
-    from orchestration.devtools.bench import BENCH_PARTS, selected_parts
+    from devtools.bench import BENCH_PARTS, selected_parts
 
     assert selected_parts("") == BENCH_PARTS
     assert selected_parts(" throughput ") == ("throughput",)

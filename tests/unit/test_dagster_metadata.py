@@ -8,7 +8,7 @@ import tomllib
 
 import dagster as dg
 
-from orchestration.assets.dbt import KEEP_RUN_TARGETS, prune_run_targets
+from orchestration.defs.transformation.dbt import KEEP_RUN_TARGETS, prune_run_targets
 from orchestration.definitions import defs
 from tests.conftest import REPO_ROOT
 

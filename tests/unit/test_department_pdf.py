@@ -1,7 +1,7 @@
 """The 部门整体绩效目标 PDF path: seed 002 rendered as a ruled form parses to the records of its text extract.
 
 Seed 002 is parsed by the text path, rendered back into a PDF in every variant
-of ``orchestration.devtools.render_department_pdf`` (real reportlab, 2–3 A4
+of ``devtools.render_department_pdf`` (real reportlab, 2–3 A4
 pages), and parsed again by real pdfplumber through ``parse_document``.
 
 What is compared: every business field of the profile, of the 4 tasks and of
@@ -26,34 +26,26 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import os
 from collections import Counter
 
 import pdfplumber
 import pytest
 
-from orchestration.devtools.render_department_pdf import (
+from devtools.render_department_pdf import (
     DEFAULT_DEPARTMENT_VARIANT,
     DEPARTMENT_VARIANTS,
     contacts_from_text,
     render_department,
 )
-from orchestration.devtools.render_pdf import ttf_path
 from orchestration.parsing import ParseError, parse_document
 from tests.conftest import SAMPLES_DIR
+from tests.pdf_helpers import require_cjk_ttf
 
 SEED = next(SAMPLES_DIR.glob("002_*.txt"))
 VARIANT_NAMES = sorted(DEPARTMENT_VARIANTS)
 #: Where and how a value was found: differs between a text line and a PDF row (see the module docstring).
 PROVENANCE_FIELDS = {"source_line", "source_page", "raw_row", "repairs"}
 PDF_REPAIRS = {"merged_cell_carried_down", "placeholder_cleared"}
-
-
-def _ttf_or_skip() -> None:
-    if ttf_path() is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must have the TrueType CJK font (make fonts installs fonts-wqy-zenhei)")
-        pytest.skip("no TrueType CJK font here: run `make fonts` as root (Debian fonts-wqy-zenhei)")
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +62,7 @@ def rendered(text_doc):
     def get(variant: str):
         if variant not in cache:
             if DEPARTMENT_VARIANTS[variant].font == "ttf":
-                _ttf_or_skip()
+                require_cjk_ttf()
             data = render_department(text_doc, variant, contacts)
             cache[variant] = data, parse_document(data, f"002-{variant}.pdf")
         return cache[variant]

@@ -9,7 +9,7 @@ from pathlib import Path
 import great_expectations as gx
 import pytest
 
-from orchestration import gx_data_docs as docs
+from orchestration.quality import data_docs as docs
 
 GX_TEMPLATES = Path(gx.__file__).parent / "render" / "view" / "templates"
 GX_STYLES = Path(gx.__file__).parent / "render" / "view" / "static" / "styles"

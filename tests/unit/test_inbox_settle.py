@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 
-from orchestration.sensors import PENDING, scan_inbox
+from orchestration.defs.ingestion.sensors import PENDING, scan_inbox
 
 SETTLE = 2.0
 

@@ -1,7 +1,7 @@
 """The PDF path: rendered seeds parse to the same records as their text extracts.
 
 Each project-target seed is parsed by the text path, rendered back into a
-PDF in every variant of ``orchestration.devtools.render_pdf`` (once per
+PDF in every variant of ``devtools.render_pdf`` (once per
 session, into tmp), and parsed again by ``orchestration.parsing.pdf_tables``.
 """
 
@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import os
 
 import pdfplumber
 import pytest
 
-from orchestration.devtools.render_pdf import DEFAULT_VARIANT, VARIANTS, render_document, ttf_path
+from devtools.render_pdf import DEFAULT_VARIANT, VARIANTS, render_document
 from orchestration.parsing import ParseError, parse_document
 from orchestration.parsing.text_common import format_amount
 from tests.conftest import PROJECT_TARGET_SEEDS, SAMPLES_DIR
-from tests.pdf_helpers import cid_without_unicode_pdf, image_only_pdf
+from tests.pdf_helpers import cid_without_unicode_pdf, image_only_pdf, require_cjk_ttf
 
 #: Fields that say *where* a value was found, or *how* its column was decided:
 #: they differ between a text extract and a PDF by nature (line numbers vs
@@ -27,13 +26,6 @@ from tests.pdf_helpers import cid_without_unicode_pdf, image_only_pdf
 PROVENANCE_FIELDS = {"source_line", "source_page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom",
                      "amount_columns_rule"}
 SEED_IDS = [p.name[:3] for p in PROJECT_TARGET_SEEDS]
-
-
-def _ttf_or_skip() -> None:
-    if ttf_path() is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must have the TrueType CJK font (make fonts installs fonts-wqy-zenhei)")
-        pytest.skip("no TrueType CJK font here: run `make fonts` as root (Debian fonts-wqy-zenhei)")
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +43,7 @@ def rendered(text_docs, tmp_path_factory):
     def get(prefix: str, variant: str):
         if (prefix, variant) not in cache:
             if VARIANTS[variant].font == "ttf":
-                _ttf_or_skip()
+                require_cjk_ttf()
             data = render_document(text_docs[prefix], variant)
             path = folder / f"{prefix}-{variant}.pdf"
             path.write_bytes(data)

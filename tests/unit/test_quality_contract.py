@@ -7,8 +7,8 @@ import hmac
 import json
 
 from orchestration.alerts import Alert, WebhookSettings, send_webhook, slack_payload
-from orchestration.devtools.gx_suites import suite_definitions, taxonomy_codes
-from orchestration.quality import SUITES
+from orchestration.quality.runner import gx_context
+from orchestration.quality.suites import SUITES, taxonomy_codes
 from orchestration.settings import EXPECTATIONS_DIR
 
 GX = EXPECTATIONS_DIR / "gx"
@@ -20,12 +20,43 @@ def test_every_suite_has_its_json_validation_definition_and_checkpoint():
             assert (GX / folder / f"{name}.json").is_file(), (folder, name)
 
 
-def test_committed_suites_match_the_authoring_script():
-    """Re-run `python -m orchestration.devtools.gx_suites` when this fails."""
-    for name, (_, expectations) in suite_definitions().items():
-        stored = json.loads((GX / "expectations" / f"{name}.json").read_text("utf-8"))["expectations"]
-        expected = [(e.expectation_type, e.severity.value if hasattr(e.severity, "value") else e.severity) for e in expectations]
-        assert [(e["type"], e["severity"]) for e in stored] == expected, name
+def _comparable(expectation) -> dict:
+    """An expectation's whole configuration (type, kwargs, row condition, severity, notes, meta) without its id.
+
+    GX 1.24 reads a stored pandas row condition back as ``{"type": "pass_through", "pass_through_filter": …}``
+    while a new expectation keeps the string: the same condition, spelled once here."""
+    config = expectation.configuration.to_json_dict()
+    config.pop("id", None)
+    condition = config["kwargs"].get("row_condition")
+    if isinstance(condition, dict) and condition.get("type") == "pass_through":
+        config["kwargs"]["row_condition"] = condition["pass_through_filter"]
+    return config
+
+
+def test_committed_suites_match_their_definitions():
+    """Re-run `python -m devtools.gx_suites` when this fails."""
+    context = gx_context()
+    for name, spec in SUITES.items():
+        stored = context.suites.get(name)
+        assert [_comparable(e) for e in stored.expectations] == [_comparable(e) for e in spec.expectations()], name
+        assert (stored.meta["description"], stored.meta["scope"]) == (spec.description, spec.scope), name
+        checkpoint = json.loads((GX / "checkpoints" / f"{name}.json").read_text("utf-8"))
+        assert checkpoint["result_format"] == spec.result_format and checkpoint["actions"] == [], name
+
+
+def test_writing_the_suites_elsewhere_leaves_the_repository_json_alone(tmp_path):
+    """The generator writes into the context it is given and never deletes a checked-in file."""
+    import shutil
+
+    from devtools.gx_suites import FOLDERS, write_context
+
+    checked_in = [GX / "great_expectations.yml", *(p for f in FOLDERS for p in sorted((GX / f).glob("*.json")))]
+    before = {p: p.read_bytes() for p in checked_in}
+    shutil.copytree(GX, tmp_path / "gx", ignore=shutil.ignore_patterns("node_modules", "uncommitted"))
+    (tmp_path / "gx" / "expectations" / "retired_suite.json").write_text("{}", "utf-8")
+    assert write_context(tmp_path) == ["retired_suite"]
+    assert {p: p.read_bytes() for p in checked_in if p.is_file()} == before
+    assert (tmp_path / "gx" / "expectations" / "retired_suite.json").is_file()
 
 
 def test_taxonomy_value_sets_are_the_dbt_seed():

@@ -10,6 +10,7 @@
 --   department_total → none
 with lines as (
     select * from {{ ref('stg_budget_lines') }}
+    where document_id in {{ loaded_documents() }}
 ),
 
 documents as (

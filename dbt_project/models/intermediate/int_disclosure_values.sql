@@ -11,11 +11,11 @@ table_rows as (
 ),
 
 tables as (
-    select * from {{ ref('stg_document_tables') }} where entry_type = 'table'
+    select * from {{ ref('int_document_tables') }} where entry_type = 'table'
 ),
 
 documents as (
-    select * from {{ ref('stg_documents') }}
+    select * from {{ ref('int_documents') }}
     where is_current and is_loaded and doc_type = 'budget_disclosure'
 ),
 

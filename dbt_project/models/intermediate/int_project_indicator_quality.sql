@@ -1,4 +1,4 @@
--- 绩效指标质量 per project: the counts mart_indicator_quality sums per
+-- 绩效指标质量 per project: the counts rpt_department_indicator_quality sums per
 -- department and year, and rpt_largest_projects shows per project. One place
 -- for the rule: an indicator's "target of record" is its annual target
 -- (年度指标值), or its implementation-period target (实施周期指标值) when the
@@ -25,7 +25,7 @@ with indicators as (
         case when period_qualitative_class = 'unclassified' then 1 else 0 end
           + case when annual_qualitative_class = 'unclassified' then 1 else 0 end
                                                         as unclassified_targets
-    from {{ ref('fct_indicator_target') }}
+    from {{ ref('int_indicator_targets') }}
     where project_key is not null
 ),
 
@@ -48,7 +48,7 @@ per_project as (
         max(case when indicators.indicator_type_code = '1' then 1 else 0 end)  as has_output,
         max(case when indicators.indicator_type_code = '2' then 1 else 0 end)  as has_outcome,
         max(case when indicators.indicator_type_code = '3' then 1 else 0 end)  as has_satisfaction
-    from {{ ref('dim_project') }} as projects
+    from {{ ref('int_projects') }} as projects
     left join indicators
         on projects.project_key = indicators.project_key
     group by projects.project_key, projects.department_key, projects.department, projects.fiscal_year

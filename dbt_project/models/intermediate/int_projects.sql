@@ -11,7 +11,7 @@ indicator_counts as (
         document_id,
         line_no,
         count(*) as indicator_count
-    from {{ ref('stg_performance_indicators') }}
+    from {{ ref('int_performance_indicators') }}
     where document_id in {{ current_documents() }}
     group by document_id, line_no
 )

@@ -11,28 +11,39 @@ with documents as (
     select
         *,
         {{ normalized_department_name('department') }}                      as department_normalized
-    from {{ ref('stg_documents') }}
+    from {{ ref('int_documents') }}
     where is_loaded and is_current  -- current version only
       and department is not null
 ),
 
 projects as (
-    select department_key, count(*) as project_count, sum(amount_total) as project_amount_total
+    select department_key, count(*) as project_count, sum(amount_total) as amount_total_wan
     from {{ ref('int_projects') }}
     group by department_key
 ),
 
+-- 部门整体绩效目标 of the current versions: the tasks (任务N) and the indicators of the
+-- department-wide table (task_no 0) and of each task, as dim_department_task and
+-- fct_department_target count them (read from the int_ models, not from those marts).
+department_tasks as (
+    select * from {{ ref('int_department_tasks') }}
+    where document_id in {{ current_documents() }}
+),
+
 targets as (
     select department_key, count(*) as department_task_count
-    from {{ ref('dim_department_task') }}
+    from department_tasks
     where not is_overall
     group by department_key
 ),
 
 target_indicators as (
-    select department_key, count(*) as department_indicator_count
-    from {{ ref('fct_department_target') }}
-    group by department_key
+    select department_tasks.department_key, count(*) as department_indicator_count
+    from {{ ref('int_department_indicators') }} as indicators
+    inner join department_tasks
+        on indicators.task_key = department_tasks.task_key
+    where indicators.document_id in {{ current_documents() }}
+    group by department_tasks.department_key
 ),
 
 department_years as (
@@ -85,7 +96,7 @@ select
     departments.project_document_count,
     departments.department_target_document_count,
     coalesce(projects.project_count, 0)                                     as project_count,
-    projects.project_amount_total,
+    projects.amount_total_wan,
     coalesce(targets.department_task_count, 0)                              as department_task_count,
     coalesce(target_indicators.department_indicator_count, 0)               as department_indicator_count,
     years.first_fiscal_year,

@@ -10,8 +10,7 @@ select
     categories.parent_code,
     categories.category_name_zh,
     categories.category_name_en,
-    -- documents often drop the 指标 suffix (经济效益 for 经济效益指标): compare on this
-    replace(categories.category_name_zh, '指标', '')           as category_short_name_zh,
+    {{ category_short_name('categories.category_name_zh') }}   as category_short_name_zh,
     categories.category_code || '-' || categories.category_name_zh
                                                                 as category_label,
     parents.category_name_zh                                    as parent_name_zh,

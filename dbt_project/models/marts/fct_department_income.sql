@@ -18,5 +18,5 @@ select
     cast(income_special_account_yuan / 10000 as decimal(18, 6))         as income_special_account_wan,
     cast(income_other_yuan / 10000 as decimal(18, 6))                   as income_other_wan,
     filled_on
-from {{ ref('stg_department_targets') }}
+from {{ ref('int_department_targets') }}
 where document_id in {{ current_documents() }}

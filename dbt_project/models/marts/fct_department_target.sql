@@ -4,13 +4,13 @@
 -- the project indicators' targets (orchestration/parsing/targets.py).
 -- The filler's name and phone are not in any mart.
 with indicators as (
-    select * from {{ ref('stg_department_indicators') }}
+    select * from {{ ref('int_department_indicators') }}
     where document_id in {{ current_documents() }}
 ),
 
 tasks as (
     select task_key, department_key, fiscal_year, task_label
-    from {{ ref('dim_department_task') }}
+    from {{ ref('int_department_tasks') }}
 )
 
 select

@@ -1,15 +1,15 @@
 -- 指标质量 per department and fiscal year, one row per measure, for a grouped
 -- bar chart: share quantified (量化), with a unit (有单位), vague (模糊),
--- taxonomy violations (分类错误) — from mart_indicator_quality — and templated
+-- taxonomy violations (分类错误) — from rpt_department_indicator_quality — and templated
 -- indicators (模板化): indicators whose name + annual target pair recurs in two
--- or more projects (mart_indicator_reuse, kind indicator_target).
+-- or more projects (rpt_indicator_reuse, kind indicator_target).
 with quality as (
-    select * from {{ ref('mart_indicator_quality') }}
+    select * from {{ ref('rpt_department_indicator_quality') }}
 ),
 
 reused_pairs as (
     select indicator_name, target_text
-    from {{ ref('mart_indicator_reuse') }}
+    from {{ ref('rpt_indicator_reuse') }}
     where reuse_kind = 'indicator_target'
 ),
 
@@ -18,7 +18,7 @@ templated as (
         facts.department_key,
         facts.fiscal_year,
         count(*)                                            as templated_count
-    from {{ ref('fct_indicator_target') }} as facts
+    from {{ ref('int_indicator_targets') }} as facts
     inner join reused_pairs
         on trim(facts.indicator_name) = reused_pairs.indicator_name
        and trim(facts.annual_target) = reused_pairs.target_text

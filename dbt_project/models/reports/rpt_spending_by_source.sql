@@ -9,15 +9,15 @@ with projects as (
 sources as (
     select department, fiscal_year, spending_unit,
            'fiscal_appropriation' as funding_source, '财政拨款' as funding_source_label, 1 as funding_source_order,
-           amount_fiscal_appropriation as amount
+           amount_fiscal_appropriation_wan as amount
     from projects
     union all
     select department, fiscal_year, spending_unit,
-           'special_account', '财政专户拨款', 2, amount_special_account
+           'special_account', '财政专户拨款', 2, amount_special_account_wan
     from projects
     union all
     select department, fiscal_year, spending_unit,
-           'other', '其他资金', 3, amount_other
+           'other', '其他资金', 3, amount_other_wan
     from projects
 )
 

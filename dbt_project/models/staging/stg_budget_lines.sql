@@ -1,4 +1,5 @@
--- 项目支出绩效目标表 rows of loaded documents, every version (marts keep current versions only).
+-- 项目支出绩效目标表 rows of every document, 1:1 with staging.budget_lines (renames and casts only;
+-- int_budget_lines keeps loaded documents).
 with source as (
     select * from {{ source('staging', 'budget_lines') }}
 )
@@ -24,4 +25,3 @@ select
     source.bbox_x1,
     source.bbox_bottom
 from source
-where source.document_id in {{ loaded_documents() }}

@@ -1,4 +1,4 @@
--- Amount cells of the standard tables of loaded disclosures, as printed and in
+-- Amount cells of the standard tables of every disclosure, as printed and in
 -- both units. The one place where 元 ↔ 万元 is converted (1 万元 = 10,000 元).
 select
     document_id,
@@ -15,4 +15,3 @@ select
     cast(case unit when '万元' then amount when '元' then amount / 10000 end as decimal(20, 6))   as amount_wan,
     source_page
 from {{ source('staging', 'budget_table_amounts') }}
-where document_id in {{ loaded_documents() }}

@@ -1,4 +1,4 @@
--- Body rows of the standard tables of loaded disclosures.
+-- Body rows of the standard tables of every disclosure, 1:1 with staging.budget_table_rows.
 select
     document_id,
     table_no,
@@ -17,4 +17,3 @@ select
     bbox_x1,
     bbox_bottom
 from {{ source('staging', 'budget_table_rows') }}
-where document_id in {{ loaded_documents() }}

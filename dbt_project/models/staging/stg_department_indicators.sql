@@ -1,4 +1,4 @@
--- 部门整体绩效指标 rows of loaded documents (task_no 0 = overall).
+-- 部门整体绩效指标 rows of every document (task_no 0 = overall); int_department_indicators keeps loaded documents.
 with source as (
     select * from {{ source('staging', 'department_indicators') }}
 )
@@ -31,4 +31,3 @@ select
     source.{{ column }}{{ ',' if not loop.last }}
     {%- endfor %}
 from source
-where source.document_id in {{ loaded_documents() }}

@@ -1,4 +1,4 @@
--- 部门整体绩效目标 profile of loaded documents; income in 元 as published.
+-- 部门整体绩效目标 profile of every document; income in 元 as published. int_department_targets keeps loaded documents.
 with source as (
     select * from {{ source('staging', 'department_targets') }}
 )
@@ -16,8 +16,7 @@ select
     source.overall_goal,
     source.other_notes,
     source.filled_on,
-    source.filler_named,
+    source.filler_named                                                 as filler_name_given,
     source.contact_phone_given,
     source.source_line
 from source
-where source.document_id in {{ loaded_documents() }}

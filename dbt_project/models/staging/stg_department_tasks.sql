@@ -1,4 +1,4 @@
--- 部门整体绩效目标 tasks (任务N) of loaded documents.
+-- 部门整体绩效目标 tasks (任务N) of every document; int_department_tasks keeps loaded documents.
 with source as (
     select * from {{ source('staging', 'department_tasks') }}
 )
@@ -13,4 +13,3 @@ select
     source.projects_text,
     source.source_line
 from source
-where source.document_id in {{ loaded_documents() }}

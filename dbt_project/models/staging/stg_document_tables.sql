@@ -1,5 +1,5 @@
--- Table inventory of every document that was not quarantined (a registered
--- template keeps its inventory too): tables and narrative pages, in page order.
+-- Table inventory of every document: tables and narrative pages, in page order
+-- (int_document_tables keeps the documents that were not quarantined).
 select
     document_id,
     entry_no,
@@ -18,4 +18,3 @@ select
     read                                                    as is_read,
     table_no
 from {{ source('staging', 'document_tables') }}
-where document_id in (select document_id from {{ ref('stg_documents') }} where status <> 'quarantined')

@@ -1,4 +1,5 @@
--- 绩效指标 of loaded documents, every version (marts keep current versions only).
+-- 绩效指标 of every document, 1:1 with staging.performance_indicators; int_performance_indicators
+-- keeps loaded documents (every version; marts keep current versions only).
 with source as (
     select * from {{ source('staging', 'performance_indicators') }}
 )
@@ -33,4 +34,3 @@ select
     source.{{ column }}{{ ',' if not loop.last }}
     {%- endfor %}
 from source
-where source.document_id in {{ loaded_documents() }}

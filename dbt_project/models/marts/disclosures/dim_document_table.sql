@@ -19,5 +19,5 @@ select
     tables.column_labels,
     tables.is_read,
     tables.table_no
-from {{ ref('stg_document_tables') }} as tables
-inner join {{ ref('stg_documents') }} as documents using (document_id)
+from {{ ref('int_document_tables') }} as tables
+inner join {{ ref('int_documents') }} as documents using (document_id)

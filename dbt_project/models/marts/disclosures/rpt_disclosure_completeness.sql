@@ -5,7 +5,7 @@
 with documents as (
     select documents.document_id, documents.file_name, documents.department, documents.fiscal_year,
            documents.status, disclosures.scope, disclosures.stage, disclosures.is_template
-    from {{ ref('stg_documents') }} as documents
+    from {{ ref('int_documents') }} as documents
     inner join {{ ref('stg_disclosures') }} as disclosures using (document_id)
     where documents.is_current
 ),
@@ -26,7 +26,7 @@ found as (
         any_value(unit)                                             as unit,
         sum(row_count)                                              as row_count,
         sum(amount_count)                                           as amount_count
-    from {{ ref('stg_document_tables') }}
+    from {{ ref('int_document_tables') }}
     where entry_type = 'table'
     group by document_id, table_key
 )

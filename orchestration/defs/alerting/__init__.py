@@ -1,0 +1,1 @@
+"""Dagster definitions: alerting (see ``orchestration/defs/__init__.py``)."""

@@ -1,0 +1,1 @@
+"""Dagster definitions: ingestion (see ``orchestration/defs/__init__.py``)."""

@@ -1,0 +1,1 @@
+"""Dagster definitions: quality (see ``orchestration/defs/__init__.py``)."""

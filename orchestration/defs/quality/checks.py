@@ -1,0 +1,174 @@
+"""Great Expectations suites as Dagster asset checks.
+
+Three kinds (see ``orchestration/quality/suites.py`` for the suites):
+
+- ``gx_document_gate`` on ``staged_documents`` — emitted by ``stage_documents``
+  itself, right after it staged the run's documents: the per-document gate.
+  A document failing a critical expectation has just been quarantined (kept
+  out of the marts); the check then *fails with WARN severity* (it never
+  blocks the other documents) and lists the quarantined documents and the
+  warnings, so the alert sensor sees it. It passes when every document of the
+  run is clean.
+- ``gx_staging_*`` — blocking checks on the staging tables: the document
+  suites over every loaded document, after the gate. They pass unless
+  something systemic is wrong (a critical failure on loaded rows means the
+  gate was bypassed), and report warnings and quarantined documents in metadata.
+- ``gx_marts_*`` — blocking checks on the fact tables after dbt: row counts,
+  dimension joins and per-department totals against staging. A failure is
+  ERROR and stops ``serving_database`` from publishing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from orchestration.ingest import IngestOutcome
+from orchestration.quality.gate import GateReport
+from orchestration.quality.runner import SuiteOutcome, run_suites
+from orchestration.resources import WarehouseResource
+
+GATE_CHECK_NAME = "gx_document_gate"
+
+#: The partitioned asset of the staging step: one partition per document (parsed,
+#: written to the staging tables, gated). The seven ``staging/<table>`` assets
+#: are unpartitioned and materialized once per run after it: Dagster records a
+#: planned and a done materialization per (asset, partition), ~11 ms each in the
+#: SQLite event log, so seven partitioned keys cost ~32 s per 220-document
+#: backfill, all in one process (docs/scaling.md).
+STAGED_DOCUMENTS_KEY = dg.AssetKey("staged_documents")
+
+#: Declared on the ``stage_documents`` multi-asset, which yields its result.
+GATE_CHECK_SPEC = dg.AssetCheckSpec(
+    name=GATE_CHECK_NAME,
+    asset=STAGED_DOCUMENTS_KEY,
+    description=(
+        "Per-document GX gate (all document suites) over the documents of this run: a document failing a "
+        "critical expectation is quarantined and kept out of the marts; warnings are recorded. Fails with "
+        "WARN when a document was quarantined or warned, never blocks."
+    ),
+    blocking=False,
+)
+
+
+def _outcome_table(outcomes: list[SuiteOutcome]) -> str:
+    rows = ["| suite | expectation | column | severity | ok | unexpected rows |", "|---|---|---|---|---|---|"]
+    for suite in outcomes:
+        for o in suite.outcomes:
+            rows.append(f"| {suite.suite} | {o.expectation} | {o.column or ''} | {o.severity} | "
+                        f"{'✅' if o.success else '❌'} | {o.unexpected_count if o.unexpected_count is not None else ''} |")
+    return "\n".join(rows)
+
+
+def data_docs_links(pages: dict[str, str]) -> dict[str, dg.MetadataValue]:
+    """One clickable ``data_docs/<suite>`` link per GX Data Docs page (``file://`` URL of the local page)."""
+    return {f"data_docs/{suite}": dg.MetadataValue.url(Path(page).as_uri()) for suite, page in sorted(pages.items())}
+
+
+def apply_gate(outcomes: list[IngestOutcome], report: GateReport) -> list[IngestOutcome]:
+    """The run's ingest outcomes with the gate's quarantines applied (status and reason)."""
+    by_id = {v.document_id: v for v in report.quarantined}
+    return [
+        dataclasses.replace(o, status="quarantined", error=by_id[o.registration.document_id].reason)
+        if o.registration.document_id in by_id else o
+        for o in outcomes
+    ]
+
+
+def gate_check_result(report: GateReport) -> dg.AssetCheckResult:
+    """The ``gx_document_gate`` evaluation for one run: WARN failure when any document was quarantined or warned."""
+    quarantined = {v.file_name: [f"{label}: {n} rows" for label, n in v.errors] for v in report.quarantined}
+    warned = {v.file_name: [f"{label}: {n} rows" for label, n in v.warnings] for v in report.verdicts if v.warnings}
+    passed = not quarantined and not warned
+    description = (
+        f"{len(report.verdicts)} document(s) validated: {len(quarantined)} quarantined, "
+        f"{sum(1 for v in report.verdicts if v.warnings and not v.quarantined)} passed with warnings"
+    )
+    return dg.AssetCheckResult(
+        check_name=GATE_CHECK_NAME,
+        asset_key=GATE_CHECK_SPEC.asset_key,
+        passed=passed,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=description,
+        metadata={
+            "documents_validated": len(report.verdicts),
+            "quarantined": dg.MetadataValue.json(quarantined),
+            "warnings": dg.MetadataValue.json(warned),
+            "data_docs": dg.MetadataValue.json(report.data_docs_pages),
+            **data_docs_links(report.data_docs_pages),
+            "results": dg.MetadataValue.md(_outcome_table(list(report.suites))),
+        },
+    )
+
+
+def check_result_from_suites(outcomes: list[SuiteOutcome], quarantined: dict | None = None) -> dg.AssetCheckResult:
+    """Translate GX suite outcomes into a Dagster ``AssetCheckResult``.
+
+    Failed (ERROR) when a critical expectation failed; otherwise passed, with
+    the warnings (expectation and rows) and the quarantined documents in metadata.
+    """
+    blocking = [o for s in outcomes for o in s.blocking_failures]
+    warnings = [o for s in outcomes for o in s.warnings]
+    return dg.AssetCheckResult(
+        passed=not blocking,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description="GX suites " + ", ".join(s.suite for s in outcomes),
+        metadata={
+            "gx_suites": [s.suite for s in outcomes],
+            "rows_validated": sum(s.row_count for s in outcomes),
+            "expectations": sum(len(s.outcomes) for s in outcomes),
+            "blocking_failures": [f"{o.label}: {o.unexpected_count} rows" for o in blocking],
+            "warnings": [f"{o.label}: {o.unexpected_count} rows" for o in warnings],
+            "quarantined_documents": dg.MetadataValue.json(quarantined or {}),
+            "data_docs": dg.MetadataValue.json({s.suite: s.data_docs_page for s in outcomes if s.data_docs_page}),
+            **data_docs_links({s.suite: s.data_docs_page for s in outcomes if s.data_docs_page}),
+            "results": dg.MetadataValue.md(_outcome_table(outcomes)),
+        },
+    )
+
+
+def _quarantined_documents(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute(
+        "SELECT file_name, error FROM staging.documents WHERE status = 'quarantined' ORDER BY file_name"
+    ).fetchall())
+
+
+def _gx_check(name: str, asset_key: list[str], suites: list[str], description: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(asset=dg.AssetKey(asset_key), name=name, description=description, blocking=True)
+    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        with warehouse.connection(read_only=True) as con:
+            outcomes = run_suites(con, suites)
+            quarantined = _quarantined_documents(con)
+        return check_result_from_suites(outcomes, quarantined)
+
+    return _check
+
+
+_STAGING = "Over every loaded document after the per-document gate; fails (ERROR, blocking the marts) only when a critical expectation fails on loaded rows."
+_MARTS = "After dbt; fails (ERROR, blocking serving.duckdb) when the marts disagree with staging."
+
+staging_checks = [
+    _gx_check("gx_staging_documents", ["staging", "documents"], ["staging_documents"],
+              f"GX suite staging_documents. {_STAGING}"),
+    _gx_check("gx_staging_budget_lines", ["staging", "budget_lines"], ["staging_budget_lines", "staging_reconciliation"],
+              f"GX suites staging_budget_lines, staging_reconciliation. {_STAGING}"),
+    _gx_check("gx_staging_performance_indicators", ["staging", "performance_indicators"],
+              ["staging_performance_indicators", "domain_indicator_targets", "domain_projects"],
+              f"GX suites staging_performance_indicators, domain_indicator_targets, domain_projects. {_STAGING}"),
+]
+
+marts_checks = [
+    _gx_check("gx_marts_reconcile_with_staging", ["marts", "fct_project_budget"],
+              ["marts_row_counts", "marts_department_totals"],
+              f"GX suites marts_row_counts, marts_department_totals. {_MARTS}"),
+    _gx_check("gx_marts_dimension_joins", ["marts", "fct_indicator_target"], ["marts_dimension_joins"],
+              f"GX suite marts_dimension_joins. {_MARTS}"),
+    # The disclosure's own cross-table rules: a difference printed in the source is a WARN finding
+    # (in the check's metadata and marts.rpt_disclosure_checks), never a failure of the run.
+    _gx_check("gx_marts_disclosure_checks", ["marts", "rpt_disclosure_checks"], ["marts_disclosure_checks"],
+              "GX suite marts_disclosure_checks over marts.rpt_disclosure_checks (部门预算/决算 cross-table rules, "
+              "severity warning: findings with document, table, page and the two numbers)."),
+]

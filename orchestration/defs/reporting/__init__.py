@@ -1,0 +1,1 @@
+"""Dagster definitions: reporting (see ``orchestration/defs/__init__.py``)."""

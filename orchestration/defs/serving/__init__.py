@@ -1,0 +1,1 @@
+"""Dagster definitions: serving (see ``orchestration/defs/__init__.py``)."""

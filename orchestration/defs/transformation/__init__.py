@@ -1,0 +1,1 @@
+"""Dagster definitions: transformation (see ``orchestration/defs/__init__.py``)."""

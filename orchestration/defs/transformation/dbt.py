@@ -1,0 +1,221 @@
+"""dbt models as Dagster assets (dagster-dbt).
+
+Sources (``staging.*`` tables written by Python) map to the asset keys of the
+``staging_tables`` multi-asset; each model becomes an asset grouped by its
+layer (stg / intermediate / marts), and dbt tests become asset checks — also
+the tests of the sources, as checks of the ``staging/<table>`` assets. Owners
+come from the dbt groups (``models/_groups.yml``), tags from the dbt tags;
+every materialization carries the row count and the column types
+(read after the build, :func:`with_table_metadata`). Each
+build writes its dbt artifacts to ``target/dbt_models-<run>``; only the newest
+:data:`KEEP_RUN_TARGETS` of those folders are kept.
+"""
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any, Mapping
+
+import dagster as dg
+import duckdb
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    DbtProjectPreparer,
+    dbt_assets,
+)
+
+from orchestration.resources import WarehouseResource
+from orchestration.settings import DBT_PROJECT_DIR, dbt_executable
+
+
+class StaleManifestPreparer(DbtProjectPreparer):
+    """Parse the dbt project when its manifest is missing or older than a dbt file, with the dbt next to this Python.
+
+    dagster-dbt's default preparer parses only under ``dg dev`` and looks for
+    ``dbt`` on PATH, which a venv run through make does not have; a stale
+    manifest would silently hide new models from the asset graph in any
+    process (a test, ``budget-etl run``), so this one parses wherever it is
+    stale, and never when it is fresh (`make` targets also refresh it).
+    """
+
+    def prepare_if_dev(self, project: DbtProject) -> None:
+        if manifest_is_stale(project):
+            self.prepare(project)
+
+    def prepare(self, project: DbtProject) -> None:
+        DbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
+            ["parse", "--quiet"], target_path=project.target_path
+        ).wait()
+
+
+def manifest_is_stale(project: DbtProject) -> bool:
+    """True when the manifest is missing or older than any dbt source file (.sql/.yml/.csv)."""
+    manifest = project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    root = Path(project.project_dir)
+    return any(
+        path.stat().st_mtime > built
+        for folder in ("models", "macros", "seeds", "tests")
+        for path in (root / folder).rglob("*")
+        if path.suffix in (".sql", ".yml", ".csv")
+    ) or (root / "dbt_project.yml").stat().st_mtime > built
+
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# dagster-dbt 0.29's DbtProject takes no preparer argument (it always builds its default one), so ours
+# is called where dagster-dbt's prepare_if_dev() would be: once, before @dbt_assets reads the manifest.
+StaleManifestPreparer().prepare_if_dev(dbt_project)
+
+
+def dbt_group_owner(group: str) -> str:
+    """The owner e-mail of a dbt group (``models/_groups.yml``), read from the manifest:
+    the one place owners are written, also for the Python assets (``definitions.py``)."""
+    manifest = json.loads(Path(dbt_project.manifest_path).read_text("utf-8"))
+    (owner,) = [g["owner"]["email"] for g in manifest["groups"].values() if g["name"] == group]
+    return owner
+
+
+class BudgetDbtTranslator(DagsterDbtTranslator):
+    """Groups dbt assets by layer folder and keys sources as ``staging/<table>``."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "source":
+            return "staging"
+        fqn = dbt_resource_props.get("fqn", [])
+        return f"dbt_{fqn[1]}" if len(fqn) > 2 else "dbt"
+
+
+#: dbt artifact folders (``target/dbt_models-<run>``, ~9 MB each) kept after a build; older ones are removed.
+KEEP_RUN_TARGETS = 5
+
+
+def prune_run_targets(target_dir: Path, keep: int = KEEP_RUN_TARGETS) -> list[Path]:
+    """Remove all but the ``keep`` newest ``dbt_models-*`` folders of ``target_dir``; returns those removed."""
+    runs = sorted((p for p in target_dir.glob("dbt_models-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    removed = runs[: max(len(runs) - keep, 0)]
+    for folder in removed:
+        shutil.rmtree(folder, ignore_errors=True)
+    return removed
+
+
+def with_table_metadata(events: list, manifest: Mapping[str, Any], duckdb_path: Path) -> list:
+    """``events`` of a finished ``dbt build`` with each model's row count and column types added.
+
+    What dagster-dbt's ``fetch_row_counts()`` / ``fetch_column_metadata()`` attach (the keys
+    ``dagster/row_count`` for tables — not views, as dagster-dbt — and ``dagster/column_schema``),
+    read after dbt has exited in one read-only DuckDB connection: two queries in all instead of one
+    connection to the database file per model opened by this process while dbt writes it. Events
+    that are not a model's materialization are returned unchanged. ``duckdb.Error`` propagates.
+    """
+    from dagster_dbt.asset_utils import default_metadata_from_dbt_resource_props
+
+    nodes = manifest["nodes"]
+
+    def node_of(event) -> Mapping[str, Any] | None:
+        meta = getattr(event, "metadata", None) or {}
+        unique_id = meta.get("unique_id")
+        node = nodes.get(getattr(unique_id, "text", unique_id)) if unique_id is not None else None
+        if not isinstance(event, (dg.Output, dg.AssetMaterialization)) or not node or node["resource_type"] != "model":
+            return None
+        return node
+
+    built = [node for node in map(node_of, events) if node]
+    if not built:
+        return events
+    con = duckdb.connect(str(duckdb_path), read_only=True)
+    try:
+        columns: dict[tuple[str, str], dict[str, dict]] = {}
+        for schema, table, column, data_type in con.execute(
+            "SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns() ORDER BY column_index"
+        ).fetchall():
+            columns.setdefault((schema, table), {})[column] = {"data_type": data_type}
+        counts = {}
+        for node in built:
+            if node["config"]["materialized"] != "view":
+                (counts[node["unique_id"]],) = con.execute(f"SELECT count(*) FROM {node['relation_name']}").fetchone()
+    finally:
+        con.close()
+    out = []
+    for event in events:
+        node = node_of(event)
+        if node is None:
+            out.append(event)
+            continue
+        extra = dict(default_metadata_from_dbt_resource_props(
+            {"columns": columns.get((node["schema"], node["alias"] or node["name"]), {})}))
+        if node["unique_id"] in counts:
+            extra["dagster/row_count"] = dg.MetadataValue.int(counts[node["unique_id"]])
+        out.append(event.with_metadata({**event.metadata, **extra}))
+    return out
+
+
+def keep_partial_parse(run_target: Path, project_target: Path) -> bool:
+    """Copy dbt's ``partial_parse.msgpack`` of a finished build (``run_target``) to ``project_target``.
+
+    dagster-dbt starts each build from ``<project>/target/partial_parse.msgpack``, written by
+    ``dbt parse`` with the ``DUCKDB_PATH`` of the warehouse it was parsed for; dbt hashes the
+    connection (the database path included), so a warehouse elsewhere (``make dev
+    WAREHOUSE_DIR=…``) made every run parse the whole project again ("Unable to do partial
+    parsing because profile has changed", 3-8 s per run, issue 19). Keeping the newest one makes
+    the next build of the same warehouse parse only what changed; dbt still checks every file's
+    hash and the profile, so a stale cache is never used. Atomic (temporary file, ``os.replace``);
+    returns False when the build wrote none.
+    """
+    source = run_target / "partial_parse.msgpack"
+    if not source.is_file():
+        return False
+    tmp = project_target / f".partial_parse.msgpack.{os.getpid()}"
+    shutil.copyfile(source, tmp)
+    os.replace(tmp, project_target / "partial_parse.msgpack")
+    return True
+
+
+def close_adapter_connections(invocation) -> None:
+    """Close the DuckDB connections that the row-count and column-metadata fetchers opened in this process.
+
+    They query through the dbt adapter, and dbt-duckdb keeps the database file
+    open until its last connection closes (``keep_open: false`` in
+    profiles.yml; dbt-duckdb's default keeps it open for the process's
+    lifetime); DuckDB then refuses the read-only connections of the steps
+    after dbt ("different configuration").
+    """
+    if invocation.adapter is not None:
+        invocation.adapter.cleanup_connections()
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=BudgetDbtTranslator(
+        settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True)
+    ),
+)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """Build (run + test) the dbt models over the staging tables in the warehouse DuckDB file."""
+    os.environ["DUCKDB_PATH"] = str(warehouse.duckdb_path)  # read by dbt_project/profiles.yml
+    with warehouse.writer_lock():
+        invocation = dbt.cli(["build"], context=context)
+        try:
+            # Row counts and column types are read once dbt has exited (with_table_metadata): dagster-dbt's
+            # fetchers open the database file once per model from this process while dbt (4 threads) holds
+            # it (issue 19). The events reach Dagster when dbt has finished; the next step starts only then
+            # anyway (one process, in order).
+            events: list = []
+            try:
+                for event in invocation.stream():
+                    events.append(event)
+            except Exception:
+                yield from events  # a failed build: its test results and models reach Dagster, then the error
+                raise
+            yield from with_table_metadata(events, invocation.manifest, warehouse.duckdb_path)
+            project_dir = Path(dbt_project.project_dir)
+            keep_partial_parse(project_dir / invocation.target_path, project_dir / dbt_project.target_path)
+        finally:
+            close_adapter_connections(invocation)
+            prune_run_targets(Path(dbt_project.project_dir) / dbt_project.target_path)
