@@ -267,6 +267,10 @@ def _parse_open_pdf(pdf) -> ParsedDocument:
         from .department_targets_pdf import parse_department_pdf
 
         return parse_department_pdf(pdf)
+    if pdf.pages and _has_grid_labels(pdf.pages[0]):
+        document = _read_national_grid(pdf)
+        if document is not None:
+            return document
     if pdf.pages and not _is_project_form(pdf.pages[0]):
         return _read_as_tables(pdf)
     doc = read_project_pages(pdf, range(1, len(pdf.pages) + 1))
@@ -276,6 +280,29 @@ def _parse_open_pdf(pdf) -> ParsedDocument:
         return _read_as_tables(pdf)
     doc.page_count = len(pdf.pages)
     return doc
+
+
+def _has_grid_labels(first_page) -> bool:
+    """True when page 1 prints the labels of a national indicator grid (三级指标, or 一级指标 and 二级指标)
+    and not the 指标解释 column of the 部门整体绩效目标 form this module reads."""
+    text = re.sub(r"\s+", "", "".join(c["text"] for c in first_page.chars[:6000]))
+    return ("三级指标" in text or ("一级指标" in text and "二级指标" in text)) and "指标解释" not in text
+
+
+def _read_national_grid(pdf) -> ParsedDocument | None:
+    """The national grid templates (:mod:`.readers.grid_targets`) from the PDF's ruled tables, or the
+    spine's reading when no table row is a grid header after all (``None`` is never returned for a
+    readable PDF: the spine's document is)."""
+    from .formats.pdf import read_pdf_layout
+    from .readers.grid_targets import has_national_grid, read_national_grid
+    from .spine import read_disclosure
+
+    layout = read_pdf_layout(pdf, check_page=check_text_layer)
+    if has_national_grid(layout):
+        document = read_national_grid(layout, "pdf")
+        document.page_count = len(pdf.pages)
+        return document
+    return read_disclosure(layout)
 
 
 def read_project_pages(pdf, page_numbers) -> ParsedDocument | None:

@@ -3,7 +3,9 @@
 Produced by a format reader (:mod:`.pdf`), consumed by the classifier
 (:mod:`orchestration.parsing.tables`) and the table readers
 (:mod:`orchestration.parsing.readers`). Geometry is in points with
-pdfplumber's top-left origin; ``page`` is 1-based.
+pdfplumber's top-left origin; ``page`` is 1-based. Formats without pages
+(Excel, Word, HTML) number their sheets / tables as pages, give every cell
+the zero box ``(col, row, col, row)`` and name it in ``address``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ class GridCell:
     page: int
     bbox: BBox
     covered_by: tuple[int, int] | None = None
+    #: Where the cell is in a non-PDF source: ``'Sheet1!B7'`` (Excel), ``'table 2 row 5 col 3'``
+    #: (Word, HTML); ``None`` for PDF, whose provenance is ``page`` + ``bbox``.
+    address: str | None = None
 
     @property
     def is_origin(self) -> bool:
