@@ -67,6 +67,10 @@ class GridTable:
     events: list[tuple[str, str, int | None]] = field(default_factory=list)
     #: left edges of the columns on the first page (points): continuation pages are mapped onto them.
     column_x: list[float] = field(default_factory=list)
+    #: Character conservation (PDF), one entry per part of the table on a page:
+    #: ``(page, chars in the region, chars in cells, chars reported in events)``, non-space
+    #: characters only. The reader guarantees ``region == in cells + reported``.
+    char_counts: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     @property
     def first_page(self) -> int:

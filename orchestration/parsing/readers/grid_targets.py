@@ -229,6 +229,7 @@ def read_national_grid(layout: DocumentLayout, source_format: str) -> ParsedDocu
     """
     rows = _stream(layout)
     events: list[ParseEvent] = [ParseEvent(kind, detail, source_page=page) for kind, detail, page in layout.events]
+    events += [ParseEvent(kind, detail, source_page=page) for table in layout.tables for kind, detail, page in table.events]
     unit = None
     title = None
     forms: list[_Form] = [_Form()]
