@@ -455,6 +455,8 @@ def _read_page(page, chars, page_no, columns, events):
         first_body = header_index + 1
         outside_above += [c for b in in_band[:header_index] for c in b]
     bands = []
+    unread: list[dict] = []
+    duplicates: list[dict] = []
     for index in range(first_body, len(rules) - 1):
         band = Band(page_no, left, rules[index], right, rules[index + 1])
         by_column: dict[str, list[dict]] = {}
@@ -462,10 +464,25 @@ def _read_page(page, chars, page_no, columns, events):
             key = page_columns.keys[bisect.bisect_right(page_columns.boundaries, (c["x0"] + c["x1"]) / 2)]
             if key is not None:
                 by_column.setdefault(key, []).append(c)
-        band.cells = {key: text_lines(cs, page_no) for key, cs in by_column.items()}
+            elif c["text"].strip():
+                unread.append(c)
+        band.cells = {key: text_lines(cs, page_no, skipped=duplicates) for key, cs in by_column.items()}
         if not band.is_empty():
             band.first_on_page = not bands
             bands.append(band)
+    if unread:
+        # character conservation: a character of the table's rows that lands in no cell text is reported
+        unread.sort(key=lambda c: (round(c["top"]), c["x0"]))
+        events.append(ParseEvent(
+            "chars_outside_columns",
+            f"page {page_no}: {len(unread)} character(s) inside the table rows are in no column's text "
+            f"(first at x {unread[0]['x0']:.0f}, y {unread[0]['top']:.0f}): {''.join(c['text'] for c in unread)[:300]!r}",
+            source_page=page_no))
+    if duplicates:
+        events.append(ParseEvent(
+            "duplicate_glyphs_read_once",
+            f"page {page_no}: {len(duplicates)} character(s) printed twice at the same place (fake bold) were read once: "
+            f"{''.join(c['text'] for c in duplicates)[:300]!r}", source_page=page_no))
     return bands, text_lines(outside_above, page_no), page_columns
 
 
@@ -577,11 +594,14 @@ def _widest_free_strip(intervals, a: float, b: float) -> tuple[float, float] | N
 # --------------------------------------------------------------------------
 
 
-def text_lines(chars: list[dict], page_no: int) -> list[TextLine]:
+def text_lines(chars: list[dict], page_no: int, skipped: list[dict] | None = None) -> list[TextLine]:
     """Group characters into lines (top to bottom), each read left to right.
 
     A gap wider than ``SPACE_GAP_FACTOR`` × size becomes one space; a
-    character printed again at the same place (fake bold) is read once.
+    character printed again at the same place (fake bold: same text and font, less
+    than a tenth of its size apart in x and in y, as pdfplumber's ``dedupe_chars``
+    compares them) is read once, and appended to ``skipped`` when a list is given
+    (so a caller can report it: nothing is dropped silently).
     """
     lines: list[list[dict]] = []
     for c in sorted(chars, key=lambda c: (c["top"], c["x0"])):
@@ -596,7 +616,11 @@ def text_lines(chars: list[dict], page_no: int) -> list[TextLine]:
         previous = None
         for c in line:
             if previous is not None:
-                if c["text"] == previous["text"] and abs(c["x0"] - previous["x0"]) < 0.1 * c["size"]:
+                if (c["text"] == previous["text"] and c.get("fontname") == previous.get("fontname")
+                        and abs(c["x0"] - previous["x0"]) < 0.1 * c["size"]
+                        and abs(c["top"] - previous["top"]) < 0.1 * c["size"]):
+                    if skipped is not None and c["text"].strip():
+                        skipped.append(c)
                     continue
                 gap = c["x0"] - previous["x1"]
                 if gap > SPACE_GAP_FACTOR * c["size"] and c["text"] != " " and previous["text"] != " ":
