@@ -240,3 +240,22 @@ def test_bad_office_files_get_a_clear_reason():
 
 
 from tests.national_forms import C  # noqa: E402  (used by the tests above)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_department_form_reads_its_indicator_grid(fmt):
+    """The department form's indicator grid is the national one: composed here from the Guangshui form's
+    head (the stored text ends before its indicators) and indicator rows of the Sichuan grid's text."""
+    rows = [r for r in GUANGSHUI.rows[:-1]]
+    rows.append([C(t) for t in ("一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位")])
+    for item in SICHUAN_PROJECT_2[:3]:
+        rows.append([C(item[0]), C(item[2]), C(item[4]), C(item[6]), C(item[5]), C(item[7])])
+    form = type(GUANGSHUI)(name="dept", columns=6, above=GUANGSHUI.above, rows=rows)
+    doc = parse_document(WRITERS[fmt](form), f"dept.{fmt}")
+    indicators = doc.department_targets.indicators
+    assert [(i.task_no, i.seq, i.level1_name, i.level2_name, i.indicator_name, i.expected_value, i.calculation_unit,
+             i.expected_target.comparator, i.expected_target.value, i.expected_target.unit) for i in indicators] == [
+        (0, 1, "满意度指标", "服务对象满意度指标", "辖区内群众满意度", "95", "%", "ge", 95.0, "%"),
+        (0, 2, "效益指标", "经济效益指标", "促进农村集体经济发展", "95", "%", "ge", 95.0, "%"),
+        (0, 3, "效益指标", "可持续影响指标", "经济、环境等方面可持续发展", "95", "%", "ge", 95.0, "%"),
+    ]
