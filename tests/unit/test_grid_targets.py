@@ -100,7 +100,7 @@ def test_single_project_form_hunan(parsed, fmt):
         "project_targets", "national_project_form", "湘潭市环境卫生管理处", 2023)
     goal = "通过采购雾炮车降尘抑尘服务,服务周期2023.07-2024.01,全市空气质量达到优良"
     assert _lines(doc) == [
-        (1, "spending_unit", "湘潭市环境卫生管理处", None, None, None, None, None),
+        (1, "spending_unit", "湘潭市环境卫生管理处", None, Decimal("250"), None, None, None),
         (2, "project", "湘潭市环境卫生管理处", "雾炮车降尘抑尘服务", Decimal("250"), None, None, goal),
     ]
     assert _indicator_rows(doc) == [(2, *row[:2], *row[2:4], *row[4:]) for row in HUNAN_INDICATORS]
@@ -126,7 +126,7 @@ def test_multi_project_grid_sichuan(parsed, fmt):
     # 金额单位:元 → 万元 (8,827,620.53 元 = 882.762053 万元, stored rounded with an amount_rounded event)
     assert _lines(doc) == [
         (1, "department_total", None, None, Decimal("882.76"), None, None, None),
-        (2, "spending_unit", unit, None, None, None, None, None),
+        (2, "spending_unit", unit, None, Decimal("396.98"), None, None, None),  # sum of its projects
         (3, "project", unit, "村组干部报酬", Decimal("330.98"), None, None, "按时发放村组干部报酬"),
         (4, "project", unit, "基层组织活动经费", Decimal("66.00"), None, None, goal2),
     ]
@@ -136,7 +136,7 @@ def test_multi_project_grid_sichuan(parsed, fmt):
     weights = [e.detail for e in doc.events if e.kind == "weights_not_100"]
     assert weights == ["project '村组干部报酬': weights add up to 90, not 100: 10 + 20 + 10 + 10 + 10 + 10 + 10 + 10",
                        "project '基层组织活动经费': weights add up to 60, not 100: 10 + 10 + 10 + 20 + 10"]
-    assert sum(e.kind == "amount_rounded" for e in doc.events) == 2
+    assert sum(e.kind == "amount_rounded" for e in doc.events) == 3  # department, unit and first project
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

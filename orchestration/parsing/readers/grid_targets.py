@@ -613,7 +613,31 @@ def _project_records(forms: list[_Form], unit: str, events: list[ParseEvent], mu
         if weights and sum(weights) != 100:
             events.append(ParseEvent("weights_not_100", f"{where}: weights add up to {sum(weights):g}, not 100: "
                                      + " + ".join(f"{w:g}" for w in weights), source_page=page))
+    _unit_totals(budget_lines, events)
     return budget_lines, indicators
+
+
+def _unit_totals(budget_lines: list[BudgetLine], events: list[ParseEvent]) -> None:
+    """The templates print no subtotal per 单位: a spending-unit line's amounts are the sums of its projects'
+    (``None`` stays ``None`` where no project has the amount), with one ``unit_total_derived`` event per unit."""
+    current = None
+    for line in budget_lines:
+        if line.line_type == "spending_unit":
+            current = line
+            line.amount_columns_rule = "sum_of_projects"
+        elif line.line_type == "project" and current is not None:
+            for name in ("amount_total", "amount_fiscal_appropriation", "amount_special_account", "amount_other"):
+                value = getattr(line, name)
+                if value is not None:
+                    setattr(current, name, (getattr(current, name) or Decimal(0)) + value)
+    for line in budget_lines:
+        if line.line_type == "spending_unit" and line.amount_total is not None:
+            events.append(ParseEvent("unit_total_derived", f"spending unit {line.spending_unit!r}: the form prints no "
+                                     f"subtotal; total {line.amount_total} 万元 is the sum of its projects",
+                                     source_page=line.source_page))
+    if not any(line.spending_unit for line in budget_lines if line.line_type == "project"):
+        events.append(ParseEvent("spending_unit_not_stated", "no 实施单位 / 预算部门 / 主管部门 / 单位名称 label names the "
+                                 "unit of the projects; spending_unit left empty"))
 
 
 def _weight(text: str, where: str, events: list[ParseEvent], page) -> float | None:
