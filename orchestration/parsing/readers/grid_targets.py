@@ -307,11 +307,9 @@ def read_national_grid(layout: DocumentLayout, source_format: str) -> ParsedDocu
                 continue
             form.facts[name] = value
             form.fact_cells[name] = cell
-        if not pairs and not unit_match and not (len(origin) == 1 and title is None):
+        if not pairs and not unit_match and not _FOOTER.search(joined):
             events.append(ParseEvent("text_not_read", f"{source_format}: text outside the indicator grid not read: "
                                      f"{' | '.join(origin)[:300]}", source_page=page))
-        elif not pairs and len(origin) == 1 and title is None and not unit_match:
-            title = origin[0]
     if not grid_kinds:
         raise ParseError("no indicator grid found: no row has the labels 一级指标 / 二级指标 / 三级指标 of the "
                          "national templates. Submit the 绩效目标表 itself.")
