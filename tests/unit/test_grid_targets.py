@@ -99,11 +99,13 @@ def test_single_project_form_hunan(parsed, fmt):
     assert (doc.doc_type, doc.layout, doc.department, doc.fiscal_year) == (
         "project_targets", "national_project_form", "湘潭市环境卫生管理处", 2023)
     goal = "通过采购雾炮车降尘抑尘服务,服务周期2023.07-2024.01,全市空气质量达到优良"
+    # the form prints no 合计 and no unit subtotal: both are the sums of the projects (events say so)
     assert _lines(doc) == [
-        (1, "spending_unit", "湘潭市环境卫生管理处", None, Decimal("250"), None, None, None),
-        (2, "project", "湘潭市环境卫生管理处", "雾炮车降尘抑尘服务", Decimal("250"), None, None, goal),
+        (1, "department_total", None, None, Decimal("250"), None, None, None),
+        (2, "spending_unit", "湘潭市环境卫生管理处", None, Decimal("250"), None, None, None),
+        (3, "project", "湘潭市环境卫生管理处", "雾炮车降尘抑尘服务", Decimal("250"), None, None, goal),
     ]
-    assert _indicator_rows(doc) == [(2, *row[:2], *row[2:4], *row[4:]) for row in HUNAN_INDICATORS]
+    assert _indicator_rows(doc) == [(3, *row) for row in HUNAN_INDICATORS]
     assert {i.template for i in doc.indicators} == {"national_grid"}
     assert doc.indicators[3].annual.deadline == "2024-01"  # 服务周期 2023.07-2024.01: a period of months
     kinds = [e.kind for e in doc.events]
@@ -144,9 +146,11 @@ def test_single_project_form_ezhou_without_level3_column(parsed, fmt):
     """Hubei's form has 一级指标 / 二级指标 / 绩效标准 / 当年预期实现值: its 一级 column holds 二级 names."""
     doc = parsed[("ezhou", fmt)]
     assert (doc.layout, doc.fiscal_year, doc.department) == ("national_project_form", 2022, None)
-    assert _lines(doc) == [(1, "project", None, "滨湖大楼(办公大楼)运行保障", Decimal("814"), None, None,
+    assert _lines(doc) == [(1, "department_total", None, None, None, None, None, None),
+                           (2, "project", None, "滨湖大楼(办公大楼)运行保障", Decimal("814"), None, None,
                             "以办公大楼服务对象满意为目标,着力打造文明型机关、卫生Z口机关。")]
-    assert _indicator_rows(doc) == [(1, *row) for row in EZHOU_INDICATORS]
+    assert _indicator_rows(doc) == [(2, *row) for row in EZHOU_INDICATORS]
+    assert any(e.kind == "spending_unit_not_stated" for e in doc.events)  # the stored beginning names no unit
     assert sum(e.kind == "indicator_level1_inferred" for e in doc.events) == 6
     unread = [e.detail for e in doc.events if e.kind == "text_not_read"]
     assert any("保安服务费 | 191 | 依据招标文件" in d for d in unread)  # the cost table is reported, not dropped
@@ -191,7 +195,7 @@ def test_several_forms_in_one_file():
     doc = parse_document(to_xlsx([HUNAN, second], stacked=True), "two.xlsx")
     projects = [b.project_name for b in doc.budget_lines if b.line_type == "project"]
     assert projects == ["雾炮车降尘抑尘服务", "第二个项目"]
-    assert [i.line_no for i in doc.indicators] == [2] * 7 + [3] * 7
+    assert [i.line_no for i in doc.indicators] == [3] * 7 + [4] * 7
 
 
 def test_html_in_gbk_with_layout_tables():

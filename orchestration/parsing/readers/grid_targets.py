@@ -324,6 +324,12 @@ def read_national_grid(layout: DocumentLayout, source_format: str) -> ParsedDocu
     budget_lines, indicators = _project_records(forms, unit, events, multi="grid" in grid_kinds)
     department = _strip_code(next((f.facts.get("department") for f in forms if f.facts.get("department")), None)
                              or project_state.get("department"))
+    if department is None:
+        unit_name = next((b.spending_unit for b in budget_lines if b.spending_unit), None)
+        if unit_name:
+            department = unit_name
+            events.append(ParseEvent("department_from_unit", f"no 主管部门 / 部门名称 label and no department row: the "
+                                     f"document is read as published by its unit {unit_name!r}"))
     return ParsedDocument(doc_type="project_targets", layout=layout_name, title=title, department=department,
                           fiscal_year=None, page_count=layout.page_count, budget_lines=budget_lines,
                           indicators=indicators, events=events)
@@ -612,6 +618,22 @@ def _project_records(forms: list[_Form], unit: str, events: list[ParseEvent], mu
             events.append(ParseEvent("weights_not_100", f"{where}: weights add up to {sum(weights):g}, not 100: "
                                      + " + ".join(f"{w:g}" for w in weights), source_page=page))
     _unit_totals(budget_lines, events)
+    if budget_lines and budget_lines[0].line_type != "department_total":
+        # the form prints no 合计 of the document: the sum of its units, like the 合计 row of the Guangzhou form
+        total = BudgetLine(0, "department_total", None, None, amount_columns_rule="sum_of_units")
+        for line in budget_lines:
+            if line.line_type == "spending_unit":
+                for name in ("amount_total", "amount_fiscal_appropriation", "amount_special_account", "amount_other"):
+                    value = getattr(line, name)
+                    if value is not None:
+                        setattr(total, name, (getattr(total, name) or Decimal(0)) + value)
+        budget_lines.insert(0, total)
+        for n, line in enumerate(budget_lines, start=1):
+            line.line_no = n
+        for indicator in indicators:
+            indicator.line_no += 1
+        events.append(ParseEvent("department_total_derived", f"the document prints no 合计 of its projects; total "
+                                 f"{total.amount_total} 万元 is the sum of its {sum(b.line_type == 'spending_unit' for b in budget_lines)} unit(s)"))
     return budget_lines, indicators
 
 
