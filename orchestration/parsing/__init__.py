@@ -182,7 +182,13 @@ def parse_table_file(data: bytes, suffix: str) -> ParsedDocument:
     if fmt == "docx" and b"word/" not in data[:65536] and b"word/" not in data[-65536:]:
         raise ParseError(f"the name ends in .{suffix} but the ZIP holds no word/ part: it is {sniff_binary_type(data)}")
     reader = {"xlsx": read_xlsx_layout, "xls": read_xls_layout, "docx": read_docx_layout, "html": read_html_layout}[fmt]
-    layout = reader(data)
+    try:
+        layout = reader(data)
+    except (ParseError, MemoryError):
+        raise
+    except Exception as error:  # noqa: BLE001 - a damaged part deep inside a workbook or document
+        raise ParseError(f"the {fmt} file cannot be read ({type(error).__name__}: {str(error)[:200]}): it is damaged. "
+                         "Open and save it again, or export the table as PDF.") from None
     if not has_national_grid(layout):
         raise ParseError(
             f"no performance-target grid found in the {len(layout.tables)} table(s) of this {fmt} file: no row has the "

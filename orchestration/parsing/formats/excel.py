@@ -67,7 +67,7 @@ def read_xls_layout(data: bytes) -> DocumentLayout:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True)
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, logfile=io.StringIO())  # warnings not on stdout
     except Exception as error:  # noqa: BLE001 - xlrd raises XLRDError, struct.error … on damaged files
         raise ParseError(f"not a readable Excel 97–2003 workbook (.xls): {type(error).__name__}: {error}. "
                          "Open and save it again, or save it as .xlsx.") from None
