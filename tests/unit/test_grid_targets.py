@@ -151,7 +151,8 @@ def test_single_project_form_ezhou_without_level3_column(parsed, fmt):
                             "以办公大楼服务对象满意为目标,着力打造文明型机关、卫生Z口机关。")]
     assert _indicator_rows(doc) == [(2, *row) for row in EZHOU_INDICATORS]
     assert any(e.kind == "spending_unit_not_stated" for e in doc.events)  # the stored beginning names no unit
-    assert sum(e.kind == "indicator_level1_inferred" for e in doc.events) == 6
+    (inferred,) = [e.detail for e in doc.events if e.kind == "indicator_level1_inferred"]
+    assert "for 6 indicator(s): 1 数量指标→产出指标, 2 数量指标→产出指标, 3 质量指标→产出指标" in inferred
     unread = [e.detail for e in doc.events if e.kind == "text_not_read"]
     assert any("保安服务费 | 191 | 依据招标文件" in d for d in unread)  # the cost table is reported, not dropped
 

@@ -589,6 +589,7 @@ def _project_records(forms: list[_Form], unit: str, events: list[ParseEvent], mu
             if facts.get(label):
                 events.append(ParseEvent("form_fact", f"{where}: {label} = {facts[label][:300]}", source_page=page))
         weights = []
+        inferred: list[str] = []
         for seq, item in enumerate(form.indicators, start=1):
             ind_page = item["cell"].page
             code1, code2 = _indicator_codes(item["l1"], item["l2"], where, events, ind_page)
@@ -611,9 +612,12 @@ def _project_records(forms: list[_Form], unit: str, events: list[ParseEvent], mu
                 annual=target_of(annual_text, item["name"]),
             ))
             if item["inferred"]:
-                events.append(ParseEvent("indicator_level1_inferred",
-                                         f"{where}: 一级指标 {item['l1']} inferred from 二级指标 {item['l2']} (no 三级指标 column)",
-                                         source_page=ind_page))
+                inferred.append(f"{seq} {item['l2']}→{item['l1']}")
+        if inferred:
+            events.append(ParseEvent("indicator_level1_inferred",
+                                     f"{where}: no 三级指标 column, the level cells hold 二级 names; 一级指标 from the "
+                                     f"taxonomy for {len(inferred)} indicator(s): {', '.join(inferred)}"[:600],
+                                     source_page=page))
         if weights and sum(weights) != 100:
             events.append(ParseEvent("weights_not_100", f"{where}: weights add up to {sum(weights):g}, not 100: "
                                      + " + ".join(f"{w:g}" for w in weights), source_page=page))
