@@ -29,13 +29,17 @@ from orchestration.parsing.records import ParsedDocument
 from orchestration.warehouse import DocumentRegistration, WarehouseWriteError, write_document
 
 #: File extensions picked up from an inbox folder (lower case).
-INBOX_SUFFIXES = (".txt", ".tsv", ".pdf")
+INBOX_SUFFIXES = (".txt", ".tsv", ".pdf", ".xlsx", ".xls", ".docx", ".html", ".htm")
 
 #: Largest file read per format, in bytes. A larger file is registered (its id is
 #: hashed in blocks) and quarantined with the limit named, without being read into
 #: memory. Text extracts of real tables are well under 1 MB (the seeds: 6-55 KB);
 #: a PDF is also refused above 2,000 pages (``parsing.pdf_tables.MAX_PAGES``).
-MAX_BYTES = {"txt": 16 * 2**20, "tsv": 16 * 2**20, "pdf": 128 * 2**20, "unknown": 16 * 2**20}
+#: Office files and saved pages of the national grid templates: a real workbook or
+#: document of performance targets is well under 1 MB; 32 MiB leaves room for embedded
+#: images and bounds the memory openpyxl / python-docx / lxml need (10-20x the file).
+MAX_BYTES = {"txt": 16 * 2**20, "tsv": 16 * 2**20, "pdf": 128 * 2**20, "xlsx": 32 * 2**20, "xls": 32 * 2**20,
+             "docx": 32 * 2**20, "html": 16 * 2**20, "unknown": 16 * 2**20}
 
 #: Flags of every open of an inbox file: a symbolic link swapped in after listing is
 #: not followed (ELOOP), and a FIFO does not block the run (O_NONBLOCK).
@@ -211,19 +215,23 @@ def size_limit_reason(file_name: str, fmt: str, size: int) -> str | None:
     limit = MAX_BYTES.get(fmt, MAX_BYTES["unknown"])
     if size <= limit:
         return None
-    kind = "PDF" if fmt == "pdf" else "text extract"
+    kind = {"pdf": "PDF", "xlsx": "Excel workbook", "xls": "Excel workbook", "docx": "Word document",
+            "html": "web page"}.get(fmt, "text extract")
     return (f"{file_name}: too large to read: {size / 2**20:,.1f} MiB, over the limit of {limit / 2**20:,.0f} MiB "
             f"for a {kind} (MAX_BYTES in orchestration/ingest.py); it was not read. A real table is far smaller: "
             "check that this is the right file, or split the document.")
 
 
 def sniff_format(data: bytes, file_name: str) -> str:
-    """``pdf`` when the bytes start with ``%PDF``, else ``tsv``/``txt`` by extension, else ``unknown``."""
+    """``pdf`` when the bytes start with ``%PDF``, else by extension: ``tsv``/``txt``, ``xlsx``/``xls``/``docx``,
+    ``html`` (``.html`` and ``.htm``), else ``unknown``."""
     if data.lstrip()[:5] == b"%PDF-":
         return "pdf"
     suffix = Path(file_name).suffix.lower()
-    if suffix in (".txt", ".tsv"):
+    if suffix in (".txt", ".tsv", ".xlsx", ".xls", ".docx", ".html"):
         return suffix[1:]
+    if suffix == ".htm":
+        return "html"
     return "unknown"
 
 

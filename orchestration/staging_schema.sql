@@ -9,7 +9,7 @@ CREATE TABLE IF NOT EXISTS staging.documents (
     document_id      VARCHAR PRIMARY KEY,   -- sha256 hex of the file bytes
     file_name        VARCHAR NOT NULL,      -- base name as received
     source_path      VARCHAR,               -- where it was read from
-    format           VARCHAR NOT NULL,      -- txt | tsv | pdf | unknown
+    format           VARCHAR NOT NULL,      -- txt | tsv | pdf | xlsx | xls | docx | html | unknown
     layout           VARCHAR,               -- line_flow | rows_then_indicators | tab_separated | department_targets_tsv | pdf_table
     doc_type         VARCHAR,               -- project_targets | department_targets | NULL if not recognised
     title            VARCHAR,
@@ -69,8 +69,23 @@ CREATE TABLE IF NOT EXISTS staging.performance_indicators (
     bbox_top         DOUBLE,
     bbox_x1          DOUBLE,
     bbox_bottom      DOUBLE,
+    template         VARCHAR,               -- guangzhou_cell (绩效指标 cell text) | national_grid (一级/二级/三级指标 rows)
+    operator         VARCHAR,               -- 指标性质 as printed (≥ ≤ = 定性), national grid
+    measure_unit     VARCHAR,               -- 度量单位 / 计量单位 as printed, national grid
+    weight           DOUBLE,                -- 权重 / 分值, national grid
+    direction        VARCHAR,               -- 指标方向性: positive (正向) | negative (反向)
+    standard         VARCHAR,               -- 绩效标准 as printed (计划标准 …)
+    source_address   VARCHAR,               -- cell address outside PDF ('Sheet1!I7', 'table 1 row 9 col 4')
     PRIMARY KEY (document_id, line_no, seq)
 );
+-- Columns added by issue 14: an older warehouse file upgrades in place.
+ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS template VARCHAR;
+ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS operator VARCHAR;
+ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS measure_unit VARCHAR;
+ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS weight DOUBLE;
+ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS direction VARCHAR;
+ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS standard VARCHAR;
+ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS source_address VARCHAR;
 
 -- Normalized targets (orchestration/parsing/targets.py:TargetValue): one
 -- column per field and target, period_* / annual_* on performance_indicators

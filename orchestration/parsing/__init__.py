@@ -119,6 +119,9 @@ def _parse(data: bytes, file_name: str) -> tuple[ParsedDocument, list]:
     """The parsed document and, for text input, its lines (evidence of the fiscal year)."""
     if data.lstrip()[:5] == b"%PDF-":
         return parse_pdf(data), []
+    suffix = file_name.lower().rsplit(".", 1)[-1] if "." in file_name else ""
+    if suffix in TABLE_FORMATS:
+        return parse_table_file(data, suffix), []
     named_pdf = file_name.lower().endswith(".pdf")
     kind = sniff_binary_type(data)
     if kind is not None:
@@ -142,6 +145,58 @@ def _parse(data: bytes, file_name: str) -> tuple[ParsedDocument, list]:
     if detection.doc_type == "department_targets":
         return parse_department_targets(lines, events), lines
     return _parse_project_targets(lines, detection.layout, events), lines
+
+
+#: File suffixes read as tables (:mod:`.formats`) and the format reader of each.
+TABLE_FORMATS: dict[str, str] = {"xlsx": "xlsx", "xls": "xls", "docx": "docx", "html": "html", "htm": "html"}
+#: What the bytes of each table format start with (``None``: text, checked by the reader).
+_TABLE_MAGIC: dict[str, tuple[bytes, str]] = {
+    "xlsx": (b"PK\x03\x04", "an Excel .xlsx workbook (a ZIP container)"),
+    "docx": (b"PK\x03\x04", "a Word .docx document (a ZIP container)"),
+    "xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel 97-2003 .xls workbook (OLE2)"),
+}
+
+
+def parse_table_file(data: bytes, suffix: str) -> ParsedDocument:
+    """An Excel (.xlsx, .xls), Word (.docx) or HTML (.html, .htm) file → records of the national grid templates.
+
+    The suffix names the format (a file's name is the publisher's claim; its
+    first bytes must agree, else :class:`ParseError` names both). The format
+    reader (:mod:`.formats.excel`, :mod:`.formats.word`, :mod:`.formats.html`)
+    gives the tables; :func:`.readers.grid_targets.read_national_grid` reads the
+    项目支出 / 部门整体 performance-target templates from them (amounts in 万元 on
+    budget lines, 元 on department income). A file of these formats without a
+    national indicator grid raises :class:`ParseError` saying so.
+    """
+    from .formats.excel import read_xls_layout, read_xlsx_layout
+    from .formats.html import read_html_layout
+    from .formats.word import read_docx_layout
+    from .readers.grid_targets import has_national_grid, read_national_grid
+
+    fmt = TABLE_FORMATS[suffix]
+    magic = _TABLE_MAGIC.get(fmt)
+    if magic is not None and not data.startswith(magic[0]):
+        actual = sniff_binary_type(data) or "text or unknown bytes"
+        raise ParseError(f"the name ends in .{suffix} but the content is not {magic[1]}: it is {actual}. "
+                         "Save the file again in its real format, or name it for what it is.")
+    if fmt == "docx" and b"word/" not in data[:65536] and b"word/" not in data[-65536:]:
+        raise ParseError(f"the name ends in .{suffix} but the ZIP holds no word/ part: it is {sniff_binary_type(data)}")
+    reader = {"xlsx": read_xlsx_layout, "xls": read_xls_layout, "docx": read_docx_layout, "html": read_html_layout}[fmt]
+    try:
+        layout = reader(data)
+    except (ParseError, MemoryError):
+        raise
+    except Exception as error:  # noqa: BLE001 - a damaged part deep inside a workbook or document
+        raise ParseError(f"the {fmt} file cannot be read ({type(error).__name__}: {str(error)[:200]}): it is damaged. "
+                         "Open and save it again, or export the table as PDF.") from None
+    if not has_national_grid(layout):
+        raise ParseError(
+            f"no performance-target grid found in the {len(layout.tables)} table(s) of this {fmt} file: no row has the "
+            "labels 一级指标 / 二级指标 / 三级指标 of the national templates (项目支出绩效目标表, 部门整体支出绩效目标表). "
+            "Other tables from Excel, Word or HTML are not read yet: submit the PDF or a text extract."
+        )
+    document = read_national_grid(layout, fmt)
+    return document
 
 
 def _with_article(noun: str) -> str:

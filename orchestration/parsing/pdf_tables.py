@@ -251,6 +251,10 @@ def _raised_inside_pdf_library(error: BaseException) -> bool:
 def _parse_open_pdf(pdf) -> ParsedDocument:
     if pdf.pages and _is_department_form(pdf.pages[0]):
         return parse_department_pdf(pdf)
+    if pdf.pages and _has_grid_labels(pdf.pages[0]):
+        document = _read_national_grid(pdf)
+        if document is not None:
+            return document
     if pdf.pages and not _is_project_form(pdf.pages[0]):
         return _read_as_tables(pdf)
     doc = read_project_pages(pdf, range(1, len(pdf.pages) + 1))
@@ -260,6 +264,29 @@ def _parse_open_pdf(pdf) -> ParsedDocument:
         return _read_as_tables(pdf)
     doc.page_count = len(pdf.pages)
     return doc
+
+
+def _has_grid_labels(first_page) -> bool:
+    """True when page 1 prints the labels of a national indicator grid (三级指标, or 一级指标 and 二级指标)
+    and not the 指标解释 column of the 部门整体绩效目标 form this module reads."""
+    text = re.sub(r"\s+", "", "".join(c["text"] for c in first_page.chars[:6000]))
+    return ("三级指标" in text or ("一级指标" in text and "二级指标" in text)) and "指标解释" not in text
+
+
+def _read_national_grid(pdf) -> ParsedDocument | None:
+    """The national grid templates (:mod:`.readers.grid_targets`) from the PDF's ruled tables, or the
+    spine's reading when no table row is a grid header after all (``None`` is never returned for a
+    readable PDF: the spine's document is)."""
+    from .formats.pdf import read_pdf_layout
+    from .readers.grid_targets import has_national_grid, read_national_grid
+    from .spine import read_disclosure
+
+    layout = read_pdf_layout(pdf, check_page=check_text_layer)
+    if has_national_grid(layout):
+        document = read_national_grid(layout, "pdf")
+        document.page_count = len(pdf.pages)
+        return document
+    return read_disclosure(layout)
 
 
 def read_project_pages(pdf, page_numbers) -> ParsedDocument | None:
@@ -394,6 +421,8 @@ def _read_page(page, chars, page_no, columns, events):
         first_body = header_index + 1
         outside_above += [c for b in in_band[:header_index] for c in b]
     bands = []
+    unread: list[dict] = []
+    duplicates: list[dict] = []
     for index in range(first_body, len(rules) - 1):
         band = Band(page_no, left, rules[index], right, rules[index + 1])
         by_column: dict[str, list[dict]] = {}
@@ -401,10 +430,25 @@ def _read_page(page, chars, page_no, columns, events):
             key = page_columns.keys[bisect.bisect_right(page_columns.boundaries, (c["x0"] + c["x1"]) / 2)]
             if key is not None:
                 by_column.setdefault(key, []).append(c)
-        band.cells = {key: text_lines(cs, page_no) for key, cs in by_column.items()}
+            elif c["text"].strip():
+                unread.append(c)
+        band.cells = {key: text_lines(cs, page_no, skipped=duplicates) for key, cs in by_column.items()}
         if not band.is_empty():
             band.first_on_page = not bands
             bands.append(band)
+    if unread:
+        # character conservation: a character of the table's rows that lands in no cell text is reported
+        unread.sort(key=lambda c: (round(c["top"]), c["x0"]))
+        events.append(ParseEvent(
+            "chars_outside_columns",
+            f"page {page_no}: {len(unread)} character(s) inside the table rows are in no column's text "
+            f"(first at x {unread[0]['x0']:.0f}, y {unread[0]['top']:.0f}): {''.join(c['text'] for c in unread)[:300]!r}",
+            source_page=page_no))
+    if duplicates:
+        events.append(ParseEvent(
+            "duplicate_glyphs_read_once",
+            f"page {page_no}: {len(duplicates)} character(s) printed twice at the same place (fake bold) were read once: "
+            f"{''.join(c['text'] for c in duplicates)[:300]!r}", source_page=page_no))
     return bands, text_lines(outside_above, page_no), page_columns
 
 

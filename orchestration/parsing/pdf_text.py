@@ -50,11 +50,14 @@ def check_text_layer(page, chars: list[dict], page_no: int) -> None:
         )
 
 
-def text_lines(chars: list[dict], page_no: int) -> list[TextLine]:
+def text_lines(chars: list[dict], page_no: int, skipped: list[dict] | None = None) -> list[TextLine]:
     """Group characters into lines (top to bottom), each read left to right.
 
     A gap wider than ``SPACE_GAP_FACTOR`` × size becomes one space; a
-    character printed again at the same place (fake bold) is read once.
+    character printed again at the same place (fake bold: same text and font, less
+    than a tenth of its size apart in x and in y, as pdfplumber's ``dedupe_chars``
+    compares them) is read once, and appended to ``skipped`` when a list is given
+    (so a caller can report it: nothing is dropped silently).
     """
     lines: list[list[dict]] = []
     for c in sorted(chars, key=lambda c: (c["top"], c["x0"])):
@@ -69,7 +72,11 @@ def text_lines(chars: list[dict], page_no: int) -> list[TextLine]:
         previous = None
         for c in line:
             if previous is not None:
-                if c["text"] == previous["text"] and abs(c["x0"] - previous["x0"]) < 0.1 * c["size"]:
+                if (c["text"] == previous["text"] and c.get("fontname") == previous.get("fontname")
+                        and abs(c["x0"] - previous["x0"]) < 0.1 * c["size"]
+                        and abs(c["top"] - previous["top"]) < 0.1 * c["size"]):
+                    if skipped is not None and c["text"].strip():
+                        skipped.append(c)
                     continue
                 gap = c["x0"] - previous["x1"]
                 if gap > SPACE_GAP_FACTOR * c["size"] and c["text"] != " " and previous["text"] != " ":

@@ -139,6 +139,22 @@ class PerformanceIndicator:
     bbox_top: float | None = None
     bbox_x1: float | None = None
     bbox_bottom: float | None = None
+    #: Which family of forms the indicator was read from: ``guangzhou_cell`` (the 项目支出绩效目标表 whose
+    #: 绩效指标 cell lists numbered indicators) or ``national_grid`` (one row per indicator in the national
+    #: templates, :mod:`.readers.grid_targets`).
+    template: str = "guangzhou_cell"
+    #: 指标性质 as printed (``≥``, ``≤``, ``=``, ``定性``); national grid only.
+    operator: str | None = None
+    #: 度量单位 / 计量单位 as printed (``%``, ``个``, ``人/年``); national grid only.
+    measure_unit: str | None = None
+    #: 权重 / 分值 (points out of 100 per project); national grid only.
+    weight: float | None = None
+    #: 指标方向性: ``positive`` (正向, higher is better) or ``negative`` (反向); national grid only.
+    direction: str | None = None
+    #: 绩效标准 as printed (计划标准, 历史标准, 行业标准 …); national grid only.
+    standard: str | None = None
+    #: Cell address outside PDF (``'Sheet1!I7'``, ``'table 1 row 9 col 4'``); PDF uses page + bbox.
+    source_address: str | None = None
     period: TargetValue | None = field(default=None, metadata={"flatten": TargetValue})
     annual: TargetValue | None = field(default=None, metadata={"flatten": TargetValue})
 

@@ -113,7 +113,8 @@ def spending_by_department(con: duckdb.DuckDBPyConnection) -> Section:
     reading = (
         f"{top['department']} spends the most: {_wan(top['总计'])} of {_wan(total)} "
         f"({top['总计'] / total:.0%}); 财政拨款 pays {fiscal_share:.0%} of all project spending."
-    )
+    ) if total else ("the loaded project budgets state no amounts by funding source "
+                     "(forms of the national templates often print a total only)")
     chart = (
         alt.Chart(frame, title="部门项目支出（万元）")
         .mark_bar()

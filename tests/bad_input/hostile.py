@@ -117,7 +117,7 @@ def build_hostile_inbox(folder: Path, outside: Path, *, bind_unreadable: bool = 
     with open(sparse, "wb") as handle:  # sparse: 300 MB of zeros that take no disk
         handle.truncate(300 * 2**20)
     expected["huge-300MB.txt"] = Expected("10 size limit", "quarantined", r"too large to read: 300\.0 MiB")
-    put("notes.docx", b"PK\x03\x04 not a document", "12 unsupported suffix", "not read", r"unsupported file type")
+    put("notes.pptx", b"PK\x03\x04 not a document", "12 unsupported suffix", "not read", r"unsupported file type")
     put("trailing-space.pdf ", reference_loop_pdf(), "12 trailing space", "not read", r"white space after the suffix")
     put(".hidden.txt", amounts_tsv("1.00").encode(), "12 hidden file", "not read", r"hidden file")
     os.mkfifo(folder / "pipe.txt")

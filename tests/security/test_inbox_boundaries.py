@@ -79,7 +79,7 @@ def test_6_a_link_swapped_in_after_listing_is_not_followed_when_read(tmp_path):
 def test_12_entries_that_are_not_documents_are_each_listed_with_what_happened(tmp_path):
     inbox, wh = tmp_path / "in", tmp_path / "wh"
     inbox.mkdir()
-    (inbox / "notes.docx").write_bytes(b"PK\x03\x04")
+    (inbox / "notes.pptx").write_bytes(b"PK\x03\x04")
     (inbox / "report.pdf ").write_bytes(b"%PDF-1.7\n")
     (inbox / ".hidden.txt").write_text("x", "utf-8")
     (inbox / "README").write_text("x", "utf-8")
@@ -91,7 +91,7 @@ def test_12_entries_that_are_not_documents_are_each_listed_with_what_happened(tm
     result = _batch(inbox, wh)
     reasons = {e.file_name: e.reason for e in result.skipped}
     expected = {
-        "notes.docx": "unsupported file type (suffix .docx)",
+        "notes.pptx": "unsupported file type (suffix .pptx)",
         "report.pdf ": "white space after the suffix ('.pdf ')",
         ".hidden.txt": "hidden file",
         "README": "unsupported file type (suffix none)",

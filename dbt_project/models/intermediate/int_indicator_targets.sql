@@ -70,6 +70,13 @@ select
     checked.period_target,
     checked.annual_target,
     checked.renumbered,
+    -- template family and the national grid's own columns (指标性质, 度量单位, 权重, 指标方向性, 绩效标准)
+    checked.template,
+    checked.operator,
+    checked.measure_unit,
+    checked.weight,
+    checked.direction,
+    checked.standard,
     -- taxonomy (seed indicator_category)
     coalesce(checked.level2_parent_code, checked.known_level1_code)
                                                 as indicator_type_code,

@@ -6,6 +6,8 @@
 with indicators as (
     select
         project_key,
+        template,
+        weight,
         indicator_type_code,
         is_taxonomy_violation,
         is_target_mismatch,
@@ -47,7 +49,12 @@ per_project as (
         coalesce(sum(indicators.unclassified_targets), 0)                       as unclassified_target_count,
         max(case when indicators.indicator_type_code = '1' then 1 else 0 end)  as has_output,
         max(case when indicators.indicator_type_code = '2' then 1 else 0 end)  as has_outcome,
-        max(case when indicators.indicator_type_code = '3' then 1 else 0 end)  as has_satisfaction
+        max(case when indicators.indicator_type_code = '3' then 1 else 0 end)  as has_satisfaction,
+        -- template family of the project's indicators (NULL for a project without indicators)
+        max(indicators.template)                                                as template,
+        -- 权重 (national grid): their sum and how many indicators print one
+        sum(indicators.weight)                                                  as weight_total,
+        count(indicators.weight)                                                as weighted_indicator_count
     from {{ ref('int_projects') }} as projects
     left join indicators
         on projects.project_key = indicators.project_key

@@ -27,7 +27,11 @@ per_department_year as (
                                                         as projects_with_output_and_outcome,
         sum(has_satisfaction)                           as projects_with_satisfaction,
         sum(case when has_output = 1 and has_outcome = 1 and has_satisfaction = 1 then 1 else 0 end)
-                                                        as projects_with_all_three_types
+                                                        as projects_with_all_three_types,
+        case when count(distinct template) > 1 then 'mixed' else max(template) end
+                                                        as template,
+        sum(case when weighted_indicator_count > 0 and weight_total <> 100 then 1 else 0 end)
+                                                        as projects_with_weights_not_100
     from per_project
     group by department_key, department, fiscal_year
 )
@@ -60,5 +64,7 @@ select
     round(1.0 * projects_with_satisfaction / nullif(project_count, 0), 4)  as share_projects_with_satisfaction,
     projects_with_all_three_types,
     round(1.0 * projects_with_all_three_types / nullif(project_count, 0), 4)
-                                                        as share_projects_with_all_three_types
+                                                        as share_projects_with_all_three_types,
+    template,
+    projects_with_weights_not_100
 from per_department_year

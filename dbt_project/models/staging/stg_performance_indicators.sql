@@ -29,6 +29,14 @@ select
     source.bbox_top,
     source.bbox_x1,
     source.bbox_bottom,
+    -- national grid templates (issue 14); rows written before it are the Guangzhou cell template
+    coalesce(source.template, 'guangzhou_cell')                as template,
+    source.operator,
+    source.measure_unit,
+    source.weight,
+    source.direction,
+    source.standard,
+    source.source_address,
     -- normalized targets, period_* and annual_* (parse time: orchestration/parsing/targets.py)
     {%- for column in target_columns() %}
     source.{{ column }}{{ ',' if not loop.last }}

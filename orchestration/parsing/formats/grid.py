@@ -3,7 +3,9 @@
 Produced by a format reader (:mod:`.pdf`), consumed by the classifier
 (:mod:`orchestration.parsing.tables`) and the table readers
 (:mod:`orchestration.parsing.readers`). Geometry is in points with
-pdfplumber's top-left origin; ``page`` is 1-based.
+pdfplumber's top-left origin; ``page`` is 1-based. Formats without pages
+(Excel, Word, HTML) number their sheets / tables as pages, give every cell
+the zero box ``(col, row, col, row)`` and name it in ``address``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ class GridCell:
     page: int
     bbox: BBox
     covered_by: tuple[int, int] | None = None
+    #: Where the cell is in a non-PDF source: ``'Sheet1!B7'`` (Excel), ``'table 2 row 5 col 3'``
+    #: (Word, HTML); ``None`` for PDF, whose provenance is ``page`` + ``bbox``.
+    address: str | None = None
 
     @property
     def is_origin(self) -> bool:
@@ -62,6 +67,10 @@ class GridTable:
     events: list[tuple[str, str, int | None]] = field(default_factory=list)
     #: left edges of the columns on the first page (points): continuation pages are mapped onto them.
     column_x: list[float] = field(default_factory=list)
+    #: Character conservation (PDF), one entry per part of the table on a page:
+    #: ``(page, chars in the region, chars in cells, chars reported in events)``, non-space
+    #: characters only. The reader guarantees ``region == in cells + reported``.
+    char_counts: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     @property
     def first_page(self) -> int:

@@ -20,7 +20,11 @@ rule here is about drawing, none about budgets (that is
    table is its caption (title, ``编制部门：…``, ``单位：元``); leading grid
    rows that hold only a title or a unit statement are caption too. Text
    below a page's last table becomes the table's ``notes``.
-5. **Page breaks**: a table that is the first thing on its page, has no
+5. **Character conservation**: every non-space character whose centre lies in a
+   table's box ends in exactly one cell or is reported in a ``chars_outside_cells``
+   / ``chars_not_extracted`` event with page and position (:func:`conserve_chars`;
+   counts per part in ``GridTable.char_counts``).
+6. **Page breaks**: a table that is the first thing on its page, has no
    title-like caption (a line ending in ``表`` or stating ``单位：``) and
    follows a table that ended the previous page continues that table: its
    columns are mapped onto the first part's columns by their left edges
@@ -77,11 +81,13 @@ def read_pdf_layout(pdf, check_page=None) -> DocumentLayout:
                 x0, top, x1, bottom = found_table.bbox
                 caption = _text_lines(page, previous_bottom, top)
                 grid = _grid(found_table, page_no)
+                counts, lost_events = conserve_chars(page, found_table, page_no)
                 inner_caption, grid = _split_caption_rows(grid)
                 caption += inner_caption
                 previous_bottom = bottom
                 if not any(cell.text for row in grid for cell in row):
                     events.append(("empty_table_part", f"a ruled grid without text at y {top:.0f}–{bottom:.0f} was skipped", page_no))
+                    events += lost_events
                     continue
                 continues = (
                     index == 0
@@ -90,10 +96,13 @@ def read_pdf_layout(pdf, check_page=None) -> DocumentLayout:
                     and not any(_TITLE_LIKE.search(line) for line in caption)
                 )
                 if continues and _append_part(tables[-1], grid, page_no, found_table, caption):
+                    tables[-1].char_counts.append(counts)
+                    tables[-1].events += lost_events
                     continue
                 column_count = len(grid[0]) if grid else 0
                 tables.append(GridTable(len(tables) + 1, caption, grid, [page_no], (x0, top, x1, bottom),
-                                        column_count, column_x=_xs(found_table)))
+                                        column_count, column_x=_xs(found_table), char_counts=[counts],
+                                        events=list(lost_events)))
             below = _text_lines(page, previous_bottom, page.height)
             if below:
                 tables[-1].notes += below
@@ -101,6 +110,53 @@ def read_pdf_layout(pdf, check_page=None) -> DocumentLayout:
         finally:
             page.close()
     return DocumentLayout(len(pdf.pages), tables, narrative, head, events)
+
+
+def _non_space(chars) -> list[dict]:
+    return [c for c in chars if c["text"].strip()]
+
+
+def _centre_in(char: dict, bbox) -> bool:
+    """pdfplumber's rule for a character in a cell: its centre lies inside the box (edges included)."""
+    h = (char["x0"] + char["x1"]) / 2
+    v = (char["top"] + char["bottom"]) / 2
+    return bbox[0] <= h <= bbox[2] and bbox[1] <= v <= bbox[3]
+
+
+def conserve_chars(page, found_table, page_no: int) -> tuple[tuple[int, int, int, int], list[tuple[str, str, int]]]:
+    """Character conservation of one table part: every non-space character whose centre lies in
+    the table's region is counted in a cell of ``Table.extract()`` or reported.
+
+    Returns ``((page, region, in_cells, reported), events)``. A character in the region
+    but in no cell (between cells of a grid with missing rules, or overhanging a cell's
+    edge) gives a ``chars_outside_cells`` event with its text and position; should
+    ``Table.extract()`` give fewer characters than the cells hold (a dropped duplicate),
+    a ``chars_not_extracted`` event gives the difference. ``in_cells`` is counted from the
+    extracted cell texts, so ``region == in_cells + reported`` is a check (the property
+    tests assert it), not a definition: a character counted in two cells breaks it.
+    """
+    region = [c for c in _non_space(page.chars) if _centre_in(c, found_table.bbox)]
+    cells = found_table.cells
+    outside = [c for c in region if not any(_centre_in(c, cell) for cell in cells)]
+    extracted = sum(len("".join((text or "").split())) for row in found_table.extract() for text in row)
+    events: list[tuple[str, str, int]] = []
+    reported = 0
+    if outside:
+        outside.sort(key=lambda c: (round(c["top"]), c["x0"]))
+        text = "".join(c["text"] for c in outside)
+        first = outside[0]
+        events.append(("chars_outside_cells",
+                       f"{len(outside)} character(s) inside the table at x {first['x0']:.0f}, y {first['top']:.0f} "
+                       f"lie in no cell of its grid and are not in any cell: {text[:300]!r}", page_no))
+        reported += len(outside)
+    missing = len(region) - reported - extracted
+    if missing > 0:
+        events.append(("chars_not_extracted", f"{missing} character(s) of the table's cells at y "
+                       f"{found_table.bbox[1]:.0f}–{found_table.bbox[3]:.0f} did not come out of the cell text "
+                       "(overlapping or duplicated glyphs)", page_no))
+        reported += missing
+    # ``extracted`` is measured, not derived: a character counted in two cells breaks the equality
+    return (page_no, len(region), extracted, reported), events
 
 
 def _xs(found_table) -> list[float]:
