@@ -33,7 +33,6 @@ from orchestration.quality.store import GX_DATA_DIR, prune_validation_results  #
 from orchestration.quality.suites import DOCUMENT_SUITES, MARTS_SUITES, SUITES  # noqa: E402
 from orchestration.settings import EXPECTATIONS_DIR  # noqa: E402
 
-GX_ROOT = EXPECTATIONS_DIR / "gx"
 DATA_DOCS_DIR = GX_DATA_DIR / "data_docs" / "local_site"
 
 # --------------------------------------------------------------------------
