@@ -69,5 +69,5 @@ def test_quality_mart_names_the_template_and_the_weights(national_warehouse):
     _, wh = national_warehouse
     rows = query(wh, """
         SELECT department, template, project_count, indicator_count, projects_with_weights_not_100
-        FROM marts.mart_indicator_quality ORDER BY department""")
+        FROM marts.rpt_department_indicator_quality ORDER BY department""")
     assert rows == [("井研县马踏镇人民政府", "national_grid", 2, 13, 2), ("湘潭市环境卫生管理处", "national_grid", 1, 7, 0)]
