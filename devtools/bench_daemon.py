@@ -78,27 +78,40 @@ def start_make_dev(warehouse: Path, port: int, log_path: Path, extra_env: dict |
         stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
 
 
-def stop_make_dev(process: subprocess.Popen) -> None:
-    """SIGTERM to the process group of ``make dev`` (webserver, daemon, code servers), SIGKILL to what is
-    left of the group after 60 s (code servers outlive ``dg dev`` until their heartbeat times out)."""
+def stop_make_dev(process: subprocess.Popen, grace_s: float = 60) -> None:
+    """Stop ``make dev`` and everything it started: webserver, daemon, code servers, run workers.
+
+    The tree is listed (psutil) before any signal, so a child that left the process group (a
+    code server or run worker in its own session) is stopped too; SIGTERM to the group and to
+    every listed process, SIGKILL to whatever is still alive after ``grace_s`` seconds. Nothing
+    of a test's or the bench's ``make dev`` keeps running to load the next test.
+    """
+    import psutil  # a dependency of dagster
+
+    try:
+        tree = [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        tree = []
     try:
         os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        pass
     except ProcessLookupError:
-        return
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+        pass
+    for member in tree:
         try:
-            os.killpg(process.pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(1)
+            member.terminate()
+        except psutil.NoSuchProcess:
+            pass
+    _gone, alive = psutil.wait_procs(tree, timeout=grace_s)
+    for member in alive:
+        try:
+            member.kill()
+        except psutil.NoSuchProcess:
+            pass
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+    psutil.wait_procs(alive, timeout=10)
     process.wait()
 
 

@@ -10,16 +10,12 @@ as in pyproject.toml.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
 import time
 import urllib.request
 
 import pytest
 
-from tests.conftest import REPO_ROOT
-from tests.integration.test_docs import free_port
+from devtools.bench_daemon import free_port, start_make_dev, stop_make_dev
 from tests.integration.test_quality_gate import SEED_003, WARNING_FAULT, Webhook, planted
 
 pytestmark = pytest.mark.slow
@@ -51,15 +47,10 @@ def wait_for(condition, timeout: float, what: str, process):
 def test_make_dev_sends_the_alert_of_a_dropped_file_once(tmp_path):
     port = free_port()
     hook = Webhook()
-    env = {**os.environ, "ALERT_WEBHOOK_URL": hook.url, "ALERT_WEBHOOK_FORMAT": "json"}
-    for name in ("DAGSTER_HOME", "INBOX_DIR"):
-        env.pop(name, None)  # the Makefile derives both from WAREHOUSE_DIR
     warehouse = tmp_path / "warehouse"
-    log = open(tmp_path / "make_dev.log", "w")
-    process = subprocess.Popen(
-        ["make", "--no-print-directory", "-C", str(REPO_ROOT), "dev", f"DAGSTER_PORT={port}", f"WAREHOUSE_DIR={warehouse}"],
-        stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
-    )
+    # make dev as a user starts it (DAGSTER_HOME and INBOX_DIR derived from WAREHOUSE_DIR by the Makefile)
+    process = start_make_dev(warehouse, port, tmp_path / "make_dev.log",
+                             extra_env={"ALERT_WEBHOOK_URL": hook.url, "ALERT_WEBHOOK_FORMAT": "json"})
     try:
         entries = wait_for(lambda: [e for e in graphql(port, LOCATIONS)["workspaceOrError"]["locationEntries"]
                                     if e["loadStatus"] == "LOADED"], 300, "the code location", process)
@@ -90,10 +81,5 @@ def test_make_dev_sends_the_alert_of_a_dropped_file_once(tmp_path):
             run = instance.get_run_by_id(alert["body"]["run_id"])
             assert run.tags["document/file"] == "warning_code_2_31.txt"  # next to dagster/partition (the hash)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        log.close()
+        stop_make_dev(process)  # the whole tree, also code servers and run workers in their own sessions
         hook.close()
