@@ -35,6 +35,9 @@ ALLOWED_INTERPOLATIONS = {
     # and fact/dimension/key names from the _JOINS constant
     "where", "_CURRENT", "fact", "dim", "key",
     "'f.' + key + ' IS NOT NULL AND ' if key == 'spending_unit_key' else ''",
+    # orchestration/defs/transformation/dbt.py: a model's relation name from dbt's manifest, quoted by the
+    # dbt-duckdb adapter ("warehouse"."marts"."fct_x"): an identifier dbt built, never document content
+    "node['relation_name']",
 }
 
 
