@@ -373,37 +373,26 @@ def main_bench(scale: float, parts: tuple[str, ...] = BENCH_PARTS) -> dict:
 
     started = time.perf_counter()
     cores = available_cores()
-    if set(parts) <= {"bundles", "daemon"}:  # no synthetic corpus to build
-        results = {"machine": {"load_average_at_start": [round(x, 2) for x in os.getloadavg()], "cores": cores,
-                               "python": platform.python_version(), "platform": platform.platform(),
-                               "scale": scale, "parts": list(parts)}}
-        if "daemon" in parts:
-            _daemon(results)
-        if "bundles" in parts:
-            _bundles(results)
-        results["bench_seconds"] = round(time.perf_counter() - started, 1)
-        results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-        return results
-    count = max(4, round(FULL_CORPUS * scale))
-    corpus = BENCH_DIR / f"corpus-v{CORPUS_VERSION}-{count}"
-    log(f"corpus: {count} synthetic PDFs in {corpus} (cached)")
-    t = time.perf_counter()
-    manifest = build_corpus(corpus, count, workers=cores,
-                            progress=lambda done, total: done % 20 == 0 and log(f"  rendered {done}/{total}"))
-    files = manifest["files"]
-    pages = sum(f["pages"] for f in files)
-    results: dict = {
-        "machine": {"load_average_at_start": [round(x, 2) for x in os.getloadavg()], "cores": cores, "python": platform.python_version(), "platform": platform.platform(),
-                    "scale": scale, "parts": list(parts)},
-        "corpus": {"documents": len(files), "pages": pages, "min_pages": min(f["pages"] for f in files),
-                   "max_pages": max(f["pages"] for f in files), "mb": round(sum(f["bytes"] for f in files) / 2**20, 1),
-                   "variants": manifest["variants"], "seconds_to_build_or_load": round(time.perf_counter() - t, 1)},
-    }
-    log(f"corpus: {len(files)} documents, {pages} pages")
-    if "throughput" in parts:
-        _throughput(results, corpus, files, pages, cores)
-    if "streaming" in parts:
-        _streaming(results, corpus, files, scale)
+    results: dict = {"machine": {"load_average_at_start": [round(x, 2) for x in os.getloadavg()], "cores": cores,
+                                 "python": platform.python_version(), "platform": platform.platform(),
+                                 "scale": scale, "parts": list(parts)}}
+    if not set(parts) <= {"bundles", "daemon"}:  # the synthetic corpus only for the parts that read it
+        count = max(4, round(FULL_CORPUS * scale))
+        corpus = BENCH_DIR / f"corpus-v{CORPUS_VERSION}-{count}"
+        log(f"corpus: {count} synthetic PDFs in {corpus} (cached)")
+        t = time.perf_counter()
+        manifest = build_corpus(corpus, count, workers=cores,
+                                progress=lambda done, total: done % 20 == 0 and log(f"  rendered {done}/{total}"))
+        files = manifest["files"]
+        pages = sum(f["pages"] for f in files)
+        results["corpus"] = {"documents": len(files), "pages": pages, "min_pages": min(f["pages"] for f in files),
+                             "max_pages": max(f["pages"] for f in files), "mb": round(sum(f["bytes"] for f in files) / 2**20, 1),
+                             "variants": manifest["variants"], "seconds_to_build_or_load": round(time.perf_counter() - t, 1)}
+        log(f"corpus: {len(files)} documents, {pages} pages")
+        if "throughput" in parts:
+            _throughput(results, corpus, files, pages, cores)
+        if "streaming" in parts:
+            _streaming(results, corpus, files, scale)
     if "daemon" in parts:
         _daemon(results)
     if "bundles" in parts:
