@@ -357,30 +357,6 @@ def _marts_row_counts_sql(_ids):
     """, []
 
 
-_JOINS = (
-    ("fct_project_budget", "dim_project", "project_key"),
-    ("fct_project_budget", "dim_department", "department_key"),
-    ("fct_project_budget", "dim_spending_unit", "spending_unit_key"),
-    ("fct_indicator_target", "dim_project", "project_key"),
-    ("fct_indicator_target", "dim_department", "department_key"),
-    ("fct_indicator_target", "dim_spending_unit", "spending_unit_key"),
-    ("fct_department_target", "dim_department", "department_key"),
-    ("fct_department_income", "dim_department", "department_key"),
-)
-
-
-def _marts_joins_sql(_ids):
-    # A NULL spending_unit_key is a project printed directly under the 合计 (no unit): not an orphan.
-    parts = [
-        f"""SELECT '{fact}' AS fact, '{dim}' AS dimension, '{key}' AS join_key,
-                   (SELECT count(*) FROM marts.{fact} f
-                    WHERE {"f." + key + " IS NOT NULL AND " if key == "spending_unit_key" else ""}
-                          NOT EXISTS (SELECT 1 FROM marts.{dim} x WHERE x.{key} = f.{key})) AS orphan_rows"""
-        for fact, dim, key in _JOINS
-    ]
-    return " UNION ALL ".join(parts), []
-
-
 def _marts_department_totals_sql(_ids):
     return f"""
         WITH staged AS (
@@ -491,10 +467,6 @@ SUITES: dict[str, SuiteSpec] = {
                   "After dbt: one row per mart and its staging source (current versions of loaded documents).",
                   _zero("difference", C, "Mart row count = staging row count."),
                   index_columns=("mart", "staging_source")),
-        SuiteSpec("marts_dimension_joins", "marts", _marts_joins_sql,
-                  "After dbt: one row per (fact, dimension) with the number of fact rows that do not join.",
-                  _zero("orphan_rows", C, "Every fact row joins its dimensions."),
-                  index_columns=("fact", "dimension")),
         SuiteSpec("marts_department_totals", "marts", _marts_department_totals_sql,
                   "After dbt: one row per (department, fiscal year, amount column): sum of projects in "
                   "marts.fct_project_budget vs staging, in cents.",

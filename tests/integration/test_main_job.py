@@ -23,7 +23,7 @@ def test_job_succeeds_and_all_checks_pass(seeded_warehouse):
     evaluations = result.check_evaluations()
     gx_checks = {e.check_name for e in evaluations if e.check_name.startswith("gx_")}
     assert gx_checks == {"gx_document_gate", "gx_staging_documents", "gx_staging_budget_lines",
-                         "gx_staging_performance_indicators", "gx_marts_reconcile_with_staging", "gx_marts_dimension_joins",
+                         "gx_staging_performance_indicators", "gx_marts_reconcile_with_staging",
                          "gx_marts_disclosure_checks"}
     blocking = [e for e in evaluations if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
     assert blocking == []

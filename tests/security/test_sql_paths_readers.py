@@ -31,10 +31,8 @@ ALLOWED_INTERPOLATIONS = {
     "_sql_literal(serving_path)",
     # orchestration/warehouse.py: flattened_columns_ddl() — dataclass field names and a fixed SQL type map
     "f.name", "sub.name", "_SQL_TYPES[base]",
-    # orchestration/quality/suites.py: a WHERE clause with ``?`` placeholders (_doc_filter), a constant subquery,
-    # and fact/dimension/key names from the _JOINS constant
-    "where", "_CURRENT", "fact", "dim", "key",
-    "'f.' + key + ' IS NOT NULL AND ' if key == 'spending_unit_key' else ''",
+    # orchestration/quality/suites.py: a WHERE clause with ``?`` placeholders (_doc_filter), a constant subquery
+    "where", "_CURRENT",
     # orchestration/defs/transformation/dbt.py: a model's relation name from dbt's manifest, quoted by the
     # dbt-duckdb adapter ("warehouse"."marts"."fct_x"): an identifier dbt built, never document content
     "node['relation_name']",

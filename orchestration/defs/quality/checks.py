@@ -164,8 +164,6 @@ marts_checks = [
     _gx_check("gx_marts_reconcile_with_staging", ["marts", "fct_project_budget"],
               ["marts_row_counts", "marts_department_totals"],
               f"GX suites marts_row_counts, marts_department_totals. {_MARTS}"),
-    _gx_check("gx_marts_dimension_joins", ["marts", "fct_indicator_target"], ["marts_dimension_joins"],
-              f"GX suite marts_dimension_joins. {_MARTS}"),
     # The disclosure's own cross-table rules: a difference printed in the source is a WARN finding
     # (in the check's metadata and marts.rpt_disclosure_checks), never a failure of the run.
     _gx_check("gx_marts_disclosure_checks", ["marts", "rpt_disclosure_checks"], ["marts_disclosure_checks"],
