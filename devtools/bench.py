@@ -314,7 +314,7 @@ def child_drops(base: Path, drops: list[Path], root: Path, variants_per_seed: in
     import duckdb
 
     con = duckdb.connect(str(warehouse.duckdb_path), read_only=True)
-    (documents,) = con.execute("SELECT count(*) FROM staging.documents").fetchone()
+    (documents,) = con.execute("SELECT count(*) FROM raw.documents").fetchone()
     con.close()
     return {"setup": setup, "drops": rows, "documents_after": documents,
             "duckdb_mb": round(warehouse.duckdb_path.stat().st_size / 2**20, 1),

@@ -19,7 +19,7 @@ the settle rule (first tick that saw the file → tick that requested the run),
 the tick's own work until the run is queued, queueing and launching
 (``RUN_ENQUEUED`` → ``RUN_STARTING``), starting the run process and importing
 the code location (``RUN_STARTING`` → ``RUN_START``), staging (parse, gate,
-staging tables), the staging and mart checks, dbt, publish, and the rest (the
+raw tables), the staging and mart checks, dbt, publish, and the rest (the
 gaps between steps and the poll).
 
     python -m devtools.bench_daemon            # BENCH_DROPS=5 for a quick run
@@ -201,7 +201,7 @@ def split_drop(instance, dropped_at: float, visible_at: float, run_id: str, tick
     start → ``RUN_ENQUEUED`` (or the run's creation under a coordinator that does not queue);
     ``queue_launch``: → ``RUN_STARTING``; ``import_start``: → ``RUN_START`` (the run process
     starts and imports the code location); then the steps, by step-stats wall time: ``staging``
-    (stage_documents, staging_tables), ``staging_checks`` and ``mart_checks`` (the gx_* check
+    (stage_documents, raw_tables), ``staging_checks`` and ``mart_checks`` (the gx_* check
     steps before and after dbt), ``dbt``, ``publish`` (serving_database); ``other``: the rest
     (gaps between steps, the poll of serving.duckdb). ``KeyError`` when an event is missing.
     """
@@ -231,7 +231,7 @@ def split_drop(instance, dropped_at: float, visible_at: float, run_id: str, tick
     publish_end = None
     for stat in stats:
         key, seconds = stat.step_key, stat.end_time - stat.start_time
-        if key in ("stage_documents", "staging_tables"):
+        if key in ("stage_documents", "raw_tables"):
             steps["staging"] += seconds
         elif key.startswith("dbt"):
             steps["dbt"] += seconds
@@ -333,7 +333,7 @@ PART_LABELS = {
     "wait_tick": "waiting for the sensor's tick", "settle": "settle rule (first tick → tick that requests the run)",
     "tick_to_queued": "tick → run queued", "queue_launch": "queue + launch (RUN_ENQUEUED → RUN_STARTING)",
     "import_start": "run process start + code import (RUN_STARTING → RUN_START)",
-    "staging": "staging (parse, gate, staging tables)", "staging_checks": "GX checks on staging",
+    "staging": "staging (parse, gate, raw tables)", "staging_checks": "GX checks on staging",
     "dbt": "dbt build", "mart_checks": "GX checks on the marts (blocking)", "publish": "publish serving.duckdb",
     "other": "other (gaps between steps, poll)",
 }

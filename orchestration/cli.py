@@ -289,7 +289,7 @@ def _validate_locked(db_path: Path, validate_warehouse) -> tuple[list, list[tupl
     con = duckdb.connect(str(db_path), read_only=True)
     try:
         quarantined = con.execute(
-            "SELECT file_name, error FROM staging.documents WHERE status = 'quarantined' ORDER BY file_name").fetchall()
+            "SELECT file_name, error FROM raw.documents WHERE status = 'quarantined' ORDER BY file_name").fetchall()
     finally:
         con.close()
     return outcomes, quarantined

@@ -1,4 +1,4 @@
-"""From a file in the inbox to staging rows: register, parse, write or quarantine.
+"""From a file in the inbox to raw rows: register, parse, write or quarantine.
 
 The document id is the SHA-256 of the file bytes (the same bytes twice are one
 document). Every file ends either ``loaded``/``registered`` or ``quarantined``
@@ -6,7 +6,7 @@ with a reason a person can act on; one bad file never stops the others: any
 exception from the parser is caught here and becomes a quarantine reason.
 
 Batch runs read files in place and never move or change them. The reason of a
-quarantined document is stored in ``staging.documents.error`` and written
+quarantined document is stored in ``raw.documents.error`` and written
 next to a copy of the original under ``<warehouse>/quarantine/``.
 
 No Dagster imports: ``orchestration.defs.ingestion.assets`` wires this into assets.

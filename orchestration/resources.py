@@ -73,7 +73,7 @@ class WarehouseResource(dg.ConfigurableResource):
     def connection(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection to ``warehouse.duckdb`` with :meth:`writer_lock` held, closed on exit.
 
-        ``read_only=False`` opens (or creates) the file with the staging schema
+        ``read_only=False`` opens (or creates) the file with the raw schema
         applied (:func:`orchestration.warehouse.connect`); ``read_only=True``
         only reads, as the checks do.
         """

@@ -134,7 +134,7 @@ def document_notes(rows: list[dict], quarantine_dir: Path) -> list[Note]:
     for r in rows:
         if r["status"] == "quarantined":
             reason_files = sorted(quarantine_dir.glob(f"*.{r['document_id'][:12]}*.reason.json"))
-            more = str(reason_files[-1]) if reason_files else "staging.documents.error"
+            more = str(reason_files[-1]) if reason_files else "raw.documents.error"
             reason = (r.get("quarantine_reason") or "(no reason recorded)").removeprefix(f"{r['file_name']}: ")
             notes.append(Note(r["file_name"], "quarantined", reason, more, style="red"))
             continue

@@ -31,7 +31,7 @@ from orchestration.parallel import add_listener, format_duration, remove_listene
 #: Step keys of ``main_job`` → what the terminal calls that phase (other steps: their key).
 PHASES = {
     "stage_documents": "staging (parse, GX gate, DuckDB)",
-    "staging_tables": "staging tables",
+    "raw_tables": "raw tables",
     "dbt_models": "dbt build (models and tests)",
     "serving_database": "publish serving.duckdb",
     "document_summary": "document summary",

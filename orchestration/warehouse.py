@@ -1,7 +1,8 @@
-"""DuckDB staging writer: one transaction per document.
+"""DuckDB writer of the ``raw`` schema: one transaction per document.
 
 Maps the parser's records (``orchestration.parsing.records``) onto the tables
-declared in ``staging_schema.sql``. Every statement that carries document
+of the schema ``raw`` declared in ``raw_schema.sql`` (dbt reads them as the
+source ``raw``; its ``stg_`` models select from it). Every statement that carries document
 content is parameterized. Re-loading a document id replaces its rows
 atomically (delete + insert inside one transaction), so a run killed half-way
 leaves the previous state of that document intact.
@@ -33,7 +34,7 @@ from orchestration.parsing.records import (
     PerformanceIndicator,
 )
 
-STAGING_TABLES: tuple[str, ...] = (
+RAW_TABLES: tuple[str, ...] = (
     "documents",
     "budget_lines",
     "performance_indicators",
@@ -117,14 +118,14 @@ def flattened_columns_ddl() -> list[str]:
             for sub in dataclasses.fields(nested):
                 base = str(sub.type).split("|")[0].strip()
                 statements.append(
-                    f"ALTER TABLE staging.{table} ADD COLUMN IF NOT EXISTS {f.name}_{sub.name} {_SQL_TYPES[base]}"
+                    f"ALTER TABLE raw.{table} ADD COLUMN IF NOT EXISTS {f.name}_{sub.name} {_SQL_TYPES[base]}"
                 )
     return statements
 
 
-def staging_ddl() -> str:
-    """Return the DDL of the staging schema (``staging_schema.sql``)."""
-    return resources.files("orchestration").joinpath("staging_schema.sql").read_text("utf-8")
+def raw_ddl() -> str:
+    """Return the DDL of the raw schema (``raw_schema.sql``)."""
+    return resources.files("orchestration").joinpath("raw_schema.sql").read_text("utf-8")
 
 
 class WarehouseWriteError(RuntimeError):
@@ -138,8 +139,10 @@ class WarehouseWriteError(RuntimeError):
 
 @contextmanager
 def connect(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse DuckDB file (created if missing) with the staging schema applied.
+    """Open the warehouse DuckDB file (created if missing) with the raw schema applied.
 
+    A warehouse written before the schema was renamed (tables in ``staging``)
+    is migrated once, here: see :func:`migrate_staging_schema`.
     Raises ``duckdb.IOException`` when another process holds the write lock,
     and :class:`WarehouseWriteError` when the folder or the file cannot be
     written (read-only, disk full).
@@ -155,7 +158,8 @@ def connect(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
             "(or point WAREHOUSE_DIR elsewhere) and free disk space, then re-run; nothing was written."
         ) from error
     try:
-        con.execute(staging_ddl())
+        migrate_staging_schema(con)
+        con.execute(raw_ddl())
         for statement in flattened_columns_ddl():
             con.execute(statement)
         yield con
@@ -163,9 +167,67 @@ def connect(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
+#: The name of the raw schema in warehouses created before it was renamed ``raw``.
+LEGACY_SCHEMA = "staging"
+
+
+class LegacySchemaError(RuntimeError):
+    """The warehouse holds both the legacy ``staging`` tables and ``raw`` tables: which one is current is unknown."""
+
+
+def _tables_in(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ? "
+        "ORDER BY table_name", [schema]).fetchall()]
+
+
+def migrate_staging_schema(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Move the tables of a warehouse created with the schema ``staging`` into ``raw``, once.
+
+    DuckDB has no ``ALTER SCHEMA … RENAME``: in one transaction the ``raw``
+    tables are created from ``raw_schema.sql`` (keys and columns of this
+    version), every known table of ``staging`` is copied in by column name
+    (columns added since are NULL, as ``ADD COLUMN`` would leave them), the
+    ``staging`` tables are dropped, and so is the schema when nothing else is
+    left in it. Returns the tables moved (``[]``: nothing to do). A failure
+    rolls everything back, leaving the old warehouse as it was.
+
+    Raises :class:`LegacySchemaError` when both schemas hold tables (the
+    user must say which is current: drop one of them).
+    """
+    legacy = [t for t in _tables_in(con, LEGACY_SCHEMA) if t in RAW_TABLES]
+    if not legacy:
+        return []
+    present = _tables_in(con, "raw")
+    if present:
+        found = f"staging: {', '.join(legacy)}; raw: {', '.join(present)}"
+        raise LegacySchemaError(
+            "the warehouse has tables both in the schema 'staging' (written before it was renamed) and in 'raw' ("
+            + found + "). The raw tables are the current ones when this version wrote them: drop the old ones "
+            "(DROP SCHEMA staging CASCADE) or the new ones (DROP SCHEMA raw CASCADE) with the duckdb CLI, "
+            "then re-run; nothing was changed.")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(raw_ddl())
+        for statement in flattened_columns_ddl():
+            con.execute(statement)
+        for table in legacy:  # names from RAW_TABLES, never from the file
+            con.execute(f"INSERT INTO raw.{table} BY NAME SELECT * FROM staging.{table}")
+            con.execute(f"DROP TABLE staging.{table}")
+        if not _tables_in(con, LEGACY_SCHEMA) and not con.execute(
+                "SELECT count(*) FROM duckdb_views() WHERE database_name = current_database() AND schema_name = ?",
+                [LEGACY_SCHEMA]).fetchone()[0]:
+            con.execute("DROP SCHEMA staging")
+        con.execute("COMMIT")
+    except BaseException:
+        _rollback(con)
+        raise
+    return legacy
+
+
 @dataclasses.dataclass(frozen=True)
 class DocumentRegistration:
-    """File-level facts known before parsing (one ``staging.documents`` row).
+    """File-level facts known before parsing (one ``raw.documents`` row).
 
     ``document_id`` is the SHA-256 hex digest of the bytes; ``format`` is
     ``txt``/``tsv``/``pdf``/``unknown``; ``byte_size`` in bytes.
@@ -185,7 +247,7 @@ def write_document(
     status: str,
     error: str | None = None,
 ) -> None:
-    """Replace every staging row of one document in a single transaction.
+    """Replace every raw row of one document in a single transaction.
 
     ``first_seen_at`` survives re-loads of the same bytes, so re-running an old
     version never makes it newer than a correction that arrived after it.
@@ -203,13 +265,13 @@ def write_document(
     con.execute("BEGIN TRANSACTION")
     try:
         previous = con.execute(
-            "SELECT first_seen_at FROM staging.documents WHERE document_id = ?", [doc_id]
+            "SELECT first_seen_at FROM raw.documents WHERE document_id = ?", [doc_id]
         ).fetchone()
-        for table in STAGING_TABLES:
-            con.execute(f"DELETE FROM staging.{table} WHERE document_id = ?", [doc_id])
+        for table in RAW_TABLES:
+            con.execute(f"DELETE FROM raw.{table} WHERE document_id = ?", [doc_id])
         con.execute(
             """
-            INSERT INTO staging.documents (
+            INSERT INTO raw.documents (
                 document_id, file_name, source_path, format, layout, doc_type, title,
                 department, fiscal_year, fiscal_year_source, page_count, byte_size, parser_version,
                 status, error, ingested_at, first_seen_at)
@@ -272,7 +334,7 @@ def _insert_records(con: duckdb.DuckDBPyConnection, doc_id: str, parsed: ParsedD
             )
     disclosure = parsed.disclosure
     if disclosure is not None:
-        _insert_rows(con, "INSERT INTO staging.disclosures VALUES", 4,
+        _insert_rows(con, "INSERT INTO raw.disclosures VALUES", 4,
                      [[doc_id, disclosure.scope, disclosure.stage, disclosure.is_template]])
         if disclosure.inventory:
             _insert_dataclasses(con, "document_tables", _INVENTORY_COLUMNS, doc_id, disclosure.inventory)
@@ -282,14 +344,14 @@ def _insert_records(con: duckdb.DuckDBPyConnection, doc_id: str, parsed: ParsedD
             _insert_dataclasses(con, "budget_table_amounts", _TABLE_AMOUNT_COLUMNS, doc_id, disclosure.amounts)
     if parsed.events:
         _insert_rows(
-            con, "INSERT INTO staging.parse_events VALUES", 6,
+            con, "INSERT INTO raw.parse_events VALUES", 6,
             [[doc_id, n, e.kind, e.detail, e.source_line, e.source_page] for n, e in enumerate(parsed.events, start=1)],
         )
 
 
 def _insert_dataclasses(con, table: str, columns: list[str], doc_id: str, rows: list) -> None:
     column_list = ", ".join(["document_id", *columns])
-    _insert_rows(con, f"INSERT INTO staging.{table} ({column_list}) VALUES", len(columns) + 1,
+    _insert_rows(con, f"INSERT INTO raw.{table} ({column_list}) VALUES", len(columns) + 1,
                  [[doc_id, *record_values(r)] for r in rows])
 
 
@@ -308,14 +370,14 @@ def _insert_rows(con, insert_prefix: str, width: int, rows: list[list]) -> None:
 
 
 def table_row_counts(con: duckdb.DuckDBPyConnection, document_ids: list[str] | None = None) -> dict[str, int]:
-    """Row count per staging table, optionally restricted to ``document_ids``."""
+    """Row count per raw table, optionally restricted to ``document_ids``."""
     counts: dict[str, int] = {}
-    for table in STAGING_TABLES:
+    for table in RAW_TABLES:
         if document_ids is None:
-            (n,) = con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()
+            (n,) = con.execute(f"SELECT count(*) FROM raw.{table}").fetchone()
         else:
             (n,) = con.execute(
-                f"SELECT count(*) FROM staging.{table} WHERE list_contains(?, document_id)",
+                f"SELECT count(*) FROM raw.{table} WHERE list_contains(?, document_id)",
                 [document_ids],
             ).fetchone()
         counts[table] = int(n)
@@ -327,7 +389,7 @@ def quarantine_reasons(db_path: str | Path, document_ids: list[str]) -> list[tup
     con = duckdb.connect(str(db_path), read_only=True)
     try:
         return con.execute(
-            "SELECT file_name, error FROM staging.documents WHERE status = 'quarantined' "
+            "SELECT file_name, error FROM raw.documents WHERE status = 'quarantined' "
             "AND list_contains(?, document_id) ORDER BY file_name", [document_ids]).fetchall()
     finally:
         con.close()

@@ -3,7 +3,7 @@
   staging models keep every row of their source).
 
   loaded_documents(): document ids whose parsed rows are modelled - status 'loaded',
-  every version. A quarantined document keeps its staging rows for diagnosis; this
+  every version. A quarantined document keeps its raw rows for diagnosis; this
   filter keeps them out of everything built on staging.
   Usage: where document_id in {{ loaded_documents() }}
 #}

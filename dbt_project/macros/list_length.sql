@@ -1,7 +1,7 @@
 {#-
   Number of elements of a list/array column (NULL for NULL).
 
-  The staging tables keep a few lists as arrays (department_tasks.projects,
+  The raw tables keep a few lists as arrays (department_tasks.projects,
   department_indicators.repairs: VARCHAR[] in DuckDB). Array length is not
   standard SQL: DuckDB spells it len(), Postgres and Trino cardinality(). The
   dispatch keeps the models portable: moving the marts to Postgres or Trino is

@@ -10,7 +10,7 @@
 import dagster as dg
 
 from orchestration.defs.transformation.dbt import dbt_models
-from orchestration.defs.ingestion.assets import stage_documents, staging_tables
+from orchestration.defs.ingestion.assets import raw_tables, stage_documents
 from orchestration.defs.reporting.document_summary import document_summary
 from orchestration.defs.serving.assets import serving_database
 from orchestration.defs.reporting.warehouse_report import warehouse_report
@@ -19,7 +19,7 @@ from orchestration.partitions import documents_partitions
 main_job = dg.define_asset_job(
     name="main_job",
     selection=dg.AssetSelection.assets(
-        stage_documents, staging_tables, dbt_models, serving_database, document_summary, warehouse_report
+        stage_documents, raw_tables, dbt_models, serving_database, document_summary, warehouse_report
     ),
     partitions_def=documents_partitions,
     # Steps share one DuckDB writer (a file lock), so parallel step processes
@@ -27,7 +27,7 @@ main_job = dg.define_asset_job(
     # save a process start per step (seconds of drop-to-mart latency).
     executor_def=dg.in_process_executor,
     description=(
-        "Documents of the run's partitions → parse → DuckDB staging → GX suites (blocking) → dbt marts "
+        "Documents of the run's partitions → parse → DuckDB raw tables → GX suites (blocking) → dbt marts "
         "→ serving.duckdb → per-document summary and the warehouse report (HTML + PDF)."
     ),
 )
@@ -45,7 +45,7 @@ nightly_rebuild_schedule = dg.ScheduleDefinition(
     cron_schedule="0 2 * * *",
     execution_timezone="Asia/Shanghai",
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Every night at 02:00 China time: rebuild the marts from staging, re-run reconciliation tests, republish.",
+    description="Every night at 02:00 China time: rebuild the marts from the raw tables, re-run reconciliation tests, republish.",
 )
 
 

@@ -109,7 +109,7 @@ def parse_document(data: bytes, file_name: str) -> ParsedDocument:
         document, lines = _parse(data, file_name)
         year, source = fiscal_year_with_source(document.title, file_name, lines)
         document = dataclasses.replace(document, fiscal_year=year, fiscal_year_source=source)
-        document.events.extend(check_storable(document))  # fit the staging column types (records.py)
+        document.events.extend(check_storable(document))  # fit the raw column types (records.py)
         return document
     except ParseError as error:
         raise ParseError(f"{file_name}: {error}") from None

@@ -2,12 +2,12 @@
 
 The contract between :mod:`.department_targets_text` (the reader, fed by
 the text extract or by :mod:`.department_targets_pdf`) and the
-warehouse writer, which maps each dataclass 1:1 onto a staging table (one
+warehouse writer, which maps each dataclass 1:1 onto a raw table (one
 column per field, in field order, plus ``document_id``):
 
-- :class:`DepartmentTargetsProfile` → ``staging.department_targets`` (one row per document);
-- :class:`DepartmentTask` → ``staging.department_tasks``;
-- :class:`DepartmentIndicator` → ``staging.department_indicators``.
+- :class:`DepartmentTargetsProfile` → ``raw.department_targets`` (one row per document);
+- :class:`DepartmentTask` → ``raw.department_tasks``;
+- :class:`DepartmentIndicator` → ``raw.department_indicators``.
 
 Units: budget income is a ``decimal.Decimal`` in **元 (CNY)** as the form
 prints it (``总额(元)：28,036,202.00``) — unlike the 项目支出绩效目标表,
@@ -20,7 +20,7 @@ tasks. A key never holds NULL that way.
 Adding normalized target columns later (issue 4): the raw 预期指标 text stays
 in :attr:`DepartmentIndicator.expected_value`; new fields appended to
 :class:`DepartmentIndicator` (filled from ``parse_target(expected_value)``)
-and the matching columns in ``staging_schema.sql`` are picked up by the
+and the matching columns in ``raw_schema.sql`` are picked up by the
 writer without further code, exactly as for ``PerformanceIndicator``. The
 unit printed in the 计算单位 column is therefore named ``calculation_unit``,
 so that a normalized ``unit`` column cannot collide with it.

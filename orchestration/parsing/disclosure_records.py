@@ -1,7 +1,7 @@
 """Records of a whole 部门预算 / 部门决算 disclosure (doc_type ``budget_disclosure``).
 
-The contract with the warehouse writer for ``staging.document_tables``
-(inventory), ``staging.budget_table_rows`` and ``staging.budget_table_amounts``.
+The contract with the warehouse writer for ``raw.document_tables``
+(inventory), ``raw.budget_table_rows`` and ``raw.budget_table_amounts``.
 Amounts are ``Decimal`` exactly as printed, in the ``unit`` the table states
 (``元`` or ``万元``); conversion to 元 and 万元 happens in dbt.
 """
@@ -14,7 +14,7 @@ from decimal import Decimal
 
 @dataclass
 class InventoryEntry:
-    """One table or narrative page of a document (``staging.document_tables``).
+    """One table or narrative page of a document (``raw.document_tables``).
 
     - ``entry_no``: 1-based, in page order; ``table_no``: 1-based among the tables
       (what :class:`BudgetTableRow` refers to), ``None`` for a narrative page;
@@ -50,7 +50,7 @@ class InventoryEntry:
 
 @dataclass
 class BudgetTableRow:
-    """One body row (of one side) of a standard table (``staging.budget_table_rows``).
+    """One body row (of one side) of a standard table (``raw.budget_table_rows``).
 
     - ``table_no``: the table's ``entry_no``; ``row_no`` 1-based within the table;
       ``side_no`` 1-based (收支总表 prints income on side 1 and expenditure on side 2);
@@ -82,7 +82,7 @@ class BudgetTableRow:
 
 @dataclass
 class BudgetTableAmount:
-    """One non-empty amount cell (``staging.budget_table_amounts``).
+    """One non-empty amount cell (``raw.budget_table_amounts``).
 
     ``column_label`` is the header label as printed (multi-line labels joined),
     ``column_role`` its meaning (``total``, ``basic``, ``project``,

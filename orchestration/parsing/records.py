@@ -2,9 +2,9 @@
 
 These dataclasses are the contract between parsing (bytes in, records out, no
 Dagster imports) and the warehouse writer (``orchestration/warehouse.py``),
-which maps them 1:1 onto the DuckDB staging tables ``staging.documents``,
-``staging.budget_lines``, ``staging.performance_indicators`` and
-``staging.parse_events``.
+which maps them 1:1 onto the DuckDB raw tables ``raw.documents``,
+``raw.budget_lines``, ``raw.performance_indicators`` and
+``raw.parse_events``.
 
 Units: every amount is a ``decimal.Decimal`` in 万元 (10,000 CNY) exactly as
 published, two decimals; ``None`` means the cell is empty in the source (an
@@ -214,7 +214,7 @@ class ParsedDocument:
         return None
 
 
-#: What the staging tables can hold: amounts are DECIMAL(18, 2) (万元, or 元 for
+#: What the raw tables can hold: amounts are DECIMAL(18, 2) (万元, or 元 for
 #: department income) and counts/positions are INTEGER (32 bits).
 STORED_DECIMALS = 2
 MAX_STORED_AMOUNT = Decimal(10) ** (18 - STORED_DECIMALS)  # exclusive: 9,999,999,999,999,999.99 is the largest
@@ -222,7 +222,7 @@ MAX_STORED_INTEGER = 2**31 - 1
 
 
 def check_storable(parsed: ParsedDocument) -> list[ParseEvent]:
-    """Fit every record of ``parsed`` to the staging column types; return one event per rounded amount.
+    """Fit every record of ``parsed`` to the raw column types; return one event per rounded amount.
 
     An amount with more than two decimals (``150.005``) is rounded half-up to
     two, as it is stored, and an ``amount_rounded`` event keeps the printed

@@ -107,7 +107,7 @@ def gate_documents(
     ``document_id``), then, in one transaction: replaces the documents' rows
     in ``quality.expectation_results`` and sets ``status = 'quarantined'`` and
     ``error`` (the failing critical expectations) on each failing document.
-    Its staging rows stay for diagnosis; dbt's ``is_loaded`` filter keeps them
+    Its raw rows stay for diagnosis; dbt's ``is_loaded`` filter keeps them
     out of the marts. When ``quarantine_dir`` is given the document's file is
     kept there with a ``.reason.json`` (moved when ``move_files``, i.e. from
     the drop archive; copied in batch runs, whose input is never changed).
@@ -118,7 +118,7 @@ def gate_documents(
     if not document_ids:
         return GateReport((), ())
     loaded = con.execute(
-        "SELECT document_id, file_name, source_path FROM staging.documents "
+        "SELECT document_id, file_name, source_path FROM raw.documents "
         "WHERE list_contains(?, document_id) AND status = 'loaded' ORDER BY file_name",
         [document_ids],
     ).fetchall()
@@ -160,7 +160,7 @@ def gate_documents(
         for v in verdicts:
             if v.quarantined:
                 con.execute(
-                    "UPDATE staging.documents SET status = 'quarantined', error = ?, "
+                    "UPDATE raw.documents SET status = 'quarantined', error = ?, "
                     "source_path = coalesce(?, source_path) WHERE document_id = ?",
                     [v.reason, kept.get(v.document_id) if move_files else None, v.document_id],
                 )

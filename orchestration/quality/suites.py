@@ -3,7 +3,7 @@
 A suite validates a pandas DataFrame read from DuckDB with its SQL (GX 1.x has
 no DuckDB datasource; see :mod:`orchestration.quality.runner`). Rules that
 span rows (reconciliation, contiguous sequence, per-project coverage, mart vs
-staging) are computed in that SQL as one row per thing checked with a computed
+raw tables) are computed in that SQL as one row per thing checked with a computed
 column (``difference_cents``, ``seq_gap``, ``has_output_and_outcome`` …) that a
 plain column expectation then checks, so GX's Data Docs show every offending
 row with its document.
@@ -71,8 +71,8 @@ def _documents_sql(ids):
         SELECT d.document_id, d.file_name, d.doc_type, d.department, d.fiscal_year,
                count(*) FILTER (WHERE b.line_type = 'department_total') AS department_total_lines,
                count(*) FILTER (WHERE b.line_type = 'project')          AS project_lines
-        FROM staging.documents d
-        LEFT JOIN staging.budget_lines b USING (document_id)
+        FROM raw.documents d
+        LEFT JOIN raw.budget_lines b USING (document_id)
         WHERE {where}
         GROUP BY ALL ORDER BY d.file_name
     """, params
@@ -104,8 +104,8 @@ def _budget_lines_sql(ids):
                    CAST(round((b.amount_total - coalesce(b.amount_fiscal_appropriation, 0)
                                - coalesce(b.amount_special_account, 0) - coalesce(b.amount_other, 0)) * 100) AS BIGINT)
                END AS parts_gap_cents
-        FROM staging.budget_lines b
-        JOIN staging.documents d USING (document_id)
+        FROM raw.budget_lines b
+        JOIN raw.documents d USING (document_id)
         WHERE {where}
         ORDER BY d.file_name, b.line_no
     """, params
@@ -151,8 +151,8 @@ def _reconciliation_sql(ids):
     where, params = _doc_filter("d", ids)
     return f"""
         WITH lines AS (
-            SELECT b.*, d.file_name FROM staging.budget_lines b
-            JOIN staging.documents d USING (document_id) WHERE {where}
+            SELECT b.*, d.file_name FROM raw.budget_lines b
+            JOIN raw.documents d USING (document_id) WHERE {where}
         ),
         positioned AS (
             SELECT *,
@@ -238,9 +238,9 @@ def _indicators_sql(ids):
                CASE WHEN i.period_target IS NOT NULL AND i.annual_target IS NOT NULL
                     THEN coalesce(i.period_unit_normalized, '') = coalesce(i.annual_unit_normalized, '')
                          AND i.period_comparator IS NOT DISTINCT FROM i.annual_comparator END AS period_annual_agree
-        FROM staging.performance_indicators i
-        JOIN staging.documents d USING (document_id)
-        LEFT JOIN staging.budget_lines b USING (document_id, line_no)
+        FROM raw.performance_indicators i
+        JOIN raw.documents d USING (document_id)
+        LEFT JOIN raw.budget_lines b USING (document_id, line_no)
         WHERE {where}
         ORDER BY d.file_name, i.line_no, i.seq
     """, params
@@ -300,9 +300,9 @@ def _projects_sql(ids):
                coalesce(bool_or(i.level1_code = '1'), false)
                  AND coalesce(bool_or(i.level2_code IN ('21', '22', '23', '24')), false) AS has_output_and_outcome,
                coalesce(bool_or(i.level2_code = '31' OR i.level1_code = '3'), false) AS has_satisfaction
-        FROM staging.budget_lines b
-        JOIN staging.documents d USING (document_id)
-        LEFT JOIN staging.performance_indicators i USING (document_id, line_no)
+        FROM raw.budget_lines b
+        JOIN raw.documents d USING (document_id)
+        LEFT JOIN raw.performance_indicators i USING (document_id, line_no)
         WHERE b.line_type = 'project' AND {where}
         GROUP BY ALL ORDER BY d.file_name, b.line_no
     """, params
@@ -321,37 +321,37 @@ def _projects_expectations() -> list:
 
 
 # Marts suites: the marts hold the *current* version of each loaded document
-# (marts.dim_document.is_current, ranked in dbt's int_documents), so staging is restricted to the same set.
+# (marts.dim_document.is_current, ranked in dbt's int_documents), so the raw tables are restricted to the same set.
 _CURRENT = "(SELECT document_id FROM marts.dim_document WHERE is_current AND status = 'loaded')"
 
 
 # The marts suites below read marts with portable SQL (no GROUP BY ALL, UNPIVOT, left() or list
 # functions): they must run unchanged when the marts move to another adapter (docs/scaling.md).
-# The document and staging suites above read the DuckDB staging schema the pipeline writes and
+# The document suites above read the DuckDB raw schema the pipeline writes and
 # may use DuckDB's dialect.
 
 
 def _marts_row_counts_sql(_ids):
     return f"""
-        SELECT * , mart_rows - staging_rows AS difference FROM (
-          SELECT 'marts.fct_project_budget' AS mart, 'staging.budget_lines (projects)' AS staging_source,
-                 (SELECT count(*) FROM staging.budget_lines WHERE line_type = 'project' AND document_id IN {_CURRENT}) AS staging_rows,
+        SELECT * , mart_rows - raw_rows AS difference FROM (
+          SELECT 'marts.fct_project_budget' AS mart, 'raw.budget_lines (projects)' AS raw_source,
+                 (SELECT count(*) FROM raw.budget_lines WHERE line_type = 'project' AND document_id IN {_CURRENT}) AS raw_rows,
                  (SELECT count(*) FROM marts.fct_project_budget) AS mart_rows
           UNION ALL
-          SELECT 'marts.dim_project', 'staging.budget_lines (projects)',
-                 (SELECT count(*) FROM staging.budget_lines WHERE line_type = 'project' AND document_id IN {_CURRENT}),
+          SELECT 'marts.dim_project', 'raw.budget_lines (projects)',
+                 (SELECT count(*) FROM raw.budget_lines WHERE line_type = 'project' AND document_id IN {_CURRENT}),
                  (SELECT count(*) FROM marts.dim_project)
           UNION ALL
-          SELECT 'marts.fct_indicator_target', 'staging.performance_indicators',
-                 (SELECT count(*) FROM staging.performance_indicators WHERE document_id IN {_CURRENT}),
+          SELECT 'marts.fct_indicator_target', 'raw.performance_indicators',
+                 (SELECT count(*) FROM raw.performance_indicators WHERE document_id IN {_CURRENT}),
                  (SELECT count(*) FROM marts.fct_indicator_target)
           UNION ALL
-          SELECT 'marts.fct_department_target', 'staging.department_indicators',
-                 (SELECT count(*) FROM staging.department_indicators WHERE document_id IN {_CURRENT}),
+          SELECT 'marts.fct_department_target', 'raw.department_indicators',
+                 (SELECT count(*) FROM raw.department_indicators WHERE document_id IN {_CURRENT}),
                  (SELECT count(*) FROM marts.fct_department_target)
           UNION ALL
-          SELECT 'marts.rpt_document_summary', 'staging.documents',
-                 (SELECT count(*) FROM staging.documents),
+          SELECT 'marts.rpt_document_summary', 'raw.documents',
+                 (SELECT count(*) FROM raw.documents),
                  (SELECT count(*) FROM marts.rpt_document_summary)
         )
     """, []
@@ -364,8 +364,8 @@ def _marts_department_totals_sql(_ids):
                    sum(CASE c.amount_column WHEN 'amount_total' THEN b.amount_total
                         WHEN 'amount_fiscal_appropriation' THEN b.amount_fiscal_appropriation
                         WHEN 'amount_special_account' THEN b.amount_special_account
-                        ELSE b.amount_other END) AS staging_sum
-            FROM staging.budget_lines b JOIN staging.documents d USING (document_id)
+                        ELSE b.amount_other END) AS raw_sum
+            FROM raw.budget_lines b JOIN raw.documents d USING (document_id)
             CROSS JOIN (VALUES ('amount_total'), ('amount_fiscal_appropriation'),
                                ('amount_special_account'), ('amount_other')) AS c(amount_column)
             WHERE b.line_type = 'project' AND b.document_id IN {_CURRENT}
@@ -383,8 +383,8 @@ def _marts_department_totals_sql(_ids):
             GROUP BY f.department, f.fiscal_year, c.amount_column
         )
         SELECT coalesce(s.department, m.department) AS department, coalesce(s.fiscal_year, m.fiscal_year) AS fiscal_year,
-               coalesce(s.amount_column, m.amount_column) AS amount_column, s.staging_sum, m.mart_sum,
-               CAST(round((coalesce(m.mart_sum, 0) - coalesce(s.staging_sum, 0)) * 100) AS BIGINT) AS difference_cents
+               coalesce(s.amount_column, m.amount_column) AS amount_column, s.raw_sum, m.mart_sum,
+               CAST(round((coalesce(m.mart_sum, 0) - coalesce(s.raw_sum, 0)) * 100) AS BIGINT) AS difference_cents
         FROM staged s FULL OUTER JOIN marted m
           ON s.department = m.department AND s.fiscal_year IS NOT DISTINCT FROM m.fiscal_year
          AND s.amount_column = m.amount_column
@@ -413,7 +413,7 @@ DOCUMENT_INDEX_COLUMNS = ("document_id", "file_name")
 class SuiteSpec:
     """One suite: where its batch comes from and what it expects of it.
 
-    ``scope`` is ``document`` (staging rows of given documents; every row has
+    ``scope`` is ``document`` (raw rows of given documents; every row has
     ``document_id`` and ``file_name``; run by the gate before dbt) or
     ``marts`` (after dbt, over the whole warehouse). ``sql(document_ids)``
     returns ``(query, params)``; ``document_ids=None`` means every loaded
@@ -464,13 +464,13 @@ SUITES: dict[str, SuiteSpec] = {
                   "Per document, one row per project: the indicator categories it covers.",
                   _projects_expectations),
         SuiteSpec("marts_row_counts", "marts", _marts_row_counts_sql,
-                  "After dbt: one row per mart and its staging source (current versions of loaded documents).",
-                  _zero("difference", C, "Mart row count = staging row count."),
-                  index_columns=("mart", "staging_source")),
+                  "After dbt: one row per mart and its raw source (current versions of loaded documents).",
+                  _zero("difference", C, "Mart row count = raw row count."),
+                  index_columns=("mart", "raw_source")),
         SuiteSpec("marts_department_totals", "marts", _marts_department_totals_sql,
                   "After dbt: one row per (department, fiscal year, amount column): sum of projects in "
-                  "marts.fct_project_budget vs staging, in cents.",
-                  _zero("difference_cents", C, "Totals per department in the marts equal the staging totals."),
+                  "marts.fct_project_budget vs the raw tables, in cents.",
+                  _zero("difference_cents", C, "Totals per department in the marts equal the raw totals."),
                   index_columns=("department", "fiscal_year", "amount_column")),
         SuiteSpec("marts_disclosure_checks", "marts", _marts_disclosure_checks_sql,
                   "After dbt: the cross-table rules of each 部门预算 / 部门决算 (marts.rpt_disclosure_checks, one row per "

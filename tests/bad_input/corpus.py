@@ -127,7 +127,7 @@ def encrypted_pdf(pdf_user_password: str, owner_password: str = "owner-secret") 
 # The corpus: file name → (bytes builder, expected outcome, reason pattern)
 # --------------------------------------------------------------------------
 
-SQL_EMOJI_PROJECT = "O'Brien\"s 项目'); DROP TABLE staging.documents;-- 😀🚀 ''"
+SQL_EMOJI_PROJECT = "O'Brien\"s 项目'); DROP TABLE raw.documents;-- 😀🚀 ''"
 
 
 def sample_pdf() -> bytes:

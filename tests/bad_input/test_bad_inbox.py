@@ -2,7 +2,7 @@
 
 One batch run over a folder holding every corpus file, the hostile file names
 and one real seed; then the drop inbox (sensor, files moved) with a few of them.
-Asserts: each file's status and reason in ``staging.documents.error`` and in
+Asserts: each file's status and reason in ``raw.documents.error`` and in
 ``<kept>.reason.json``, the run succeeds and the marts are built, the exact
 round-trip of a project name with SQL quotes and emoji, the reconciliation
 differences in the summary, and that no input file is ever deleted or changed.
@@ -88,7 +88,7 @@ def test_each_file_outcome_and_reason(bad_batch, name):
     build, outcome, reason, event_kind = CORPUS[name]
     document_id = hashlib.sha256(build()).hexdigest()
     ((file_name, status, error),) = query(
-        duckdb_path(wh), "SELECT file_name, status, error FROM staging.documents WHERE document_id = ?", [document_id])
+        duckdb_path(wh), "SELECT file_name, status, error FROM raw.documents WHERE document_id = ?", [document_id])
     if file_name != name:  # the same bytes under two names are one document (zero-bytes.pdf / .txt)
         assert name in result.duplicates[document_id]
         name = file_name
@@ -104,7 +104,7 @@ def test_each_file_outcome_and_reason(bad_batch, name):
         assert hashlib.sha256(copy.read_bytes()).hexdigest() == document_id, "the kept copy holds the original bytes"
     else:
         assert (status, error) == ("loaded", None)
-        kinds = {k for (k,) in query(duckdb_path(wh), "SELECT kind FROM staging.parse_events WHERE document_id = ?",
+        kinds = {k for (k,) in query(duckdb_path(wh), "SELECT kind FROM raw.parse_events WHERE document_id = ?",
                                       [document_id])}
         if outcome == WARNINGS:
             assert event_kind in kinds
@@ -113,11 +113,11 @@ def test_each_file_outcome_and_reason(bad_batch, name):
 def test_sql_quotes_and_emoji_round_trip_exactly(bad_batch):
     _, _, wh, _ = bad_batch
     db = duckdb_path(wh)
-    assert query(db, "SELECT project_name FROM staging.budget_lines WHERE project_name = ?",
+    assert query(db, "SELECT project_name FROM raw.budget_lines WHERE project_name = ?",
                  [SQL_EMOJI_PROJECT]) == [(SQL_EMOJI_PROJECT,)]
     assert query(db, "SELECT project_name FROM marts.dim_project WHERE project_name = ?",
                  [SQL_EMOJI_PROJECT]) == [(SQL_EMOJI_PROJECT,)]
-    assert query(db, "SELECT count(*) FROM staging.documents")[0][0] > 0, "DROP TABLE in a name did nothing"
+    assert query(db, "SELECT count(*) FROM raw.documents")[0][0] > 0, "DROP TABLE in a name did nothing"
     serving = wh / "serving.duckdb"
     assert query(serving, "SELECT project_name FROM marts.dim_project WHERE project_name = ?",
                  [SQL_EMOJI_PROJECT]) == [(SQL_EMOJI_PROJECT,)]
@@ -127,10 +127,10 @@ def test_unreconciled_document_is_quarantined_with_the_differences(bad_batch):
     """The parser records each difference; the GX gate quarantines a document whose subtotals are off by more
     than a cent (rounding in the source, like seed 003's 0.01, only warns)."""
     _, _, wh, _ = bad_batch
-    ((document_id, status),) = query(duckdb_path(wh), "SELECT document_id, status FROM staging.documents WHERE file_name = ?",
+    ((document_id, status),) = query(duckdb_path(wh), "SELECT document_id, status FROM raw.documents WHERE file_name = ?",
                                      ["unreconciled.txt"])
     assert status == "quarantined"
-    details = [d for (d,) in query(duckdb_path(wh), "SELECT detail FROM staging.parse_events WHERE document_id = ? "
+    details = [d for (d,) in query(duckdb_path(wh), "SELECT detail FROM raw.parse_events WHERE document_id = ? "
                                                     "AND kind = 'reconciliation_difference' ORDER BY event_no", [document_id])]
     assert any("999.00" in d and "150.00" in d for d in details), details
     assert query(duckdb_path(wh), "SELECT count(*) FROM marts.fct_project_budget WHERE document_id = ?", [document_id]) == [(0,)]
@@ -138,11 +138,11 @@ def test_unreconciled_document_is_quarantined_with_the_differences(bad_batch):
 
 def test_duplicate_project_is_recorded_and_kept_out_of_the_marts(bad_batch):
     _, _, wh, _ = bad_batch
-    ((document_id,),) = query(duckdb_path(wh), "SELECT document_id FROM staging.documents WHERE file_name = ?",
+    ((document_id,),) = query(duckdb_path(wh), "SELECT document_id FROM raw.documents WHERE file_name = ?",
                               ["duplicate-project.txt"])
-    kinds = {k for (k,) in query(duckdb_path(wh), "SELECT kind FROM staging.parse_events WHERE document_id = ?", [document_id])}
+    kinds = {k for (k,) in query(duckdb_path(wh), "SELECT kind FROM raw.parse_events WHERE document_id = ?", [document_id])}
     assert "duplicate_project_in_unit" in kinds
-    rows = query(duckdb_path(wh), "SELECT project_name FROM staging.budget_lines WHERE document_id = ? "
+    rows = query(duckdb_path(wh), "SELECT project_name FROM raw.budget_lines WHERE document_id = ? "
                                   "AND line_type = 'project' ORDER BY 1", [document_id])
     assert [r[0] for r in rows] == ["办公设备购置", "培训经费", "培训经费"], "both rows are kept in staging for diagnosis"
     assert query(duckdb_path(wh), "SELECT count(*) FROM marts.fct_project_budget WHERE department = '广州市重复局'") == [(0,)]
@@ -151,7 +151,7 @@ def test_duplicate_project_is_recorded_and_kept_out_of_the_marts(bad_batch):
 def test_hostile_file_names_stay_inside_the_warehouse(bad_batch):
     _, _, wh, _ = bad_batch
     db = duckdb_path(wh)
-    names = {r[0]: r[1] for r in query(db, "SELECT file_name, status FROM staging.documents")}
+    names = {r[0]: r[1] for r in query(db, "SELECT file_name, status FROM raw.documents")}
     for name in HOSTILE_NAMES:
         assert name in names, name
     assert names["x..%2F..%2Fescape'; DROP TABLE x;--.pdf"] == "quarantined"
@@ -192,7 +192,7 @@ def test_sensor_keeps_going_and_loses_nothing(tmp_path):
     kept_hashes = {h for path, h in kept.items() if path.startswith(("archive/", "quarantine/"))
                    and not path.endswith(".reason.json")}
     assert set(dropped.values()) <= kept_hashes, "every dropped file's bytes are kept"
-    statuses = dict(query(Path(warehouse.duckdb_path), "SELECT file_name, status FROM staging.documents"))
+    statuses = dict(query(Path(warehouse.duckdb_path), "SELECT file_name, status FROM raw.documents"))
     assert statuses == {n: ("quarantined" if CORPUS.get(n, (0, "loaded"))[1] == QUARANTINED else "loaded")
                         for n in dropped}
     # the next drop is processed as usual
@@ -200,5 +200,5 @@ def test_sensor_keeps_going_and_loses_nothing(tmp_path):
     again.write_bytes(CORPUS["gbk.txt"][0]())
     os.utime(again, (old, old))
     assert all(r.success for r in driver.tick())
-    assert dict(query(Path(warehouse.duckdb_path), "SELECT file_name, status FROM staging.documents "
+    assert dict(query(Path(warehouse.duckdb_path), "SELECT file_name, status FROM raw.documents "
                                                    "WHERE file_name = 'later.txt'")) == {"later.txt": "loaded"}

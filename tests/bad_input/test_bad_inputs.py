@@ -1,6 +1,6 @@
 """Every input of the bad-input corpus through the pure parser: outcome and reason.
 
-The pipeline-level behaviour (staging rows, kept copies, the sensor) is in
+The pipeline-level behaviour (raw rows, kept copies, the sensor) is in
 ``test_bad_inbox.py``; here each input is checked quickly on its own.
 """
 

@@ -4,7 +4,7 @@ One ``make run INBOX=… WAREHOUSE_DIR=…`` (the real Makefile, CLI, Dagster,
 DuckDB, dbt, GX) over a folder holding every hostile case of
 ``tests/bad_input/hostile.py`` plus two bundled samples. The batch must end
 in bounded time with exit status 0; the good documents load and reach the
-serving file; every hostile entry has a row (``staging.documents``) or a
+serving file; every hostile entry has a row (``raw.documents``) or a
 "not read" line and reason file, each with its reason; nothing outside the
 inbox is read; the inbox is unchanged.
 """
@@ -83,7 +83,7 @@ def test_hostile_batch_with_two_good_documents(tmp_path):
 
     db = wh / "warehouse.duckdb"
     documents = {name: (status, error, source) for name, status, error, source in
-                 _rows(db, "SELECT file_name, status, error, source_path FROM staging.documents")}
+                 _rows(db, "SELECT file_name, status, error, source_path FROM raw.documents")}
     not_read = {}
     for reason_file in (wh / "quarantine" / "not-read").glob("*.reason.json"):
         entry = json.loads(reason_file.read_text("utf-8"))
@@ -99,7 +99,7 @@ def test_hostile_batch_with_two_good_documents(tmp_path):
             status, error, _source = documents[name]
             if want.status == "loaded":
                 assert (status, error) == ("loaded", None), (name, error)
-                (kinds,) = _rows(db, f"SELECT list(kind) FROM staging.parse_events e JOIN staging.documents d "
+                (kinds,) = _rows(db, f"SELECT list(kind) FROM raw.parse_events e JOIN raw.documents d "
                                      f"USING (document_id) WHERE d.file_name = '{name}'")[0]
                 assert re.search(want.reason, " ".join(kinds or [])), kinds
             else:
@@ -123,6 +123,6 @@ def test_hostile_batch_with_two_good_documents(tmp_path):
 def _id(db: Path, name: str) -> str:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute("SELECT document_id FROM staging.documents WHERE file_name = ?", [name]).fetchone()[0]
+        return con.execute("SELECT document_id FROM raw.documents WHERE file_name = ?", [name]).fetchone()[0]
     finally:
         con.close()

@@ -33,6 +33,6 @@ def table_contents(db: Path, schema: str, where: str = "", params=None) -> dict[
 def document_ids(db: Path) -> list[str]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return [r[0] for r in con.execute("SELECT document_id FROM staging.documents ORDER BY 1").fetchall()]
+        return [r[0] for r in con.execute("SELECT document_id FROM raw.documents ORDER BY 1").fetchall()]
     finally:
         con.close()

@@ -73,11 +73,11 @@ def test_disk_full_is_a_clear_error_and_nothing_is_partial(small_disk, folder, t
     _load(clean, folder)
     for doc in document_ids(duckdb_path(wh)):
         where = ("WHERE document_id = ?", [doc])
-        assert table_contents(duckdb_path(wh), "staging", *where) == table_contents(duckdb_path(clean), "staging", *where)
+        assert table_contents(duckdb_path(wh), "raw", *where) == table_contents(duckdb_path(clean), "raw", *where)
     for kept in (wh / "quarantine").glob("*") if (wh / "quarantine").exists() else []:
         assert not kept.name.startswith("."), f"temporary file left behind: {kept.name}"
     _load(wh, folder)  # the re-run completes
-    assert table_contents(duckdb_path(wh), "staging") == table_contents(duckdb_path(clean), "staging")
+    assert table_contents(duckdb_path(wh), "raw") == table_contents(duckdb_path(clean), "raw")
     assert sorted(p.name for p in (wh / "quarantine").iterdir()) == sorted(p.name for p in (clean / "quarantine").iterdir())
     assert all(p.read_bytes() == (clean / "quarantine" / p.name).read_bytes() for p in (wh / "quarantine").iterdir())
 

@@ -171,7 +171,7 @@ def test_13_files_deleted_or_changed_after_listing_are_quarantined_and_reported(
     defs = build_definitions(WarehouseResource(warehouse_dir=str(wh), inbox_dir=str(wh / "drop")))
     result = run_batch(defs, dg.DagsterInstance.ephemeral(), inbox, log_level="ERROR")
     assert result.success
-    rows = dict((n, (s, e)) for n, s, e in _rows(duckdb_path(wh), "SELECT file_name, status, error FROM staging.documents"))
+    rows = dict((n, (s, e)) for n, s, e in _rows(duckdb_path(wh), "SELECT file_name, status, error FROM raw.documents"))
     assert rows[GOOD.name] == ("loaded", None)
     assert rows["deleted.txt"][0] == "quarantined"
     assert "deleted or moved after it was listed" in rows["deleted.txt"][1]

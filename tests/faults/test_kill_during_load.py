@@ -101,7 +101,7 @@ def clean(folder, tmp_path_factory) -> Path:
 def test_killed_loads_leave_whole_documents_and_rerun_equals_clean(folder, clean, tmp_path):
     rng = random.Random(SEED)
     clean_db = duckdb_path(clean)
-    clean_staging = table_contents(clean_db, "staging")
+    clean_staging = table_contents(clean_db, "raw")
     wh = tmp_path / "wh"
     # how long a load takes here, to aim the kills inside it
     started = time.monotonic()
@@ -119,11 +119,11 @@ def test_killed_loads_leave_whole_documents_and_rerun_equals_clean(folder, clean
         if duckdb_path(wh).exists():
             for doc in document_ids(duckdb_path(wh)):
                 where, params = "WHERE document_id = ?", [doc]
-                assert table_contents(duckdb_path(wh), "staging", where, params) == \
-                    table_contents(clean_db, "staging", where, params), f"kill {n}: document {doc[:12]} is partial"
+                assert table_contents(duckdb_path(wh), "raw", where, params) == \
+                    table_contents(clean_db, "raw", where, params), f"kill {n}: document {doc[:12]} is partial"
         if n % 5 == 0:
             _run_to_end("stage", wh, folder)
-            assert table_contents(duckdb_path(wh), "staging") == clean_staging, f"after kill {n} and a re-run"
+            assert table_contents(duckdb_path(wh), "raw") == clean_staging, f"after kill {n} and a re-run"
     assert kills_inside >= KILLS // 2, f"only {kills_inside} of {KILLS} kills landed inside a load"
     print(f"\n{kills_inside} of {KILLS} kills landed inside a load ({load_seconds:.1f} s per load)")
 
@@ -133,7 +133,7 @@ def test_killed_loads_leave_whole_documents_and_rerun_equals_clean(folder, clean
     _kill_group(proc)
     defs = build_definitions(WarehouseResource(warehouse_dir=str(wh), inbox_dir=str(wh / "inbox")))
     assert run_batch(defs, dg.DagsterInstance.ephemeral(), folder, log_level="ERROR").success
-    assert table_contents(duckdb_path(wh), "staging") == clean_staging
+    assert table_contents(duckdb_path(wh), "raw") == clean_staging
     recovered_marts = table_contents(duckdb_path(wh), "marts")
     clean_marts = table_contents(clean_db, "marts")
     assert recovered_marts.keys() == clean_marts.keys()

@@ -37,11 +37,11 @@ def bundles_warehouse(tmp_path_factory):
 def test_every_bundle_is_loaded_or_registered_with_its_inventory(bundles_warehouse):
     result, wh = bundles_warehouse
     assert result.success
-    statuses = dict(query(wh, "SELECT file_name, status FROM staging.documents"))
+    statuses = dict(query(wh, "SELECT file_name, status FROM raw.documents"))
     assert len(statuses) == 10
     assert statuses.pop(TEMPLATE) == "registered"
     assert set(statuses.values()) == {"loaded"}
-    assert query(wh, "SELECT is_template FROM staging.disclosures JOIN staging.documents USING (document_id) "
+    assert query(wh, "SELECT is_template FROM raw.disclosures JOIN raw.documents USING (document_id) "
                      "WHERE file_name = ?", [TEMPLATE]) == [(True,)]
     # the template's inventory is kept, its (absent) amounts feed no mart
     assert query(wh, "SELECT count(*) FILTER (WHERE is_present), count(*) FROM marts.rpt_disclosure_completeness "

@@ -7,7 +7,7 @@ and the sensor ticks at the daemon's pace with the first-sight settle rule. Two 
 - a file written slowly in place (a few KB/s for about a minute, no temporary name) is not read
   before it is complete: the only document ever registered is the whole file;
 - a burst of 50 files renamed into the inbox at once ends with every file loaded exactly once
-  (one staging row, one partition, one archived copy each; the inbox empty; every run succeeded).
+  (one raw row, one partition, one archived copy each; the inbox empty; every run succeeded).
 """
 
 from __future__ import annotations
@@ -62,10 +62,10 @@ def make_dev(tmp_path_factory):
 
 
 def staged(warehouse: Path) -> list[tuple]:
-    """(document_id, file_name, status) of every staging.documents row, after the runs ended."""
+    """(document_id, file_name, status) of every raw.documents row, after the runs ended."""
     con = duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True)
     try:
-        return con.execute("SELECT document_id, file_name, status FROM staging.documents").fetchall()
+        return con.execute("SELECT document_id, file_name, status FROM raw.documents").fetchall()
     finally:
         con.close()
 
@@ -112,7 +112,7 @@ def test_a_burst_of_50_files_ends_with_every_file_loaded_once(make_dev):
                process, every=2)
     wait_until(lambda: runs_in_flight(instance) == 0, 600, "the runs to end", process)
     rows = [r for r in staged(warehouse) if r[0] not in before]
-    assert sorted(r[0] for r in rows) == sorted(ids), "each file is one staging row, none twice, none missing"
+    assert sorted(r[0] for r in rows) == sorted(ids), "each file is one raw row, none twice, none missing"
     assert all(status == "loaded" and ids[doc] == name for doc, name, status in rows)
     partitions = instance.get_dynamic_partitions("documents")
     assert len(partitions) == len(set(partitions)) and set(ids) <= set(partitions)

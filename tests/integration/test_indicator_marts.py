@@ -80,7 +80,7 @@ def test_raw_text_is_kept_next_to_the_normalized_columns(warehouse):
     (mismatched,) = query(
         warehouse,
         """SELECT count(*) FROM marts.fct_indicator_target f
-           JOIN staging.performance_indicators s
+           JOIN raw.performance_indicators s
              ON f.indicator_key = s.document_id || ':' || s.line_no || ':' || s.seq
            WHERE f.period_target IS DISTINCT FROM s.period_target OR f.annual_target IS DISTINCT FROM s.annual_target""",
     )[0]

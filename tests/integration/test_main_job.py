@@ -28,8 +28,8 @@ def test_job_succeeds_and_all_checks_pass(seeded_warehouse):
     blocking = [e for e in evaluations if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
     assert blocking == []
     materialized = {e.asset_key.to_user_string() for e in result.results[0].get_asset_materialization_events()}
-    for key in ("staged_documents", "staging/budget_lines", "staging/department_targets", "staging/department_tasks",
-                "staging/department_indicators", "marts/fct_department_target", "marts/dim_department_task",
+    for key in ("staged_documents", "raw/budget_lines", "raw/department_targets", "raw/department_tasks",
+                "raw/department_indicators", "marts/fct_department_target", "marts/dim_department_task",
                 "marts/fct_department_income", "marts/fct_project_budget", "marts/fct_indicator_target", "marts/dim_department",
                 "marts/dim_spending_unit", "marts/dim_project", "marts/rpt_document_summary", "document_summary",
                 "serving_database"):
@@ -102,11 +102,11 @@ def test_department_targets_document_reaches_the_marts(seeded_warehouse):
 
 
 def test_personal_data_stays_out_of_the_warehouse(seeded_warehouse):
-    """填报人 and 联系电话 of seed 002 are in no staging table and no mart (only 'was filled in')."""
+    """填报人 and 联系电话 of seed 002 are in no raw table and no mart (only 'was filled in')."""
     _, wh = seeded_warehouse
     tables = query(
         wh,
-        "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ('staging', 'marts')",
+        "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ('raw', 'marts')",
     )
     for schema, table in tables:
         hits = query(
@@ -115,7 +115,7 @@ def test_personal_data_stays_out_of_the_warehouse(seeded_warehouse):
             f"OR contains(CAST(t AS VARCHAR), '81599840')",
         )[0][0]
         assert hits == 0, f"{schema}.{table}"
-    assert query(wh, "SELECT filler_named, contact_phone_given FROM staging.department_targets") == [(True, True)]
+    assert query(wh, "SELECT filler_named, contact_phone_given FROM raw.department_targets") == [(True, True)]
 
 
 def test_department_keys_link_both_document_kinds(seeded_warehouse):
@@ -159,7 +159,7 @@ def test_marts_reconcile_with_staging(seeded_warehouse):
     _, wh = seeded_warehouse
     (staging_projects, mart_projects) = query(
         wh,
-        """SELECT (SELECT count(*) FROM staging.budget_lines WHERE line_type = 'project'),
+        """SELECT (SELECT count(*) FROM raw.budget_lines WHERE line_type = 'project'),
                   (SELECT count(*) FROM marts.fct_project_budget)""",
     )[0]
     assert staging_projects == mart_projects > 0
@@ -182,7 +182,7 @@ def test_rerun_is_idempotent(seeded_warehouse, tmp_path):
     _, wh = seeded_warehouse
     snapshot_sql = "SELECT * FROM marts.fct_project_budget ORDER BY project_key"
     before = query(wh, snapshot_sql)
-    con_docs_before = query(wh, "SELECT count(*) FROM staging.documents")[0][0]
+    con_docs_before = query(wh, "SELECT count(*) FROM raw.documents")[0][0]
     src = tmp_path / "again"
     src.mkdir()
     for p in SEED_FILES:
@@ -190,7 +190,7 @@ def test_rerun_is_idempotent(seeded_warehouse, tmp_path):
     again = run_main_job(src, wh)
     assert again.success
     assert query(wh, snapshot_sql) == before
-    assert query(wh, "SELECT count(*) FROM staging.documents")[0][0] == con_docs_before
+    assert query(wh, "SELECT count(*) FROM raw.documents")[0][0] == con_docs_before
 
 
 @pytest.mark.slow  # a run of its own; the hostile and bad-input corpora cover the same rule in the fast tier
@@ -200,9 +200,9 @@ def test_bad_file_is_quarantined_and_others_load(inbox, warehouse_dir):
     (inbox / "junk.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
     result = run_main_job(inbox, warehouse_dir)
     assert result.success
-    rows = dict(query(warehouse_dir, "SELECT file_name, status FROM staging.documents"))
+    rows = dict(query(warehouse_dir, "SELECT file_name, status FROM raw.documents"))
     assert rows == {PROJECT_TARGET_SEEDS[-1].name: "loaded", "empty.txt": "quarantined", "junk.pdf": "quarantined"}
-    reasons = dict(query(warehouse_dir, "SELECT file_name, error FROM staging.documents WHERE status = 'quarantined'"))
+    reasons = dict(query(warehouse_dir, "SELECT file_name, error FROM raw.documents WHERE status = 'quarantined'"))
     assert all(reasons.values())
     assert sorted(p.name for p in inbox.iterdir()) == sorted(["empty.txt", "junk.pdf", PROJECT_TARGET_SEEDS[-1].name])
     assert len(list((warehouse_dir / "quarantine").glob("*.reason.json"))) == 2
@@ -249,6 +249,6 @@ def test_dbt_assets_carry_row_counts_and_column_types(seeded_warehouse):
     assert metadata["dagster/row_count"].value == count > 0
     columns = {c.name: c.type for c in metadata["dagster/column_schema"].schema.columns}
     assert columns["amount_total_wan"].upper().startswith("DECIMAL") and "project_key" in columns
-    # source tests are checks of the staging tables (no more "not included in the check selection" warnings)
+    # source tests are checks of the raw tables (no more "not included in the check selection" warnings)
     checks = {(e.asset_key.to_user_string(), e.check_name) for e in result.check_evaluations()}
-    assert ("staging/documents", "source_unique_staging_documents_document_id") in checks
+    assert ("raw/documents", "source_unique_raw_documents_document_id") in checks

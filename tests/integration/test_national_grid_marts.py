@@ -33,7 +33,7 @@ def national_warehouse(tmp_path_factory):
 
 def test_documents_load_with_their_format_and_layout(national_warehouse):
     _, wh = national_warehouse
-    rows = query(wh, "SELECT file_name, format, layout, status, error FROM staging.documents ORDER BY file_name")
+    rows = query(wh, "SELECT file_name, format, layout, status, error FROM raw.documents ORDER BY file_name")
     status = {r[0]: (r[1], r[2], r[3]) for r in rows}
     assert status == {
         "ezhou.docx": ("docx", "national_project_form", "quarantined"),

@@ -46,7 +46,7 @@ def test_every_sample_pdf_is_loaded_like_its_text(samples_warehouse):
 
 def test_pdf_documents_carry_pages_and_provenance(samples_warehouse):
     _, wh = samples_warehouse
-    documents = query(wh, "SELECT file_name, format, layout, page_count FROM staging.documents WHERE format = 'pdf' "
+    documents = query(wh, "SELECT file_name, format, layout, page_count FROM raw.documents WHERE format = 'pdf' "
                           "ORDER BY file_name")
     assert [d[0] for d in documents] == [p.name for p in SAMPLE_PDFS]
     layouts = {name: (layout, pages) for name, _, layout, pages in documents}
@@ -56,19 +56,19 @@ def test_pdf_documents_carry_pages_and_provenance(samples_warehouse):
         wh,
         """SELECT count(*) FILTER (WHERE b.source_page IS NULL OR b.bbox_x0 IS NULL OR b.bbox_bottom IS NULL),
                   count(*) FILTER (WHERE b.source_page > d.page_count), count(*)
-           FROM staging.budget_lines b JOIN staging.documents d USING (document_id) WHERE d.format = 'pdf'""",
+           FROM raw.budget_lines b JOIN raw.documents d USING (document_id) WHERE d.format = 'pdf'""",
     )[0]
     assert missing[:2] == (0, 0) and missing[2] > 0
     (no_page,) = query(
         wh,
-        """SELECT count(*) FROM staging.performance_indicators i JOIN staging.documents d USING (document_id)
+        """SELECT count(*) FROM raw.performance_indicators i JOIN raw.documents d USING (document_id)
            WHERE d.format = 'pdf' AND (i.source_page IS NULL OR i.bbox_x0 IS NULL)""",
     )[0]
     assert no_page == 0
     (indicators, without_page) = query(
         wh,
         """SELECT count(*), count(*) FILTER (WHERE i.source_page IS NULL OR i.source_page > d.page_count)
-           FROM staging.department_indicators i JOIN staging.documents d USING (document_id) WHERE d.format = 'pdf'""",
+           FROM raw.department_indicators i JOIN raw.documents d USING (document_id) WHERE d.format = 'pdf'""",
     )[0]
     assert (indicators, without_page) == (DEPARTMENT_INDICATORS, 0)
 
@@ -82,7 +82,7 @@ def test_text_and_pdf_of_one_publication_count_once(samples_warehouse):
     (projects,) = query(wh, "SELECT count(*) FROM marts.fct_project_budget")[0]
     assert projects == 43 + 27 + 31 + 51
     # the department form too: staging holds both versions, the marts one
-    (staged,) = query(wh, "SELECT count(*) FROM staging.department_indicators")[0]
+    (staged,) = query(wh, "SELECT count(*) FROM raw.department_indicators")[0]
     assert staged == 2 * DEPARTMENT_INDICATORS
     (targets,) = query(wh, "SELECT count(*) FROM marts.fct_department_target")[0]
     (tasks, overall) = query(wh, "SELECT count(*) FILTER (WHERE NOT is_overall), count(*) FILTER (WHERE is_overall) "

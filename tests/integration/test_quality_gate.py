@@ -117,7 +117,7 @@ def test_clean_seeds_pass_the_gate_with_their_warnings(gated):
     # seed 003: rounding in the source (合计 and a unit 0.01 apart) is a warning, not a block
     assert "staging_reconciliation.expect_column_values_to_be_between(difference_cents): 3 rows" in warnings[SEED_003.name]
     assert "staging_budget_lines.expect_column_values_to_be_between(parts_gap_cents): 1 rows" in warnings[SEED_003.name]
-    assert query(gated["warehouse_dir"], "SELECT file_name, status FROM staging.documents WHERE file_name LIKE '00%' ORDER BY 1") == [
+    assert query(gated["warehouse_dir"], "SELECT file_name, status FROM raw.documents WHERE file_name LIKE '00%' ORDER BY 1") == [
         (SEED_003.name, "loaded"), (SEED_004.name, "loaded")]
 
 
@@ -126,7 +126,7 @@ def test_planted_errors_quarantine_their_document(gated):
     assert second.success, "a quarantined document does not fail the run"
     assert not second.blocking_failures(), "blocking checks pass: the bad documents are out of the marts"
     wh = gated["warehouse_dir"]
-    rows = dict(query(wh, "SELECT file_name, status || ': ' || coalesce(error, '') FROM staging.documents WHERE file_name LIKE 'fault_%'"))
+    rows = dict(query(wh, "SELECT file_name, status || ': ' || coalesce(error, '') FROM raw.documents WHERE file_name LIKE 'fault_%'"))
     assert set(rows) == {*BLOCKING_FAULTS, "fault_duplicate_project.txt"}
     # an empty 总计 is refused by the parser already (issue 8); every other fault by the GX gate
     assert rows["fault_missing_amount.txt"].startswith("quarantined: fault_missing_amount.txt: "), rows
@@ -165,7 +165,7 @@ def test_code_2_31_is_a_warning_and_the_document_loads(gated):
     warnings = evaluation.metadata["warnings"].value["warning_code_2_31.txt"]
     # seed 003 has two 2/31 rows of its own; the planted one is the third
     assert "staging_performance_indicators.expect_column_values_to_be_in_set(taxonomy_consistent): 3 rows" in warnings
-    assert query(gated["warehouse_dir"], "SELECT status FROM staging.documents WHERE file_name = 'warning_code_2_31.txt'") == [("loaded",)]
+    assert query(gated["warehouse_dir"], "SELECT status FROM raw.documents WHERE file_name = 'warning_code_2_31.txt'") == [("loaded",)]
 
 
 def test_data_docs_show_the_failure(gated):

@@ -124,10 +124,10 @@ def test_corrected_version_supersedes_and_history_stays(tmp_path):
     assert {r[0] for r in serving(wh, "SELECT DISTINCT document_id FROM marts.fct_project_budget")} == {new_id}
     assert serving(wh, "SELECT count(*) FROM marts.fct_project_budget")[0][0] == 51
     assert serving(wh, "SELECT count(*) FROM marts.dim_project WHERE goal_text LIKE '%（更正）%'")[0][0] == 1
-    # the superseded version's rows stay queryable in the warehouse's staging tables
+    # the superseded version's rows stay queryable in the warehouse's raw tables
     con = duckdb.connect(str(wh.duckdb_path), read_only=True)
     try:
-        per_doc = dict(con.execute("SELECT document_id, count(*) FROM staging.budget_lines GROUP BY 1").fetchall())
+        per_doc = dict(con.execute("SELECT document_id, count(*) FROM raw.budget_lines GROUP BY 1").fetchall())
     finally:
         con.close()
     assert per_doc == {sha(SEED_004): 55, new_id: 55}

@@ -202,11 +202,11 @@ def test_function_chart_counts_each_department_once(report_run, tmp_path):
     with duckdb.connect(str(warehouse)) as con:
         for document_id, file_name, department, scope, first_seen, amounts in DOUBLE_COUNT_DOCUMENTS:
             con.execute(
-                "INSERT INTO staging.documents (document_id, file_name, format, doc_type, department, fiscal_year, "
+                "INSERT INTO raw.documents (document_id, file_name, format, doc_type, department, fiscal_year, "
                 "byte_size, parser_version, status, ingested_at, first_seen_at) "
                 "VALUES (?, ?, 'pdf', 'budget_disclosure', ?, 2025, 1, 'test', 'loaded', ?, ?)",
                 [document_id, file_name, department, first_seen, first_seen])
-            con.execute("INSERT INTO staging.disclosures VALUES (?, ?, 'budget', false)", [document_id, scope])
+            con.execute("INSERT INTO raw.disclosures VALUES (?, ?, 'budget', false)", [document_id, scope])
             for fund_type, code, name, yuan in amounts:
                 level = {3: "class", 5: "section"}[len(code)]
                 con.execute(

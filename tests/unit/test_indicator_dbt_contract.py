@@ -1,4 +1,4 @@
-"""The dbt side and the staging DDL agree with the TargetValue dataclass."""
+"""The dbt side and the raw-schema DDL agree with the TargetValue dataclass."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import duckdb
 from orchestration.parsing import parse_document
 from orchestration.parsing.records import PerformanceIndicator
 from orchestration.parsing.targets import TargetValue
-from orchestration.warehouse import DocumentRegistration, connect, record_columns, staging_ddl, write_document
+from orchestration.warehouse import DocumentRegistration, connect, record_columns, raw_ddl, write_document
 from tests.conftest import PROJECT_TARGET_SEEDS, REPO_ROOT
 
 
@@ -22,18 +22,18 @@ def test_dbt_macro_lists_every_target_field_in_order():
 
 
 def test_an_old_warehouse_file_gains_the_target_columns_in_place(tmp_path: Path):
-    """A staging schema created before the normalized columns (the DDL alone, without
+    """A raw schema created before the normalized columns (the DDL alone, without
     flattened_columns_ddl()) is upgraded by connect() and takes the new rows."""
-    old_ddl = staging_ddl()
+    old_ddl = raw_ddl()
     db = tmp_path / "old.duckdb"
     con = duckdb.connect(str(db))
     con.execute(old_ddl)
-    assert "period_comparator" not in {r[0] for r in con.execute("DESCRIBE staging.performance_indicators").fetchall()}
+    assert "period_comparator" not in {r[0] for r in con.execute("DESCRIBE raw.performance_indicators").fetchall()}
     con.close()
     seed = PROJECT_TARGET_SEEDS[-1]
     with connect(db) as con:
         write_document(con, DocumentRegistration("x", seed.name, str(seed), "txt", 1), parse_document(seed.read_bytes(), seed.name), "loaded")
-        columns = {r[0] for r in con.execute("DESCRIBE staging.performance_indicators").fetchall()}
-        (n,) = con.execute("SELECT count(*) FROM staging.performance_indicators WHERE annual_comparator IS NOT NULL").fetchone()
+        columns = {r[0] for r in con.execute("DESCRIBE raw.performance_indicators").fetchall()}
+        (n,) = con.execute("SELECT count(*) FROM raw.performance_indicators WHERE annual_comparator IS NOT NULL").fetchone()
     assert set(record_columns(PerformanceIndicator)) <= columns
     assert n == 273  # every indicator of seed 004

@@ -325,8 +325,8 @@ def test_indicator_record_carries_both_targets():
     assert (ind.period.comparator, ind.period.value, ind.annual.qualitative_class) == ("ge", 4, "control_figure")
 
 
-def test_staging_tables_have_a_column_for_every_flattened_field(tmp_path):
-    """connect() gives every record column (flattened targets included) a staging column."""
+def test_raw_tables_have_a_column_for_every_flattened_field(tmp_path):
+    """connect() gives every record column (flattened targets included) a raw column."""
     from orchestration.parsing.department_records import DepartmentIndicator
     from orchestration.warehouse import connect
 
@@ -336,5 +336,5 @@ def test_staging_tables_have_a_column_for_every_flattened_field(tmp_path):
         assert f"expected_target_{name}" in record_columns(DepartmentIndicator)
     with connect(tmp_path / "w.duckdb") as con:
         for table, record_type in (("performance_indicators", PerformanceIndicator), ("department_indicators", DepartmentIndicator)):
-            existing = {r[0] for r in con.execute(f"DESCRIBE staging.{table}").fetchall()}
+            existing = {r[0] for r in con.execute(f"DESCRIBE raw.{table}").fetchall()}
             assert set(record_columns(record_type)) <= existing, table

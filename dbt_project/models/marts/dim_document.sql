@@ -1,7 +1,7 @@
 -- Every document ever received, with its version history: which version of
 -- (doc_type, department, fiscal_year) it is, whether it is current, and which
 -- document superseded it (ranked in int_documents). Superseded versions keep their
--- rows in the staging tables, so their history stays queryable; only current
+-- rows in the raw tables, so their history stays queryable; only current
 -- versions feed the other marts.
 select
     document_id,

@@ -1,7 +1,7 @@
--- 项目支出绩效目标表 rows of every document, 1:1 with staging.budget_lines (renames and casts only;
+-- 项目支出绩效目标表 rows of every document, 1:1 with raw.budget_lines (renames and casts only;
 -- int_budget_lines keeps loaded documents).
 with source as (
-    select * from {{ source('staging', 'budget_lines') }}
+    select * from {{ source('raw', 'budget_lines') }}
 )
 
 select

@@ -1,4 +1,4 @@
--- Body rows of the standard tables of every disclosure, 1:1 with staging.budget_table_rows.
+-- Body rows of the standard tables of every disclosure, 1:1 with raw.budget_table_rows.
 select
     document_id,
     table_no,
@@ -16,4 +16,4 @@ select
     bbox_top,
     bbox_x1,
     bbox_bottom
-from {{ source('staging', 'budget_table_rows') }}
+from {{ source('raw', 'budget_table_rows') }}

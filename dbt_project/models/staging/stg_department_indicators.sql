@@ -1,6 +1,6 @@
 -- 部门整体绩效指标 rows of every document (task_no 0 = overall); int_department_indicators keeps loaded documents.
 with source as (
-    select * from {{ source('staging', 'department_indicators') }}
+    select * from {{ source('raw', 'department_indicators') }}
 )
 
 select

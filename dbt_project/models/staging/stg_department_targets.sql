@@ -1,6 +1,6 @@
 -- 部门整体绩效目标 profile of every document; income in 元 as published. int_department_targets keeps loaded documents.
 with source as (
-    select * from {{ source('staging', 'department_targets') }}
+    select * from {{ source('raw', 'department_targets') }}
 )
 
 select

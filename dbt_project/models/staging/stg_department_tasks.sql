@@ -1,6 +1,6 @@
 -- 部门整体绩效目标 tasks (任务N) of every document; int_department_tasks keeps loaded documents.
 with source as (
-    select * from {{ source('staging', 'department_tasks') }}
+    select * from {{ source('raw', 'department_tasks') }}
 )
 
 select

@@ -4,4 +4,4 @@ select
     scope,
     stage,
     is_template
-from {{ source('staging', 'disclosures') }}
+from {{ source('raw', 'disclosures') }}

@@ -17,4 +17,4 @@ select
     column_labels,
     read                                                    as is_read,
     table_no
-from {{ source('staging', 'document_tables') }}
+from {{ source('raw', 'document_tables') }}

@@ -1,8 +1,8 @@
--- Document registry, 1:1 with staging.documents and complete: loaded, registered and
+-- Document registry, 1:1 with raw.documents and complete: loaded, registered and
 -- quarantined documents all stay here (rpt_document_summary reports on every one of them).
 -- Renames and casts only; versions are int_documents.
 with source as (
-    select * from {{ source('staging', 'documents') }}
+    select * from {{ source('raw', 'documents') }}
 )
 
 select

@@ -1,7 +1,7 @@
 -- Parser audit log for every document (not filtered to loaded documents: the
 -- events of quarantined documents explain why they were quarantined).
 with source as (
-    select * from {{ source('staging', 'parse_events') }}
+    select * from {{ source('raw', 'parse_events') }}
 )
 
 select

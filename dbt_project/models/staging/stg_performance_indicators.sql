@@ -1,7 +1,7 @@
--- 绩效指标 of every document, 1:1 with staging.performance_indicators; int_performance_indicators
+-- 绩效指标 of every document, 1:1 with raw.performance_indicators; int_performance_indicators
 -- keeps loaded documents (every version; marts keep current versions only).
 with source as (
-    select * from {{ source('staging', 'performance_indicators') }}
+    select * from {{ source('raw', 'performance_indicators') }}
 )
 
 select

@@ -1,11 +1,11 @@
-"""Ingest assets: inbox files → DuckDB staging tables, one partition per document.
+"""Ingest assets: inbox files → the DuckDB ``raw`` tables, one partition per document.
 
 ``source_documents`` stands for the files that arrive (drop inbox or a folder
 named for a batch run); ``stage_documents`` (asset ``staged_documents``,
 partitioned) parses each document of the run's partitions
-(``orchestration.ingest``) and replaces its rows in the staging tables, one
-transaction per document; ``staging_tables`` then records the seven
-``staging/<table>`` assets (unpartitioned: the tables as a whole, row counts)
+(``orchestration.ingest``) and replaces its rows in the raw tables, one
+transaction per document; ``raw_tables`` then records the
+``raw/<table>`` assets (unpartitioned: the tables as a whole, row counts)
 that the dbt sources read. The partition key is the
 document id (SHA-256 of the bytes); a run may cover one document (sensor) or
 a range of them (batch, backfill) thanks to the single-run backfill policy.
@@ -31,7 +31,7 @@ from orchestration.parallel import ParseJob, Progress, configured_workers, notif
 from orchestration.partitions import documents_partitions
 from orchestration.quality.gate import gate_documents
 from orchestration.resources import WarehouseResource
-from orchestration.warehouse import STAGING_TABLES, connect, table_row_counts
+from orchestration.warehouse import RAW_TABLES, connect, table_row_counts
 
 source_documents = dg.AssetSpec(
     key="source_documents",
@@ -112,7 +112,7 @@ def _size(path) -> int:
 
 def _known_paths(con: duckdb.DuckDBPyConnection, document_ids: list[str]) -> dict[str, str]:
     rows = con.execute(
-        "SELECT document_id, source_path FROM staging.documents WHERE list_contains(?, document_id)", [document_ids]
+        "SELECT document_id, source_path FROM raw.documents WHERE list_contains(?, document_id)", [document_ids]
     ).fetchall()
     return dict(rows)
 
@@ -124,7 +124,7 @@ def _known_paths(con: duckdb.DuckDBPyConnection, document_ids: list[str]) -> dic
             key=STAGED_DOCUMENTS_KEY,
             description=(
                 "One partition per document (id = SHA-256 of its bytes): the file parsed, its rows replaced in the "
-                "staging tables in one transaction, then the per-document GX gate. Metadata: the run's outcome "
+                "raw tables in one transaction, then the per-document GX gate. Metadata: the run's outcome "
                 "per document, pages/s, rows written per table."
             ),
             deps=[source_documents],
@@ -138,7 +138,7 @@ def _known_paths(con: duckdb.DuckDBPyConnection, document_ids: list[str]) -> dic
     can_subset=False,
 )
 def stage_documents(context: dg.AssetExecutionContext, config: StageDocumentsConfig, warehouse: WarehouseResource):
-    """Parse every document of the run's partitions and replace its staging rows.
+    """Parse every document of the run's partitions and replace its raw rows.
 
     One DuckDB transaction per document; a file that cannot be parsed is
     quarantined with its reason and the others proceed. The GX gate then
@@ -233,21 +233,21 @@ def stage_documents(context: dg.AssetExecutionContext, config: StageDocumentsCon
 
 
 @dg.multi_asset(
-    name="staging_tables",
+    name="raw_tables",
     specs=[
         dg.AssetSpec(
-            key=["staging", table],
+            key=["raw", table],
             description=_STAGING_DESCRIPTIONS[table],
             deps=[STAGED_DOCUMENTS_KEY],
             group_name="staging",
             kinds={"duckdb"},
         )
-        for table in STAGING_TABLES
+        for table in RAW_TABLES
     ],
     can_subset=False,
 )
-def staging_tables(warehouse: WarehouseResource):
-    """The staging tables after the run's documents were staged: one materialization per table, with its row count.
+def raw_tables(warehouse: WarehouseResource):
+    """The raw tables after the run's documents were staged: one materialization per table, with its row count.
 
     Unpartitioned on purpose (a table holds every document); the dbt sources
     are these assets. Reads only (no write).
@@ -256,12 +256,12 @@ def staging_tables(warehouse: WarehouseResource):
         con = duckdb.connect(str(warehouse.duckdb_path), read_only=True)
         try:
             counts = table_row_counts(con)
-            (documents,) = con.execute("SELECT count(*) FROM staging.documents WHERE status = 'loaded'").fetchone()
+            (documents,) = con.execute("SELECT count(*) FROM raw.documents WHERE status = 'loaded'").fetchone()
         finally:
             con.close()
-    for table in STAGING_TABLES:
+    for table in RAW_TABLES:
         yield dg.MaterializeResult(
-            asset_key=["staging", table],
+            asset_key=["raw", table],
             metadata={
                 "dagster/row_count": counts[table],
                 "loaded_documents": documents,

@@ -9,12 +9,12 @@ Three kinds (see ``orchestration/quality/suites.py`` for the suites):
   blocks the other documents) and lists the quarantined documents and the
   warnings, so the alert sensor sees it. It passes when every document of the
   run is clean.
-- ``gx_staging_*`` — blocking checks on the staging tables: the document
+- ``gx_staging_*`` — blocking checks on the raw tables: the document
   suites over every loaded document, after the gate. They pass unless
   something systemic is wrong (a critical failure on loaded rows means the
   gate was bypassed), and report warnings and quarantined documents in metadata.
 - ``gx_marts_*`` — blocking checks on the fact tables after dbt: row counts,
-  dimension joins and per-department totals against staging. A failure is
+  dimension joins and per-department totals against the raw tables. A failure is
   ERROR and stops ``serving_database`` from publishing.
 """
 
@@ -34,7 +34,7 @@ from orchestration.resources import WarehouseResource
 GATE_CHECK_NAME = "gx_document_gate"
 
 #: The partitioned asset of the staging step: one partition per document (parsed,
-#: written to the staging tables, gated). The seven ``staging/<table>`` assets
+#: written to the raw tables, gated). The ``raw/<table>`` assets
 #: are unpartitioned and materialized once per run after it: Dagster records a
 #: planned and a done materialization per (asset, partition), ~11 ms each in the
 #: SQLite event log, so seven partitioned keys cost ~32 s per 220-document
@@ -132,7 +132,7 @@ def check_result_from_suites(outcomes: list[SuiteOutcome], quarantined: dict | N
 
 def _quarantined_documents(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute(
-        "SELECT file_name, error FROM staging.documents WHERE status = 'quarantined' ORDER BY file_name"
+        "SELECT file_name, error FROM raw.documents WHERE status = 'quarantined' ORDER BY file_name"
     ).fetchall())
 
 
@@ -148,14 +148,14 @@ def _gx_check(name: str, asset_key: list[str], suites: list[str], description: s
 
 
 _STAGING = "Over every loaded document after the per-document gate; fails (ERROR, blocking the marts) only when a critical expectation fails on loaded rows."
-_MARTS = "After dbt; fails (ERROR, blocking serving.duckdb) when the marts disagree with staging."
+_MARTS = "After dbt; fails (ERROR, blocking serving.duckdb) when the marts disagree with the raw tables."
 
 staging_checks = [
-    _gx_check("gx_staging_documents", ["staging", "documents"], ["staging_documents"],
+    _gx_check("gx_staging_documents", ["raw", "documents"], ["staging_documents"],
               f"GX suite staging_documents. {_STAGING}"),
-    _gx_check("gx_staging_budget_lines", ["staging", "budget_lines"], ["staging_budget_lines", "staging_reconciliation"],
+    _gx_check("gx_staging_budget_lines", ["raw", "budget_lines"], ["staging_budget_lines", "staging_reconciliation"],
               f"GX suites staging_budget_lines, staging_reconciliation. {_STAGING}"),
-    _gx_check("gx_staging_performance_indicators", ["staging", "performance_indicators"],
+    _gx_check("gx_staging_performance_indicators", ["raw", "performance_indicators"],
               ["staging_performance_indicators", "domain_indicator_targets", "domain_projects"],
               f"GX suites staging_performance_indicators, domain_indicator_targets, domain_projects. {_STAGING}"),
 ]

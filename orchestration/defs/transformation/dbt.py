@@ -1,9 +1,9 @@
 """dbt models as Dagster assets (dagster-dbt).
 
-Sources (``staging.*`` tables written by Python) map to the asset keys of the
-``staging_tables`` multi-asset; each model becomes an asset grouped by its
+Sources (``raw.*`` tables written by Python) map to the asset keys of the
+``raw_tables`` multi-asset; each model becomes an asset grouped by its
 layer (stg / intermediate / marts), and dbt tests become asset checks — also
-the tests of the sources, as checks of the ``staging/<table>`` assets. Owners
+the tests of the sources, as checks of the ``raw/<table>`` assets. Owners
 come from the dbt groups (``models/_groups.yml``), tags from the dbt tags;
 every materialization carries the row count and the column types
 (read after the build, :func:`with_table_metadata`). Each
@@ -82,7 +82,7 @@ def dbt_group_owner(group: str) -> str:
 
 
 class BudgetDbtTranslator(DagsterDbtTranslator):
-    """Groups dbt assets by layer folder and keys sources as ``staging/<table>``."""
+    """Groups dbt assets by layer folder and keys sources as ``raw/<table>`` (the source name)."""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "source":
@@ -197,7 +197,7 @@ def close_adapter_connections(invocation) -> None:
     ),
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    """Build (run + test) the dbt models over the staging tables in the warehouse DuckDB file."""
+    """Build (run + test) the dbt models over the raw tables in the warehouse DuckDB file."""
     os.environ["DUCKDB_PATH"] = str(warehouse.duckdb_path)  # read by dbt_project/profiles.yml
     with warehouse.writer_lock():
         invocation = dbt.cli(["build"], context=context)

@@ -1,11 +1,11 @@
--- DuckDB staging tables written by Python (orchestration/warehouse.py), one
--- transaction per document. dbt reads them as the source `staging`
--- (dbt_project/models/staging/_sources.yml). Amounts are DECIMAL(18,2) in 万元.
+-- The DuckDB schema `raw`: tables written by Python (orchestration/warehouse.py), one
+-- transaction per document. dbt reads them as the source `raw`
+-- (dbt_project/models/staging/_sources.yml; its stg_ models select from it). Amounts are DECIMAL(18,2) in 万元.
 
-CREATE SCHEMA IF NOT EXISTS staging;
+CREATE SCHEMA IF NOT EXISTS raw;
 
 -- One row per input file (document id = SHA-256 of the bytes).
-CREATE TABLE IF NOT EXISTS staging.documents (
+CREATE TABLE IF NOT EXISTS raw.documents (
     document_id      VARCHAR PRIMARY KEY,   -- sha256 hex of the file bytes
     file_name        VARCHAR NOT NULL,      -- base name as received
     source_path      VARCHAR,               -- where it was read from
@@ -24,10 +24,10 @@ CREATE TABLE IF NOT EXISTS staging.documents (
     first_seen_at    TIMESTAMP NOT NULL     -- first load of these bytes, UTC; orders versions of a document
 );
 -- Where fiscal_year was read: title | cover | 编制说明 | file_name; NULL with fiscal_year NULL (no evidence).
-ALTER TABLE staging.documents ADD COLUMN IF NOT EXISTS fiscal_year_source VARCHAR;
+ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS fiscal_year_source VARCHAR;
 
 -- 项目支出绩效目标表 rows: total → spending units → projects.
-CREATE TABLE IF NOT EXISTS staging.budget_lines (
+CREATE TABLE IF NOT EXISTS raw.budget_lines (
     document_id                  VARCHAR NOT NULL,
     line_no                      INTEGER NOT NULL,  -- order in the document after de-duplication
     line_type                    VARCHAR NOT NULL,  -- department_total | spending_unit | project
@@ -49,7 +49,7 @@ CREATE TABLE IF NOT EXISTS staging.budget_lines (
 );
 
 -- 绩效指标: one row per numbered indicator of a project.
-CREATE TABLE IF NOT EXISTS staging.performance_indicators (
+CREATE TABLE IF NOT EXISTS raw.performance_indicators (
     document_id      VARCHAR NOT NULL,
     line_no          INTEGER NOT NULL,      -- budget_lines.line_no of the project
     seq              INTEGER NOT NULL,      -- 1-based after renumbering
@@ -79,13 +79,13 @@ CREATE TABLE IF NOT EXISTS staging.performance_indicators (
     PRIMARY KEY (document_id, line_no, seq)
 );
 -- Columns added by issue 14: an older warehouse file upgrades in place.
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS template VARCHAR;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS operator VARCHAR;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS measure_unit VARCHAR;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS weight DOUBLE;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS direction VARCHAR;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS standard VARCHAR;
-ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS source_address VARCHAR;
+ALTER TABLE raw.performance_indicators ADD COLUMN IF NOT EXISTS template VARCHAR;
+ALTER TABLE raw.performance_indicators ADD COLUMN IF NOT EXISTS operator VARCHAR;
+ALTER TABLE raw.performance_indicators ADD COLUMN IF NOT EXISTS measure_unit VARCHAR;
+ALTER TABLE raw.performance_indicators ADD COLUMN IF NOT EXISTS weight DOUBLE;
+ALTER TABLE raw.performance_indicators ADD COLUMN IF NOT EXISTS direction VARCHAR;
+ALTER TABLE raw.performance_indicators ADD COLUMN IF NOT EXISTS standard VARCHAR;
+ALTER TABLE raw.performance_indicators ADD COLUMN IF NOT EXISTS source_address VARCHAR;
 
 -- Normalized targets (orchestration/parsing/targets.py:TargetValue): one
 -- column per field and target, period_* / annual_* on performance_indicators
@@ -95,7 +95,7 @@ ALTER TABLE staging.performance_indicators ADD COLUMN IF NOT EXISTS source_addre
 -- has one source and an older warehouse file upgrades in place.
 
 -- Audit log of parser decisions and repairs.
-CREATE TABLE IF NOT EXISTS staging.parse_events (
+CREATE TABLE IF NOT EXISTS raw.parse_events (
     document_id  VARCHAR NOT NULL,
     event_no     INTEGER NOT NULL,
     kind         VARCHAR NOT NULL,
@@ -107,7 +107,7 @@ CREATE TABLE IF NOT EXISTS staging.parse_events (
 
 -- ---------------------------------------------------------------------------
 -- 部门整体绩效目标 (department-wide performance targets), doc_type
--- department_targets. Written in the same transaction as staging.documents.
+-- department_targets. Written in the same transaction as raw.documents.
 -- Amounts here are DECIMAL(18,2) in 元 (CNY) as the form prints them, NOT 万元.
 -- task_no 0 = the department-wide (overall) goal and indicator table.
 -- 填报人 and 联系电话 (a person's name and phone) are not stored: only whether
@@ -115,7 +115,7 @@ CREATE TABLE IF NOT EXISTS staging.parse_events (
 -- ---------------------------------------------------------------------------
 
 -- One row per department_targets document: the facts outside the tables.
-CREATE TABLE IF NOT EXISTS staging.department_targets (
+CREATE TABLE IF NOT EXISTS raw.department_targets (
     document_id                       VARCHAR PRIMARY KEY,
     department                        VARCHAR,           -- 部门名称
     fiscal_year                       INTEGER,           -- from the title （2023）年
@@ -134,7 +134,7 @@ CREATE TABLE IF NOT EXISTS staging.department_targets (
 );
 
 -- One row per 任务N.
-CREATE TABLE IF NOT EXISTS staging.department_tasks (
+CREATE TABLE IF NOT EXISTS raw.department_tasks (
     document_id    VARCHAR NOT NULL,
     task_no        INTEGER NOT NULL,   -- N of 任务N
     task_name      VARCHAR,            -- 任务名称
@@ -146,7 +146,7 @@ CREATE TABLE IF NOT EXISTS staging.department_tasks (
 );
 
 -- One row per indicator-table row (overall: task_no 0).
-CREATE TABLE IF NOT EXISTS staging.department_indicators (
+CREATE TABLE IF NOT EXISTS raw.department_indicators (
     document_id       VARCHAR NOT NULL,
     task_no           INTEGER NOT NULL,  -- 0 = overall, else 任务N
     seq               INTEGER NOT NULL,  -- 1-based row within the task
@@ -174,7 +174,7 @@ CREATE TABLE IF NOT EXISTS staging.department_indicators (
 -- ---------------------------------------------------------------------------
 
 -- Table inventory: every table and narrative page of a document, read or not.
-CREATE TABLE IF NOT EXISTS staging.document_tables (
+CREATE TABLE IF NOT EXISTS raw.document_tables (
     document_id    VARCHAR NOT NULL,
     entry_no       INTEGER NOT NULL,   -- 1-based, page order
     entry_type     VARCHAR NOT NULL,   -- table | narrative
@@ -198,7 +198,7 @@ CREATE TABLE IF NOT EXISTS staging.document_tables (
 );
 
 -- One row per body row (and side) of a standard table.
-CREATE TABLE IF NOT EXISTS staging.budget_table_rows (
+CREATE TABLE IF NOT EXISTS raw.budget_table_rows (
     document_id   VARCHAR NOT NULL,
     table_no      INTEGER NOT NULL,
     row_no        INTEGER NOT NULL,
@@ -219,7 +219,7 @@ CREATE TABLE IF NOT EXISTS staging.budget_table_rows (
 );
 
 -- One row per non-empty amount cell of a standard table.
-CREATE TABLE IF NOT EXISTS staging.budget_table_amounts (
+CREATE TABLE IF NOT EXISTS raw.budget_table_amounts (
     document_id     VARCHAR NOT NULL,
     table_no        INTEGER NOT NULL,
     row_no          INTEGER NOT NULL,
@@ -235,7 +235,7 @@ CREATE TABLE IF NOT EXISTS staging.budget_table_amounts (
 );
 
 -- One row per budget_disclosure document: scope, stage, template flag.
-CREATE TABLE IF NOT EXISTS staging.disclosures (
+CREATE TABLE IF NOT EXISTS raw.disclosures (
     document_id  VARCHAR PRIMARY KEY,
     scope        VARCHAR NOT NULL,   -- department 部门 | unit 单位
     stage        VARCHAR,            -- budget 预算 | final_accounts 决算
