@@ -23,6 +23,14 @@ Reconciliation (``reconciliation_events``): projects must add up to their
 spending unit and units to the 合计 row, column by column, to 0.01 (an empty
 cell counts as 0). Differences are *reported*, never forced: the events
 carry both numbers so an auditor can see that the source itself is off.
+
+These events are a *parse finding* in words (``raw.parse_events``, with the
+printed line), made on the text-extract paths while the columns are decided;
+they do not compare the 合计 with projects printed directly under it. The
+warehouse's reconciliation rule, which the GX gate enforces (quarantine above
+one cent) and the marts report, is the dbt macro ``budget_reconciliation``
+(``dbt_project/macros/budget_hierarchy.sql``, model
+``int_budget_reconciliation``), not this code.
 """
 
 from __future__ import annotations
@@ -285,7 +293,8 @@ def unique_subset_with_sum(values: list[int], target: int) -> list[int] | None:
 
 
 def reconciliation_events(lines: list[BudgetLine]) -> list[ParseEvent]:
-    """``reconciliation_difference`` events where the source does not add up.
+    """``reconciliation_difference`` events where the source does not add up (a parse finding; the
+    rule that gates and feeds the marts is dbt's ``budget_reconciliation``, see the module docstring).
 
     Checks every unit against the sum of its projects and the 合计 row
     against the sum of the units, for each of the four columns (empty = 0),

@@ -31,6 +31,7 @@ from typing import Callable
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 import great_expectations.expectations as gxe  # noqa: E402  (env var must be set first)
 
+from orchestration.quality.dbt_macros import render_macro  # noqa: E402
 from orchestration.settings import DBT_PROJECT_DIR  # noqa: E402
 
 C, W = "critical", "warning"
@@ -59,7 +60,10 @@ def _where(expectation, condition: str):
 
 
 def _doc_filter(alias: str, document_ids: list[str] | None) -> tuple[str, list]:
-    """``AND <alias>.document_id IN (...)`` for a document-scope query (or all loaded documents)."""
+    """``AND <alias>.document_id IN (...)`` for a document-scope query (or all loaded documents).
+
+    The one DuckDB-specific SQL of the suites (``list_contains`` binds the ids as one list
+    parameter); ``tests/unit/test_portable_mart_sql.py`` checks the rest is portable."""
     if document_ids is None:
         return f"{alias}.status = 'loaded'", []
     return f"list_contains(?, {alias}.document_id)", [document_ids]
@@ -74,7 +78,8 @@ def _documents_sql(ids):
         FROM raw.documents d
         LEFT JOIN raw.budget_lines b USING (document_id)
         WHERE {where}
-        GROUP BY ALL ORDER BY d.file_name
+        GROUP BY d.document_id, d.file_name, d.doc_type, d.department, d.fiscal_year
+        ORDER BY d.file_name
     """, params
 
 
@@ -142,64 +147,30 @@ def _budget_lines_expectations() -> list:
 
 
 def _reconciliation_sql(ids):
-    """Parent (合计 or 资金使用单位) vs the sum of its children per amount column, as in
-    dbt's ``int_budget_lines`` + ``int_budget_reconciliation`` (parents found by position).
+    """Parent (合计 or 资金使用单位) vs the sum of its children per amount column, in cents.
 
-    The gate runs before dbt, hence this copy of the rule; the test
-    ``test_gate_reconciliation_agrees_with_dbt_int_budget_reconciliation``
-    keeps the two equal row for row."""
+    The rule is dbt's: the macros ``budget_line_parents`` and ``budget_reconciliation``
+    (``dbt_project/macros/budget_hierarchy.sql``) that ``int_budget_lines`` and
+    ``int_budget_reconciliation`` are built from, rendered here over the raw rows of the
+    gated documents (the gate decides before dbt runs, so it cannot read the models). The
+    parser's ``reconciliation_difference`` events are a parse finding, not this rule
+    (see :func:`orchestration.parsing.amounts.reconciliation_events`)."""
     where, params = _doc_filter("d", ids)
+    parents = render_macro("budget_hierarchy.sql", "budget_line_parents", "lines")
+    reconciliation = render_macro("budget_hierarchy.sql", "budget_reconciliation", "with_parent")
     return f"""
         WITH lines AS (
-            SELECT b.*, d.file_name FROM raw.budget_lines b
+            SELECT b.* FROM raw.budget_lines b
             JOIN raw.documents d USING (document_id) WHERE {where}
         ),
-        positioned AS (
-            SELECT *,
-                   max(CASE WHEN line_type = 'spending_unit' THEN line_no END) OVER (
-                       PARTITION BY document_id ORDER BY line_no ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-                   ) AS unit_line_no,
-                   max(CASE WHEN line_type = 'department_total' THEN line_no END) OVER (PARTITION BY document_id)
-                       AS total_line_no
-            FROM lines
-        ),
-        with_parent AS (
-            SELECT *, CASE WHEN line_type = 'project' THEN coalesce(unit_line_no, total_line_no)
-                           WHEN line_type = 'spending_unit' THEN total_line_no END AS parent_line_no
-            FROM positioned
-        ),
-        amounts AS (
-            UNPIVOT with_parent
-            ON amount_total, amount_fiscal_appropriation, amount_special_account, amount_other
-            INTO NAME amount_column VALUE amount
-        ),
-        all_amounts AS (  -- UNPIVOT drops NULL cells; they count as 0 on both sides
-            SELECT document_id, line_no, amount_column, amount FROM amounts
-        ),
-        parents AS (
-            SELECT w.document_id, w.file_name, w.line_no, w.line_type, w.spending_unit, c.amount_column,
-                   a.amount
-            FROM with_parent w
-            CROSS JOIN (VALUES ('amount_total'), ('amount_fiscal_appropriation'),
-                               ('amount_special_account'), ('amount_other')) AS c(amount_column)
-            LEFT JOIN all_amounts a ON a.document_id = w.document_id AND a.line_no = w.line_no
-                                   AND a.amount_column = c.amount_column
-            WHERE w.line_type IN ('department_total', 'spending_unit')
-        ),
-        children AS (
-            SELECT w.document_id, w.parent_line_no, a.amount_column, count(*) AS children_count, sum(a.amount) AS children_sum
-            FROM with_parent w JOIN all_amounts a USING (document_id, line_no)
-            WHERE w.parent_line_no IS NOT NULL
-            GROUP BY ALL
-        )
-        SELECT p.document_id, p.file_name, p.line_no AS parent_line_no, p.line_type AS parent_line_type,
-               p.spending_unit, p.amount_column, p.amount AS parent_amount,
-               coalesce(c.children_count, 0) AS children_count, c.children_sum,
-               CAST(round((coalesce(p.amount, 0) - coalesce(c.children_sum, 0)) * 100) AS BIGINT) AS difference_cents
-        FROM parents p
-        LEFT JOIN children c ON c.document_id = p.document_id AND c.parent_line_no = p.line_no
-                            AND c.amount_column = p.amount_column
-        ORDER BY p.file_name, p.line_no, p.amount_column
+        with_parent AS ({parents}),
+        reconciliation AS ({reconciliation})
+        SELECT r.document_id, d.file_name, r.parent_line_no, r.parent_line_type, r.spending_unit,
+               r.amount_column, r.parent_amount, r.children_count, r.children_sum,
+               CAST(round(r.difference * 100) AS BIGINT) AS difference_cents
+        FROM reconciliation r
+        JOIN raw.documents d USING (document_id)
+        ORDER BY d.file_name, r.parent_line_no, r.amount_column
     """, params
 
 
@@ -221,7 +192,7 @@ def _indicators_sql(ids):
         SELECT i.*, d.file_name, b.line_type AS project_line_type,
                i.seq - row_number() OVER (PARTITION BY i.document_id, i.line_no ORDER BY i.seq) AS seq_gap,
                CASE WHEN i.level1_code IS NOT NULL AND i.level2_code IS NOT NULL
-                    THEN left(i.level2_code, 1) = i.level1_code END AS taxonomy_consistent,
+                    THEN substr(i.level2_code, 1, 1) = i.level1_code END AS taxonomy_consistent,
                nullif(trim(coalesce(i.annual_target, '')), '') IS NOT NULL
                  OR nullif(trim(coalesce(i.period_target, '')), '') IS NOT NULL AS has_target,
                CASE WHEN nullif(trim(coalesce(i.period_target, '')), '') IS NOT NULL
@@ -304,7 +275,8 @@ def _projects_sql(ids):
         JOIN raw.documents d USING (document_id)
         LEFT JOIN raw.performance_indicators i USING (document_id, line_no)
         WHERE b.line_type = 'project' AND {where}
-        GROUP BY ALL ORDER BY d.file_name, b.line_no
+        GROUP BY b.document_id, d.file_name, b.line_no, b.spending_unit, b.project_name
+        ORDER BY d.file_name, b.line_no
     """, params
 
 
@@ -327,8 +299,8 @@ _CURRENT = "(SELECT document_id FROM marts.dim_document WHERE is_current AND sta
 
 # The marts suites below read marts with portable SQL (no GROUP BY ALL, UNPIVOT, left() or list
 # functions): they must run unchanged when the marts move to another adapter (docs/scaling.md).
-# The document suites above read the DuckDB raw schema the pipeline writes and
-# may use DuckDB's dialect.
+# The document suites above read the raw schema the pipeline writes; their SQL is portable too
+# except _doc_filter (list_contains over a list parameter), the one DuckDB-specific fragment.
 
 
 def _marts_row_counts_sql(_ids):

@@ -387,9 +387,9 @@ def test_an_outbox_from_before_repeats_is_upgraded_in_place(tmp_path):
 
 
 def test_gate_reconciliation_agrees_with_dbt_int_budget_reconciliation(gated):
-    """The gate must reconcile before dbt runs, so it has its own SQL (quality.suites._reconciliation_sql);
-    this contract keeps it equal to dbt's int_budget_reconciliation row for row (seed 003 has
-    real 0.01 differences, so the comparison is not trivial)."""
+    """The gate must reconcile before dbt runs, so it renders dbt's macros (budget_hierarchy.sql) over the
+    raw rows instead of reading the model; the result equals int_budget_reconciliation row for row (seed 003
+    has real 0.01 differences, so the comparison is not trivial)."""
     import duckdb
 
     from orchestration.quality.runner import suite_frame

@@ -31,8 +31,10 @@ ALLOWED_INTERPOLATIONS = {
     "_sql_literal(serving_path)",
     # orchestration/warehouse.py: flattened_columns_ddl() — dataclass field names and a fixed SQL type map
     "f.name", "sub.name", "_SQL_TYPES[base]",
-    # orchestration/quality/suites.py: a WHERE clause with ``?`` placeholders (_doc_filter), a constant subquery
-    "where", "_CURRENT",
+    # orchestration/quality/suites.py: a WHERE clause with ``?`` placeholders (_doc_filter), a constant subquery,
+    # and the SQL of the dbt project's macros (dbt_project/macros/budget_hierarchy.sql, rendered by
+    # quality/dbt_macros.py from the repository's file with CTE names as arguments: no document content)
+    "where", "_CURRENT", "parents", "reconciliation",
     # orchestration/defs/transformation/dbt.py: a model's relation name from dbt's manifest, quoted by the
     # dbt-duckdb adapter ("warehouse"."marts"."fct_x"): an identifier dbt built, never document content
     "node['relation_name']",

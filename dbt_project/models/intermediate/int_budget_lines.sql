@@ -2,12 +2,10 @@
 -- (合计 department total → 资金使用单位 spending units → projects) and the
 -- document attributes and surrogate keys the marts need.
 --
--- The parent is found by position (lines are in document order: total, unit,
--- its projects, next unit ...), not by name, so a unit name printed twice or
--- spelled differently on project rows cannot mis-attach projects:
---   project        → nearest preceding spending_unit row, else the total row
---   spending_unit  → the department_total row
---   department_total → none
+-- The parent is found by position, not by name, so a unit name printed twice or
+-- spelled differently on project rows cannot mis-attach projects: the macro
+-- budget_line_parents (macros/budget_hierarchy.sql), which the per-document GX
+-- gate renders too.
 with lines as (
     select * from {{ ref('stg_budget_lines') }}
     where document_id in {{ loaded_documents() }}
@@ -17,28 +15,8 @@ documents as (
     select * from {{ ref('stg_documents') }}
 ),
 
-positioned as (
-    select
-        lines.*,
-        max(case when line_type = 'spending_unit' then line_no end) over (
-            partition by document_id
-            order by line_no
-            rows between unbounded preceding and current row
-        ) as preceding_unit_line_no,
-        max(case when line_type = 'department_total' then line_no end) over (
-            partition by document_id
-        ) as total_line_no
-    from lines
-),
-
 with_parent as (
-    select
-        positioned.*,
-        case
-            when line_type = 'project' then coalesce(preceding_unit_line_no, total_line_no)
-            when line_type = 'spending_unit' then total_line_no
-        end as parent_line_no
-    from positioned
+    {{ budget_line_parents('lines') }}
 )
 
 select
