@@ -26,6 +26,7 @@ import duckdb
 from orchestration.filing import errno_name, kept_file_name, write_atomically, write_reason
 from orchestration.parsing import ParseError, parse_document
 from orchestration.parsing.records import ParsedDocument
+from orchestration.parsing.vocabulary import starts_with_pdf_header
 from orchestration.warehouse import DocumentRegistration, WarehouseWriteError, write_document
 
 #: File extensions picked up from an inbox folder (lower case).
@@ -225,7 +226,7 @@ def size_limit_reason(file_name: str, fmt: str, size: int) -> str | None:
 def sniff_format(data: bytes, file_name: str) -> str:
     """``pdf`` when the bytes start with ``%PDF``, else by extension: ``tsv``/``txt``, ``xlsx``/``xls``/``docx``,
     ``html`` (``.html`` and ``.htm``), else ``unknown``."""
-    if data.lstrip()[:5] == b"%PDF-":
+    if starts_with_pdf_header(data):
         return "pdf"
     suffix = Path(file_name).suffix.lower()
     if suffix in (".txt", ".tsv", ".xlsx", ".xls", ".docx", ".html"):
