@@ -19,7 +19,7 @@ export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
 
 MANIFEST := dbt_project/target/manifest.json
-DBT_FILES := $(shell find dbt_project -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -not -path '*/target/*' -not -path '*/logs/*' 2>/dev/null)
+DBT_FILES := $(shell find -L dbt_project -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -not -path '*/target/*' -not -path '*/logs/*' 2>/dev/null)
 
 .PHONY: setup gx-assets run dev docs test test-slow validate bench lint constraints clean samples fonts chromium report dashboard
 

@@ -213,14 +213,13 @@ def child_backfill(folder: Path, root: Path) -> dict:
     with staging_progress(console=Console(stderr=True), label=f"backfill ({os.environ.get('PARSE_WORKERS', 'cores')} workers)"):
         batch = run_batch(defs, instance, folder, log_level="ERROR")
     wall = time.perf_counter() - start
-    import duckdb
+    from orchestration.warehouse import read_only_connection
 
-    con = duckdb.connect(str(warehouse.serving_path), read_only=True)
-    (loaded,) = con.execute("SELECT count(*) FROM marts.rpt_document_summary WHERE status = 'loaded'").fetchone()
-    (unreconciled,) = con.execute(
-        "SELECT count(*) FROM marts.rpt_document_summary WHERE coalesce(reconciliation_status, 'OK') <> 'OK'"
-    ).fetchone()
-    con.close()
+    with read_only_connection(warehouse.serving_path) as con:
+        (loaded,) = con.execute("SELECT count(*) FROM marts.rpt_document_summary WHERE status = 'loaded'").fetchone()
+        (unreconciled,) = con.execute(
+            "SELECT count(*) FROM marts.rpt_document_summary WHERE coalesce(reconciliation_status, 'OK') <> 'OK'"
+        ).fetchone()
     steps = _step_seconds(instance, batch.results[0].run_id) if batch.results else {}
     return {
         "success": batch.success and not batch.blocking_failures(),
@@ -253,27 +252,24 @@ def child_import() -> dict:
 
 
 def _visible(serving: Path, document_id: str) -> bool:
-    import duckdb
+    from orchestration.warehouse import read_only_connection
 
     if not serving.exists():
         return False
-    con = duckdb.connect(str(serving), read_only=True)
-    try:
+    with read_only_connection(serving) as con:
         (n,) = con.execute("SELECT count(*) FROM marts.rpt_document_summary WHERE document_id = ?", [document_id]).fetchone()
         return n > 0
-    finally:
-        con.close()
 
 
 def child_drops(base: Path, drops: list[Path], root: Path, variants_per_seed: int) -> dict:
     """A warehouse of ``base`` documents (+ text variants), then each of ``drops`` dropped and timed."""
-    import hashlib
-
+    from orchestration import ingest
     from orchestration.batch import run_batch
     from orchestration.definitions import build_definitions
     from devtools.corpus import write_variants
     from devtools.drive import SensorDriver
     from orchestration.resources import WarehouseResource
+    from orchestration.warehouse import read_only_connection
 
     shutil.rmtree(root, ignore_errors=True)
     initial = root / "initial"
@@ -297,7 +293,7 @@ def child_drops(base: Path, drops: list[Path], root: Path, variants_per_seed: in
     rows = []
     for path in drops:
         data = path.read_bytes()
-        document_id = hashlib.sha256(data).hexdigest()
+        document_id = ingest.document_id(data)
         tmp = Path(warehouse.inbox_dir) / f".{path.name}.part"
         tmp.write_bytes(data)
         t0 = time.perf_counter()
@@ -311,11 +307,8 @@ def child_drops(base: Path, drops: list[Path], root: Path, variants_per_seed: in
         rows.append({"file": path.name, "latency_s": round(t1 - t0, 3), "ticks": ticks, "visible": visible,
                      "success": all(r.success for r in results),
                      "steps_s": _step_seconds(instance, results[0].run_id) if results else {}})
-    import duckdb
-
-    con = duckdb.connect(str(warehouse.duckdb_path), read_only=True)
-    (documents,) = con.execute("SELECT count(*) FROM raw.documents").fetchone()
-    con.close()
+    with read_only_connection(warehouse.duckdb_path) as con:
+        (documents,) = con.execute("SELECT count(*) FROM raw.documents").fetchone()
     return {"setup": setup, "drops": rows, "documents_after": documents,
             "duckdb_mb": round(warehouse.duckdb_path.stat().st_size / 2**20, 1),
             "serving_mb": round(warehouse.serving_path.stat().st_size / 2**20, 1)}

@@ -27,7 +27,6 @@ gaps between steps and the poll).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
@@ -273,6 +272,8 @@ def run(drops: int, root: Path, seed: int = 19) -> dict:
 
     import dagster as dg
 
+    from orchestration.ingest import document_id
+
     shutil.rmtree(root, ignore_errors=True)
     warehouse = root / "warehouse"
     inbox = warehouse / "inbox"
@@ -288,7 +289,7 @@ def run(drops: int, root: Path, seed: int = 19) -> dict:
         startup_s = time.perf_counter() - started
         log(f"make dev up in {startup_s:.1f} s (port {port}); dropping the {len(list(SAMPLES_DIR.iterdir()))} samples at once")
         samples = sorted(p for p in SAMPLES_DIR.iterdir() if p.suffix in (".txt", ".pdf"))
-        expected = {hashlib.sha256(p.read_bytes()).hexdigest() for p in samples}
+        expected = {document_id(p) for p in samples}
         t0 = time.time()
         for path in samples:
             drop_file(inbox, path.name, path.read_bytes())
@@ -300,9 +301,9 @@ def run(drops: int, root: Path, seed: int = 19) -> dict:
         log(f"samples visible after {base_s:.1f} s; {drops} single drops follow")
         for name, data in drop_documents(drops):
             time.sleep(rng.uniform(0, 5))
-            document_id = hashlib.sha256(data).hexdigest()
+            dropped_id = document_id(data)
             dropped = drop_file(inbox, name, data)
-            wait_until(lambda: document_id in visible_ids(serving), 600, f"{name} in serving.duckdb", process, every=POLL_S)
+            wait_until(lambda: dropped_id in visible_ids(serving), 600, f"{name} in serving.duckdb", process, every=POLL_S)
             visible = time.time()
             wait_until(lambda: runs_in_flight(instance) == 0, 600, f"the run of {name} to end", process, every=0.5)
             ticks = sensor_ticks(instance, after=dropped)

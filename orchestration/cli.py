@@ -283,15 +283,12 @@ def validate(warehouse: Path | None) -> None:
 
 def _validate_locked(db_path: Path, validate_warehouse) -> tuple[list, list[tuple[str, str]]]:
     """Run the suites and read the quarantined documents (the caller holds the writer lock)."""
-    import duckdb
+    from orchestration.warehouse import read_only_connection
 
     outcomes = validate_warehouse(db_path)
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
+    with read_only_connection(db_path) as con:
         quarantined = con.execute(
             "SELECT file_name, error FROM raw.documents WHERE status = 'quarantined' ORDER BY file_name").fetchall()
-    finally:
-        con.close()
     return outcomes, quarantined
 
 

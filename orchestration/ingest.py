@@ -26,6 +26,7 @@ import duckdb
 from orchestration.filing import errno_name, kept_file_name, write_atomically, write_reason
 from orchestration.parsing import ParseError, parse_document
 from orchestration.parsing.records import ParsedDocument
+from orchestration.parsing.vocabulary import starts_with_pdf_header
 from orchestration.warehouse import DocumentRegistration, WarehouseWriteError, write_document
 
 #: File extensions picked up from an inbox folder (lower case).
@@ -203,10 +204,26 @@ class NotARegularFile(OSError):
     """An inbox path that is no longer a regular file when it is opened (a FIFO, a folder…)."""
 
 
+#: The hash a document id is made with: the id is the hex digest of the file's bytes.
+DOCUMENT_ID_HASH = "sha256"
+
+
+def document_id(source: bytes | Path) -> str:
+    """The id of a document: the SHA-256 hex of its bytes.
+
+    ``source`` is the bytes, or the path of the file, then hashed in blocks as
+    :func:`document_digest` does (opened with :func:`open_document`'s checks).
+    Every document id is computed here.
+    """
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return hashlib.new(DOCUMENT_ID_HASH, source).hexdigest()
+    return document_digest(Path(source))[0]
+
+
 def document_digest(path: Path) -> tuple[str, int]:
-    """``(SHA-256 hex, size in bytes)`` of a file, hashed in blocks (no file is held in memory)."""
+    """``(document id, size in bytes)`` of a file, hashed in blocks (no file is held in memory)."""
     with os.fdopen(open_document(path), "rb") as handle:
-        digest = hashlib.file_digest(handle, "sha256")
+        digest = hashlib.file_digest(handle, DOCUMENT_ID_HASH)
         return digest.hexdigest(), handle.tell()
 
 
@@ -225,7 +242,7 @@ def size_limit_reason(file_name: str, fmt: str, size: int) -> str | None:
 def sniff_format(data: bytes, file_name: str) -> str:
     """``pdf`` when the bytes start with ``%PDF``, else by extension: ``tsv``/``txt``, ``xlsx``/``xls``/``docx``,
     ``html`` (``.html`` and ``.htm``), else ``unknown``."""
-    if data.lstrip()[:5] == b"%PDF-":
+    if starts_with_pdf_header(data):
         return "pdf"
     suffix = Path(file_name).suffix.lower()
     if suffix in (".txt", ".tsv", ".xlsx", ".xls", ".docx", ".html"):
@@ -241,7 +258,7 @@ def register(path: Path, data: bytes) -> DocumentRegistration:
     Names and paths are stored as :func:`display_name` text (never with lone surrogates).
     """
     return DocumentRegistration(
-        document_id=hashlib.sha256(data).hexdigest(),
+        document_id=document_id(data),
         file_name=display_name(path.name),
         source_path=display_name(str(path.absolute())),
         format=sniff_format(data, path.name),

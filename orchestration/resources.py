@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -11,7 +11,7 @@ import duckdb
 from filelock import FileLock
 
 from orchestration import settings
-from orchestration.warehouse import connect
+from orchestration.warehouse import connect, read_only_connection
 
 #: Seconds a step waits for the warehouse writer lock before failing.
 WRITER_LOCK_TIMEOUT_S = 900
@@ -79,7 +79,7 @@ class WarehouseResource(dg.ConfigurableResource):
         """
         with self.writer_lock():
             if read_only:
-                with closing(duckdb.connect(str(self.duckdb_path), read_only=True)) as con:
+                with read_only_connection(self.duckdb_path) as con:
                     yield con
             else:
                 with connect(self.duckdb_path) as con:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.warehouse import read_only_connection
+
 SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("file_name", "file"),
     ("doc_type", "type"),
@@ -66,8 +68,7 @@ def _mart_rows(db_path: str | Path, select: str, where: str, order_by: str,
     read-only. A mart that does not exist yet gives ``[]`` when ``missing_ok``, else raises
     ``duckdb.CatalogException``.
     """
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
+    with read_only_connection(db_path) as con:
         sql, params = f"{select} WHERE ({where})", []
         if document_ids is not None:
             # portable SQL (one placeholder per id), no DuckDB list function: the marts may move adapters
@@ -81,8 +82,6 @@ def _mart_rows(db_path: str | Path, select: str, where: str, order_by: str,
             raise
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row)) for row in cur.fetchall()]
-    finally:
-        con.close()
 
 
 def fetch_summary(db_path: str | Path, document_ids: list[str] | None = None) -> list[dict]:

@@ -527,3 +527,20 @@ def open_serving(serving_path: str | Path) -> duckdb.DuckDBPyConnection:
 def _sql_literal(path: str | Path) -> str:
     """A file path as the body of a single-quoted SQL literal (ATTACH takes no parameters)."""
     return str(path).replace("'", "''")
+
+
+@contextmanager
+def read_only_connection(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the DuckDB file ``db_path``, closed on exit.
+
+    The one way to read a DuckDB file without writing: ``warehouse.duckdb`` by a
+    caller that holds the writer lock itself (or through
+    :meth:`orchestration.resources.WarehouseResource.connection`, which takes
+    it), and one-off reads of ``serving.duckdb`` (:func:`open_serving` for a
+    reader that must see the newest publish while other connections are open).
+    """
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()

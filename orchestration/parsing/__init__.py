@@ -64,6 +64,7 @@ from .text_common import (
     fiscal_year_with_source,
     split_lines,
 )
+from .vocabulary import starts_with_pdf_header
 
 __all__ = [
     "AMOUNT_FIELDS",
@@ -117,7 +118,7 @@ def parse_document(data: bytes, file_name: str) -> ParsedDocument:
 
 def _parse(data: bytes, file_name: str) -> tuple[ParsedDocument, list]:
     """The parsed document and, for text input, its lines (evidence of the fiscal year)."""
-    if data.lstrip()[:5] == b"%PDF-":
+    if starts_with_pdf_header(data):
         return parse_pdf(data), []
     suffix = file_name.lower().rsplit(".", 1)[-1] if "." in file_name else ""
     if suffix in TABLE_FORMATS:

@@ -76,22 +76,17 @@ from .text_common import (
     fiscal_year_from_title,
     normalise_spaces,
 )
+from .vocabulary import DEPARTMENT_LEVEL2_VARIANTS, EMPTY_CELL_MARKS, LEVEL1_CODES, LEVEL2_CODES
 
 # --------------------------------------------------------------------------
 # Vocabulary of the form
 # --------------------------------------------------------------------------
 
-#: 一级指标 labels of the official taxonomy (and the common short form).
-LEVEL1_LABELS = frozenset({"产出指标", "效益指标", "满意度指标"})
+#: 一级指标 labels of the official taxonomy.
+LEVEL1_LABELS = frozenset(LEVEL1_CODES)
 
 #: 二级指标 labels of the official taxonomy and the variants seen in the seeds.
-LEVEL2_LABELS = frozenset(
-    {
-        "数量指标", "质量指标", "时效指标", "成本指标",
-        "经济效益指标", "社会效益指标", "生态效益指标", "环境效益指标", "可持续影响指标",
-        "服务对象满意度指标", "服务满意度指标", "满意度",
-    }
-)
+LEVEL2_LABELS = frozenset(LEVEL2_CODES) | DEPARTMENT_LEVEL2_VARIANTS
 
 #: Indicator-table header cells → record field. The 说明及公式 header is matched
 #: on a fragment because it is printed truncated (``说明及公式``, ``说明及公``).
@@ -124,7 +119,6 @@ _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 _PROJECT_SEPARATORS = re.compile(r"[、，,；;]")
 #: A 计算单位 cell is short and has no digit (``个``, ``%``, ``万元``); anything else is a value.
 _UNIT_LIKE = re.compile(r"^\D{1,4}$")
-_PLACEHOLDERS = frozenset({"-", "—", "－", "/", "无"})
 
 #: Footer / profile labels → profile field (the first label contained in the cell's label wins).
 _PROFILE_LABELS: tuple[tuple[str, str], ...] = (
@@ -297,13 +291,13 @@ def is_level1_label(text: str) -> bool:
 def is_category(text: str) -> bool:
     """True for a 二级指标 value: a taxonomy label, a ``…方面的指标`` description or a placeholder."""
     squeezed = _squeeze(text)
-    return squeezed in LEVEL2_LABELS or squeezed.endswith("方面的指标") or squeezed in _PLACEHOLDERS
+    return squeezed in LEVEL2_LABELS or squeezed.endswith("方面的指标") or squeezed in EMPTY_CELL_MARKS
 
 
 def is_complete_category(text: str) -> bool:
     """A category that stands on its own: a label, a placeholder or a description listing ``、`` items."""
     squeezed = _squeeze(text)
-    return squeezed in LEVEL2_LABELS or squeezed in _PLACEHOLDERS or (
+    return squeezed in LEVEL2_LABELS or squeezed in EMPTY_CELL_MARKS or (
         squeezed.endswith("方面的指标") and "、" in squeezed
     )
 
@@ -694,7 +688,7 @@ class _Reader:
 
     def _label(self, text: str, line: CellRow, repairs: list[str]) -> str | None:
         squeezed = _squeeze(text)
-        if squeezed in _PLACEHOLDERS:
+        if squeezed in EMPTY_CELL_MARKS:
             repairs.append("placeholder_cleared")
             self.events.append(ParseEvent("placeholder_cleared", f"placeholder {text!r} in a level cell stored as empty", line.number, line.page))
             return None

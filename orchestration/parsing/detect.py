@@ -18,15 +18,14 @@ For ``project_targets`` the layout is:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .records import DocType, ParseError
 from .text_common import DEPARTMENT_TITLE_MARK, PROJECT_TITLE_MARK, SourceLine
+from .vocabulary import LINE_STARTS_WITH_FIRST_INDICATOR
 
 #: How much of the text counts as "the head" where the title must appear.
 HEAD_CHARS = 2000
-_FIRST_ITEM_AT_LINE_START = re.compile(r"^1\s*、\s*\d\s*-")
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ def detect_project_layout(lines: list[SourceLine]) -> str:
     for line in lines:
         if line.stripped == "绩效指标":
             return "rows_then_indicators"
-        if _FIRST_ITEM_AT_LINE_START.match(line.stripped):
+        if LINE_STARTS_WITH_FIRST_INDICATOR.match(line.stripped):
             return "line_flow"
     return "line_flow"
 

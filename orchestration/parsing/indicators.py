@@ -35,11 +35,7 @@ from dataclasses import dataclass
 
 from .records import ParseEvent, PerformanceIndicator
 from .text_common import JoinedText, normalise_spaces
-
-#: Start of one item: its number and ``、``, followed by a level-1 code ``d-``.
-ITEM_START = re.compile(r"(\d+)\s*、\s*(?=\d\s*-\s*[^\d\s])")
-#: The first item of a cell (used to find where indicator text begins).
-FIRST_ITEM_START = re.compile(r"1\s*、\s*\d\s*-\s*[^\d\s；;]{1,12}?指标")
+from .vocabulary import INDICATOR_ITEM_START
 
 _LEVEL = re.compile(r"^\s*(?P<code>\d+)\s*-\s*(?P<name>[^；;]*?)\s*[；;]+")
 _PERIOD_LABEL = re.compile(r"[；;]*\s*实施周期指标值\s*[:：]?")
@@ -99,7 +95,7 @@ def _find_item_spans(text: str) -> list[_ItemSpan]:
     """
     spans: list[_ItemSpan] = []
     previous_number = 0
-    for match in ITEM_START.finditer(text):
+    for match in INDICATOR_ITEM_START.finditer(text):
         digits = match.group(1)
         number, start = _item_number(digits, match.start(1), previous_number)
         if spans:

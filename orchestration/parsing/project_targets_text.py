@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .amounts import COLUMN_LABELS, assign_printed_numbers, decide_columns_from_subtotals, reconciliation_events
-from .indicators import FIRST_ITEM_START, parse_indicator_cell
+from .indicators import parse_indicator_cell
 from .records import AMOUNT_FIELDS, BudgetLine, LineType, ParseError, ParseEvent, PerformanceIndicator
 from .text_common import (
     JoinedText,
@@ -56,6 +56,7 @@ from .text_common import (
     parse_amount,
     split_amount_tail,
 )
+from .vocabulary import FIRST_INDICATOR_START, LINE_STARTS_WITH_FIRST_INDICATOR
 
 TOTAL_ROW_NAME = "合计"
 #: Blank lines in a row that the text extractor leaves at a page break.
@@ -64,7 +65,6 @@ PAGE_BREAK_BLANK_LINES = 2
 MAX_NAME_LINES = 6
 #: Lines a name without indent may span when a goal text precedes it.
 MAX_UNINDENTED_NAME_LINES = 2
-_LINE_STARTS_WITH_FIRST_ITEM = re.compile(r"^1\s*、\s*\d\s*-")
 
 
 @dataclass
@@ -163,7 +163,7 @@ def _pop_name_lines(previous: RowDraft | None, limit: int) -> list[SourceLine]:
 def _split_goal_and_indicators(row: RowDraft) -> None:
     """Cut ``row.content`` into the 绩效目标 text and the 绩效指标 text (first ``1、d-…指标``)."""
     joined = JoinedText(row.content)
-    first_item = FIRST_ITEM_START.search(joined.text)
+    first_item = FIRST_INDICATOR_START.search(joined.text)
     if first_item is None:
         row.goal = joined
         return
@@ -260,7 +260,7 @@ def read_rows_then_indicators(lines: list[SourceLine]) -> tuple[list[RowDraft], 
        to projects in order; a count mismatch raises :class:`ParseError`.
     """
     items = content_lines(lines)
-    split = next((i for i, it in enumerate(items) if _LINE_STARTS_WITH_FIRST_ITEM.match(it.line.stripped)), len(items))
+    split = next((i for i, it in enumerate(items) if LINE_STARTS_WITH_FIRST_INDICATOR.match(it.line.stripped)), len(items))
     rows = _read_unindented_rows(items[:split])
     events: list[ParseEvent] = []
     rows = remove_page_break_duplicates(rows, events, "row")
@@ -303,7 +303,7 @@ def _indicator_blocks(items: list[ContentLine]) -> list[RowDraft]:
     blocks: list[RowDraft] = []
     lines_of_block: list[SourceLine] = []
     for item in items:
-        if _LINE_STARTS_WITH_FIRST_ITEM.match(item.line.stripped):
+        if LINE_STARTS_WITH_FIRST_INDICATOR.match(item.line.stripped):
             if lines_of_block:
                 blocks[-1].indicator_cell = JoinedText(lines_of_block)
             blocks.append(RowDraft(kind=None, name="", source_line=item.line.number, after_page_break=item.after_page_break))

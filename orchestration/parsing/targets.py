@@ -66,6 +66,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
+from .vocabulary import TARGET_VALUE_PLACEHOLDERS
+
 #: comparator code → (Chinese label, meaning)
 COMPARATORS: dict[str, str] = {
     "ge": "≥ 不少于/以上",
@@ -274,7 +276,6 @@ _YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:年度?|年)")
 # --------------------------------------------------------------------------- qualitative rules
 
 _LABEL_RE = re.compile(r"^(?:标准|标椎|目标值|指标值|目标)\s*:\s*")
-_PLACEHOLDERS = {"/", "-", "--", "—", "——", "n/a", "na", "null", "待定", "不适用", "暂无", "xx", "***"}
 _FORMULA_RE = re.compile(r"÷|[*×x]\s*100\s*%|/.*\*\s*100|百分比$")
 _METRIC_NOUN_RE = re.compile(r"(次数|数量|人数|期数|集数|粉丝数|播放量|百分比|场次/年|场次)")
 _METRIC_END_RE = re.compile(r"(情况|时效性|及时性|质量|影响|能力|水平|满意度|问卷|场景|数)$")
@@ -354,7 +355,7 @@ def parse_target(text: str | None, *, indicator_name: str | None = None) -> Targ
         return TargetValue(qualitative_class="missing", is_placeholder=True)
     if "保密" in s and len(s) <= 8:
         return TargetValue(qualitative_class="classified", is_placeholder=True)
-    if s.lower() in _PLACEHOLDERS:
+    if s.lower() in TARGET_VALUE_PLACEHOLDERS:
         return TargetValue(qualitative_class="placeholder", is_placeholder=True)
     if re.search(r"控制数|计划数", s) and not re.search(r"\d", s):
         return TargetValue(qualitative_class="control_figure", is_control_figure=True)

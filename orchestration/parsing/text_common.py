@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .records import ParseError, ParseEvent
+from .vocabulary import PDF_HEADER, starts_with_pdf_header
 
 # --------------------------------------------------------------------------
 # Decoding
@@ -53,7 +54,7 @@ def decode_text(data: bytes) -> tuple[str, list[ParseEvent]]:
             "empty file (0 bytes): there is nothing to parse. Check that the "
             "download or export finished and submit the file again."
         )
-    if data.lstrip()[:5] == b"%PDF-" or data[:4] == b"%PDF":
+    if starts_with_pdf_header(data) or data.startswith(PDF_HEADER[:4]):
         raise ParseError(
             "starts with %PDF but not with a %PDF- header, so it is neither a PDF the PDF reader can open "
             "nor a text extract: export the PDF again, or submit a text extract (UTF-8 .txt)."

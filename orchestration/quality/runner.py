@@ -32,6 +32,7 @@ import great_expectations as gx  # noqa: E402  (env var must be set first)
 from orchestration.quality.store import GX_DATA_DIR, prune_validation_results  # noqa: E402
 from orchestration.quality.suites import DOCUMENT_SUITES, MARTS_SUITES, SUITES  # noqa: E402
 from orchestration.settings import EXPECTATIONS_DIR  # noqa: E402
+from orchestration.warehouse import read_only_connection  # noqa: E402
 
 DATA_DOCS_DIR = GX_DATA_DIR / "data_docs" / "local_site"
 
@@ -227,8 +228,7 @@ def run_marts_suites(con: duckdb.DuckDBPyConnection) -> list[SuiteOutcome]:
 def validate_warehouse(db_path: str | Path) -> list[SuiteOutcome]:
     """Open ``db_path`` read-only and run every suite (document suites over all loaded
     documents, marts suites when the marts exist). Used by ``make validate``."""
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
+    with read_only_connection(db_path) as con:
         outcomes = run_staging_suites(con)
         has_marts = con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'marts'"
@@ -236,5 +236,3 @@ def validate_warehouse(db_path: str | Path) -> list[SuiteOutcome]:
         if has_marts:
             outcomes += run_marts_suites(con)
         return outcomes
-    finally:
-        con.close()

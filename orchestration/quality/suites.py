@@ -23,7 +23,6 @@ generated from it (``python -m devtools.gx_suites``, versioned in git) and
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import os
 from typing import Callable
@@ -33,19 +32,11 @@ import great_expectations.expectations as gxe  # noqa: E402  (env var must be se
 
 from orchestration.quality.dbt_macros import render_macro  # noqa: E402
 from orchestration.settings import DBT_PROJECT_DIR  # noqa: E402
+from orchestration.parsing.vocabulary import taxonomy_codes  # noqa: E402
 
 C, W = "critical", "warning"
 PROJECT = 'line_type=="project"'
 AMOUNTS = ("amount_total", "amount_fiscal_appropriation", "amount_special_account", "amount_other")
-
-
-def taxonomy_codes() -> tuple[list[str], list[str]]:
-    """Level-1 and level-2 codes of the official taxonomy (the dbt seed ``indicator_category``)."""
-    with open(DBT_PROJECT_DIR / "seeds" / "indicator_category.csv", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    level1 = [r["category_code"] for r in rows if r["category_level"] == "1"]
-    level2 = [r["category_code"] for r in rows if r["category_level"] == "2"]
-    return level1, level2
 
 
 def _where(expectation, condition: str):

@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import pytest
 
 from orchestration.batch import run_batch
@@ -28,7 +27,7 @@ from devtools.drive import SensorDriver
 from orchestration.resources import WarehouseResource
 from orchestration.settings import duckdb_path
 from tests.bad_input.corpus import CORPUS, HOSTILE_NAMES, QUARANTINED, SQL_EMOJI_PROJECT, WARNINGS
-from tests.conftest import SAMPLES_DIR
+from tests.conftest import SAMPLES_DIR, read_rows
 
 #: End-to-end runs of a minute or more each: the slow tier (`make test-slow`).
 pytestmark = pytest.mark.slow
@@ -40,14 +39,6 @@ def snapshot(folder: Path) -> dict[str, str]:
     """File name → SHA-256 of every file under ``folder`` (recursive)."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def query(db: Path, sql: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +61,7 @@ def test_run_succeeds_and_the_good_documents_reach_the_marts(bad_batch):
     result, _, wh, _ = bad_batch
     assert result.success
     assert result.blocking_failures() == []
-    loaded = {r[0] for r in query(duckdb_path(wh), "SELECT file_name FROM marts.rpt_document_summary "
+    loaded = {r[0] for r in read_rows(duckdb_path(wh), "SELECT file_name FROM marts.rpt_document_summary "
                                                       "WHERE status = 'loaded'")}
     expected = {n for n, (_, outcome, *_r) in CORPUS.items() if outcome != QUARANTINED}
     expected |= {n for n in HOSTILE_NAMES if n.endswith(".txt")} | {GOOD_SEED.name}
@@ -87,7 +78,7 @@ def test_each_file_outcome_and_reason(bad_batch, name):
     result, _, wh, _ = bad_batch
     build, outcome, reason, event_kind = CORPUS[name]
     document_id = hashlib.sha256(build()).hexdigest()
-    ((file_name, status, error),) = query(
+    ((file_name, status, error),) = read_rows(
         duckdb_path(wh), "SELECT file_name, status, error FROM raw.documents WHERE document_id = ?", [document_id])
     if file_name != name:  # the same bytes under two names are one document (zero-bytes.pdf / .txt)
         assert name in result.duplicates[document_id]
@@ -104,7 +95,7 @@ def test_each_file_outcome_and_reason(bad_batch, name):
         assert hashlib.sha256(copy.read_bytes()).hexdigest() == document_id, "the kept copy holds the original bytes"
     else:
         assert (status, error) == ("loaded", None)
-        kinds = {k for (k,) in query(duckdb_path(wh), "SELECT kind FROM raw.parse_events WHERE document_id = ?",
+        kinds = {k for (k,) in read_rows(duckdb_path(wh), "SELECT kind FROM raw.parse_events WHERE document_id = ?",
                                       [document_id])}
         if outcome == WARNINGS:
             assert event_kind in kinds
@@ -113,13 +104,13 @@ def test_each_file_outcome_and_reason(bad_batch, name):
 def test_sql_quotes_and_emoji_round_trip_exactly(bad_batch):
     _, _, wh, _ = bad_batch
     db = duckdb_path(wh)
-    assert query(db, "SELECT project_name FROM raw.budget_lines WHERE project_name = ?",
+    assert read_rows(db, "SELECT project_name FROM raw.budget_lines WHERE project_name = ?",
                  [SQL_EMOJI_PROJECT]) == [(SQL_EMOJI_PROJECT,)]
-    assert query(db, "SELECT project_name FROM marts.dim_project WHERE project_name = ?",
+    assert read_rows(db, "SELECT project_name FROM marts.dim_project WHERE project_name = ?",
                  [SQL_EMOJI_PROJECT]) == [(SQL_EMOJI_PROJECT,)]
-    assert query(db, "SELECT count(*) FROM raw.documents")[0][0] > 0, "DROP TABLE in a name did nothing"
+    assert read_rows(db, "SELECT count(*) FROM raw.documents")[0][0] > 0, "DROP TABLE in a name did nothing"
     serving = wh / "serving.duckdb"
-    assert query(serving, "SELECT project_name FROM marts.dim_project WHERE project_name = ?",
+    assert read_rows(serving, "SELECT project_name FROM marts.dim_project WHERE project_name = ?",
                  [SQL_EMOJI_PROJECT]) == [(SQL_EMOJI_PROJECT,)]
 
 
@@ -127,31 +118,31 @@ def test_unreconciled_document_is_quarantined_with_the_differences(bad_batch):
     """The parser records each difference; the GX gate quarantines a document whose subtotals are off by more
     than a cent (rounding in the source, like seed 003's 0.01, only warns)."""
     _, _, wh, _ = bad_batch
-    ((document_id, status),) = query(duckdb_path(wh), "SELECT document_id, status FROM raw.documents WHERE file_name = ?",
+    ((document_id, status),) = read_rows(duckdb_path(wh), "SELECT document_id, status FROM raw.documents WHERE file_name = ?",
                                      ["unreconciled.txt"])
     assert status == "quarantined"
-    details = [d for (d,) in query(duckdb_path(wh), "SELECT detail FROM raw.parse_events WHERE document_id = ? "
+    details = [d for (d,) in read_rows(duckdb_path(wh), "SELECT detail FROM raw.parse_events WHERE document_id = ? "
                                                     "AND kind = 'reconciliation_difference' ORDER BY event_no", [document_id])]
     assert any("999.00" in d and "150.00" in d for d in details), details
-    assert query(duckdb_path(wh), "SELECT count(*) FROM marts.fct_project_budget WHERE document_id = ?", [document_id]) == [(0,)]
+    assert read_rows(duckdb_path(wh), "SELECT count(*) FROM marts.fct_project_budget WHERE document_id = ?", [document_id]) == [(0,)]
 
 
 def test_duplicate_project_is_recorded_and_kept_out_of_the_marts(bad_batch):
     _, _, wh, _ = bad_batch
-    ((document_id,),) = query(duckdb_path(wh), "SELECT document_id FROM raw.documents WHERE file_name = ?",
+    ((document_id,),) = read_rows(duckdb_path(wh), "SELECT document_id FROM raw.documents WHERE file_name = ?",
                               ["duplicate-project.txt"])
-    kinds = {k for (k,) in query(duckdb_path(wh), "SELECT kind FROM raw.parse_events WHERE document_id = ?", [document_id])}
+    kinds = {k for (k,) in read_rows(duckdb_path(wh), "SELECT kind FROM raw.parse_events WHERE document_id = ?", [document_id])}
     assert "duplicate_project_in_unit" in kinds
-    rows = query(duckdb_path(wh), "SELECT project_name FROM raw.budget_lines WHERE document_id = ? "
+    rows = read_rows(duckdb_path(wh), "SELECT project_name FROM raw.budget_lines WHERE document_id = ? "
                                   "AND line_type = 'project' ORDER BY 1", [document_id])
     assert [r[0] for r in rows] == ["办公设备购置", "培训经费", "培训经费"], "both rows are kept in staging for diagnosis"
-    assert query(duckdb_path(wh), "SELECT count(*) FROM marts.fct_project_budget WHERE department = '广州市重复局'") == [(0,)]
+    assert read_rows(duckdb_path(wh), "SELECT count(*) FROM marts.fct_project_budget WHERE department = '广州市重复局'") == [(0,)]
 
 
 def test_hostile_file_names_stay_inside_the_warehouse(bad_batch):
     _, _, wh, _ = bad_batch
     db = duckdb_path(wh)
-    names = {r[0]: r[1] for r in query(db, "SELECT file_name, status FROM raw.documents")}
+    names = {r[0]: r[1] for r in read_rows(db, "SELECT file_name, status FROM raw.documents")}
     for name in HOSTILE_NAMES:
         assert name in names, name
     assert names["x..%2F..%2Fescape'; DROP TABLE x;--.pdf"] == "quarantined"
@@ -192,7 +183,7 @@ def test_sensor_keeps_going_and_loses_nothing(tmp_path):
     kept_hashes = {h for path, h in kept.items() if path.startswith(("archive/", "quarantine/"))
                    and not path.endswith(".reason.json")}
     assert set(dropped.values()) <= kept_hashes, "every dropped file's bytes are kept"
-    statuses = dict(query(Path(warehouse.duckdb_path), "SELECT file_name, status FROM raw.documents"))
+    statuses = dict(read_rows(Path(warehouse.duckdb_path), "SELECT file_name, status FROM raw.documents"))
     assert statuses == {n: ("quarantined" if CORPUS.get(n, (0, "loaded"))[1] == QUARANTINED else "loaded")
                         for n in dropped}
     # the next drop is processed as usual
@@ -200,5 +191,5 @@ def test_sensor_keeps_going_and_loses_nothing(tmp_path):
     again.write_bytes(CORPUS["gbk.txt"][0]())
     os.utime(again, (old, old))
     assert all(r.success for r in driver.tick())
-    assert dict(query(Path(warehouse.duckdb_path), "SELECT file_name, status FROM raw.documents "
+    assert dict(read_rows(Path(warehouse.duckdb_path), "SELECT file_name, status FROM raw.documents "
                                                    "WHERE file_name = 'later.txt'")) == {"later.txt": "loaded"}

@@ -25,7 +25,7 @@ import duckdb
 import pytest
 
 from tests.bad_input.hostile import OUTSIDE_MARKER, build_hostile_inbox, unmount_all
-from tests.conftest import REPO_ROOT, SAMPLES_DIR
+from tests.conftest import REPO_ROOT, SAMPLES_DIR, read_rows
 
 GOOD = ["004_1eb0d3f2a58e12d2.txt", "000_26deb59209c0fd2c.pdf"]
 #: Bound of the whole batch (two parses of PARSE_TIMEOUT_S=20 s run side by side, dbt, GX, publish) on a loaded 2-core machine.
@@ -52,14 +52,6 @@ def _snapshot(folder: Path) -> dict[str, str]:
     return out
 
 
-def _rows(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 @pytest.mark.slow
 def test_hostile_batch_with_two_good_documents(tmp_path):
     inbox, outside, wh = tmp_path / "inbox", tmp_path / "outside", tmp_path / "warehouse"
@@ -83,7 +75,7 @@ def test_hostile_batch_with_two_good_documents(tmp_path):
 
     db = wh / "warehouse.duckdb"
     documents = {name: (status, error, source) for name, status, error, source in
-                 _rows(db, "SELECT file_name, status, error, source_path FROM raw.documents")}
+                 read_rows(db, "SELECT file_name, status, error, source_path FROM raw.documents")}
     not_read = {}
     for reason_file in (wh / "quarantine" / "not-read").glob("*.reason.json"):
         entry = json.loads(reason_file.read_text("utf-8"))
@@ -99,7 +91,7 @@ def test_hostile_batch_with_two_good_documents(tmp_path):
             status, error, _source = documents[name]
             if want.status == "loaded":
                 assert (status, error) == ("loaded", None), (name, error)
-                (kinds,) = _rows(db, f"SELECT list(kind) FROM raw.parse_events e JOIN raw.documents d "
+                (kinds,) = read_rows(db, f"SELECT list(kind) FROM raw.parse_events e JOIN raw.documents d "
                                      f"USING (document_id) WHERE d.file_name = '{name}'")[0]
                 assert re.search(want.reason, " ".join(kinds or [])), kinds
             else:
@@ -110,7 +102,7 @@ def test_hostile_batch_with_two_good_documents(tmp_path):
                 assert list((wh / "quarantine").glob(f"*.{_id(db, name)[:12]}*.reason.json")), f"{name}: no reason file"
     for name in GOOD:
         assert documents[name][:2] == ("loaded", None)
-    served = {n for (n,) in _rows(wh / "serving.duckdb", "SELECT file_name FROM marts.rpt_document_summary "
+    served = {n for (n,) in read_rows(wh / "serving.duckdb", "SELECT file_name FROM marts.rpt_document_summary "
                                                          "WHERE status = 'loaded'")}
     assert set(GOOD) <= served
 

@@ -15,7 +15,6 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from orchestration.ingest import (
@@ -38,7 +37,7 @@ from tests.bad_input.hostile import (
     indicator_number_tsv,
     reference_loop_pdf,
 )
-from tests.conftest import SAMPLES_DIR
+from tests.conftest import SAMPLES_DIR, read_rows
 
 
 def _job(path: Path) -> ParseJob:
@@ -47,14 +46,6 @@ def _job(path: Path) -> ParseJob:
 
 def _destinations(wh: Path) -> Destinations:
     return Destinations(wh / "archive", wh / "quarantine", move_processed=False)
-
-
-def _rows(db: Path, sql: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 # 1 -------------------------------------------------------------------------
@@ -122,7 +113,7 @@ def test_2_a_file_name_that_is_not_utf8_is_stored_readably_and_keeps_its_reason(
     (reason_file,) = (wh / "quarantine").glob("*.reason.json")
     assert json.loads(reason_file.read_text("utf-8"))["file_name"] == r"bad\xff\xfe.txt"
     assert reason_file.with_name(reason_file.name.removesuffix(".reason.json")).read_bytes() == bad.read_bytes()
-    assert _rows(wh / "w.duckdb", "SELECT file_name FROM raw.documents ORDER BY 1") == [
+    assert read_rows(wh / "w.duckdb", "SELECT file_name FROM raw.documents ORDER BY 1") == [
         (r"bad\xff\xfe.txt",), (r"good\xe9.txt",)]
 
 
@@ -145,7 +136,7 @@ def test_3_numbers_beyond_the_column_types_quarantine_only_their_document(tmp_pa
     assert outcomes[name].status == "quarantined"
     assert re.search(reason, outcomes[name].error), outcomes[name].error
     assert outcomes["z-good.txt"].status == "loaded"
-    assert _rows(wh / "w.duckdb", "SELECT count(*) FROM raw.budget_lines") == [(4,)]
+    assert read_rows(wh / "w.duckdb", "SELECT count(*) FROM raw.budget_lines") == [(4,)]
 
 
 def test_3_the_largest_storable_amount_loads(tmp_path):
@@ -153,7 +144,7 @@ def test_3_the_largest_storable_amount_loads(tmp_path):
     with connect(tmp_path / "w.duckdb") as con:
         outcome = ingest_file(con, tmp_path / "max.txt", _destinations(tmp_path / "wh"))
     assert outcome.status == "loaded", outcome.error
-    assert _rows(tmp_path / "w.duckdb", "SELECT max(amount_total) FROM raw.budget_lines") == [
+    assert read_rows(tmp_path / "w.duckdb", "SELECT max(amount_total) FROM raw.budget_lines") == [
         (Decimal("9999999999999999.99"),)]
 
 
@@ -215,7 +206,7 @@ def test_10_a_file_over_its_size_limit_is_refused_before_it_is_read(tmp_path):
     assert outcome.status == "quarantined"
     (reason,) = (wh / "quarantine").glob("*.reason.json")
     assert json.loads(reason.read_text("utf-8"))["copy_kept"] is False
-    assert _rows(wh / "w.duckdb", "SELECT byte_size FROM raw.documents") == [(300 * 2**20,)]
+    assert read_rows(wh / "w.duckdb", "SELECT byte_size FROM raw.documents") == [(300 * 2**20,)]
 
 
 # 14 ------------------------------------------------------------------------
@@ -228,8 +219,8 @@ def test_14_three_decimals_are_rounded_with_an_event_that_keeps_the_printed_valu
         outcome = ingest_file(con, path, _destinations(tmp_path / "wh"))
     assert outcome.status == "loaded"
     db = tmp_path / "w.duckdb"
-    assert _rows(db, "SELECT DISTINCT amount_total FROM raw.budget_lines") == [(Decimal("150.01"),)]
-    details = [d for (d,) in _rows(db, "SELECT detail FROM raw.parse_events WHERE kind = 'amount_rounded'")]
+    assert read_rows(db, "SELECT DISTINCT amount_total FROM raw.budget_lines") == [(Decimal("150.01"),)]
+    details = [d for (d,) in read_rows(db, "SELECT detail FROM raw.parse_events WHERE kind = 'amount_rounded'")]
     assert len(details) == 6, details  # 总计 and 财政拨款 of the three rows
     assert all("printed as 150.005" in d and "stored as 150.01" in d for d in details)
 

@@ -26,18 +26,10 @@ from orchestration.ingest import Destinations, ingest_file
 from orchestration.resources import WarehouseResource
 from orchestration.settings import duckdb_path
 from orchestration.warehouse import connect, open_serving, publish_serving
-from tests.conftest import REPO_ROOT, SAMPLES_DIR
+from tests.conftest import REPO_ROOT, SAMPLES_DIR, read_rows
 
 BIN = Path(sys.executable).parent
 GOOD = SAMPLES_DIR / "004_1eb0d3f2a58e12d2.txt"
-
-
-def _rows(db: Path, sql: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 # 8 -------------------------------------------------------------------------
@@ -117,7 +109,7 @@ def test_11_a_publish_removes_serving_copies_left_by_killed_publishes(tmp_path):
     finally:
         alive.kill()
         alive.wait()
-    assert _rows(serving, "SELECT v FROM marts.t") == [(1,)]
+    assert read_rows(serving, "SELECT v FROM marts.t") == [(1,)]
 
 
 # 15 ------------------------------------------------------------------------
@@ -171,11 +163,11 @@ def test_13_files_deleted_or_changed_after_listing_are_quarantined_and_reported(
     defs = build_definitions(WarehouseResource(warehouse_dir=str(wh), inbox_dir=str(wh / "drop")))
     result = run_batch(defs, dg.DagsterInstance.ephemeral(), inbox, log_level="ERROR")
     assert result.success
-    rows = dict((n, (s, e)) for n, s, e in _rows(duckdb_path(wh), "SELECT file_name, status, error FROM raw.documents"))
+    rows = dict((n, (s, e)) for n, s, e in read_rows(duckdb_path(wh), "SELECT file_name, status, error FROM raw.documents"))
     assert rows[GOOD.name] == ("loaded", None)
     assert rows["deleted.txt"][0] == "quarantined"
     assert "deleted or moved after it was listed" in rows["deleted.txt"][1]
     assert rows["changed.txt"][0] == "quarantined"
     assert "changed after it was listed" in rows["changed.txt"][1] and "sensor" not in rows["changed.txt"][1]
-    summary = dict(_rows(duckdb_path(wh), "SELECT file_name, status FROM marts.rpt_document_summary"))
+    summary = dict(read_rows(duckdb_path(wh), "SELECT file_name, status FROM marts.rpt_document_summary"))
     assert summary["deleted.txt"] == "quarantined" and summary["changed.txt"] == "quarantined"

@@ -25,3 +25,12 @@ def test_nothing_in_orchestration_imports_devtools_or_tests():
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             offenders += [f"{path.relative_to(REPO_ROOT)}: {n}" for n in names if n.split(".")[0] in ("devtools", "tests")]
     assert not offenders
+
+
+def test_the_wheel_ships_the_indicator_taxonomy_the_dbt_seed_is():
+    from orchestration.parsing.vocabulary import TAXONOMY_SEED
+
+    patterns = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["package-data"]["orchestration"]
+    relative = TAXONOMY_SEED.relative_to(REPO_ROOT / "orchestration")
+    assert any(relative.match(pattern) for pattern in patterns), (relative, patterns)
+    assert (REPO_ROOT / "dbt_project" / "seeds" / "indicator_category.csv").resolve() == TAXONOMY_SEED.resolve()

@@ -38,14 +38,13 @@ from ..disclosure_records import BudgetTableAmount, BudgetTableRow
 from ..formats.grid import GridCell, GridTable
 from ..records import ParseError, ParseEvent
 from ..text_common import parse_amount
+from ..vocabulary import BLANK_FORM_ELLIPSIS
 
 _AMOUNT = re.compile(r"^[-(（]?[0-9０-９][0-9０-９,，]*([.．][0-9０-９]+)?[)）]?$")
 _CODE = re.compile(r"^(\d{1,3}|\d{5}|\d{7})$")
 _CODE_IN_NAME = re.compile(r"^(\d{3})(?:\s*(\d{2}))?(?:\s*(\d{2}))?\s+(\S.*)$")
 _ORDINAL = re.compile(r"^([一二三四五六七八九十]+、|\d+[.．、]|\(\d+\)|（\d+）)")
 _TOTAL = re.compile(r"(合计|总计|小计)$")
-#: An ellipsis a blank form prints where rows go (``…``, ``………``): an empty cell.
-_PLACEHOLDER = re.compile(r"^[…\.。·]+$")
 _CODE_LEAVES = ("类", "款", "项")
 
 #: Column roles by label words, most specific first. A label is matched from
@@ -203,7 +202,7 @@ def _is_body_row(row: list[GridCell]) -> bool:
     texts = [cell.text.strip() for cell in row if cell.is_origin and cell.text.strip()]
     if any(_AMOUNT.match(text) for text in texts):
         return True
-    labels = [text for text in texts if not _PLACEHOLDER.match(text)]
+    labels = [text for text in texts if not BLANK_FORM_ELLIPSIS.match(text)]
     return len(labels) == 1 and bool(_ORDINAL.match(labels[0]) or _TOTAL.search(labels[0]))
 
 
@@ -214,7 +213,7 @@ def _column_types(labels: list[str], body: list[list[GridCell]]) -> list[str]:
         texts = [row[j].text for row in body if j < len(row) and row[j].is_origin and row[j].text]
         leaf = label.split("/")[-1] if label else ""
         code_label = "编码" in label or leaf in _CODE_LEAVES
-        if texts and code_label and all(_CODE.match(t) or t in _CODE_LEAVES or _TOTAL.search(t) or _PLACEHOLDER.match(t) for t in texts):
+        if texts and code_label and all(_CODE.match(t) or t in _CODE_LEAVES or _TOTAL.search(t) or BLANK_FORM_ELLIPSIS.match(t) for t in texts):
             types.append("code")
         elif texts:
             numeric = sum(1 for t in texts if _AMOUNT.match(t) or t in ("-", "—", "－", "/"))
@@ -256,7 +255,7 @@ def _read_side(row: list[GridCell], columns: list[int], types: list[str]):
     placeholders = 0
     for j in columns:
         cell = row[j]
-        if cell.is_origin and _PLACEHOLDER.match(cell.text):
+        if cell.is_origin and BLANK_FORM_ELLIPSIS.match(cell.text):
             placeholders += 1  # a blank form's '…': an empty cell, counted in a placeholder_cells event
             continue
         if types[j] == "code":

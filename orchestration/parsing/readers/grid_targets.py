@@ -68,19 +68,14 @@ from ..department_records import DepartmentIndicator, DepartmentTargets, Departm
 from ..formats.grid import DocumentLayout, GridCell
 from ..records import BudgetLine, ParsedDocument, ParseError, ParseEvent, PerformanceIndicator
 from ..targets import TargetValue, parse_target
+from ..vocabulary import GRID_LEVEL2_VARIANTS, LEVEL1_CODES
+from ..vocabulary import LEVEL2_CODES as OFFICIAL_LEVEL2_CODES
 
 #: Value of ``PerformanceIndicator.template`` for indicators read here.
 TEMPLATE = "national_grid"
 
-#: Level-1 category names → taxonomy code (dim_indicator_category).
-LEVEL1_CODES: dict[str, str] = {"产出指标": "1", "效益指标": "2", "满意度指标": "3"}
 #: Level-2 category names as the templates print them → taxonomy code.
-LEVEL2_CODES: dict[str, str] = {
-    "数量指标": "11", "质量指标": "12", "时效指标": "13", "成本指标": "14",
-    "经济效益指标": "21", "社会效益指标": "22", "生态效益指标": "23", "可持续影响指标": "24",
-    "服务对象满意度指标": "31", "社会公众或服务对象满意度指标": "31", "社会公众满意度指标": "31",
-    "满意度": "31",
-}
+LEVEL2_CODES: dict[str, str] = {**OFFICIAL_LEVEL2_CODES, **GRID_LEVEL2_VARIANTS}
 
 #: Column types of a grid header, by label (first match wins; spaces ignored).
 COLUMN_LABELS: tuple[tuple[str, str], ...] = (

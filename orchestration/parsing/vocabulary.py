@@ -1,0 +1,109 @@
+"""The words of the domain, each in one place.
+
+What a file must start with to be a PDF, the marks that stand for "no value"
+(three, on purpose: each form has its own), where the first performance
+indicator of a cell begins, and the official indicator taxonomy
+(一级指标 / 二级指标 names and codes). The taxonomy is read from
+``indicator_category.csv`` next to this module, the file the dbt seed
+``indicator_category`` is (``dbt_project/seeds/indicator_category.csv`` links
+here), shipped in the wheel as package data.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+# --------------------------------------------------------------------------
+# File formats
+# --------------------------------------------------------------------------
+
+#: The header a PDF file starts with (after any leading white space).
+PDF_HEADER = b"%PDF-"
+
+
+def starts_with_pdf_header(data: bytes) -> bool:
+    """True when ``data`` (leading white space ignored) starts with the ``%PDF-`` header."""
+    return data.lstrip()[: len(PDF_HEADER)] == PDF_HEADER
+
+
+# --------------------------------------------------------------------------
+# "No value" marks: three different things, each compared its own way
+# --------------------------------------------------------------------------
+
+#: A target value (实施周期指标值 / 年度指标值) that says there is none
+#: (``/``, ``待定``, ``n/a``…): compared with the normalised text lowercased;
+#: :func:`orchestration.parsing.targets.parse_target` classes it ``placeholder``.
+TARGET_VALUE_PLACEHOLDERS = frozenset(
+    {"/", "-", "--", "—", "——", "n/a", "na", "null", "待定", "不适用", "暂无", "xx", "***"}
+)
+
+#: A cell of the 部门整体绩效目标 indicator table left empty with a dash or 无:
+#: compared with the cell's squeezed text (white space removed).
+EMPTY_CELL_MARKS = frozenset({"-", "—", "－", "/", "无"})
+
+#: An ellipsis a blank 部门预算/决算 form prints where rows go (``…``, ``………``): an empty cell.
+BLANK_FORM_ELLIPSIS = re.compile(r"^[…\.。·]+$")
+
+# --------------------------------------------------------------------------
+# Indicator items of a 项目支出绩效目标 cell: ``1、1-产出指标；11-数量指标；…``
+# --------------------------------------------------------------------------
+
+#: Start of one item: its number and ``、``, followed by a level-1 code ``d-``.
+INDICATOR_ITEM_START = re.compile(r"(\d+)\s*、\s*(?=\d\s*-\s*[^\d\s])")
+#: The first item of a cell (where indicator text begins inside a longer text).
+FIRST_INDICATOR_START = re.compile(r"1\s*、\s*\d\s*-\s*[^\d\s；;]{1,12}?指标")
+#: A line that starts with the first item of a cell (``1、1-``).
+LINE_STARTS_WITH_FIRST_INDICATOR = re.compile(r"^1\s*、\s*\d\s*-")
+
+# --------------------------------------------------------------------------
+# The official indicator taxonomy (the dbt seed indicator_category)
+# --------------------------------------------------------------------------
+
+#: The seed file: one row per category (code, level, parent code, Chinese and English names).
+TAXONOMY_SEED = Path(__file__).with_name("indicator_category.csv")
+
+
+@dataclass(frozen=True)
+class IndicatorCategory:
+    """One row of the taxonomy: ``code`` ``'1'`` or ``'11'``, ``level`` 1 or 2, ``parent_code`` of a level-2 one."""
+
+    code: str
+    level: int
+    parent_code: str | None
+    name_zh: str
+    name_en: str
+
+
+def read_taxonomy(path: Path = TAXONOMY_SEED) -> tuple[IndicatorCategory, ...]:
+    """The categories of the seed file at ``path``, in file order."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return tuple(
+            IndicatorCategory(row["category_code"], int(row["category_level"]), row["parent_code"] or None,
+                              row["category_name_zh"], row["category_name_en"])
+            for row in csv.DictReader(handle)
+        )
+
+
+#: Every category of the official taxonomy.
+INDICATOR_CATEGORIES = read_taxonomy()
+#: 一级指标 official name → code (产出指标 → 1).
+LEVEL1_CODES: dict[str, str] = {c.name_zh: c.code for c in INDICATOR_CATEGORIES if c.level == 1}
+#: 二级指标 official name → code (数量指标 → 11).
+LEVEL2_CODES: dict[str, str] = {c.name_zh: c.code for c in INDICATOR_CATEGORIES if c.level == 2}
+
+#: 二级指标 names the national grid templates print besides the official ones → code.
+GRID_LEVEL2_VARIANTS: dict[str, str] = {
+    "社会公众或服务对象满意度指标": "31", "社会公众满意度指标": "31", "满意度": "31",
+}
+#: 二级指标 names seen in 部门整体绩效目标 tables besides the official ones.
+DEPARTMENT_LEVEL2_VARIANTS = frozenset({"环境效益指标", "服务满意度指标", "满意度"})
+
+
+def taxonomy_codes() -> tuple[list[str], list[str]]:
+    """Level-1 and level-2 codes of the official taxonomy, in seed order."""
+    level1 = [c.code for c in INDICATOR_CATEGORIES if c.level == 1]
+    level2 = [c.code for c in INDICATOR_CATEGORIES if c.level == 2]
+    return level1, level2
