@@ -351,7 +351,12 @@ def _read_as_tables(pdf) -> ParsedDocument:
         pages = [p for e in targets for p in range(e.first_page, e.last_page + 1)]
         inner = read_project_pages(pdf, pages)
         if inner is not None:
-            document.budget_lines, document.indicators = inner.budget_lines, inner.indicators
+            # records of national grids in the same document (spine) follow the table's, renumbered after them
+            offset = len(inner.budget_lines)
+            for record in (*document.budget_lines, *document.indicators):
+                record.line_no += offset
+            document.budget_lines = inner.budget_lines + document.budget_lines
+            document.indicators = inner.indicators + document.indicators
             document.events += inner.events
             document.char_counts += inner.char_counts
             for entry in targets:

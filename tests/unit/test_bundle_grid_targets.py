@@ -94,3 +94,28 @@ def test_grid_in_a_disclosure_is_read_like_the_grid_alone(form):
     (read,) = [e for e in bundle.events if e.kind == "grid_read"]
     assert f"{len(alone.indicators)} indicator(s)" in read.detail
     assert not [e for e in bundle.events if e.kind == "table_not_read" and "performance_target_grid" in e.detail]
+
+
+def test_grid_and_project_table_in_one_disclosure_keep_both():
+    """A disclosure with a national grid and a 项目支出绩效目标表 (the rendered sample 000, appended with pypdfium2):
+    the table's records first, the grid's after them, renumbered; nothing of either is dropped."""
+    import pypdfium2
+
+    from tests.conftest import SAMPLES_DIR
+
+    bundle = pypdfium2.PdfDocument(_bundle_pdf([SICHUAN]))
+    bundle.import_pages(pypdfium2.PdfDocument((SAMPLES_DIR / "000_26deb59209c0fd2c.pdf").read_bytes()))
+    out = io.BytesIO()
+    bundle.save(out)
+    doc = parse_document(out.getvalue(), "bundle-with-both.pdf")
+    sample = parse_document((SAMPLES_DIR / "000_26deb59209c0fd2c.pdf").read_bytes(), "000.pdf")
+    grid = parse_document(to_pdf(SICHUAN), "sichuan.pdf")
+
+    assert len(doc.budget_lines) == len(sample.budget_lines) + len(grid.budget_lines) == 50 + 4
+    assert len(doc.indicators) == len(sample.indicators) + len(grid.indicators) == 271 + 13
+    assert [b.line_no for b in doc.budget_lines] == list(range(1, 55))
+    assert [_fields(i) for i in doc.indicators[:271]] == [_fields(i) for i in sample.indicators]
+    assert [_fields(i) for i in doc.indicators[271:]] == [_fields(i) for i in grid.indicators]
+    assert {i.line_no for i in doc.indicators[271:]} <= {b.line_no for b in doc.budget_lines[50:]}
+    kinds = [(e.kind, e.read) for e in doc.disclosure.inventory if e.entry_type == "table"]
+    assert ("performance_target_grid", True) in kinds and ("project_targets", True) in kinds
