@@ -99,7 +99,9 @@ class Variant:
     (else horizontal rules only); ``font`` is ``cid`` or ``ttf``; sizes in
     points. ``repeat_header`` is read by the department form only (print an
     indicator table's header again on a page that continues it); the project
-    table always repeats its header.
+    table always repeats its header. ``footer`` is the page footer's format
+    (``{page}`` and ``{pages}`` filled in): ``第 N 页 共 M 页`` by default, or a
+    publisher's other style such as ``- N / M -``.
     """
 
     name: str
@@ -110,6 +112,7 @@ class Variant:
     font_size: float = 8.0
     title_every_page: bool = False
     repeat_header: bool = True
+    footer: str = "第 {page} 页 共 {pages} 页"
 
     @property
     def page_size(self) -> tuple[float, float]:

@@ -21,7 +21,8 @@ Layout (one :class:`Variant` decides page, rules, font and column widths):
 - a row that does not fit at the bottom of a page is split: the part on the
   next page has empty name and amount cells and carries on the 绩效目标 and
   绩效指标 text (a row whose name does not fit moves to the next page whole);
-- the footer ``第 N 页 共 M 页`` centred at the bottom of every page.
+- the footer (``第 N 页 共 M 页``, or the variant's own style such as
+  ``- N / M -``) centred at the bottom of every page.
 
 Indicators are printed back as their numbered text: the ``raw_text`` of each
 indicator of the project (``1、1-产出指标；11-数量指标；…``), concatenated.
@@ -93,6 +94,13 @@ VARIANTS: dict[str, Variant] = {
         # Landscape, rules only, CID font, a wide name column and other proportions.
         Variant("landscape-rules-cid-wide", landscape=True, grid=False, font="cid",
                 widths=(210, 52, 52, 52, 52, 160, 190), font_size=7.5),
+        # The layout of issue #14's losing PDF, as a new user would make it: portrait, horizontal
+        # rules only, narrow columns of 6.5 pt text wrapped onto many lines, the embedded TrueType
+        # font split by reportlab into several subset fonts (more than 256 distinct glyphs), the
+        # title block on every page, cells top-aligned, footer ``- N / M -``.
+        Variant("portrait-rules-ttf-narrow", landscape=False, grid=False, font="ttf",
+                widths=(80, 40, 40, 36, 40, 120, 167), font_size=6.5, title_every_page=True,
+                footer="- {page} / {pages} -"),
     )
 }
 DEFAULT_VARIANT = "landscape-grid-cid"
@@ -256,7 +264,8 @@ def render_document(doc: ParsedDocument, variant: Variant | str = DEFAULT_VARIAN
         if variant.grid:
             for x in edges:
                 c.line(x, page_height - top, x, page_height - y)
-        text(page_width / 2, page_height - 30, f"第 {page_no} 页 共 {len(pages)} 页", align="centre", font_size=size + 1)
+        footer = variant.footer.format(page=page_no, pages=len(pages))
+        text(page_width / 2, page_height - 30, footer, align="centre", font_size=size + 1)
         c.showPage()
     c.save()
     return buffer.getvalue()

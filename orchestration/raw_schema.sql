@@ -163,8 +163,15 @@ CREATE TABLE IF NOT EXISTS raw.department_indicators (
     raw_row           VARCHAR NOT NULL,  -- the source line as extracted
     source_line       INTEGER,
     source_page       INTEGER,
+    weight            DOUBLE,            -- 权重 / 分值, national grid
+    direction         VARCHAR,           -- 指标方向性: positive (正向) | negative (反向)
+    standard          VARCHAR,           -- 绩效标准 as printed (计划标准 …)
     PRIMARY KEY (document_id, task_no, seq)
 );
+-- The national grid's own columns on department indicators, for a warehouse file created before them.
+ALTER TABLE staging.department_indicators ADD COLUMN IF NOT EXISTS weight DOUBLE;
+ALTER TABLE staging.department_indicators ADD COLUMN IF NOT EXISTS direction VARCHAR;
+ALTER TABLE staging.department_indicators ADD COLUMN IF NOT EXISTS standard VARCHAR;
 
 -- ---------------------------------------------------------------------------
 -- 部门预算 / 部门决算 disclosures (doc_type budget_disclosure, layout pdf_bundle):

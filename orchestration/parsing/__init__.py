@@ -18,6 +18,8 @@ Modules:
 - :mod:`.department_targets_text` — 部门整体绩效目标: the one reader of the form's rows of
   cells (:func:`.department_targets_text.parse_department_rows`, with its documented
   repairs), fed by the text extract (tab-separated lines) or by the PDF;
+- :mod:`.text_templates` — a national grid template found in a text extract: named in the
+  quarantine reason (its columns are not recoverable from text);
 - :mod:`.pdf_tables` — every PDF enters here: file checks, text layer, then
   项目支出绩效目标表 tables (pdfplumber), same records as the text path;
 - :mod:`.department_targets_pdf` — 部门整体绩效目标 PDFs: ruled table rows → cells → the
@@ -55,6 +57,7 @@ from .records import (
     check_storable,
 )
 from .targets import TargetValue, parse_target
+from .text_templates import template_reason
 from .text_common import (
     PROJECT_TITLE_MARK,
     decode_text,
@@ -103,7 +106,8 @@ def parse_document(data: bytes, file_name: str) -> ParsedDocument:
     Raises :class:`ParseError` (message names ``file_name`` and says what to
     do) for empty, binary or undecodable input, for a PDF without a readable
     text layer (``(cid:N)`` text, scanned pages), for a text extract that is
-    neither a 项目支出绩效目标表 nor a 部门整体绩效目标, for a PDF without any
+    neither a 项目支出绩效目标表 nor a 部门整体绩效目标 (a national grid template as text is
+    named, with the original file asked for: :mod:`.text_templates`), for a PDF without any
     table (prose only), and for a table whose structure cannot be read reliably.
     """
     try:
@@ -142,10 +146,17 @@ def _parse(data: bytes, file_name: str) -> tuple[ParsedDocument, list]:
             ) from None
         raise
     lines = split_lines(text)
-    detection = detect_document(text, lines)
-    if detection.doc_type == "department_targets":
-        return parse_department_targets(lines, events), lines
-    return _parse_project_targets(lines, detection.layout, events), lines
+    try:
+        detection = detect_document(text, lines)
+        if detection.doc_type == "department_targets":
+            return parse_department_targets(lines, events), lines
+        return _parse_project_targets(lines, detection.layout, events), lines
+    except ParseError:
+        # a national grid template as text: name it and ask for the original file (.text_templates)
+        reason = template_reason(text)
+        if reason is None:
+            raise
+        raise ParseError(reason) from None
 
 
 #: File suffixes read as tables (:mod:`.formats`) and the format reader of each.

@@ -119,7 +119,12 @@ class DepartmentIndicator:
       PDF, the table row's cells joined by tabs (merged/empty cells empty);
     - ``source_line`` / ``source_page``: provenance — text extract: the line
       number, page ``None``; PDF: the row's ordinal in reading order (page by
-      page, top to bottom) and the 1-based page.
+      page, top to bottom) and the 1-based page;
+    - ``weight`` 权重 / 分值 (points; the table's weights should add up to 100,
+      else a ``weights_not_100`` event), ``direction`` 指标方向性 (``positive`` 正向 |
+      ``negative`` 反向), ``standard`` 绩效标准 as printed: the national grid's own
+      columns, as on project indicators (:mod:`.readers.grid_targets`); ``None``
+      where the form has no such column (the 部门整体绩效目标 text and PDF forms).
     """
 
     task_no: int
@@ -137,6 +142,9 @@ class DepartmentIndicator:
     raw_row: str = ""
     source_line: int | None = None
     source_page: int | None = None
+    weight: float | None = None
+    direction: str | None = None
+    standard: str | None = None
     expected_target: TargetValue | None = field(default=None, metadata={"flatten": TargetValue})
 
     def __post_init__(self) -> None:

@@ -56,6 +56,17 @@ coordinates):
 9. **Provenance**: a budget line gets the page and bbox of its row band on the
    page where the row starts; an indicator the page of its first text line
    and the union of its lines on that page. ``source_line`` is ``None``.
+10. **Character conservation**, page by page: the table's region is the strip
+    from the rule above its header row (or above its first band on a page
+    without header) to its last rule, across the page; every non-space
+    character whose vertical centre lies in it is counted. It must equal the
+    non-space characters of the cell texts read (header labels and body cells)
+    plus those reported in ``chars_outside_columns`` (in no column) and
+    ``duplicate_glyphs_read_once`` (an overprint read once) events, each with
+    its page and position. The counts ``(page, region, in_cells, reported)``
+    are kept in :attr:`ParsedDocument.char_counts`; ``in_cells`` is measured
+    from the cell texts, so the equality is a check, and a page where it fails
+    gets a ``chars_not_conserved`` event naming the difference.
 """
 
 from __future__ import annotations
@@ -299,12 +310,13 @@ def read_project_pages(pdf, page_numbers) -> ParsedDocument | None:
     bands: list[Band] = []
     above: list[TextLine] = []
     columns: _Columns | None = None
+    char_counts: list[tuple[int, int, int, int]] = []
     for page_no in page_numbers:
         page = pdf.pages[page_no - 1]
         try:
             chars = page.chars
             check_text_layer(page, chars, page_no)
-            page_bands, page_above, columns = _read_page(page, chars, page_no, columns, events)
+            page_bands, page_above, columns = _read_page(page, chars, page_no, columns, events, char_counts)
             bands += page_bands
             above += page_above
         finally:
@@ -312,7 +324,9 @@ def read_project_pages(pdf, page_numbers) -> ParsedDocument | None:
     if columns is None:
         return None
     rows = _merge_rows(bands, events)
-    return _build_document(rows, above, events)
+    document = _build_document(rows, above, events)
+    document.char_counts = char_counts
+    return document
 
 
 def _read_as_tables(pdf) -> ParsedDocument:
@@ -337,8 +351,14 @@ def _read_as_tables(pdf) -> ParsedDocument:
         pages = [p for e in targets for p in range(e.first_page, e.last_page + 1)]
         inner = read_project_pages(pdf, pages)
         if inner is not None:
-            document.budget_lines, document.indicators = inner.budget_lines, inner.indicators
+            # records of national grids in the same document (spine) follow the table's, renumbered after them
+            offset = len(inner.budget_lines)
+            for record in (*document.budget_lines, *document.indicators):
+                record.line_no += offset
+            document.budget_lines = inner.budget_lines + document.budget_lines
+            document.indicators = inner.indicators + document.indicators
             document.events += inner.events
+            document.char_counts += inner.char_counts
             for entry in targets:
                 entry.read = True
                 entry.row_count = sum(1 for b in inner.budget_lines if entry.first_page <= (b.source_page or 0) <= entry.last_page)
@@ -384,8 +404,12 @@ def _is_department_form(first_page) -> bool:
 # --------------------------------------------------------------------------
 
 
-def _read_page(page, chars, page_no, columns, events):
-    """Bands (table rows) of one page, the text lines above its table, and the columns in force."""
+def _read_page(page, chars, page_no, columns, events, char_counts=None):
+    """Bands (table rows) of one page, the text lines above its table, and the columns in force.
+
+    Appends ``(page_no, region, in_cells, reported)`` to ``char_counts`` (when given) for a page
+    that holds the table (step 10 of the module docstring).
+    """
     rules, left, right = _horizontal_rules(page)
     if len(rules) < 2:
         if chars:
@@ -401,11 +425,12 @@ def _read_page(page, chars, page_no, columns, events):
             in_band[index].append(c)
         elif index < 0:
             outside_above.append(c)
-    header_index, page_columns = None, None
+    header_index, page_columns, found = None, None, None
+    duplicates: list[dict] = []
     for index, band_chars in enumerate(in_band):
         if not band_chars:
             continue
-        found = _header_labels(band_chars)
+        found = _header_labels(band_chars, skipped=duplicates)
         if found is not None:
             header_index = index
             body = [c for b in in_band[index + 1:] for c in b]
@@ -422,7 +447,6 @@ def _read_page(page, chars, page_no, columns, events):
         outside_above += [c for b in in_band[:header_index] for c in b]
     bands = []
     unread: list[dict] = []
-    duplicates: list[dict] = []
     for index in range(first_body, len(rules) - 1):
         band = Band(page_no, left, rules[index], right, rules[index + 1])
         by_column: dict[str, list[dict]] = {}
@@ -449,7 +473,25 @@ def _read_page(page, chars, page_no, columns, events):
             "duplicate_glyphs_read_once",
             f"page {page_no}: {len(duplicates)} character(s) printed twice at the same place (fake bold) were read once: "
             f"{''.join(c['text'] for c in duplicates)[:300]!r}", source_page=page_no))
+    first_in_region = header_index if header_index is not None else first_body
+    region = sum(1 for b in in_band[first_in_region:] for c in b if c["text"].strip())
+    in_cells = sum(_non_space(label.text) for label in found) if header_index is not None else 0
+    in_cells += sum(_non_space(line.text) for band in bands for lines in band.cells.values() for line in lines)
+    reported = len(unread) + len(duplicates)
+    if region != in_cells + reported:
+        events.append(ParseEvent(
+            "chars_not_conserved",
+            f"page {page_no}: {region} character(s) in the table region (y {rules[first_in_region]:.0f}–"
+            f"{rules[-1]:.0f}) but {in_cells} in cells and {reported} reported: {region - in_cells - reported:+d} "
+            "character(s) unaccounted for", source_page=page_no))
+    if char_counts is not None:
+        char_counts.append((page_no, region, in_cells, reported))
     return bands, text_lines(outside_above, page_no), page_columns
+
+
+def _non_space(text: str) -> int:
+    """Number of non-space characters of ``text``."""
+    return sum(1 for ch in text if not ch.isspace())
 
 
 def _horizontal_rules(page) -> tuple[list[float], float, float]:
@@ -494,8 +536,11 @@ class _Label:
     x1: float
 
 
-def _header_labels(chars: list[dict]) -> list[_Label] | None:
-    """Column labels of a header band, left to right, or ``None`` if the band is not the header."""
+def _header_labels(chars: list[dict], skipped: list[dict] | None = None) -> list[_Label] | None:
+    """Column labels of a header band, left to right, or ``None`` if the band is not the header.
+
+    An overprinted character (fake bold) read once is appended to ``skipped`` when the band is the header.
+    """
     size = statistics.median(c["size"] for c in chars)
     clusters: list[list[dict]] = []
     right_edge = float("-inf")  # right end of the current cluster
@@ -507,8 +552,9 @@ def _header_labels(chars: list[dict]) -> list[_Label] | None:
             right_edge = float("-inf")
         right_edge = max(right_edge, c["x1"])
     labels = []
+    overprints: list[dict] = []
     for cluster in clusters:
-        text = re.sub(r"\s+", "", "".join(line.text for line in text_lines(cluster, 0)))
+        text = re.sub(r"\s+", "", "".join(line.text for line in text_lines(cluster, 0, skipped=overprints)))
         key = "name" if text.startswith("项目名称") else HEADER_FIELDS.get(text)
         labels.append(_Label(key, text, min(c["x0"] for c in cluster), max(c["x1"] for c in cluster)))
     if not labels or labels[0].key != "name":
@@ -519,6 +565,8 @@ def _header_labels(chars: list[dict]) -> list[_Label] | None:
             f"the table header has the labels {[label.text for label in labels]} but lacks "
             f"{missing}: not the 7-column 项目支出绩效目标表 layout this parser reads"
         )
+    if skipped is not None:
+        skipped += overprints
     return labels
 
 

@@ -180,6 +180,11 @@ class ParsedDocument:
     ``disclosure`` holds the table inventory and standard-table rows of a
     部门预算 / 部门决算 (``doc_type == 'budget_disclosure'``, layout ``pdf_bundle``;
     see :mod:`.spine`), else ``None``.
+    ``char_counts`` holds the character conservation counts of the
+    项目支出绩效目标表 PDF reader, one ``(page, region, in_cells, reported)``
+    per page of its table (:mod:`.pdf_tables`, step 10): non-space
+    characters in the table's region, in its cells' text, and reported in
+    parse events; empty for other inputs.
     """
 
     doc_type: DocType
@@ -194,6 +199,7 @@ class ParsedDocument:
     events: list[ParseEvent] = field(default_factory=list)
     department_targets: DepartmentTargets | None = None
     disclosure: Disclosure | None = None
+    char_counts: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     @property
     def spending_unit_count(self) -> int:

@@ -13,7 +13,13 @@
    kind of :data:`~.tables.classify.READ_KINDS` (the standard tables, 项目支出表,
    政府采购预算表); other tables stay in the inventory with title, pages and labels,
    and their text in a ``table_not_read`` event;
-4. the inventory (:class:`~.disclosure_records.InventoryEntry`) lists every table
+4. tables of kind ``performance_target_grid`` (a national 绩效目标 grid inside the
+   disclosure, found by its 一级指标/二级指标/三级指标 labels) are read together, in
+   page order, by :func:`orchestration.parsing.readers.grid_targets.read_national_grid`:
+   its budget lines (万元) and indicators, or its 部门整体 profile, tasks and indicators
+   (income in 元), become the document's, as if the grid had been submitted alone; a grid
+   the reader cannot read gives a ``grid_not_read`` event with its reason;
+5. the inventory (:class:`~.disclosure_records.InventoryEntry`) lists every table
    and narrative page, read or not.
 
 Document facts come from the words of the document: the department from
@@ -58,13 +64,14 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
     rows, amounts = [], []
     captions: list[str] = []
     stages: Counter[str] = Counter()
+    grid_tables: list[tuple[object, InventoryEntry]] = []
     for table in layout.tables:
         title = table_title(table.caption)
         unit = table_unit(table.caption)
         captions += table.caption
         header, _ = split_header(table)
         labels = column_labels(header, table.column_count)
-        kind = classify_table(title, labels)
+        kind = classify_table(title, labels, [[cell.text for cell in row] for row in table.rows])
         if kind.stage:
             stages[kind.stage] += 1
         entry = InventoryEntry(
@@ -86,10 +93,13 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
             rows += table_rows
             amounts += table_amounts
             events += table_events
+        elif kind.kind == "performance_target_grid":
+            grid_tables.append((table, entry))
         else:
             events.append(ParseEvent("table_not_read", _unread_table_detail(table, kind.key, title),
                                      source_page=table.first_page))
         entries.append((table.table_no, entry))
+    grid_document = _read_grids(grid_tables, layout, events)
     inventory = _number_entries(entries, layout)
     stage = stages.most_common(1)[0][0] if stages else _stage_from(layout.head_lines)
     titles = [e.title for e in inventory if e.entry_type == "table" and e.title]
@@ -101,7 +111,7 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
     if is_template:
         events.append(ParseEvent("template_without_amounts",
                                  f"{len(standard_read)} standard tables and not one amount: a blank form (template), registered, not loaded as a department"))
-    return ParsedDocument(
+    document = ParsedDocument(
         doc_type="budget_disclosure",
         layout="pdf_bundle",
         title=_document_title(layout.head_lines),
@@ -112,6 +122,40 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
         disclosure=Disclosure(scope=scope, stage=stage, inventory=inventory, rows=rows, amounts=amounts,
                               is_template=is_template),
     )
+    if grid_document is not None:
+        document.budget_lines, document.indicators = grid_document.budget_lines, grid_document.indicators
+        document.department_targets = grid_document.department_targets
+    return document
+
+
+def _read_grids(grid_tables, layout: DocumentLayout, events: list[ParseEvent]) -> ParsedDocument | None:
+    """The national 绩效目标 grids of a disclosure read by the grid reader (step 4), their entries marked read.
+
+    Returns the grid reader's document (``project_targets``: budget lines in 万元 and indicators;
+    ``department_targets``: profile with income in 元, tasks, indicators), or ``None`` when there is
+    no grid or it cannot be read (then a ``grid_not_read`` event says why, naming the pages).
+    """
+    from .readers.grid_targets import read_national_grid
+
+    if not grid_tables:
+        return None
+    tables = [table for table, _ in grid_tables]
+    pages = ", ".join(f"{t.first_page}-{t.last_page}" for t in tables)
+    try:
+        grid = read_national_grid(DocumentLayout(layout.page_count, tables, [], layout.head_lines), "pdf")
+    except ParseError as error:
+        events.append(ParseEvent("grid_not_read", f"performance-target grid on pages {pages} not read: {error}",
+                                 source_page=tables[0].first_page))
+        return None
+    table_events = {(k, d, p) for table in tables for k, d, p in table.events}
+    events += [e for e in grid.events if (e.kind, e.detail, e.source_page) not in table_events]
+    count = len(grid.indicators) or len(grid.department_targets.indicators if grid.department_targets else [])
+    events.append(ParseEvent("grid_read", f"performance-target grid on pages {pages} read by the national grid "
+                             f"reader ({grid.layout}): {count} indicator(s)", source_page=tables[0].first_page))
+    for table, entry in grid_tables:
+        entry.read = True
+        entry.row_count = len(table.rows)
+    return grid
 
 
 #: Characters of an unread table's text kept in its ``table_not_read`` event.

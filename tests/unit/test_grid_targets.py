@@ -264,3 +264,25 @@ def test_department_form_reads_its_indicator_grid(fmt):
         (0, 2, "效益指标", "经济效益指标", "促进农村集体经济发展", "95", "%", "ge", 95.0, "%"),
         (0, 3, "效益指标", "可持续影响指标", "经济、环境等方面可持续发展", "95", "%", "ge", 95.0, "%"),
     ]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx", "pdf"])
+def test_department_indicator_weight_and_direction_are_columns(fmt):
+    """A department form whose grid has 权重 / 指标方向性 / 绩效标准 (as the Sichuan grid has): they land on the
+    department indicators' columns, as on project indicators, and weights not adding up to 100 are reported."""
+    rows = [r for r in GUANGSHUI.rows[:-1]]
+    rows.append([C(t) for t in ("一级指标", "二级指标", "三级指标", "指标值", "权重", "指标方向性")])
+    for item in SICHUAN_PROJECT_2[:4]:
+        rows.append([C(item[0]), C(item[2]), C(item[4]), C(item[6] + item[5] + item[7]), C(f"{item[8]:g}"), C("正向指标")])
+    form = type(GUANGSHUI)(name="dept", columns=6, above=GUANGSHUI.above, rows=rows)
+    doc = parse_document(WRITERS[fmt](form), f"dept.{fmt}")
+    assert [(i.indicator_name, i.weight, i.direction, i.expected_target.comparator, i.expected_target.value)
+            for i in doc.department_targets.indicators] == [
+        ("辖区内群众满意度", 10.0, "positive", "ge", 95.0),
+        ("促进农村集体经济发展", 10.0, "positive", "ge", 95.0),
+        ("经济、环境等方面可持续发展", 10.0, "positive", "ge", 95.0),
+        ("保障村社区正常运转", 20.0, "positive", "ge", 95.0),
+    ]
+    assert [e.detail for e in doc.events if e.kind == "weights_not_100"] == [
+        "department: weights add up to 50, not 100: 10 + 10 + 10 + 20"]
+    assert not [e for e in doc.events if e.kind == "department_indicator_extra"]

@@ -34,6 +34,9 @@ select
     {{ list_length("indicators.repairs") }} > 0                as is_repaired,
     indicators.source_line,
     indicators.source_page,
+    indicators.weight,
+    indicators.direction,
+    indicators.standard,
     -- 预期指标 normalized (same function as project targets)
     {%- for column in target_columns(['expected_target']) %}
     indicators.{{ column }},

@@ -25,6 +25,10 @@ select
     source.raw_row,
     source.source_line,
     source.source_page,
+    -- the national grid's 权重 / 指标方向性 / 绩效标准 (NULL for the other department forms)
+    source.weight,
+    source.direction,
+    source.standard,
     -- 预期指标 normalized at parse time by the same function as project targets
     -- (orchestration/parsing/targets.py), columns expected_target_*
     {%- for column in target_columns(['expected_target']) %}

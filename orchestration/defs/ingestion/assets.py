@@ -51,7 +51,7 @@ _STAGING_DESCRIPTIONS = {
     "parse_events": "Audit log of parser decisions and repairs (duplicates removed, amount columns decided, renumbering…).",
     "department_targets": "部门整体绩效目标: one row per department-wide document — 财政主管处室, 部门职能概述, budget income in 元, overall goal, 填报日期.",
     "department_tasks": "部门整体绩效目标 tasks (任务N): name, performance goal, 主要实施项目 as a list.",
-    "department_indicators": "部门整体绩效目标 indicator rows (overall = task 0, and per task): 一级/二级/三级指标, 指标解释, 指标说明及公式, 预期指标 (raw), 计算单位, repairs, raw row.",
+    "department_indicators": "部门整体绩效目标 indicator rows (overall = task 0, and per task): 一级/二级/三级指标, 指标解释, 指标说明及公式, 预期指标 (raw), 计算单位, 权重 / 指标方向性 / 绩效标准 (national grid), repairs, raw row.",
     "disclosures": "部门预算 / 部门决算 disclosures: scope (部门/单位), stage (预算/决算), blank-template flag.",
     "document_tables": "Table inventory: every table (kind, title, unit, pages, rows read) and narrative page of a document.",
     "budget_table_rows": "Standard-table rows of a disclosure: 类/款/项 or economic code, name, total or item, page and bbox.",

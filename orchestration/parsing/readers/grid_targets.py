@@ -696,17 +696,20 @@ def _department_document(forms: list[_Form], title, unit: str, events: list[Pars
         tasks.append(DepartmentTask(task_no=n, task_name=task.get("name") or None, goal_text=task.get("content") or None,
                                     projects_text=task.get("amount") or None))
     indicators = []
+    weights: list[float] = []
     for seq, item in enumerate((i for f in forms for i in f.indicators), start=1):
         text = _compose_target(item["value"], item["operator"], item["unit"])
+        weight = _weight(item["weight"], "department", events, item["cell"].page)
+        if weight is not None:
+            weights.append(weight)
         indicators.append(DepartmentIndicator(
             task_no=0, seq=seq, level1_name=item["l1"], level2_name=item["l2"], indicator_name=item["name"],
             expected_value=item["value"], calculation_unit=item["unit"] or None, raw_row=item["raw"],
-            source_page=item["cell"].page, expected_target=target_of(text, item["name"])))
-        if item["weight"] or item["direction"] or item["standard"]:
-            events.append(ParseEvent("department_indicator_extra",
-                                     f"indicator {seq} {item['name']}: 权重 {item['weight'] or '-'}, 方向 {item['direction'] or '-'}, "
-                                     f"绩效标准 {item['standard'] or '-'} (no columns for them on department indicators yet)",
-                                     source_page=item["cell"].page))
+            source_page=item["cell"].page, weight=weight, direction=_direction(item["direction"]),
+            standard=item["standard"] or None, expected_target=target_of(text, item["name"])))
+    if weights and sum(weights) != 100:
+        events.append(ParseEvent("weights_not_100", f"department: weights add up to {sum(weights):g}, not 100: "
+                                 + " + ".join(f"{w:g}" for w in weights), source_page=indicators[0].source_page))
     return ParsedDocument(doc_type="department_targets", layout="national_department_form", title=title,
                           department=department, fiscal_year=None, events=events,
                           department_targets=DepartmentTargets(profile=profile, tasks=tasks, indicators=indicators))

@@ -4,11 +4,17 @@ Titles vary by place and year (``2026年部门财务收支预算总表``, ``部�
 ``收入支出决算总表``, ``预算单位收入预算总表``…), so a kind is decided by the
 words that matter, never by page position, order or coordinates. Spaces and
 quotes are ignored (``财政拨款 三公 经费支出决算表`` = ``财政拨款“三公”经费支出决算表``).
-The rules, first match wins (title words; ``header`` = the joined header labels):
+The rules, first match wins (title words; ``header`` = the joined header labels; ``rows`` =
+the texts of the table's rows, when the caller gives them):
 
 ================================  =====================================================================
 kind                              rule
 ================================  =====================================================================
+performance_target_grid           the header or a row has the national indicator grid's labels: 三级指标,
+                                  or 一级指标 and 二级指标 (项目支出绩效目标申报表, the multi-project
+                                  部门预算项目绩效目标申报表 grid, 部门整体支出绩效目标申报表), and not
+                                  指标解释 / 说明及公式 (the 部门整体绩效目标 form of :mod:`..department_targets_pdf`);
+                                  whatever the title says (read by :mod:`..readers.grid_targets`)
 project_targets                   title has 绩效目标 and 项目支出 (项目支出绩效目标表)
 department_targets                title has 绩效目标 and 部门整体 or 整体支出
 three_public_expenses             title has 三公 (“三公”经费和机关运行经费预算表 / 决算表)
@@ -70,6 +76,20 @@ class TableKind:
         return f"{self.kind}:{self.fund_type}" if self.fund_type else self.kind
 
 
+#: The labels of the national indicator grid, one of which opens it (spaces ignored).
+GRID_LEVEL_LABELS = ("一级指标", "二级指标", "三级指标")
+#: Labels of the 部门整体绩效目标 form read by the department reader, not by the grid reader.
+_DEPARTMENT_FORM_LABELS = ("指标解释", "说明及公式")
+
+
+def is_indicator_grid_row(texts: list[str]) -> bool:
+    """True for a row of labels that opens a national indicator grid: a cell 三级指标, or cells 一级指标 and
+    二级指标 (spaces and quotes ignored), with no 指标解释 / 说明及公式 label."""
+    keys = {_IGNORED.sub("", text) for text in texts}
+    opens = "三级指标" in keys or ("一级指标" in keys and "二级指标" in keys)
+    return opens and not any(label in key for key in keys for label in _DEPARTMENT_FORM_LABELS)
+
+
 def table_title(caption: list[str]) -> str | None:
     """The title among a table's caption lines: the last line ending in 表 (or 表（…）), else ``None``."""
     titles = [line for line in caption if _TITLE_WORD.search(line) and not _UNIT.search(line)]
@@ -85,11 +105,15 @@ def table_unit(caption: list[str]) -> str | None:
     return None
 
 
-def classify_table(title: str | None, header_labels: list[str]) -> TableKind:
-    """Kind of a table from its ``title`` (may be ``None``) and ``header_labels`` (rules in the module docstring)."""
+def classify_table(title: str | None, header_labels: list[str], rows: list[list[str]] | None = None) -> TableKind:
+    """Kind of a table from its ``title`` (may be ``None``), ``header_labels`` and, optionally, the texts of
+    its ``rows`` (a national grid's label row may follow a block of label–value rows); rules in the module
+    docstring."""
     t = _IGNORED.sub("", title or "")
     header = _IGNORED.sub("", " ".join(header_labels))
     stage = "final_accounts" if "决算" in t else "budget" if "预算" in t else None
+    if any(is_indicator_grid_row(row) for row in [header_labels, *(rows or [])]):
+        return TableKind("performance_target_grid", stage=stage)
     if "绩效目标" in t and "项目支出" in t:
         return TableKind("project_targets", stage=stage)
     if "绩效目标" in t and ("部门整体" in t or "整体支出" in t):
