@@ -169,9 +169,9 @@ CREATE TABLE IF NOT EXISTS raw.department_indicators (
     PRIMARY KEY (document_id, task_no, seq)
 );
 -- The national grid's own columns on department indicators, for a warehouse file created before them.
-ALTER TABLE staging.department_indicators ADD COLUMN IF NOT EXISTS weight DOUBLE;
-ALTER TABLE staging.department_indicators ADD COLUMN IF NOT EXISTS direction VARCHAR;
-ALTER TABLE staging.department_indicators ADD COLUMN IF NOT EXISTS standard VARCHAR;
+ALTER TABLE raw.department_indicators ADD COLUMN IF NOT EXISTS weight DOUBLE;
+ALTER TABLE raw.department_indicators ADD COLUMN IF NOT EXISTS direction VARCHAR;
+ALTER TABLE raw.department_indicators ADD COLUMN IF NOT EXISTS standard VARCHAR;
 
 -- ---------------------------------------------------------------------------
 -- 部门预算 / 部门决算 disclosures (doc_type budget_disclosure, layout pdf_bundle):
