@@ -73,8 +73,8 @@ dbt_tests_job = dg.define_asset_job(
     selection=DBT_TEST_CHECKS,
     executor_def=dg.in_process_executor,
     description=(
-        "Every dbt test (dbt build of the test nodes only: no model is rebuilt) as the asset checks of the "
-        "dbt assets; requested after each successful streaming_job run; failures reach quality_alert_sensor."
+        "Every dbt test (`dbt test`: no model is rebuilt) as the asset checks of the dbt assets; requested "
+        "after each successful streaming_job run; failures reach quality_alert_sensor."
     ),
 )
 
