@@ -225,10 +225,10 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     every_test_only = is_every_test_only(context)
     with warehouse.writer_lock():
         if every_test_only:
-            # Without the context: dagster-dbt would name the 280 tests one by one, and above 200 names it
-            # copies the whole dbt project to a temporary folder to run it with a generated selector (a full
-            # re-parse there). `dbt test` alone runs the same tests, plus the singular and unit tests that are
-            # not Dagster checks (their results become observations), as the full build does.
+            # Without the context: dagster-dbt would name the 296 tests one by one, and above 200 names it
+            # copies the whole dbt project to a temporary folder to run it with a generated selector
+            # (asset_utils, dagster-dbt 0.29). `dbt test` alone runs the same tests, plus the 3 singular and
+            # 4 unit tests that are not Dagster checks, as the full build does.
             invocation = dbt.cli(["test"], manifest=dbt_project.manifest_path, dagster_dbt_translator=dbt_models_translator,
                                  target_path=Path(dbt_project.target_path) / f"dbt_models-{context.run.run_id[:7]}-test")
         else:
