@@ -10,7 +10,8 @@ person or a sync tool does: written to a hidden temporary name in the inbox,
 then renamed into place. Each drop is timed from the rename to the document's
 row appearing in ``marts.rpt_document_summary`` of ``serving.duckdb``
 (polled read-only every :data:`POLL_S` seconds); the next drop waits until the
-run has ended (so drops do not share runs) and then a random 0–5 s (so the
+run has ended, and the ``dbt_tests_job`` run that follows it (:func:`wait_follow_up_tests`: it holds
+the warehouse's lock while it runs), so drops do not share runs, and then a random 0–5 s (so the
 sensor's tick phase is sampled, not fixed).
 
 The time of each drop is split into parts read from the sensor's ticks and the
@@ -192,6 +193,38 @@ def sensor_ticks(instance, name: str = "inbox_sensor", after: float | None = Non
     return sorted(ticks, key=lambda t: t.timestamp)
 
 
+#: The job of the dbt tests that follow each streaming run (``orchestration/defs/quality/sensors.py``).
+FOLLOW_UP_JOB = "dbt_tests_job"
+
+
+def wait_follow_up_tests(instance, run_id: str, process, grace_s: float = 20.0) -> float | None:
+    """Seconds from the end of run ``run_id`` to the end of the ``dbt_tests_job`` run that tested its build.
+
+    That is the first test run that started after ``run_id`` ended (one queued test run covers every
+    streaming run that ended before it started). Waits for it to end, so that the next drop does not
+    share the warehouse's lock with it; ``None`` when no such run was requested within ``grace_s``
+    seconds (a code location without the follow-up).
+    """
+    import dagster as dg
+
+    end = instance.get_run_record_by_id(run_id).end_time
+    waited = time.time()
+
+    def follow_up():
+        records = instance.get_run_records(filters=dg.RunsFilter(job_name=FOLLOW_UP_JOB))
+        started = [r for r in records if (r.start_time or 0) >= end or r.dagster_run.status in (
+            dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING)]
+        return min(started, key=lambda r: r.create_timestamp) if started else None
+
+    while follow_up() is None:
+        if time.time() - waited > grace_s:
+            return None
+        time.sleep(0.5)
+    wait_until(lambda: (r := follow_up()) is not None and r.end_time is not None, 900,
+               f"the {FOLLOW_UP_JOB} run after {run_id}", process, every=0.5)
+    return round(follow_up().end_time - end, 3)
+
+
 def split_drop(instance, dropped_at: float, visible_at: float, run_id: str, ticks: list) -> dict[str, float]:
     """The seconds of one drop's latency, by part (:data:`PARTS`); they add up to ``visible_at - dropped_at``.
 
@@ -298,6 +331,8 @@ def run(drops: int, root: Path, seed: int = 19) -> dict:
         base_s = time.time() - t0
         instance = dg.DagsterInstance.from_config(str(warehouse / ".dagster"))
         wait_until(lambda: runs_in_flight(instance) == 0, 600, "the samples' run to end", process)
+        (last,) = instance.get_run_records(limit=1)
+        wait_follow_up_tests(instance, last.dagster_run.run_id, process)
         log(f"samples visible after {base_s:.1f} s; {drops} single drops follow")
         for name, data in drop_documents(drops):
             time.sleep(rng.uniform(0, 5))
@@ -312,9 +347,11 @@ def run(drops: int, root: Path, seed: int = 19) -> dict:
             row = {"file": name, "latency_s": round(visible - dropped, 3), "run_id": run_id,
                    "run_status": instance.get_run_by_id(run_id).status.value,
                    "load_1min": round(os.getloadavg()[0], 2),
-                   "parts_s": split_drop(instance, dropped, visible, run_id, ticks)}
+                   "parts_s": split_drop(instance, dropped, visible, run_id, ticks),
+                   "dbt_tests_after_s": wait_follow_up_tests(instance, run_id, process)}
             rows.append(row)
-            log(f"  {name}: {row['latency_s']:.1f} s  " + " ".join(f"{k}={v:.1f}" for k, v in row["parts_s"].items()))
+            log(f"  {name}: {row['latency_s']:.1f} s  " + " ".join(f"{k}={v:.1f}" for k, v in row["parts_s"].items())
+                + f"  dbt tests done {row['dbt_tests_after_s']} s after the run")
         instance.dispose()
     finally:
         stop_make_dev(process)
@@ -358,10 +395,12 @@ def to_markdown(r: dict) -> list[str]:
         "|---|---:|",
     ]
     out += [f"| {PART_LABELS[k]} | {r['median_parts_s'][k]:.2f} |" for k in PARTS]
-    out += ["", "| file | s | " + " | ".join(PARTS) + " | load 1 min |", "|---|---:|" + "---:|" * (len(PARTS) + 1)]
+    out += ["", "| file | s | " + " | ".join(PARTS) + " | load 1 min | dbt tests done after the run, s |",
+            "|---|---:|" + "---:|" * (len(PARTS) + 2)]
     for row in r["rows"]:
+        after = row.get("dbt_tests_after_s")
         out.append(f"| {row['file']} | {row['latency_s']:.1f} | " + " | ".join(f"{row['parts_s'][k]:.1f}" for k in PARTS)
-                   + f" | {row['load_1min']} |")
+                   + f" | {row['load_1min']} | {'' if after is None else f'{after:.1f}'} |")
     return out + [""]
 
 

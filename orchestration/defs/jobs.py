@@ -1,8 +1,18 @@
 """Jobs and the schedule.
 
 - ``main_job``: stage the documents of the run's partitions, run the GX checks,
-  build the dbt marts, publish ``serving.duckdb``, report (summary, charts). Used by the sensor
-  (one run per tick), by batch runs (``budget-etl run``) and from the UI.
+  build the dbt marts with every dbt test, publish ``serving.duckdb``, report (summary, charts).
+  Used by batch runs (``budget-etl run``) and from the UI.
+- ``streaming_job``: what the inbox sensor launches (one run per tick; issue 19): the same
+  assets and the same GX checks as ``main_job`` (the per-document gate, the blocking staging
+  and mart checks before publish), but the dbt models are built *without* the dbt data and
+  unit tests (dbt contracts are still enforced when a model is built). Its selection has no
+  dbt test checks, so dagster-dbt runs ``dbt build`` on the models only, and the run plans,
+  executes and records ~290 fewer asset checks.
+- ``dbt_tests_job``: every dbt test (the models' and the sources'), as the asset checks of the
+  dbt assets, without building anything: requested after each successful ``streaming_job``
+  run (``orchestration/defs/quality/sensors.py``), so a failing test reaches the alert sensor
+  (``quality_alert_sensor``) a minute or so after the drop.
 - ``nightly_rebuild_job`` + ``nightly_rebuild_schedule``: rebuild and re-test
   every mart (including the reconciliation models) and republish, at 02:00.
 """
@@ -11,16 +21,20 @@ import dagster as dg
 
 from orchestration.defs.transformation.dbt import dbt_models
 from orchestration.defs.ingestion.assets import raw_tables, stage_documents
+from orchestration.defs.quality.checks import GATE_CHECK_SPEC, marts_checks, staging_checks
 from orchestration.defs.reporting.document_summary import document_summary
 from orchestration.defs.serving.assets import serving_database
 from orchestration.defs.reporting.warehouse_report import warehouse_report
 from orchestration.partitions import documents_partitions
 
+#: What a document's run materializes, from its file to serving.duckdb and the report.
+_PIPELINE_ASSETS = dg.AssetSelection.assets(
+    stage_documents, raw_tables, dbt_models, serving_database, document_summary, warehouse_report
+)
+
 main_job = dg.define_asset_job(
     name="main_job",
-    selection=dg.AssetSelection.assets(
-        stage_documents, raw_tables, dbt_models, serving_database, document_summary, warehouse_report
-    ),
+    selection=_PIPELINE_ASSETS,
     partitions_def=documents_partitions,
     # Steps share one DuckDB writer (a file lock), so parallel step processes
     # would only wait on each other: run them in the run's own process and
@@ -29,6 +43,37 @@ main_job = dg.define_asset_job(
     description=(
         "Documents of the run's partitions → parse → DuckDB raw tables → GX suites (blocking) → dbt marts "
         "→ serving.duckdb → per-document summary and the warehouse report (HTML + PDF)."
+    ),
+)
+
+#: The asset checks that are dbt tests: every check the dbt multi-asset defines (the models', and the
+#: sources' on the ``raw/<table>`` assets); not the GX suites, which are checks of some of the same assets.
+DBT_TEST_CHECKS = dg.AssetSelection.checks(dbt_models)
+
+#: The GX checks of a streaming run: the per-document gate, the staging suites and the mart suites (blocking).
+GX_CHECKS = dg.AssetSelection.checks(GATE_CHECK_SPEC.key, *staging_checks, *marts_checks)
+
+streaming_job = dg.define_asset_job(
+    name="streaming_job",
+    # The assets of main_job without any asset check, then the GX checks added back: the dbt tests are
+    # left to dbt_tests_job (requested after the run) and to the nightly rebuild.
+    selection=_PIPELINE_ASSETS.without_checks() | GX_CHECKS,
+    partitions_def=documents_partitions,
+    executor_def=dg.in_process_executor,
+    description=(
+        "What the inbox sensor runs: documents → parse → DuckDB raw tables → GX gate and suites (blocking) → dbt "
+        "models without the dbt tests (contracts enforced) → GX mart suites (blocking) → serving.duckdb → "
+        "summary and report. The dbt tests follow in dbt_tests_job."
+    ),
+)
+
+dbt_tests_job = dg.define_asset_job(
+    name="dbt_tests_job",
+    selection=DBT_TEST_CHECKS,
+    executor_def=dg.in_process_executor,
+    description=(
+        "Every dbt test (`dbt test`: no model is rebuilt) as the asset checks of the dbt assets; requested "
+        "after each successful streaming_job run; failures reach quality_alert_sensor."
     ),
 )
 
@@ -50,5 +95,5 @@ nightly_rebuild_schedule = dg.ScheduleDefinition(
 
 
 def stage_run_config(files: dict[str, str], move_processed: bool) -> dict:
-    """Run config for ``main_job``: which file holds each document, and whether to move it when done."""
+    """Run config for ``main_job`` and ``streaming_job``: which file holds each document, and whether to move it when done."""
     return {"ops": {"stage_documents": {"config": {"files": files, "move_processed": move_processed}}}}

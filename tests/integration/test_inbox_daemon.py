@@ -122,8 +122,19 @@ def test_a_burst_of_50_files_ends_with_every_file_loaded_once(make_dev):
     assert {hashlib.sha256(p.read_bytes()).hexdigest() for p in archived} == set(ids)
     import dagster as dg
 
-    runs = instance.get_runs(filters=dg.RunsFilter(job_name="main_job"))
+    runs = instance.get_runs(filters=dg.RunsFilter(job_name="streaming_job"))
     assert runs and all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs)
+    # every dbt test ran after the streaming runs (one test run may cover several) and passed; the last
+    # test run started after the last streaming run ended, so it tested what serving.duckdb holds
+    ended = max(r.end_time for r in instance.get_run_records(filters=dg.RunsFilter(job_name="streaming_job")))
+
+    def tested_after_the_last_run() -> bool:
+        records = instance.get_run_records(filters=dg.RunsFilter(job_name="dbt_tests_job"))
+        return runs_in_flight(instance) == 0 and any((t.start_time or 0) >= ended for t in records)
+
+    wait_until(tested_after_the_last_run, 600, "the dbt tests after the last run", process)
+    tests = instance.get_run_records(filters=dg.RunsFilter(job_name="dbt_tests_job"))
+    assert all(t.dagster_run.status == dg.DagsterRunStatus.SUCCESS for t in tests)
     with duckdb.connect(str(warehouse / "serving.duckdb"), read_only=True) as con:
         (twice,) = con.execute("SELECT count(*) FROM (SELECT document_id FROM marts.rpt_document_summary "
                                "GROUP BY 1 HAVING count(*) > 1)").fetchone()

@@ -18,6 +18,10 @@ The daemon's sensor loop runs at most every 5 s (``MIN_INTERVAL_LOOP_TIME`` in
 every loop ticks (at 5 s exactly, a loop that came back after 4.99 s skipped
 its turn and the sensor ticked every 10 s, measured under ``make dev``).
 
+Each tick's runs are of ``streaming_job``: the dbt models are built without the dbt tests, which
+follow in their own run (``dbt_tests_job``, requested by ``dbt_tests_after_streaming_sensor``);
+the GX gate and the blocking GX suites still decide what is published.
+
 New documents of one tick become new dynamic partitions (added together, so
 they are contiguous) and one run over that range; the same bytes dropped
 again become a run of the existing partition (idempotent: its rows are
@@ -32,7 +36,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.ingest import document_digest, skip_reason
-from orchestration.defs.jobs import main_job, stage_run_config
+from orchestration.defs.jobs import stage_run_config, streaming_job
 from orchestration.partitions import documents_partitions, file_tags, range_tags
 from orchestration.resources import WarehouseResource
 
@@ -81,7 +85,7 @@ def scan_inbox(inbox: Path, previous: dict[str, list], settle_seconds: float, no
 
 @dg.sensor(
     name="inbox_sensor",
-    job=main_job,
+    job=streaming_job,
     minimum_interval_seconds=1,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Watches INBOX_DIR; each settled new file becomes a `documents` partition and is processed into the marts.",

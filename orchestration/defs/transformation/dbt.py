@@ -189,18 +189,50 @@ def close_adapter_connections(invocation) -> None:
         invocation.adapter.cleanup_connections()
 
 
+def is_every_test_only(context: dg.AssetExecutionContext) -> bool:
+    """True when the step selects no dbt asset and every dbt test check (``dbt_tests_job``)."""
+    assets_def = context.assets_def
+    every_check = {spec.key for spec in assets_def.node_check_specs_by_output_name.values()}
+    return not context.selected_asset_keys and set(context.selected_asset_check_keys) == every_check
+
+
+def as_check_result(event):
+    """dagster-dbt's ``AssetCheckEvaluation`` of a test run without a context, as the step's ``AssetCheckResult``."""
+    if not isinstance(event, dg.AssetCheckEvaluation):
+        return event
+    return dg.AssetCheckResult(asset_key=event.asset_key, check_name=event.check_name, passed=event.passed,
+                               severity=event.severity, metadata=event.metadata, description=event.description)
+
+
+dbt_models_translator = BudgetDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    dagster_dbt_translator=BudgetDbtTranslator(
-        settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True)
-    ),
+    dagster_dbt_translator=dbt_models_translator,
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    """Build (run + test) the dbt models over the raw tables in the warehouse DuckDB file."""
+    """Build (run + test) the dbt models over the raw tables in the warehouse DuckDB file.
+
+    What runs follows the step's selection (dagster-dbt): every model and test (``main_job``, the
+    nightly rebuild); the models without their tests when no dbt check is selected
+    (``streaming_job``: ``dbt build --select <models>`` with ``DBT_INDIRECT_SELECTION=empty``);
+    and, when only checks are selected and they are all of them (``dbt_tests_job``), a plain
+    ``dbt test`` (:func:`is_every_test_only`).
+    """
     os.environ["DUCKDB_PATH"] = str(warehouse.duckdb_path)  # read by dbt_project/profiles.yml
+    every_test_only = is_every_test_only(context)
     with warehouse.writer_lock():
-        invocation = dbt.cli(["build"], context=context)
+        if every_test_only:
+            # Without the context: dagster-dbt would name the 296 tests one by one, and above 200 names it
+            # copies the whole dbt project to a temporary folder to run it with a generated selector
+            # (asset_utils, dagster-dbt 0.29). `dbt test` alone runs the same tests, plus the 3 singular and
+            # 4 unit tests that are not Dagster checks, as the full build does.
+            invocation = dbt.cli(["test"], manifest=dbt_project.manifest_path, dagster_dbt_translator=dbt_models_translator,
+                                 target_path=Path(dbt_project.target_path) / f"dbt_models-{context.run.run_id[:7]}-test")
+        else:
+            invocation = dbt.cli(["build"], context=context)
         try:
             # Row counts and column types are read once dbt has exited (with_table_metadata): dagster-dbt's
             # fetchers open the database file once per model from this process while dbt (4 threads) holds
@@ -209,7 +241,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
             events: list = []
             try:
                 for event in invocation.stream():
-                    events.append(event)
+                    events.append(as_check_result(event) if every_test_only else event)
             except Exception:
                 yield from events  # a failed build: its test results and models reach Dagster, then the error
                 raise

@@ -1,0 +1,120 @@
+"""The inbox sensor's lean streaming job and the dbt tests that follow it (issue 19).
+
+The sensor's runs build the dbt models without the dbt tests and keep every GX check (the
+per-document gate, the staging suites, the blocking mart suites before publish); each successful
+run requests a ``dbt_tests_job`` run with every dbt test, whose failures reach the alert sensor.
+Real definitions, a real run on the instance `make dev` configures (``orchestration.settings``),
+real dbt and DuckDB.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+
+import dagster as dg
+import duckdb
+from dagster._core.definitions.dependency import NodeHandle
+
+from orchestration.alerts import Outbox, WebhookSettings
+from orchestration.definitions import build_definitions, defs
+from orchestration.defs.alerting.sensors import run_alert_tick
+from orchestration.defs.jobs import stage_run_config
+from orchestration.defs.transformation.dbt import dbt_models
+from orchestration.resources import WarehouseResource
+from orchestration.settings import SAMPLES_DIR, dagster_home
+
+GX_CHECKS = {"gx_document_gate", "gx_staging_documents", "gx_staging_budget_lines",
+             "gx_staging_performance_indicators", "gx_marts_reconcile_with_staging", "gx_marts_dimension_joins",
+             "gx_marts_disclosure_checks"}
+SAMPLE = SAMPLES_DIR / "004_1eb0d3f2a58e12d2.txt"
+BROKEN_TEST = "unique_rpt_document_summary_document_id"
+
+
+def selected(job_name: str) -> tuple[set[dg.AssetKey], set[dg.AssetCheckKey]]:
+    """The assets and the asset checks a job of the code location executes."""
+    job = defs.get_repository_def().get_job(job_name)
+    keys = set()
+    for node in job.graph.nodes:
+        keys |= set(job.asset_layer.get_selected_entity_keys_for_node(NodeHandle(node.name, None)))
+    return ({k for k in keys if isinstance(k, dg.AssetKey)}, {k for k in keys if isinstance(k, dg.AssetCheckKey)})
+
+
+def test_the_inbox_sensor_launches_the_streaming_job():
+    repo = defs.get_repository_def()
+    assert repo.get_sensor_def("inbox_sensor").job_name == "streaming_job"
+    follow_up = repo.get_sensor_def("dbt_tests_after_streaming_sensor")
+    assert follow_up.job_name == "dbt_tests_job"
+    assert follow_up.default_status == dg.DefaultSensorStatus.RUNNING
+
+
+def test_the_streaming_job_keeps_every_gx_check_blocking_and_no_dbt_test():
+    dbt_tests = set(dbt_models.check_keys)
+    assert len(dbt_tests) > 250  # every dbt test is a check of the dbt multi-asset (sources' included)
+    main_assets, main_checks = selected("main_job")
+    assets, checks = selected("streaming_job")
+    assert assets == main_assets  # the same assets: staging, every dbt model, publish, report
+    assert {c.name for c in checks} == GX_CHECKS
+    assert not checks & dbt_tests
+    graph = defs.get_repository_def().asset_graph
+    for check in checks:
+        if check.name != "gx_document_gate":  # the per-document gate quarantines a document, never blocks
+            assert graph.get(check).blocking, check
+    # every dbt test still runs: after each streaming run (dbt_tests_job, no asset built) and in main_job
+    test_assets, test_checks = selected("dbt_tests_job")
+    assert test_assets == set() and test_checks == dbt_tests
+    assert main_checks == checks | dbt_tests
+    # the nightly rebuild: every test of the dbt models (it rebuilds from staging, not the staging tables)
+    assert {c for c in dbt_tests if c.asset_key in dbt_models.keys} <= selected("nightly_rebuild_job")[1]
+
+
+def test_a_streaming_run_requests_the_dbt_tests_whose_failures_reach_the_alerts(tmp_path, monkeypatch):
+    warehouse_dir = tmp_path / "warehouse"
+    monkeypatch.setenv("WAREHOUSE_DIR", str(warehouse_dir))
+    for name in ("DAGSTER_HOME", "INBOX_DIR", "ALERT_WEBHOOK_URL"):
+        monkeypatch.delenv(name, raising=False)
+    instance = dg.DagsterInstance.from_config(str(dagster_home()))  # the instance make dev runs on
+    inbox = warehouse_dir / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLE, inbox / SAMPLE.name)
+    document_id = hashlib.sha256(SAMPLE.read_bytes()).hexdigest()
+    local = build_definitions(WarehouseResource(warehouse_dir=str(warehouse_dir), inbox_dir=str(inbox)))
+    try:
+        instance.add_dynamic_partitions("documents", [document_id])
+        streaming = local.resolve_job_def("streaming_job").execute_in_process(
+            instance=instance, partition_key=document_id,
+            run_config=stage_run_config({document_id: str(inbox / SAMPLE.name)}, move_processed=True))
+        assert streaming.success
+        assert {e.check_name for e in streaming.get_asset_check_evaluations()} == GX_CHECKS
+        with duckdb.connect(str(warehouse_dir / "serving.duckdb"), read_only=True) as con:
+            assert con.execute("SELECT count(*) FROM marts.rpt_document_summary WHERE document_id = ?",
+                               [document_id]).fetchone() == (1,)
+
+        # the run's success requests the dbt tests
+        sensor = local.get_sensor_def("dbt_tests_after_streaming_sensor")
+        (success,) = instance.all_logs(streaming.run_id, of_type=dg.DagsterEventType.RUN_SUCCESS)
+        context = dg.build_run_status_sensor_context(
+            sensor_name=sensor.name, dagster_instance=instance,
+            dagster_run=instance.get_run_by_id(streaming.run_id), dagster_event=success.dagster_event)
+        request = sensor(context)
+        assert isinstance(request, dg.RunRequest) and streaming.run_id in request.run_key
+
+        # a duplicate summary row: the dbt test run reports it, and the alert sensor's tick raises it
+        with duckdb.connect(str(warehouse_dir / "warehouse.duckdb")) as con:
+            con.execute("INSERT INTO marts.rpt_document_summary SELECT * FROM marts.rpt_document_summary")
+        tests = local.resolve_job_def("dbt_tests_job").execute_in_process(
+            instance=instance, tags=request.tags, raise_on_error=False)
+        evaluations = {e.check_name: e for e in tests.get_asset_check_evaluations()}
+        assert set(evaluations) == {k.name for k in dbt_models.check_keys}  # every dbt test, no model built
+        assert tests.get_asset_materialization_events() == []
+        assert not evaluations[BROKEN_TEST].passed
+        assert sum(not e.passed for e in evaluations.values()) == 1
+        assert not tests.success  # an error-severity test fails the run, as in the full build
+
+        _cursor, counts = run_alert_tick(instance, Outbox(warehouse_dir / "alerts"), None, WebhookSettings(url=None))
+        assert counts["runs"] == 2  # the streaming run (its gate may warn) and the test run
+        alerts = [json.loads(line) for line in (warehouse_dir / "alerts" / "alerts.jsonl").read_text("utf-8").splitlines()]
+        assert [a["check"] for a in alerts if a["run_id"] == tests.run_id] == [f"marts/rpt_document_summary:{BROKEN_TEST}"]
+    finally:
+        instance.dispose()
