@@ -26,7 +26,7 @@ from orchestration.resources import WarehouseResource
 from orchestration.settings import SAMPLES_DIR, dagster_home
 
 GX_CHECKS = {"gx_document_gate", "gx_staging_documents", "gx_staging_budget_lines",
-             "gx_staging_performance_indicators", "gx_marts_reconcile_with_staging", "gx_marts_dimension_joins",
+             "gx_staging_performance_indicators", "gx_marts_reconcile_with_staging",
              "gx_marts_disclosure_checks"}
 SAMPLE = SAMPLES_DIR / "004_1eb0d3f2a58e12d2.txt"
 BROKEN_TEST = "unique_rpt_document_summary_document_id"
