@@ -15,6 +15,7 @@ import shutil
 
 import dagster as dg
 import duckdb
+import pytest
 from dagster._core.definitions.dependency import NodeHandle
 
 from orchestration.alerts import Outbox, WebhookSettings
@@ -69,6 +70,7 @@ def test_the_streaming_job_keeps_every_gx_check_blocking_and_no_dbt_test():
     assert {c for c in dbt_tests if c.asset_key in dbt_models.keys} <= selected("nightly_rebuild_job")[1]
 
 
+@pytest.mark.slow  # a streaming run, then a dbt_tests_job run and the alert sensor: ~47 s
 def test_a_streaming_run_requests_the_dbt_tests_whose_failures_reach_the_alerts(tmp_path, monkeypatch):
     warehouse_dir = tmp_path / "warehouse"
     monkeypatch.setenv("WAREHOUSE_DIR", str(warehouse_dir))
