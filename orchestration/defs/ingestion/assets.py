@@ -252,13 +252,9 @@ def raw_tables(warehouse: WarehouseResource):
     Unpartitioned on purpose (a table holds every document); the dbt sources
     are these assets. Reads only (no write).
     """
-    with warehouse.writer_lock():
-        con = duckdb.connect(str(warehouse.duckdb_path), read_only=True)
-        try:
-            counts = table_row_counts(con)
-            (documents,) = con.execute("SELECT count(*) FROM raw.documents WHERE status = 'loaded'").fetchone()
-        finally:
-            con.close()
+    with warehouse.connection(read_only=True) as con:
+        counts = table_row_counts(con)
+        (documents,) = con.execute("SELECT count(*) FROM raw.documents WHERE status = 'loaded'").fetchone()
     for table in RAW_TABLES:
         yield dg.MaterializeResult(
             asset_key=["raw", table],
