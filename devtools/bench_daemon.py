@@ -86,7 +86,7 @@ def stop_make_dev(process: subprocess.Popen, grace_s: float = 60) -> None:
     every listed process, SIGKILL to whatever is still alive after ``grace_s`` seconds. Nothing
     of a test's or the bench's ``make dev`` keeps running to load the next test.
     """
-    import psutil  # a dependency of dagster
+    import psutil  # a dependency of the project (orchestration/run_launcher.py)
 
     try:
         tree = [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]
@@ -225,12 +225,15 @@ def wait_follow_up_tests(instance, run_id: str, process, grace_s: float = 20.0) 
     return round(follow_up().end_time - end, 3)
 
 
-def split_drop(instance, dropped_at: float, visible_at: float, run_id: str, ticks: list) -> dict[str, float]:
+def split_drop(instance, dropped_at: float, visible_at: float, run_id: str, ticks: list,
+               written_at: float | None = None) -> dict[str, float]:
     """The seconds of one drop's latency, by part (:data:`PARTS`); they add up to ``visible_at - dropped_at``.
 
     ``ticks``: the sensor's ticks after the drop, oldest first. ``wait_tick``: drop → first tick;
-    ``settle``: first tick → the tick that requested ``run_id``; ``tick_to_queued``: that tick's
-    start → ``RUN_ENQUEUED`` (or the run's creation under a coordinator that does not queue);
+    ``settle``: first tick → the tick that requested ``run_id``, plus the wait inside that tick for a
+    file written less than the settle window before it (``written_at``, the file's mtime: the sensor
+    waits out the window and looks again, ``inbox_sensor``); ``tick_to_queued``: the rest of that
+    tick → ``RUN_ENQUEUED`` (or the run's creation under a coordinator that does not queue);
     ``queue_launch``: → ``RUN_STARTING``; ``import_start``: → ``RUN_START`` (the run process
     starts and imports the code location); then the steps, by step-stats wall time: ``staging``
     (stage_documents, raw_tables), ``staging_checks`` and ``mart_checks`` (the gx_* check
@@ -238,6 +241,8 @@ def split_drop(instance, dropped_at: float, visible_at: float, run_id: str, tick
     (gaps between steps, the poll of serving.duckdb). ``KeyError`` when an event is missing.
     """
     from dagster import DagsterEventType
+
+    from orchestration.resources import WarehouseResource
 
     first = ticks[0]
     submit = next(t for t in ticks if run_id in (t.run_ids or []))
@@ -249,10 +254,12 @@ def split_drop(instance, dropped_at: float, visible_at: float, run_id: str, tick
     queued = events.get(DagsterEventType.RUN_ENQUEUED, record.create_timestamp.timestamp())
     starting = events[DagsterEventType.RUN_STARTING]
     started = events[DagsterEventType.RUN_START]
+    window = WarehouseResource.model_fields["settle_seconds"].default
+    in_tick = min(max(written_at + window - submit.timestamp, 0.0), window) if written_at is not None else 0.0
     parts = {
         "wait_tick": first.timestamp - dropped_at,
-        "settle": submit.timestamp - first.timestamp,
-        "tick_to_queued": queued - submit.timestamp,
+        "settle": submit.timestamp - first.timestamp + in_tick,
+        "tick_to_queued": queued - submit.timestamp - in_tick,
         "queue_launch": starting - queued,
         "import_start": started - starting,
     }
@@ -338,6 +345,10 @@ def run(drops: int, root: Path, seed: int = 19) -> dict:
             time.sleep(rng.uniform(0, 5))
             dropped_id = document_id(data)
             dropped = drop_file(inbox, name, data)
+            try:
+                written = (inbox / name).stat().st_mtime  # kept by the rename; the settle rule reads it
+            except FileNotFoundError:  # already taken by a tick
+                written = None
             wait_until(lambda: dropped_id in visible_ids(serving), 600, f"{name} in serving.duckdb", process, every=POLL_S)
             visible = time.time()
             wait_until(lambda: runs_in_flight(instance) == 0, 600, f"the run of {name} to end", process, every=0.5)
@@ -347,7 +358,7 @@ def run(drops: int, root: Path, seed: int = 19) -> dict:
             row = {"file": name, "latency_s": round(visible - dropped, 3), "run_id": run_id,
                    "run_status": instance.get_run_by_id(run_id).status.value,
                    "load_1min": round(os.getloadavg()[0], 2),
-                   "parts_s": split_drop(instance, dropped, visible, run_id, ticks),
+                   "parts_s": split_drop(instance, dropped, visible, run_id, ticks, written),
                    "dbt_tests_after_s": wait_follow_up_tests(instance, run_id, process)}
             rows.append(row)
             log(f"  {name}: {row['latency_s']:.1f} s  " + " ".join(f"{k}={v:.1f}" for k, v in row["parts_s"].items())

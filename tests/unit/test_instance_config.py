@@ -25,3 +25,31 @@ def test_the_file_an_earlier_version_wrote_is_updated_and_a_users_own_is_kept(tm
     config.write_text(own, "utf-8")
     settings.dagster_home()
     assert config.read_text("utf-8") == own
+
+
+def test_a_new_home_launches_runs_with_the_warm_run_launcher(tmp_path, monkeypatch):
+    from orchestration.run_launcher import DEFAULT_PRELOAD, WarmRunLauncher
+
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    with dg.DagsterInstance.from_config(str(settings.dagster_home())) as instance:
+        assert isinstance(instance.run_launcher, WarmRunLauncher)
+        assert instance.run_launcher.preload_modules == DEFAULT_PRELOAD and instance.run_launcher.keep_spare
+
+
+def test_the_code_fingerprint_changes_with_a_project_file_or_a_dbt_file(tmp_path):
+    import os
+
+    import orchestration.parsing.vocabulary as module
+    from orchestration.run_launcher import code_fingerprint
+    from orchestration.settings import DBT_PROJECT_DIR
+
+    before = code_fingerprint()
+    assert code_fingerprint() == before
+    for path in (module.__file__, DBT_PROJECT_DIR / "dbt_project.yml"):
+        stat = os.stat(path)
+        try:
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+            assert code_fingerprint() != before, path
+        finally:
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        assert code_fingerprint() == before

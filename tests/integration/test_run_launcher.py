@@ -1,0 +1,102 @@
+"""The warm run launcher on the instance ``make dev`` configures (``orchestration/run_launcher.py``, issue 19).
+
+Real Dagster: the instance is created from the ``dagster.yaml`` that ``python -m
+orchestration.settings`` writes, runs are launched through its run launcher (as the daemon's
+queued run coordinator does), each in its own worker process that reads the run from stdin.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import time
+
+import dagster as dg
+import pytest
+
+from orchestration import settings
+from orchestration.run_launcher import WORKER_PID_TAG, WarmRunLauncher, code_fingerprint
+from tests.integration import launcher_jobs
+
+pytestmark = pytest.mark.slow
+
+
+def launch(instance: dg.DagsterInstance, job: dg.JobDefinition) -> str:
+    origin = dg.reconstructable(getattr(launcher_jobs, job.name)).get_python_origin()
+    run = instance.create_run_for_job(job_def=job, job_code_origin=origin, remote_job_origin=None)
+    instance.launch_run(run.run_id, workspace=None)
+    return run.run_id
+
+
+def wait_status(instance, run_id, statuses, timeout=120.0) -> dg.DagsterRunStatus:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = instance.get_run_by_id(run_id).status
+        if status in statuses:
+            return status
+        time.sleep(0.25)
+    raise AssertionError(f"run {run_id} still {status} after {timeout} s")
+
+
+def messages(instance, run_id) -> list[str]:
+    return [entry.message or (entry.dagster_event.message if entry.dagster_event else "") or ""
+            for entry in instance.all_logs(run_id)]
+
+
+def worker_line(instance, run_id) -> re.Match:
+    (line,) = [m for m in messages(instance, run_id) if "worker pid=" in m]
+    return re.search(r"worker pid=(\d+) preloaded=(\w+)", line)
+
+
+@pytest.fixture
+def instance(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    with dg.DagsterInstance.from_config(str(settings.dagster_home())) as instance:
+        yield instance
+
+
+def test_runs_go_to_a_worker_that_imported_the_code_before_the_run_arrived(instance):
+    assert isinstance(instance.run_launcher, WarmRunLauncher)
+    DONE = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE}
+
+    first = launch(instance, launcher_jobs.report_worker_job)
+    assert wait_status(instance, first, DONE) == dg.DagsterRunStatus.SUCCESS
+    assert any("a new worker (no spare was ready)" in m for m in messages(instance, first))
+
+    # once the first run's worker has exited, a spare is started; the next run goes to it
+    deadline = time.monotonic() + 30
+    while instance.run_launcher._spare is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    second = launch(instance, launcher_jobs.report_worker_job)
+    assert wait_status(instance, second, DONE) == dg.DagsterRunStatus.SUCCESS
+    logged = messages(instance, second)
+    assert any("a spare worker started" in m for m in logged), logged
+    assert any("had imported orchestration.definitions in" in m for m in logged), logged
+    one, two = worker_line(instance, first), worker_line(instance, second)
+    assert two.group(2) == "True"  # the op ran in a process that had the code location imported
+    assert one.group(1) != two.group(1)  # one process per run
+    assert instance.get_run_by_id(second).tags[WORKER_PID_TAG] == two.group(1)
+
+
+def test_terminate_from_another_process_cancels_the_run_and_a_dead_worker_fails_the_health_check(instance):
+    running = {dg.DagsterRunStatus.STARTED}
+    run_id = launch(instance, launcher_jobs.wait_long_job)
+    wait_status(instance, run_id, running)
+    while not any("waiting" in m for m in messages(instance, run_id)):
+        time.sleep(0.25)
+    # the UI terminates through its own instance and launcher: the worker is found from the run's tags
+    with dg.DagsterInstance.from_config(os.environ["DAGSTER_HOME"]) as other:
+        assert other.run_launcher.check_run_worker_health(other.get_run_by_id(run_id)).status.value == "RUNNING"
+        assert other.run_launcher.terminate(run_id)
+    assert wait_status(instance, run_id, {dg.DagsterRunStatus.CANCELED}, 60) == dg.DagsterRunStatus.CANCELED
+
+    killed = launch(instance, launcher_jobs.wait_long_job)
+    wait_status(instance, killed, running)
+    os.kill(int(instance.get_run_by_id(killed).tags[WORKER_PID_TAG]), signal.SIGKILL)
+    deadline = time.monotonic() + 20
+    while (health := instance.run_launcher.check_run_worker_health(instance.get_run_by_id(killed))).status.value != "FAILED":
+        assert time.monotonic() < deadline, health
+        time.sleep(0.2)
+    assert "no longer running" in health.msg
+    instance.report_run_failed(instance.get_run_by_id(killed))
