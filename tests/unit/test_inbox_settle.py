@@ -2,15 +2,19 @@
 
 A file is read when its mtime is at least ``settle_seconds`` old and, if the previous tick saw
 it, its size and mtime are unchanged since: a file renamed into place after it was written goes
-on the first tick that sees it; a file still being written waits.
+on the first tick that sees it (waiting inside that tick for the rest of the window when it was
+written just before); a file still being written waits.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import threading
+import time
 
-from orchestration.defs.ingestion.sensors import PENDING, scan_inbox
+from orchestration.defs.ingestion.sensors import PENDING, inbox_sensor, scan_inbox, settle_wait
 
 SETTLE = 2.0
 
@@ -52,3 +56,66 @@ def test_seen_unchanged_but_not_yet_quiet_for_the_window_waits(tmp_path):
     state, ready = scan_inbox(tmp_path, state, SETTLE, now + SETTLE - 0.5)
     assert ready == [] and state["a.txt"][2] == PENDING
     assert scan_inbox(tmp_path, state, SETTLE, now + SETTLE)[1] != []
+
+
+def test_settle_wait_is_the_time_until_the_last_pending_file_is_quiet(tmp_path):
+    now = 1_000_000.0
+    write(tmp_path / "a.txt", b"a", now - 0.5)  # quiet in 1.5 s
+    write(tmp_path / "b.txt", b"b", now - 1.5)  # quiet in 0.5 s
+    state, ready = scan_inbox(tmp_path, {}, SETTLE, now)
+    assert ready == []
+    assert abs(settle_wait(state, SETTLE, now) - 1.5) < 1e-6
+    # nothing pending, or only files already quiet (unreadable now) or dated in the future: no wait
+    assert settle_wait({}, SETTLE, now) is None
+    assert settle_wait({"old.txt": [1, int((now - 60) * 1e9), PENDING]}, SETTLE, now) is None
+    assert settle_wait({"future.txt": [1, int((now + 60) * 1e9), PENDING]}, SETTLE, now) is None
+    assert settle_wait({"done.txt": [1, int(now * 1e9), "f" * 64]}, SETTLE, now) is None
+
+
+def _sensor_tick(inbox, warehouse_dir):
+    import dagster as dg
+
+    from orchestration.resources import WarehouseResource
+
+    resource = WarehouseResource(warehouse_dir=str(warehouse_dir), inbox_dir=str(inbox))
+    with dg.instance_for_test() as instance:
+        context = dg.build_sensor_context(instance=instance, resources={"warehouse": resource})
+        started = time.monotonic()
+        result = inbox_sensor(context)
+        return result, time.monotonic() - started
+
+
+def test_a_file_renamed_into_place_just_after_it_was_written_goes_in_the_same_tick(tmp_path):
+    """Issue 19: it waited for the next tick (5 s under the daemon); now the tick waits out the window."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / ".part").write_bytes(b"complete document")
+    os.replace(inbox / ".part", inbox / "renamed.txt")
+    result, seconds = _sensor_tick(inbox, tmp_path)
+    assert [r.partition_key for r in result.run_requests] == [hashlib.sha256(b"complete document").hexdigest()]
+    assert seconds <= SETTLE + 1.5  # it waited for the window, not longer
+
+
+def test_a_file_still_being_written_during_the_tick_is_not_read(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    path = inbox / "slow.txt"
+    stop = threading.Event()
+
+    def writer():  # a few bytes every 0.3 s, as a slow sync tool
+        with open(path, "ab") as f:
+            while not stop.is_set():
+                f.write(b"x" * 64)
+                f.flush()
+                time.sleep(0.3)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        time.sleep(0.4)
+        result, _ = _sensor_tick(inbox, tmp_path)
+    finally:
+        stop.set()
+        thread.join()
+    assert result.run_requests == []
+    assert json.loads(result.cursor)["slow.txt"][2] == PENDING

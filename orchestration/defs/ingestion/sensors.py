@@ -13,6 +13,12 @@ resumes after a pause longer than the window is picked up again, whole, on a
 later tick. The cursor keeps, per file name, ``[size, mtime_ns, state]``
 where state is ``pending`` or the document id submitted.
 
+A file that is not yet quiet when the tick sees it, but will be within the settle window, is
+waited for inside the same tick (:func:`settle_wait`: at most ``settle_seconds``) and looked at
+again with the same rule — unchanged since the first look and quiet for the whole window — instead
+of on the next tick, 5 s later (issue 19: a file renamed into place right after it was written
+waited one whole extra tick). A file still being written changes during that wait and stays pending.
+
 The daemon's sensor loop runs at most every 5 s (``MIN_INTERVAL_LOOP_TIME`` in
 ``dagster._daemon.sensor``); ``minimum_interval_seconds`` is set below that so
 every loop ticks (at 5 s exactly, a loop that came back after 4.99 s skipped
@@ -83,6 +89,22 @@ def scan_inbox(inbox: Path, previous: dict[str, list], settle_seconds: float, no
     return state, ready
 
 
+def settle_wait(state: dict[str, list], settle_seconds: float, now: float) -> float | None:
+    """Seconds until the last pending file of ``state`` (a :func:`scan_inbox` cursor) has been quiet for the window.
+
+    ``None`` when no pending file becomes quiet within ``(0, settle_seconds]`` from ``now`` (epoch
+    seconds): nothing is pending, or what is pending is already quiet (unreadable now: tried again
+    on the next tick), or has an mtime in the future. A pending file is only read after the wait
+    if it is unchanged since this look (:func:`scan_inbox` with this state as the previous one).
+    """
+    waits = [
+        remaining
+        for size, mtime_ns, status in state.values()
+        if status == PENDING and 0 < (remaining := mtime_ns / 1e9 + settle_seconds - now) <= settle_seconds
+    ]
+    return max(waits) if waits else None
+
+
 @dg.sensor(
     name="inbox_sensor",
     job=streaming_job,
@@ -96,6 +118,11 @@ def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResour
         return dg.SkipReason(f"Inbox folder {inbox} does not exist yet.")
     previous = json.loads(context.cursor) if context.cursor else {}
     state, ready = scan_inbox(inbox, previous, warehouse.settle_seconds, time.time())
+    wait = settle_wait(state, warehouse.settle_seconds, time.time())
+    if wait is not None:  # files about to be quiet: looked at again in this tick, not in 5 s
+        time.sleep(wait + 0.05)
+        state, settled = scan_inbox(inbox, state, warehouse.settle_seconds, time.time())
+        ready += settled
     cursor = json.dumps(state, sort_keys=True)
     if not ready:
         return dg.SensorResult(skip_reason="No new settled files.", cursor=cursor)
