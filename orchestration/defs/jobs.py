@@ -21,6 +21,7 @@ import dagster as dg
 
 from orchestration.defs.transformation.dbt import dbt_models
 from orchestration.defs.ingestion.assets import raw_tables, stage_documents
+from orchestration.defs.quality.assets import gx_data_docs
 from orchestration.defs.quality.checks import GATE_CHECK_SPEC, marts_checks, staging_checks
 from orchestration.defs.reporting.document_summary import document_summary
 from orchestration.defs.serving.assets import serving_database
@@ -29,7 +30,7 @@ from orchestration.partitions import documents_partitions
 
 #: What a document's run materializes, from its file to serving.duckdb and the report.
 _PIPELINE_ASSETS = dg.AssetSelection.assets(
-    stage_documents, raw_tables, dbt_models, serving_database, document_summary, warehouse_report
+    stage_documents, raw_tables, dbt_models, serving_database, document_summary, warehouse_report, gx_data_docs
 )
 
 main_job = dg.define_asset_job(
@@ -79,7 +80,7 @@ dbt_tests_job = dg.define_asset_job(
 
 nightly_rebuild_job = dg.define_asset_job(
     name="nightly_rebuild_job",
-    selection=dg.AssetSelection.assets(dbt_models, serving_database, document_summary, warehouse_report),
+    selection=dg.AssetSelection.assets(dbt_models, serving_database, document_summary, warehouse_report, gx_data_docs),
     executor_def=dg.in_process_executor,
     description="Full rebuild of every dbt model and test (reconciliation included) and republication of serving.duckdb.",
 )

@@ -99,6 +99,7 @@ def gate_documents(
     quarantine_dir: Path | None = None,
     move_files: bool = False,
     run_id: str | None = None,
+    defer_docs: bool = False,
 ) -> GateReport:
     """Validate the staged rows of ``document_ids`` and quarantine the documents that fail.
 
@@ -112,7 +113,8 @@ def gate_documents(
     kept there with a ``.reason.json`` (moved when ``move_files``, i.e. from
     the drop archive; copied in batch runs, whose input is never changed).
 
-    Only ``loaded`` documents are validated; other ids are ignored.
+    Only ``loaded`` documents are validated; other ids are ignored. ``defer_docs``: the Data Docs
+    pages of a batch that passes every suite are left to ``runner.build_pending_data_docs``.
     """
     con.execute(QUALITY_DDL)
     if not document_ids:
@@ -125,7 +127,7 @@ def gate_documents(
     ids = [r[0] for r in loaded]
     if not ids:
         return GateReport((), ())
-    suites = run_staging_suites(con, ids)
+    suites = run_staging_suites(con, ids, defer_docs=defer_docs)
     errors: dict[str, list] = defaultdict(list)
     warnings: dict[str, list] = defaultdict(list)
     failed_rows = []

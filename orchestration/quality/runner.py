@@ -16,6 +16,7 @@ No Dagster imports: ``orchestration.defs.quality.checks`` wires these into asset
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import os
 from collections import Counter
@@ -135,14 +136,25 @@ def _jsonable(value):
     return str(value)
 
 
-def _run_checkpoints(batches: list[tuple[str, object]]) -> list[SuiteOutcome]:
+#: Validation results stored with their Data Docs pages not yet built (``defer_docs``), as identifier tuples;
+#: :func:`build_pending_data_docs` builds them. In :data:`GX_DATA_DIR`, written under :func:`gx_lock`.
+PENDING_DOCS_FILE = "pending_data_docs.json"
+
+
+def _run_checkpoints(batches: list[tuple[str, object]], defer_docs: bool = False) -> list[SuiteOutcome]:
     """Run the checkpoint of each ``(suite name, DataFrame)``, then build the Data Docs once for all of them.
 
     Each checkpoint stores its validation result; the Data Docs pages of these
     results and the index page are then built in one pass (the checkpoints
     carry no ``UpdateDataDocsAction``: one per checkpoint rebuilt the index
     for every suite). ``data_docs_page`` is the local path of the page showing
-    a result. Finally the stored results beyond the newest
+    a result. With ``defer_docs`` and no critical expectation failing, the pages
+    are not built here but recorded for :func:`build_pending_data_docs` (issue
+    19: the build, ~0.4 s per check step, was on the path from a drop to the
+    published marts); ``data_docs_page`` is then where the page will be (the
+    run's ``gx_data_docs`` asset builds it after publish, and the alert sensor
+    before it sends an alert). A critical failure blocks the run before that
+    asset, so its pages are built at once, whatever ``defer_docs`` says. Finally the stored results beyond the newest
     :data:`KEEP_VALIDATIONS_PER_SUITE` per suite are pruned. Raises
     ``great_expectations`` errors when a suite does not exist.
     """
@@ -154,17 +166,68 @@ def _run_checkpoints(batches: list[tuple[str, object]]) -> list[SuiteOutcome]:
             result = checkpoint.run(batch_parameters={"dataframe": dataframe})
             (identifier, validation), = result.run_results.items()
             runs.append((suite_name, len(dataframe), identifier, validation))
-        pages = _build_data_docs(context, [identifier for _, _, identifier, _ in runs])
+        identifiers = [identifier for _, _, identifier, _ in runs]
+        found = [SuiteOutcome(suite=name, row_count=rows, outcomes=tuple(_outcome(name, r) for r in validation.results))
+                 for name, rows, _, validation in runs]
+        if defer_docs and not any(suite.blocking_failures for suite in found):
+            _add_pending_docs(identifiers)
+            pages = _page_paths(context, identifiers)
+        else:
+            pages = _build_data_docs(context, identifiers)
         prune_validation_results(suites=[name for name, _ in batches])
-    return [
-        SuiteOutcome(
-            suite=name,
-            row_count=rows,
-            outcomes=tuple(_outcome(name, r) for r in validation.results),
-            data_docs_page=pages.get(identifier),
-        )
-        for name, rows, identifier, validation in runs
-    ]
+    return [dataclasses.replace(suite, data_docs_page=pages.get(identifier)) for suite, identifier in zip(found, identifiers)]
+
+
+def _pending_docs_path() -> Path:
+    return GX_DATA_DIR / PENDING_DOCS_FILE
+
+
+def _read_pending_docs() -> list[list[str]]:
+    try:
+        return json.loads(_pending_docs_path().read_text("utf-8"))
+    except FileNotFoundError:
+        return []
+
+
+def _add_pending_docs(identifiers: list) -> None:
+    """Record ``identifiers`` (``ValidationResultIdentifier``) as stored without their pages (call under :func:`gx_lock`)."""
+    pending = _read_pending_docs() + [list(identifier.to_tuple()) for identifier in identifiers]
+    tmp = _pending_docs_path().with_suffix(".tmp")
+    tmp.write_text(json.dumps(pending), "utf-8")
+    os.replace(tmp, _pending_docs_path())
+
+
+def build_pending_data_docs() -> int:
+    """Build the Data Docs pages of every result stored with ``defer_docs`` (and the index); the number built.
+
+    Results pruned since they were recorded are skipped. The record is cleared
+    once the pages are built (a failure to render is logged, as in
+    :func:`_build_data_docs`, and not retried). Holds :func:`gx_lock`.
+    """
+    from great_expectations.data_context.types.resource_identifiers import ValidationResultIdentifier
+
+    with gx_lock():
+        pending = _read_pending_docs()
+        if not pending:
+            return 0
+        context = gx_context()
+        store = context.validation_results_store
+        identifiers = [i for i in (ValidationResultIdentifier.from_tuple(tuple(t)) for t in pending) if store.has_key(i)]
+        if identifiers:
+            _build_data_docs(context, identifiers)
+        _pending_docs_path().unlink(missing_ok=True)
+        return len(identifiers)
+
+
+def _page_paths(context, identifiers: list) -> dict:
+    """identifier → local path of its Data Docs page, built or not."""
+    pages = {}
+    for identifier in identifiers:
+        urls = context.get_docs_sites_urls(resource_identifier=identifier, only_if_exists=False)
+        page = next((u["site_url"] for u in urls if u.get("site_url")), None)
+        if page:
+            pages[identifier] = page.removeprefix("file://")
+    return pages
 
 
 def _build_data_docs(context, identifiers: list) -> dict:
@@ -182,11 +245,7 @@ def _build_data_docs(context, identifiers: list) -> dict:
     pages = {}
     try:
         context.build_data_docs(resource_identifiers=identifiers)
-        for identifier in identifiers:
-            urls = context.get_docs_sites_urls(resource_identifier=identifier)
-            page = next((u["site_url"] for u in urls if u.get("site_url")), None)
-            if page:
-                pages[identifier] = page.removeprefix("file://")
+        pages = {i: page for i, page in _page_paths(context, identifiers).items() if Path(page).is_file()}
     except Exception as error:  # noqa: BLE001 - a missing docs page must not fail the validation
         logging.getLogger(__name__).warning("GX Data Docs not built: %s", error)
     return pages
@@ -198,11 +257,13 @@ def suite_frame(con: duckdb.DuckDBPyConnection, suite_name: str, document_ids: l
     return con.execute(sql, params).df()
 
 
-def run_suites(con: duckdb.DuckDBPyConnection, names: Iterable[str], document_ids: list[str] | None = None) -> list[SuiteOutcome]:
+def run_suites(con: duckdb.DuckDBPyConnection, names: Iterable[str], document_ids: list[str] | None = None,
+               defer_docs: bool = False) -> list[SuiteOutcome]:
     """Run the named suites (document suites restricted to ``document_ids``; ``None``: every loaded document).
 
     One ``SuiteOutcome`` per suite, in the order given; Data Docs built once
-    for the whole set (:func:`_run_checkpoints`).
+    for the whole set, or left to :func:`build_pending_data_docs` when
+    ``defer_docs`` and every suite passes (:func:`_run_checkpoints`).
     """
     frames: dict = {}
     batches = []
@@ -211,12 +272,13 @@ def run_suites(con: duckdb.DuckDBPyConnection, names: Iterable[str], document_id
         if sql_fn not in frames:  # suites that share a query read it once
             frames[sql_fn] = suite_frame(con, name, document_ids)
         batches.append((name, frames[sql_fn]))
-    return _run_checkpoints(batches)
+    return _run_checkpoints(batches, defer_docs=defer_docs)
 
 
-def run_staging_suites(con: duckdb.DuckDBPyConnection, document_ids: list[str] | None = None) -> list[SuiteOutcome]:
-    """Run every document-scope suite; one ``SuiteOutcome`` per suite."""
-    return run_suites(con, [s.name for s in DOCUMENT_SUITES], document_ids)
+def run_staging_suites(con: duckdb.DuckDBPyConnection, document_ids: list[str] | None = None,
+                       defer_docs: bool = False) -> list[SuiteOutcome]:
+    """Run every document-scope suite; one ``SuiteOutcome`` per suite (``defer_docs``: :func:`run_suites`)."""
+    return run_suites(con, [s.name for s in DOCUMENT_SUITES], document_ids, defer_docs=defer_docs)
 
 
 def run_marts_suites(con: duckdb.DuckDBPyConnection) -> list[SuiteOutcome]:

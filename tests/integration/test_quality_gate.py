@@ -409,3 +409,32 @@ def test_gate_reconciliation_agrees_with_dbt_int_budget_reconciliation(gated):
     assert len(documents) >= 2
     assert gate_rows == set(dbt_rows)
     assert any(cents != 0 for *_, cents in dbt_rows)
+
+
+def test_passing_suites_leave_their_pages_to_gx_data_docs_and_blocking_ones_build_them_at_once(gated):
+    """Issue 19: the Data Docs of validations without a critical failure are built after publish (asset
+    gx_data_docs) or by the alert sensor, not in each check; a critical failure (it blocks the run) at once."""
+    import duckdb
+
+    from orchestration.quality import runner
+
+    con = duckdb.connect(str(gated["warehouse_dir"] / "warehouse.duckdb"), read_only=True)
+    try:
+        (quarantined,) = con.execute(
+            "SELECT list(document_id) FROM raw.documents WHERE status = 'quarantined' AND error LIKE '%data-quality gate%'"
+        ).fetchone()
+        runner.build_pending_data_docs()  # what the fixture's runs left, if anything
+        passing = runner.run_suites(con, ["staging_documents"], defer_docs=True)
+        failing = runner.run_suites(con, ["staging_budget_lines"], quarantined, defer_docs=True)
+    finally:
+        con.close()
+    assert all(o.success for o in passing[0].outcomes)
+    page = Path(passing[0].data_docs_page)
+    assert not page.exists()  # where it will be, not built yet
+    pending = json.loads((runner.GX_DATA_DIR / runner.PENDING_DOCS_FILE).read_text("utf-8"))
+    assert len(pending) == 1 and pending[0][0] == "staging_documents"
+    assert failing[0].blocking_failures  # a critical expectation fails on the quarantined document
+    assert Path(failing[0].data_docs_page).is_file()  # a failure's page is there for its alert at once
+    assert runner.build_pending_data_docs() == 1
+    assert page.is_file() and not (runner.GX_DATA_DIR / runner.PENDING_DOCS_FILE).exists()
+    assert runner.build_pending_data_docs() == 0

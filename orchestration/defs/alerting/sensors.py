@@ -34,6 +34,7 @@ from dagster import DagsterEventType
 
 from orchestration.alerts import Alert, Outbox, WebhookSettings
 from orchestration.resources import WarehouseResource
+from orchestration.quality.runner import build_pending_data_docs
 
 #: Ended runs read per event type and tick (the rest on the next tick).
 BATCH_LIMIT = 100
@@ -112,6 +113,8 @@ def run_alert_tick(instance: dg.DagsterInstance, outbox: Outbox, cursor: str | N
     """One tick without Dagster's sensor machinery: returns the new cursor and counts."""
     run_ids, new_cursor = ended_run_ids(instance, cursor)
     new = outbox.enqueue(failed_check_alerts(instance, run_ids))
+    if new:  # the Data Docs pages the alerts link to, if their run ended before building them (gx_data_docs)
+        build_pending_data_docs()
     logged = outbox.write_log()
     delivered, failed = outbox.deliver_pending(settings or WebhookSettings.from_env())
     counts = {"runs": len(run_ids), "new": new, "logged": logged, "delivered": delivered, "failed_deliveries": failed}

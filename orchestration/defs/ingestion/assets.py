@@ -207,7 +207,8 @@ def stage_documents(context: dg.AssetExecutionContext, config: StageDocumentsCon
         if len(jobs) > 1:
             context.log.info(progress.line())
         gate = gate_documents(con, [o.registration.document_id for o in outcomes if o.status == "loaded"],
-                              warehouse.quarantine_dir, config.move_processed, context.run_id)
+                              warehouse.quarantine_dir, config.move_processed, context.run_id,
+                              defer_docs=True)  # passing batches' pages: built by gx_data_docs after publish
         for verdict in gate.quarantined:
             context.log.warning(f"{verdict.file_name}: quarantined by the GX gate — {verdict.reason}")
         outcomes = apply_gate(outcomes, gate)
