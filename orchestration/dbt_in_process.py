@@ -110,7 +110,9 @@ class InProcessDbtBuild:
 
         self.context.log.info(f"Running dbt in process: `dbt {' '.join(args)}`.")
         try:
-            # dagster-dbt starts dbt in the project folder; dbt resolves a relative DUCKDB_PATH against it
+            # In the project folder, where dagster-dbt starts its dbt: the manifest's paths are relative to it
+            # (a seed's root_path is "."), and so is a relative DUCKDB_PATH. The working directory is the
+            # process's: nothing else in the step runs meanwhile (in-process executor, one step at a time).
             with contextlib.chdir(self.project.project_dir):
                 result = dbtRunner(callbacks=[keep]).invoke(args)
         finally:
