@@ -10,7 +10,8 @@ project again; here that is paid once per process.
 
 This module imports dbt (``dbt.cli.main``) at its top and is imported on first use only, never by
 ``orchestration.definitions`` (the code server and the tests import that): a warm run worker can
-import it ahead of a run to pay the import before the drop arrives.
+import it, and call :func:`warm_up`, ahead of a run; the import itself is cheap once the
+definitions are imported (dagster-dbt has imported most of dbt), dbt's first invocation is not.
 
 dbt keeps process-wide state, and each rule here answers one piece of it:
 
@@ -31,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -50,6 +52,8 @@ from dbt.cli.main import dbtRunner, dbtRunnerResult
 from dbt_common.events.base_types import EventMsg
 from dbt_common.events.event_manager_client import cleanup_event_logger, get_event_manager
 from dbt_common.events.functions import msg_to_dict
+
+from orchestration.settings import DBT_PROJECT_DIR
 
 #: dbt's events that report a node's result: the ones dagster-dbt turns into Dagster events.
 RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
@@ -172,3 +176,27 @@ def _release_dbt_loggers() -> None:
             python_logger.removeHandler(handler)
     cleanup_event_logger()
 
+
+
+def warm_up() -> bool:
+    """Run ``dbt parse`` once in this process, into a temporary folder; True when dbt succeeded.
+
+    For a pre-warmed run worker, before a run arrives. Importing this module costs little once the
+    definitions are imported (~0.1 s: dagster-dbt has imported most of dbt), but the first dbt
+    invocation of a process costs ~2.4 s more than the next ones (measured on 2 cores: a 4-model
+    build 5.4 s, then 3.0 s; after this warm-up, 3.5 s): dbt loads its adapter plugin, macros
+    and Jinja environment once per process. ``dbt parse`` touches no database; the project's
+    ``target`` folder and its partial-parse file are left as they are.
+    """
+    with tempfile.TemporaryDirectory(prefix="dbt-warm-up-") as target:
+        source = DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
+        if source.is_file():
+            shutil.copyfile(source, Path(target) / "partial_parse.msgpack")
+        try:
+            with contextlib.chdir(DBT_PROJECT_DIR):
+                result = dbtRunner().invoke(["parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+                                             "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", target,
+                                             "--log-path", target, "--no-send-anonymous-usage-stats"])
+        finally:
+            _release_dbt_loggers()
+    return result.success

@@ -140,3 +140,14 @@ def test_a_failing_model_fails_the_step_naming_it_after_the_events_of_what_was_b
     with duckdb.connect(str(db)) as con:  # the failed build left the file closed too
         con.execute("SELECT 1")
 
+
+
+def test_the_warm_up_parses_in_a_temporary_folder_and_touches_no_database(tmp_path, monkeypatch):
+    from orchestration.dbt_in_process import warm_up
+
+    monkeypatch.setenv("DUCKDB_PATH", str(tmp_path / "nowhere" / "warehouse.duckdb"))
+    target = Path(dbt_project.project_dir) / dbt_project.target_path
+    before = {p.name: p.stat().st_mtime for p in target.iterdir()}
+    assert warm_up()
+    assert not (tmp_path / "nowhere").exists()
+    assert {p.name: p.stat().st_mtime for p in target.iterdir()} == before
