@@ -239,7 +239,8 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
             invocation = dbt.cli(["test"], manifest=dbt_project.manifest_path, dagster_dbt_translator=dbt_models_translator,
                                  target_path=Path(dbt_project.target_path) / f"dbt_models-{context.run.run_id[:7]}-test")
         elif is_models_only(context):
-            # imported here, not with the definitions: it imports dbt itself (~1.5 s), once per process
+            # imported on first use, not with the definitions (code server, tests): it imports dbt's CLI; a warm
+            # run worker imports it and calls its warm_up() before a run arrives
             from orchestration.dbt_in_process import InProcessDbtBuild
 
             invocation = InProcessDbtBuild(context, Path(dbt_project.target_path) / f"dbt_models-{context.run.run_id[:7]}")
