@@ -4,9 +4,10 @@
 subprocess, except when its step selects dbt models and no dbt test check, as ``streaming_job``
 does: then it streams an :class:`InProcessDbtBuild`, which runs the same ``dbt build --select <models>`` with
 ``dbtRunner`` in this process and turns dbt's structured events into Dagster events with
-dagster-dbt's own converter. Measured on 2 cores, the subprocess costs ~5 s per drop that the
-in-process call does not: a new Python that imports dbt (~1.5 s), loads the adapter and starts the
-project again; here that is paid once per process.
+dagster-dbt's own converter. Measured on 2 cores (``docs/streaming-latency.md``), the step took
+10.8-11.4 s with the subprocess and 5.1-6.8 s in process: the subprocess is a new Python that
+imports dbt and loads its adapter and the project again, and dagster-dbt also initialises a dbt
+adapter in the Dagster process before starting it; in process, dbt's start is paid once per process.
 
 This module imports dbt (``dbt.cli.main``) at its top and is imported on first use only, never by
 ``orchestration.definitions`` (the code server and the tests import that): a warm run worker can
@@ -104,6 +105,11 @@ class InProcessDbtBuild:
         ]
 
     def stream(self) -> Iterator[Any]:
+        """Run dbt (blocking: the events reach Dagster once dbt has ended, as the row counts are read then
+        anyway) and yield dagster-dbt's events of the nodes that finished, in dbt's order: an ``Output``
+        per model and seed built (unique_id, invocation_id, execution duration, status). When dbt
+        failed (a node's error, a contract violation, an exception of dbt), raise
+        ``DagsterDbtCliRuntimeError`` after them, described by :func:`failure_message`."""
         args = self.args()
         self._copy_partial_parse()
         raw_events: list[dict] = []
