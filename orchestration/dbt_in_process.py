@@ -84,7 +84,8 @@ class InProcessDbtBuild:
 
     def args(self) -> list[str]:
         """``dbt build`` with dagster-dbt's selection for the step (``--select`` and the indirect
-        selection, as ``DbtCliResource.cli`` computes them) and the project, profiles, target and log paths."""
+        selection, as ``DbtCliResource.cli`` computes them), without dbt's unit tests, and the project,
+        profiles, target and log paths."""
         op_tags = self.context.op.tags
         selection, indirect = get_subset_selection_for_context(
             context=self.context,
@@ -98,6 +99,9 @@ class InProcessDbtBuild:
         indirect = indirect or os.getenv(DBT_INDIRECT_SELECTION_ENV)
         return [
             "build", *selection, *(["--indirect-selection", indirect] if indirect else []),
+            # dbt's unit tests check the models' SQL on fixed fixtures, not the new document's rows: they run
+            # in dbt_tests_job right after the streaming run (its `dbt test`) and in every full build.
+            "--exclude-resource-type", "unit_test",
             "--project-dir", str(self.project.project_dir),
             "--profiles-dir", str(self.project.profiles_dir),
             "--target-path", str(self.target_path), "--log-path", str(self.target_path),

@@ -143,7 +143,7 @@ run_launcher:
   module: orchestration.run_launcher
   class: WarmRunLauncher
   config:
-    preload_modules: [orchestration.definitions]
+    preload_modules: [orchestration.definitions, "orchestration.dbt_in_process:warm_up"]
 """
 
 #: What earlier versions wrote; such a file is replaced by :data:`INSTANCE_CONFIG` (a user's own file is kept).

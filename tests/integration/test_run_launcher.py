@@ -72,7 +72,8 @@ def test_runs_go_to_a_worker_that_imported_the_code_before_the_run_arrived(insta
     assert wait_status(instance, second, DONE) == dg.DagsterRunStatus.SUCCESS
     logged = messages(instance, second)
     assert any("a spare worker started" in m for m in logged), logged
-    assert any("had imported orchestration.definitions in" in m for m in logged), logged
+    assert any("had preloaded orchestration.definitions, orchestration.dbt_in_process:warm_up in" in m
+               for m in logged), logged
     one, two = worker_line(instance, first), worker_line(instance, second)
     assert two.group(2) == "True"  # the op ran in a process that had the code location imported
     assert one.group(1) != two.group(1)  # one process per run

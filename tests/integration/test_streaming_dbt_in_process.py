@@ -92,11 +92,11 @@ def test_the_streaming_dbt_step_builds_every_model_in_process_with_row_counts_an
             assert "dagster/row_count" in metadata, key
     assert materializations[dg.AssetKey(["marts", "rpt_document_summary"])].metadata["dagster/row_count"].value == 1
 
-    # no dbt data test ran (the dbt unit tests of the models still run, as in the subprocess build)
+    # no dbt data test and no dbt unit test ran: both are dbt_tests_job's (`dbt test`) and the full builds'.
     assert not [e for e in result.get_asset_check_evaluations() if e.asset_check_key in dbt_models.check_keys]
     run_results = json.loads((run_target(result.run_id) / "run_results.json").read_text("utf-8"))
     ran = {r["unique_id"].split(".")[0] for r in run_results["results"]}
-    assert "test" not in ran and "model" in ran and "seed" in ran
+    assert "test" not in ran and "unit_test" not in ran and "model" in ran and "seed" in ran
 
     assert "dbt.cli.main" in sys.modules  # dbt ran here, imported on first use
 
