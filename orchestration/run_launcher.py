@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -89,12 +90,33 @@ def code_fingerprint() -> str:
 
 
 class _Worker:
-    """A started worker process (spare or running a run) and when it was started."""
+    """A started worker process (spare or running a run), when it was started, and its readiness pipe.
 
-    def __init__(self, process: subprocess.Popen, executable: str):
+    The worker writes one byte to the pipe when its preloading is done (:func:`_worker_main`).
+    """
+
+    def __init__(self, process: subprocess.Popen, executable: str, ready_fd: int):
         self.process = process
         self.executable = executable
         self.started = time.monotonic()
+        self._ready_fd: int | None = ready_fd
+        self.ready = False
+
+    def is_ready(self) -> bool:
+        """True once the worker said its preloading is done (non-blocking); False while it imports or if it died."""
+        if not self.ready and self._ready_fd is not None:
+            readable, _, _ = select.select([self._ready_fd], [], [], 0)
+            if readable:
+                self.ready = os.read(self._ready_fd, 1) == b"1"
+                os.close(self._ready_fd)
+                self._ready_fd = None
+        return self.ready and self.process.poll() is None
+
+    def close(self) -> None:
+        """Close the launcher's end of the readiness pipe."""
+        if self._ready_fd is not None:
+            os.close(self._ready_fd)
+            self._ready_fd = None
 
 
 class WarmRunLauncher(RunLauncher, ConfigurableClass):
@@ -147,18 +169,27 @@ class WarmRunLauncher(RunLauncher, ConfigurableClass):
     # -- workers ------------------------------------------------------------------------------
 
     def _start_worker(self, executable: str) -> _Worker:
-        """Start ``python -m orchestration.run_launcher <preload…>``; it imports, then waits for one run on stdin.
+        """Start ``python -m orchestration.run_launcher --ready-fd N <preload…>``; it preloads, says so on fd N,
+        then waits for one run on stdin.
 
         Its own session, as the code server's run processes: a Ctrl-C meant for ``make dev`` reaches
         the daemon, whose exit closes the spare's stdin (the spare then exits), not a run half-way.
         """
-        process = subprocess.Popen(
-            [executable, "-m", WORKER_MODULE, *self.preload_modules],
-            stdin=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
-        return _Worker(process, executable)
+        ready_read, ready_write = os.pipe()
+        try:
+            process = subprocess.Popen(
+                [executable, "-m", WORKER_MODULE, "--ready-fd", str(ready_write), *self.preload_modules],
+                stdin=subprocess.PIPE,
+                text=True,
+                start_new_session=True,
+                pass_fds=(ready_write,),
+            )
+        except BaseException:
+            os.close(ready_read)
+            raise
+        finally:
+            os.close(ready_write)
+        return _Worker(process, executable, ready_read)
 
     def _ensure_spare(self) -> None:
         with self._lock:
@@ -167,16 +198,24 @@ class WarmRunLauncher(RunLauncher, ConfigurableClass):
             self._spare = self._start_worker(sys.executable)
 
     def _take_spare(self, executable: str) -> _Worker | None:
+        """The spare, if it has finished preloading and runs ``executable``; otherwise None, and a spare that is
+        still importing is kept for the next run (this run gets a new worker, no slower than a cold start)."""
         with self._lock:
-            spare, self._spare = self._spare, None
-        if spare and spare.process.poll() is None and os.path.realpath(spare.executable) == os.path.realpath(executable):
+            spare = self._spare
+            if spare is None:
+                return None
+            if spare.process.poll() is not None:
+                self._spare = None
+                spare.close()
+                return None
+            if os.path.realpath(spare.executable) != os.path.realpath(executable) or not spare.is_ready():
+                return None
+            self._spare = None
             return spare
-        if spare and spare.process.poll() is None:
-            spare.process.stdin.close()  # another Python: the spare exits on end of input
-        return None
 
     def _reap(self, run_id: str, worker: _Worker) -> None:
         worker.process.wait()
+        worker.close()
         with self._lock:
             self._running.pop(run_id, None)
         self._ensure_spare()
@@ -202,11 +241,12 @@ class WarmRunLauncher(RunLauncher, ConfigurableClass):
             ExecuteRunArgs(job_origin=origin, run_id=run.run_id, instance_ref=self._instance.get_ref(),
                            set_exit_code_on_failure=True))
         worker = self._take_spare(executable)
-        how = "a spare worker started {:.1f} s earlier".format(time.monotonic() - worker.started) if worker else None
+        how = "the spare worker, ready (started {:.1f} s earlier)".format(time.monotonic() - worker.started) if worker else None
         while True:
             if worker is None:
                 worker = self._start_worker(executable)
-                how = how or "a new worker (no spare was ready)"
+                how = how or ("a new worker (the spare is still preloading; it stays for the next run)"
+                              if self._spare else "a new worker (no spare)")
             self._instance.add_run_tags(run.run_id, {WORKER_PID_TAG: str(worker.process.pid),
                                                      WORKER_HOST_TAG: socket.gethostname()})
             try:
@@ -267,6 +307,8 @@ class WarmRunLauncher(RunLauncher, ConfigurableClass):
         """Close the spare's input (it exits); runs in progress go on, as with the default launcher."""
         with self._lock:
             spare, self._spare = self._spare, None
+        if spare:
+            spare.close()
         if spare and spare.process.poll() is None:
             try:
                 spare.process.stdin.close()
@@ -288,7 +330,7 @@ def _report(payload: str, message: str) -> None:
         print(f"run worker: {message} (not recorded: {error!r})", file=sys.stderr)
 
 
-def _worker_main(preload: Sequence[str]) -> int:
+def _worker_main(preload: Sequence[str], ready_fd: int | None = None) -> int:
     """The spare: import ``preload`` (``module`` or ``module:function``, then called), wait for one
     ``ExecuteRunArgs`` line, run it as ``dagster api execute_run``.
 
@@ -310,6 +352,12 @@ def _worker_main(preload: Sequence[str]) -> int:
             print(f"run worker: preloading {entry} failed: {error!r}", file=sys.stderr)
     fingerprint = code_fingerprint()
     imported = time.monotonic() - started
+    if ready_fd is not None:  # tell the launcher this worker is warm
+        try:
+            os.write(ready_fd, b"1")
+            os.close(ready_fd)
+        except OSError:
+            pass
     try:
         line = sys.stdin.readline()
     except KeyboardInterrupt:
@@ -320,8 +368,7 @@ def _worker_main(preload: Sequence[str]) -> int:
     stale = code_fingerprint() != fingerprint
     _report(payload, "The code changed after this run worker imported it: the run is executed by a fresh "
                      "`dagster api execute_run` process." if stale else
-                     f"Run worker pid {os.getpid()} had preloaded {', '.join(preload) or 'nothing'} in {imported:.1f} s "
-                     "before the run arrived.")
+                     f"Run worker pid {os.getpid()} preloaded {', '.join(preload) or 'nothing'} in {imported:.1f} s.")
     if stale:
         os.execv(sys.executable, [sys.executable, "-m", "dagster", "api", "execute_run", payload])
     from dagster._cli.api import execute_run_command
@@ -330,7 +377,11 @@ def _worker_main(preload: Sequence[str]) -> int:
 
 
 if __name__ == "__main__":
+    arguments = sys.argv[1:]
+    fd = None
+    if arguments[:1] == ["--ready-fd"]:
+        fd, arguments = int(arguments[1]), arguments[2:]
     try:
-        sys.exit(_worker_main(sys.argv[1:]))
+        sys.exit(_worker_main(arguments, fd))
     except KeyboardInterrupt:
         sys.exit(130)

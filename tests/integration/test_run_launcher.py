@@ -15,8 +15,11 @@ import time
 import dagster as dg
 import pytest
 
+from pathlib import Path
+
 from orchestration import settings
-from orchestration.run_launcher import WORKER_PID_TAG, WarmRunLauncher, code_fingerprint
+from orchestration.parsing import vocabulary
+from orchestration.run_launcher import WORKER_PID_TAG, WarmRunLauncher
 from tests.integration import launcher_jobs
 
 pytestmark = pytest.mark.slow
@@ -56,28 +59,59 @@ def instance(tmp_path, monkeypatch):
         yield instance
 
 
+def wait_ready_spare(launcher, timeout=120.0):
+    deadline = time.monotonic() + timeout
+    while not (launcher._spare is not None and launcher._spare.is_ready()):
+        assert time.monotonic() < deadline, "no ready spare worker"
+        time.sleep(0.1)
+    return launcher._spare
+
+
 def test_runs_go_to_a_worker_that_imported_the_code_before_the_run_arrived(instance):
-    assert isinstance(instance.run_launcher, WarmRunLauncher)
+    launcher = instance.run_launcher
+    assert isinstance(launcher, WarmRunLauncher)
     DONE = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE}
 
     first = launch(instance, launcher_jobs.report_worker_job)
     assert wait_status(instance, first, DONE) == dg.DagsterRunStatus.SUCCESS
-    assert any("a new worker (no spare was ready)" in m for m in messages(instance, first))
+    assert any("a new worker (no spare)" in m for m in messages(instance, first))
 
-    # once the first run's worker has exited, a spare is started; the next run goes to it
-    deadline = time.monotonic() + 30
-    while instance.run_launcher._spare is None and time.monotonic() < deadline:
-        time.sleep(0.1)
+    # once the first run's worker has exited, a spare is started; when it has preloaded, the next run goes to it
+    wait_ready_spare(launcher)
     second = launch(instance, launcher_jobs.report_worker_job)
     assert wait_status(instance, second, DONE) == dg.DagsterRunStatus.SUCCESS
     logged = messages(instance, second)
-    assert any("a spare worker started" in m for m in logged), logged
-    assert any("had preloaded orchestration.definitions, orchestration.dbt_in_process:warm_up in" in m
+    assert any("the spare worker, ready" in m for m in logged), logged
+    assert any("preloaded orchestration.definitions, orchestration.dbt_in_process:warm_up in" in m
                for m in logged), logged
     one, two = worker_line(instance, first), worker_line(instance, second)
     assert two.group(2) == "True"  # the op ran in a process that had the code location imported
     assert one.group(1) != two.group(1)  # one process per run
     assert instance.get_run_by_id(second).tags[WORKER_PID_TAG] == two.group(1)
+
+    # a run that arrives while the spare is still preloading gets its own worker; the spare stays for the next
+    deadline = time.monotonic() + 30
+    while launcher._spare is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    importing = launcher._spare
+    assert not importing.is_ready()
+    third = launch(instance, launcher_jobs.report_worker_job)
+    assert any("the spare is still preloading; it stays for the next run" in m for m in messages(instance, third))
+    assert wait_status(instance, third, DONE) == dg.DagsterRunStatus.SUCCESS
+    assert wait_ready_spare(launcher) is importing
+
+    # the code changed after the spare imported it: the run goes to a fresh `dagster api execute_run`
+    module = Path(vocabulary.__file__)
+    stat = module.stat()
+    try:
+        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        fourth = launch(instance, launcher_jobs.report_worker_job)
+        assert wait_status(instance, fourth, DONE) == dg.DagsterRunStatus.SUCCESS
+    finally:
+        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert any("The code changed after this run worker imported it" in m for m in messages(instance, fourth))
+    assert worker_line(instance, fourth).group(2) == "False"  # a fresh process: nothing preloaded
 
 
 def test_terminate_from_another_process_cancels_the_run_and_a_dead_worker_fails_the_health_check(instance):
