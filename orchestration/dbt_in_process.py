@@ -84,8 +84,8 @@ class InProcessDbtBuild:
 
     def args(self) -> list[str]:
         """``dbt build`` with dagster-dbt's selection for the step (``--select`` and the indirect
-        selection, as ``DbtCliResource.cli`` computes them), without dbt's unit tests, and the project,
-        profiles, target and log paths."""
+        selection, as ``DbtCliResource.cli`` computes them), without dbt's unit tests and its manifest.json,
+        and the project, profiles, target and log paths."""
         op_tags = self.context.op.tags
         selection, indirect = get_subset_selection_for_context(
             context=self.context,
@@ -105,6 +105,9 @@ class InProcessDbtBuild:
             "--project-dir", str(self.project.project_dir),
             "--profiles-dir", str(self.project.profiles_dir),
             "--target-path", str(self.target_path), "--log-path", str(self.target_path),
+            # Not the ~9 MB manifest.json per build (0.8-0.9 s of a 4 s build, measured on 2 cores; Dagster reads
+            # the project's target/manifest.json): run_results.json is written from the result instead (stream()).
+            "--no-write-json",
             "--no-send-anonymous-usage-stats",
         ]
 
@@ -131,6 +134,8 @@ class InProcessDbtBuild:
                 result = dbtRunner(callbacks=[keep]).invoke(args)
         finally:
             _release_dbt_loggers()
+        if hasattr(result.result, "write"):  # run_results.json, as a build that writes its JSON leaves it
+            result.result.write(str(self.target_path / "run_results.json"))
         for raw in raw_events:
             if raw["info"]["name"] in RESULT_EVENTS:
                 yield from DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={}).to_default_asset_events(
