@@ -193,6 +193,18 @@ def sensor_ticks(instance, name: str = "inbox_sensor", after: float | None = Non
     return sorted(ticks, key=lambda t: t.timestamp)
 
 
+#: A tick's timestamp is when it started; the file may be renamed into place after that and still be seen by
+#: the tick's scan (and, with the in-tick settle wait, requested by that very tick).
+TICK_START_SLACK_S = 3.0
+
+
+def ticks_of_drop(ticks: list, dropped_at: float) -> list:
+    """The ticks that count for a drop at ``dropped_at``: those started after it, preceded by the one tick
+    started just before it that requested a run (its scan came after the rename)."""
+    before = [t for t in ticks if t.timestamp < dropped_at and t.run_ids][-1:]
+    return before + [t for t in ticks if t.timestamp >= dropped_at]
+
+
 #: The job of the dbt tests that follow each streaming run (``orchestration/defs/quality/sensors.py``).
 FOLLOW_UP_JOB = "dbt_tests_job"
 
@@ -229,7 +241,8 @@ def split_drop(instance, dropped_at: float, visible_at: float, run_id: str, tick
                written_at: float | None = None) -> dict[str, float]:
     """The seconds of one drop's latency, by part (:data:`PARTS`); they add up to ``visible_at - dropped_at``.
 
-    ``ticks``: the sensor's ticks after the drop, oldest first. ``wait_tick``: drop → first tick;
+    ``ticks``: the sensor's ticks of the drop (:func:`ticks_of_drop`), oldest first; one that started
+    before the rename counts from the rename. ``wait_tick``: drop → first tick;
     ``settle``: first tick → the tick that requested ``run_id``, plus the wait inside that tick for a
     file written less than the settle window before it (``written_at``, the file's mtime: the sensor
     waits out the window and looks again, ``inbox_sensor``); ``tick_to_queued``: the rest of that
@@ -255,11 +268,13 @@ def split_drop(instance, dropped_at: float, visible_at: float, run_id: str, tick
     starting = events[DagsterEventType.RUN_STARTING]
     started = events[DagsterEventType.RUN_START]
     window = WarehouseResource.model_fields["settle_seconds"].default
-    in_tick = min(max(written_at + window - submit.timestamp, 0.0), window) if written_at is not None else 0.0
+    # a tick that started before the rename counts from the rename (ticks_of_drop)
+    first_at, submit_at = max(first.timestamp, dropped_at), max(submit.timestamp, dropped_at)
+    in_tick = min(max(written_at + window - submit_at, 0.0), window) if written_at is not None else 0.0
     parts = {
-        "wait_tick": first.timestamp - dropped_at,
-        "settle": submit.timestamp - first.timestamp + in_tick,
-        "tick_to_queued": queued - submit.timestamp - in_tick,
+        "wait_tick": first_at - dropped_at,
+        "settle": submit_at - first_at + in_tick,
+        "tick_to_queued": queued - submit_at - in_tick,
         "queue_launch": starting - queued,
         "import_start": started - starting,
     }
@@ -352,7 +367,7 @@ def run(drops: int, root: Path, seed: int = 19) -> dict:
             wait_until(lambda: dropped_id in visible_ids(serving), 600, f"{name} in serving.duckdb", process, every=POLL_S)
             visible = time.time()
             wait_until(lambda: runs_in_flight(instance) == 0, 600, f"the run of {name} to end", process, every=0.5)
-            ticks = sensor_ticks(instance, after=dropped)
+            ticks = ticks_of_drop(sensor_ticks(instance, after=dropped - TICK_START_SLACK_S), dropped)
             submit = next(t for t in ticks if t.run_ids)
             run_id = submit.run_ids[0]
             row = {"file": name, "latency_s": round(visible - dropped, 3), "run_id": run_id,
