@@ -194,8 +194,9 @@ def sensor_ticks(instance, name: str = "inbox_sensor", after: float | None = Non
 
 
 #: A tick's timestamp is when it started; the file may be renamed into place after that and still be seen by
-#: the tick's scan (and, with the in-tick settle wait, requested by that very tick).
-TICK_START_SLACK_S = 3.0
+#: the tick's scan and requested by that very tick (the tick watches the inbox for up to 4 s, then waits out
+#: the settle window: ``inbox_sensor``). Drops are tens of seconds apart, so no earlier drop's tick is this close.
+TICK_START_SLACK_S = 10.0
 
 
 def ticks_of_drop(ticks: list, dropped_at: float) -> list:

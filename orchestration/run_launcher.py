@@ -127,7 +127,11 @@ class WarmRunLauncher(RunLauncher, ConfigurableClass):
     - ``preload_modules`` (list, default :data:`DEFAULT_PRELOAD`): what a spare imports while it waits,
       ``module`` or ``module:function`` (imported, then called with no arguments);
     - ``keep_spare`` (bool, default true): false starts every worker when its run arrives (cold), as
-      the default launcher does: the comparison ``make bench`` reports.
+      the default launcher does;
+    - ``spare_for_jobs`` (list of job names, default: every job): the runs that may take the spare. The
+      others get a worker of their own, so the one spare stays ready for the runs a user waits for
+      (``make dev``: ``streaming_job``; the ``dbt_tests_job`` run that follows each drop would otherwise
+      take it, and the next drop would find the new spare still importing).
 
     Runs are tagged :data:`WORKER_PID_TAG` / :data:`WORKER_HOST_TAG`; ``terminate`` sends SIGTERM to
     that process (Dagster's ``capture_interrupts`` turns it into a run interruption: the run ends
@@ -140,10 +144,12 @@ class WarmRunLauncher(RunLauncher, ConfigurableClass):
         inst_data: ConfigurableClassData | None = None,
         preload_modules: Sequence[str] = DEFAULT_PRELOAD,
         keep_spare: bool = True,
+        spare_for_jobs: Sequence[str] | None = None,
     ):
         self._inst_data = inst_data
         self.preload_modules = tuple(preload_modules)
         self.keep_spare = keep_spare
+        self.spare_for_jobs = frozenset(spare_for_jobs) if spare_for_jobs is not None else None
         self._lock = threading.Lock()
         self._spare: _Worker | None = None
         self._running: dict[str, _Worker] = {}
@@ -160,6 +166,7 @@ class WarmRunLauncher(RunLauncher, ConfigurableClass):
         return {
             "preload_modules": Field(Array(str), is_required=False, default_value=list(DEFAULT_PRELOAD)),
             "keep_spare": Field(bool, is_required=False, default_value=True),
+            "spare_for_jobs": Field(Array(str), is_required=False),
         }
 
     @classmethod
@@ -240,12 +247,15 @@ class WarmRunLauncher(RunLauncher, ConfigurableClass):
         payload = serialize_value(
             ExecuteRunArgs(job_origin=origin, run_id=run.run_id, instance_ref=self._instance.get_ref(),
                            set_exit_code_on_failure=True))
-        worker = self._take_spare(executable)
+        may_take_spare = self.spare_for_jobs is None or run.job_name in self.spare_for_jobs
+        worker = self._take_spare(executable) if may_take_spare else None
         how = "the spare worker, ready (started {:.1f} s earlier)".format(time.monotonic() - worker.started) if worker else None
         while True:
             if worker is None:
                 worker = self._start_worker(executable)
-                how = how or ("a new worker (the spare is still preloading; it stays for the next run)"
+                how = how or ("a new worker (the spare is kept for the jobs " + ", ".join(sorted(self.spare_for_jobs))
+                              + ")" if not may_take_spare else
+                              "a new worker (the spare is still preloading; it stays for the next run)"
                               if self._spare else "a new worker (no spare)")
             self._instance.add_run_tags(run.run_id, {WORKER_PID_TAG: str(worker.process.pid),
                                                      WORKER_HOST_TAG: socket.gethostname()})

@@ -144,6 +144,7 @@ run_launcher:
   class: WarmRunLauncher
   config:
     preload_modules: [orchestration.definitions, "orchestration.dbt_in_process:warm_up"]
+    spare_for_jobs: [streaming_job, main_job]
 """
 
 #: What earlier versions wrote; such a file is replaced by :data:`INSTANCE_CONFIG` (a user's own file is kept).

@@ -13,6 +13,7 @@ import signal
 import time
 
 import dagster as dg
+import psutil
 import pytest
 
 from pathlib import Path
@@ -55,7 +56,14 @@ def worker_line(instance, run_id) -> re.Match:
 @pytest.fixture
 def instance(tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
-    with dg.DagsterInstance.from_config(str(settings.dagster_home())) as instance:
+    home = settings.dagster_home()
+    # make dev's config, with this test's quick job among the jobs that may take the spare
+    config = home / "dagster.yaml"
+    mine = config.read_text("utf-8").replace("spare_for_jobs: [streaming_job, main_job]",
+                                             "spare_for_jobs: [streaming_job, main_job, report_worker_job]")
+    assert mine != config.read_text("utf-8")
+    config.write_text(mine, "utf-8")
+    with dg.DagsterInstance.from_config(str(home)) as instance:
         yield instance
 
 
@@ -117,6 +125,9 @@ def test_runs_go_to_a_worker_that_imported_the_code_before_the_run_arrived(insta
 def test_terminate_from_another_process_cancels_the_run_and_a_dead_worker_fails_the_health_check(instance):
     running = {dg.DagsterRunStatus.STARTED}
     run_id = launch(instance, launcher_jobs.wait_long_job)
+    # not a job the spare is kept for: a worker of its own
+    assert any("a new worker (the spare is kept for the jobs main_job, report_worker_job, streaming_job)" in m
+               for m in messages(instance, run_id))
     wait_status(instance, run_id, running)
     while not any("waiting" in m for m in messages(instance, run_id)):
         time.sleep(0.25)
@@ -128,7 +139,11 @@ def test_terminate_from_another_process_cancels_the_run_and_a_dead_worker_fails_
 
     killed = launch(instance, launcher_jobs.wait_long_job)
     wait_status(instance, killed, running)
-    os.kill(int(instance.get_run_by_id(killed).tags[WORKER_PID_TAG]), signal.SIGKILL)
+    worker = psutil.Process(int(instance.get_run_by_id(killed).tags[WORKER_PID_TAG]))
+    helpers = worker.children(recursive=True)  # the compute-log tailer: a killed worker cannot stop it
+    os.kill(worker.pid, signal.SIGKILL)
+    for helper in helpers:
+        helper.kill()
     deadline = time.monotonic() + 20
     while (health := instance.run_launcher.check_run_worker_health(instance.get_run_by_id(killed))).status.value != "FAILED":
         assert time.monotonic() < deadline, health

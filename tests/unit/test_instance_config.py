@@ -34,6 +34,8 @@ def test_a_new_home_launches_runs_with_the_warm_run_launcher(tmp_path, monkeypat
     with dg.DagsterInstance.from_config(str(settings.dagster_home())) as instance:
         assert isinstance(instance.run_launcher, WarmRunLauncher)
         assert instance.run_launcher.preload_modules == DEFAULT_PRELOAD and instance.run_launcher.keep_spare
+        # the follow-up dbt_tests_job runs do not take the spare a drop's streaming run needs
+        assert instance.run_launcher.spare_for_jobs == {"streaming_job", "main_job"}
 
 
 def test_the_code_fingerprint_changes_with_a_project_file_or_a_dbt_file(tmp_path):
