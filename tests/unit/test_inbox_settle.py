@@ -70,6 +70,8 @@ def test_settle_wait_is_the_time_until_the_last_pending_file_is_quiet(tmp_path):
     assert settle_wait({"old.txt": [1, int((now - 60) * 1e9), PENDING]}, SETTLE, now) is None
     assert settle_wait({"future.txt": [1, int((now + 60) * 1e9), PENDING]}, SETTLE, now) is None
     assert settle_wait({"done.txt": [1, int(now * 1e9), "f" * 64]}, SETTLE, now) is None
+    # a long settle window is not waited out inside one tick (later ticks do, as before)
+    assert settle_wait({"long.txt": [1, int(now * 1e9), PENDING]}, 30.0, now) is None
 
 
 def _sensor_tick(inbox, warehouse_dir):

@@ -14,7 +14,8 @@ later tick. The cursor keeps, per file name, ``[size, mtime_ns, state]``
 where state is ``pending`` or the document id submitted.
 
 A file that is not yet quiet when the tick sees it, but will be within the settle window, is
-waited for inside the same tick (:func:`settle_wait`: at most ``settle_seconds``) and looked at
+waited for inside the same tick (:func:`settle_wait`: at most ``settle_seconds``, and never more
+than :data:`MAX_TICK_WAIT_S`) and looked at
 again with the same rule — unchanged since the first look and quiet for the whole window — instead
 of on the next tick, 5 s later (issue 19: a file renamed into place right after it was written
 waited one whole extra tick). A file still being written changes during that wait and stays pending.
@@ -89,18 +90,24 @@ def scan_inbox(inbox: Path, previous: dict[str, list], settle_seconds: float, no
     return state, ready
 
 
+#: The longest a tick waits for a file to become quiet (:func:`settle_wait`): under the daemon's 5 s loop. A
+#: longer settle window (``WarehouseResource.settle_seconds``) is waited out over later ticks, as before.
+MAX_TICK_WAIT_S = 3.0
+
+
 def settle_wait(state: dict[str, list], settle_seconds: float, now: float) -> float | None:
     """Seconds until the last pending file of ``state`` (a :func:`scan_inbox` cursor) has been quiet for the window.
 
-    ``None`` when no pending file becomes quiet within ``(0, settle_seconds]`` from ``now`` (epoch
-    seconds): nothing is pending, or what is pending is already quiet (unreadable now: tried again
+    ``None`` when no pending file becomes quiet within ``(0, min(settle_seconds, MAX_TICK_WAIT_S)]``
+    from ``now`` (epoch seconds): nothing is pending, or what is pending is already quiet (unreadable now: tried again
     on the next tick), or has an mtime in the future. A pending file is only read after the wait
     if it is unchanged since this look (:func:`scan_inbox` with this state as the previous one).
     """
     waits = [
         remaining
         for size, mtime_ns, status in state.values()
-        if status == PENDING and 0 < (remaining := mtime_ns / 1e9 + settle_seconds - now) <= settle_seconds
+        if status == PENDING
+        and 0 < (remaining := mtime_ns / 1e9 + settle_seconds - now) <= min(settle_seconds, MAX_TICK_WAIT_S)
     ]
     return max(waits) if waits else None
 
