@@ -101,6 +101,7 @@ def test_the_streaming_dbt_step_builds_every_model_in_process_with_row_counts_an
     assert "dbt.cli.main" in sys.modules  # dbt ran here, imported on first use
 
 
+@pytest.mark.slow  # two dbt builds: keeps the fast tier under 5 minutes
 def test_two_warehouses_in_one_process_each_get_their_own_build(tmp_path):
     """dbt keeps its adapter (and dbt-duckdb its database handle) process-wide: each run must still
     build the warehouse of its own ``DUCKDB_PATH``, and leave the file closed."""
@@ -123,6 +124,7 @@ def test_two_warehouses_in_one_process_each_get_their_own_build(tmp_path):
     assert "dbt.cli.main" in sys.modules  # dbt ran here, imported on first use
 
 
+@pytest.mark.slow  # a dbt build: keeps the fast tier under 5 minutes
 def test_a_failing_model_fails_the_step_naming_it_after_the_events_of_what_was_built(tmp_path):
     db = empty_warehouse(tmp_path)
     with duckdb.connect(str(db)) as con:
