@@ -23,17 +23,22 @@ class WarehouseResource(dg.ConfigurableResource):
     Defaults come from ``WAREHOUSE_DIR`` and ``INBOX_DIR`` (see
     ``orchestration/settings.py``); both can be overridden in the launchpad.
     ``settle_seconds``: how long a file in the drop inbox must be unchanged
-    (size and mtime) before the sensor picks it up.
+    (size and mtime) before the sensor picks it up. ``watch_seconds``: how long
+    a sensor tick that finds nothing ready keeps watching the inbox for file
+    events (:class:`orchestration.defs.ingestion.sensors.InboxWatch`) before it
+    ends (0: one look; the code location's resource sets
+    :data:`orchestration.defs.resources.SENSOR_WATCH_SECONDS`).
     """
 
     warehouse_dir: str
     inbox_dir: str
     settle_seconds: float = 2.0
+    watch_seconds: float = 0.0
 
     @classmethod
-    def from_env(cls) -> "WarehouseResource":
-        """Build the resource from ``WAREHOUSE_DIR`` / ``INBOX_DIR`` (or the defaults)."""
-        return cls(warehouse_dir=str(settings.warehouse_dir()), inbox_dir=str(settings.inbox_dir()))
+    def from_env(cls, **options) -> "WarehouseResource":
+        """Build the resource from ``WAREHOUSE_DIR`` / ``INBOX_DIR`` (or the defaults); ``options``: the other fields."""
+        return cls(warehouse_dir=str(settings.warehouse_dir()), inbox_dir=str(settings.inbox_dir()), **options)
 
     @property
     def root(self) -> Path:

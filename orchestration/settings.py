@@ -145,6 +145,9 @@ run_launcher:
   config:
     preload_modules: [orchestration.definitions, "orchestration.dbt_in_process:warm_up"]
     spare_for_jobs: [streaming_job, main_job]
+sensors:
+  use_threads: true
+  num_workers: 4
 """
 
 #: What earlier versions wrote; such a file is replaced by :data:`INSTANCE_CONFIG` (a user's own file is kept).
@@ -152,12 +155,14 @@ _PREVIOUS_INSTANCE_CONFIGS = (
     "telemetry:\n  enabled: false\n",
     "telemetry:\n  enabled: false\nrun_coordinator:\n  module: dagster.core.run_coordinator\n"
     "  class: QueuedRunCoordinator\n  config:\n    dequeue_interval_seconds: 1\n",
+    INSTANCE_CONFIG.split("sensors:\n")[0],  # before the sensors were evaluated in threads (issue 19)
 )
 
 
 def dagster_home() -> Path:
     """``$DAGSTER_HOME`` or ``$WAREHOUSE_DIR/.dagster``, absolute, created with a ``dagster.yaml``
-    (:data:`INSTANCE_CONFIG`: telemetry off, run queue polled every second, warm run workers).
+    (:data:`INSTANCE_CONFIG`: telemetry off, run queue polled every second, warm run workers, sensors
+    evaluated in threads so that ``inbox_sensor``'s watching tick does not hold up the others).
 
     A ``dagster.yaml`` that a user wrote is left as it is; one that an earlier
     version of this function wrote is brought up to date.

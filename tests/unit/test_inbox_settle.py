@@ -74,16 +74,24 @@ def test_settle_wait_is_the_time_until_the_last_pending_file_is_quiet(tmp_path):
     assert settle_wait({"long.txt": [1, int(now * 1e9), PENDING]}, 30.0, now) is None
 
 
-def _sensor_tick(inbox, warehouse_dir):
+def _sensor_tick(inbox, warehouse_dir, watch_seconds: float = 0.0, during=None):
+    """One real ``inbox_sensor`` tick; ``during``: run in a thread while the tick runs. Returns (result, seconds)."""
     import dagster as dg
 
     from orchestration.resources import WarehouseResource
 
-    resource = WarehouseResource(warehouse_dir=str(warehouse_dir), inbox_dir=str(inbox))
+    resource = WarehouseResource(warehouse_dir=str(warehouse_dir), inbox_dir=str(inbox), watch_seconds=watch_seconds)
+    thread = threading.Thread(target=during) if during else None
     with dg.instance_for_test() as instance:
         context = dg.build_sensor_context(instance=instance, resources={"warehouse": resource})
         started = time.monotonic()
-        result = inbox_sensor(context)
+        if thread:
+            thread.start()
+        try:
+            result = inbox_sensor(context)
+        finally:
+            if thread:
+                thread.join()
         return result, time.monotonic() - started
 
 
@@ -121,3 +129,87 @@ def test_a_file_still_being_written_during_the_tick_is_not_read(tmp_path):
         thread.join()
     assert result.run_requests == []
     assert json.loads(result.cursor)["slow.txt"][2] == PENDING
+
+
+DROP_AT = 0.5  # seconds into the watching tick
+
+
+def test_a_file_renamed_into_place_while_the_tick_watches_is_taken_at_once(tmp_path):
+    """Issue 19: seen on its rename, not on the next 5 s loop, and complete at once (no settle window)."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+
+    def drop():  # a sync tool: a hidden temporary name, then a rename
+        time.sleep(DROP_AT)
+        (inbox / ".late.part").write_bytes(b"dropped during the tick")
+        os.replace(inbox / ".late.part", inbox / "late.txt")
+
+    result, seconds = _sensor_tick(inbox, tmp_path, watch_seconds=4.0, during=drop)
+    assert [r.partition_key for r in result.run_requests] == [hashlib.sha256(b"dropped during the tick").hexdigest()]
+    assert seconds < DROP_AT + SETTLE - 0.5  # neither the whole watch nor the settle window
+
+
+def test_a_fresh_file_moved_in_from_another_folder_is_taken_at_once(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    outside = tmp_path / "downloads"
+    outside.mkdir()
+
+    def drop():
+        time.sleep(DROP_AT)
+        (outside / "moved.txt").write_bytes(b"moved in")
+        os.replace(outside / "moved.txt", inbox / "moved.txt")
+
+    result, seconds = _sensor_tick(inbox, tmp_path, watch_seconds=4.0, during=drop)
+    assert [r.partition_key for r in result.run_requests] == [hashlib.sha256(b"moved in").hexdigest()]
+    assert seconds < DROP_AT + SETTLE - 0.5
+
+
+def test_a_file_written_in_place_while_the_tick_watches_still_waits_out_the_settle_window(tmp_path):
+    """``cp`` into the inbox gives no rename: seen at once, read only after the window, in the same tick."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+
+    def copy():
+        time.sleep(DROP_AT)
+        (inbox / "copied.txt").write_bytes(b"copied in place")
+
+    result, seconds = _sensor_tick(inbox, tmp_path, watch_seconds=4.0, during=copy)
+    assert [r.partition_key for r in result.run_requests] == [hashlib.sha256(b"copied in place").hexdigest()]
+    assert DROP_AT + SETTLE - 0.1 <= seconds < 4.0 + 1.5
+
+
+def test_a_file_still_being_written_while_the_tick_watches_is_not_read(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    path = inbox / "slow.txt"
+
+    def writer():  # 64 bytes every 0.3 s for the whole watch and a little more
+        with open(path, "ab") as f:
+            for _ in range(12):
+                f.write(b"x" * 64)
+                f.flush()
+                time.sleep(0.3)
+
+    result, _ = _sensor_tick(inbox, tmp_path, watch_seconds=2.5, during=writer)
+    assert result.run_requests == []
+    assert json.loads(result.cursor)["slow.txt"][2] == PENDING
+
+
+def test_a_file_changed_after_its_rename_is_not_taken_as_renamed(tmp_path):
+    now = 1_000_000.0
+    write(tmp_path / "a.txt", b"renamed, then appended to", now)
+    st = os.stat(tmp_path / "a.txt")
+    renamed = {"a.txt": (st.st_size - 3, st.st_mtime_ns)}  # the size it had at the rename
+    state, ready = scan_inbox(tmp_path, {}, SETTLE, now, renamed)
+    assert ready == [] and state["a.txt"][2] == PENDING
+    renamed = {"a.txt": (st.st_size, st.st_mtime_ns)}
+    assert scan_inbox(tmp_path, {}, SETTLE, now, renamed)[1] != []
+
+
+def test_a_tick_with_nothing_new_ends_after_the_watch(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result, seconds = _sensor_tick(empty, tmp_path, watch_seconds=1.0)
+    assert not result.run_requests
+    assert 1.0 <= seconds < 3.0

@@ -13,6 +13,8 @@ def test_a_new_home_polls_the_run_queue_every_second(tmp_path, monkeypatch):
     with dg.DagsterInstance.from_config(str(home)) as instance:
         assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
         assert instance.run_coordinator.dequeue_interval_seconds == 1
+        # inbox_sensor's tick watches the inbox for 4 s: the other sensors are evaluated beside it, in threads
+        assert instance.get_settings("sensors")["use_threads"] is True
 
 
 def test_the_file_an_earlier_version_wrote_is_updated_and_a_users_own_is_kept(tmp_path, monkeypatch):
@@ -21,6 +23,10 @@ def test_the_file_an_earlier_version_wrote_is_updated_and_a_users_own_is_kept(tm
     config.write_text("telemetry:\n  enabled: false\n", "utf-8")
     settings.dagster_home()
     assert config.read_text("utf-8") == settings.INSTANCE_CONFIG
+    for earlier in settings._PREVIOUS_INSTANCE_CONFIGS:
+        config.write_text(earlier, "utf-8")
+        settings.dagster_home()
+        assert config.read_text("utf-8") == settings.INSTANCE_CONFIG
     own = "telemetry:\n  enabled: false\nrun_monitoring:\n  enabled: true\n"
     config.write_text(own, "utf-8")
     settings.dagster_home()

@@ -20,6 +20,19 @@ again with the same rule — unchanged since the first look and quiet for the wh
 of on the next tick, 5 s later (issue 19: a file renamed into place right after it was written
 waited one whole extra tick). A file still being written changes during that wait and stays pending.
 
+A tick that finds nothing ready keeps watching the inbox for up to ``WarehouseResource.watch_seconds``
+(:data:`orchestration.defs.resources.SENSOR_WATCH_SECONDS` in the code location, most of the daemon's
+5 s loop; 0 — one look — in tests and ``devtools/drive.py``) and looks again as soon as a file event
+arrives (:class:`InboxWatch`: inotify through ``watchdog`` on Linux, the platform's observer
+elsewhere), so a drop is seen within a fraction of a second instead of on the next loop (0-5 s,
+2.5 s on average: the largest wait left once the run itself took 12 s; issue 19). A file *renamed into
+place* while the tick watches (a sync tool's or a browser's temporary name, then a rename; ``mv`` from
+another folder) is complete at once, as the issue asks: it is read if it still has the size and mtime
+it had at the rename, without waiting out the settle window. A file created in place (``cp``, an editor)
+gives no rename and keeps the settle rule, so a file still being written is not read.
+The instance ``make dev`` uses evaluates sensors in threads (``sensors: use_threads`` in
+``orchestration/settings.py``), so the watching tick does not delay the other sensors.
+
 The daemon's sensor loop runs at most every 5 s (``MIN_INTERVAL_LOOP_TIME`` in
 ``dagster._daemon.sensor``); ``minimum_interval_seconds`` is set below that so
 every loop ticks (at 5 s exactly, a loop that came back after 4.99 s skipped
@@ -37,10 +50,13 @@ replaced and the file is archived beside the first copy).
 
 import json
 import os
+import sys
+import threading
 import time
 from pathlib import Path
 
 import dagster as dg
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
 from orchestration.ingest import document_digest, skip_reason
 from orchestration.defs.jobs import stage_run_config, streaming_job
@@ -50,14 +66,16 @@ from orchestration.resources import WarehouseResource
 PENDING = "pending"
 
 
-def scan_inbox(inbox: Path, previous: dict[str, list], settle_seconds: float, now: float) -> tuple[dict[str, list], list[tuple[str, Path]]]:
+def scan_inbox(inbox: Path, previous: dict[str, list], settle_seconds: float, now: float,
+               renamed: dict[str, tuple[int, int]] | None = None) -> tuple[dict[str, list], list[tuple[str, Path]]]:
     """One tick over ``inbox``: the new cursor state and the files ready to process.
 
     ``previous``: the cursor of the last tick (name → ``[size, mtime_ns, state]``);
     ``settle_seconds``: how long (seconds) a file's mtime must be in the past before it
     is read; ``now``: the tick's time (epoch seconds). A file is ready when its mtime is
     at least ``settle_seconds`` old and, if the last tick saw it, its size and mtime are
-    unchanged since (see the module docstring). Pure apart from ``os.scandir``/``stat``
+    unchanged since (see the module docstring) — or when it is in ``renamed`` (name →
+    ``(size, mtime_ns)`` at its rename into the inbox, :attr:`InboxWatch.renamed`) and unchanged since. Pure apart from ``os.scandir``/``stat``
     and hashing settled files; a file that cannot be read stays pending.
     Returns ``(state, [(document_id, path), ...])`` in file-name order.
     """
@@ -77,6 +95,7 @@ def scan_inbox(inbox: Path, previous: dict[str, list], settle_seconds: float, no
         # Seen unchanged on an earlier tick and quiet since, or — first sight — not written to for the whole
         # settle window (a file renamed into place after it was written, or copied with its old mtime).
         stable = quiet and (not seen or seen[:2] == signature)
+        stable = stable or (renamed is not None and renamed.get(entry.name) == tuple(signature))  # renamed into place
         if stable:
             try:
                 document_id, _size = document_digest(Path(entry.path))  # O_NOFOLLOW, hashed in blocks
@@ -93,6 +112,70 @@ def scan_inbox(inbox: Path, previous: dict[str, list], settle_seconds: float, no
 #: The longest a tick waits for a file to become quiet (:func:`settle_wait`): under the daemon's 5 s loop. A
 #: longer settle window (``WarehouseResource.settle_seconds``) is waited out over later ticks, as before.
 MAX_TICK_WAIT_S = 3.0
+
+
+class InboxWatch(FileSystemEventHandler):
+    """File events of one inbox while a sensor tick watches it (``watchdog``; no sub-folders).
+
+    ``renamed``: name → ``(size, mtime_ns)`` of each file renamed (moved) into the inbox, taken at the
+    event — :func:`scan_inbox` reads such a file at once if it is unchanged since. :meth:`wait` returns
+    early when a file that is not hidden is created, written, closed or renamed into place. Use it as a
+    context manager; ``watch=False`` (or an observer that cannot start, e.g. the inotify limits reached:
+    logged by the caller from :attr:`error`) makes :meth:`wait` a plain sleep and ``renamed`` empty.
+    """
+
+    def __init__(self, inbox: Path, watch: bool = True) -> None:
+        self.inbox = inbox
+        self.renamed: dict[str, tuple[int, int]] = {}
+        self.error: str | None = None
+        self._event = threading.Event()
+        self._observer = None
+        if watch:
+            if sys.platform.startswith("linux"):  # inotify: report a move in from another folder as a move too
+                from watchdog.observers.inotify import InotifyObserver
+
+                self._observer = InotifyObserver(generate_full_events=True)
+            else:
+                from watchdog.observers import Observer
+
+                self._observer = Observer()
+
+    def __enter__(self) -> "InboxWatch":
+        if self._observer is not None:
+            try:
+                self._observer.schedule(self, str(self.inbox), recursive=False)
+                self._observer.start()
+            except OSError as error:  # e.g. fs.inotify.max_user_instances reached: one look per tick, as without
+                self.error = f"cannot watch {self.inbox} ({error}); the inbox is looked at once per tick"
+                self._observer = None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join(timeout=5)
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.is_directory or event.event_type not in ("created", "modified", "closed", "moved"):
+            return
+        path = os.fsdecode(event.dest_path if event.event_type == "moved" else event.src_path)
+        if not path or os.path.dirname(path) != str(self.inbox) or os.path.basename(path).startswith("."):
+            return  # a hidden temporary file being written, or a file moved out
+        if event.event_type == "moved":
+            try:
+                st = os.stat(path, follow_symlinks=False)
+            except OSError:
+                return
+            self.renamed[os.path.basename(path)] = (st.st_size, st.st_mtime_ns)
+        self._event.set()
+
+    def wait(self, seconds: float) -> None:
+        """Block up to ``seconds``, or until a file event (see the class docstring) when watching."""
+        if self._observer is None:
+            time.sleep(seconds)
+            return
+        self._event.wait(seconds)
+        self._event.clear()
 
 
 def settle_wait(state: dict[str, list], settle_seconds: float, now: float) -> float | None:
@@ -123,13 +206,24 @@ def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResour
     inbox = Path(warehouse.inbox_dir)
     if not inbox.is_dir():
         return dg.SkipReason(f"Inbox folder {inbox} does not exist yet.")
-    previous = json.loads(context.cursor) if context.cursor else {}
-    state, ready = scan_inbox(inbox, previous, warehouse.settle_seconds, time.time())
-    wait = settle_wait(state, warehouse.settle_seconds, time.time())
-    if wait is not None:  # files about to be quiet: looked at again in this tick, not in 5 s
-        time.sleep(wait + 0.05)
-        state, settled = scan_inbox(inbox, state, warehouse.settle_seconds, time.time())
-        ready += settled
+    state = json.loads(context.cursor) if context.cursor else {}
+    watch_until = time.monotonic() + warehouse.watch_seconds
+    with InboxWatch(inbox, watch=warehouse.watch_seconds > 0) as watch:
+        if watch.error:
+            context.log.warning(watch.error)
+        state, ready = scan_inbox(inbox, state, warehouse.settle_seconds, time.time(), watch.renamed)
+        # Nothing ready: look again on each file event while watching, and when a pending file has been quiet
+        # for the settle window (settle_wait; after the watch too, once). Each look compares with the last one.
+        while not ready:
+            watching = watch_until - time.monotonic()
+            settling = settle_wait(state, warehouse.settle_seconds, time.time())
+            if watching <= 0 and settling is None:
+                break
+            waits = [w for w in (watching, None if settling is None else settling + 0.05) if w is not None and w > 0]
+            watch.wait(min(waits))
+            state, ready = scan_inbox(inbox, state, warehouse.settle_seconds, time.time(), watch.renamed)
+            if watching <= 0:
+                break
     cursor = json.dumps(state, sort_keys=True)
     if not ready:
         return dg.SensorResult(skip_reason="No new settled files.", cursor=cursor)
