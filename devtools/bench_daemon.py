@@ -246,7 +246,8 @@ def split_drop(instance, dropped_at: float, visible_at: float, run_id: str, tick
     before the rename counts from the rename. ``wait_tick``: drop → first tick;
     ``settle``: first tick → the tick that requested ``run_id``, plus the wait inside that tick for a
     file written less than the settle window before it (``written_at``, the file's mtime: the sensor
-    waits out the window and looks again, ``inbox_sensor``); ``tick_to_queued``: the rest of that
+    waits out the window and looks again, ``inbox_sensor``) — none when the tick that requested the run
+    was already watching the inbox at the rename (a file renamed into place is complete at once); ``tick_to_queued``: the rest of that
     tick → ``RUN_ENQUEUED`` (or the run's creation under a coordinator that does not queue);
     ``queue_launch``: → ``RUN_STARTING``; ``import_start``: → ``RUN_START`` (the run process
     starts and imports the code location); then the steps, by step-stats wall time: ``staging``
@@ -269,9 +270,12 @@ def split_drop(instance, dropped_at: float, visible_at: float, run_id: str, tick
     starting = events[DagsterEventType.RUN_STARTING]
     started = events[DagsterEventType.RUN_START]
     window = WarehouseResource.model_fields["settle_seconds"].default
-    # a tick that started before the rename counts from the rename (ticks_of_drop)
+    # a tick that started before the rename counts from the rename (ticks_of_drop); such a tick was watching the
+    # inbox and saw the rename, and a file renamed into place does not wait out the settle window (inbox_sensor)
+    watched = submit.timestamp < dropped_at
     first_at, submit_at = max(first.timestamp, dropped_at), max(submit.timestamp, dropped_at)
-    in_tick = min(max(written_at + window - submit_at, 0.0), window) if written_at is not None else 0.0
+    in_tick = (min(max(written_at + window - submit_at, 0.0), window)
+               if written_at is not None and not watched else 0.0)
     parts = {
         "wait_tick": first_at - dropped_at,
         "settle": submit_at - first_at + in_tick,
