@@ -94,7 +94,7 @@ def test_a_streaming_run_requests_the_dbt_tests_whose_failures_reach_the_alerts(
                                [document_id]).fetchone() == (1,)
 
         # the run's success requests the dbt tests
-        sensor = local.get_sensor_def("dbt_tests_after_streaming_sensor")
+        sensor = local.resolve_sensor_def("dbt_tests_after_streaming_sensor")
         (success,) = instance.all_logs(streaming.run_id, of_type=dg.DagsterEventType.RUN_SUCCESS)
         context = dg.build_run_status_sensor_context(
             sensor_name=sensor.name, dagster_instance=instance,

@@ -159,8 +159,8 @@ class InboxWatch(FileSystemEventHandler):
         if event.is_directory or event.event_type not in ("created", "modified", "closed", "moved"):
             return
         path = os.fsdecode(event.dest_path if event.event_type == "moved" else event.src_path)
-        if not path or os.path.dirname(path) != str(self.inbox) or os.path.basename(path).startswith("."):
-            return  # a hidden temporary file being written, or a file moved out
+        if not path or os.path.basename(path).startswith("."):  # the watch is of the inbox only, not its sub-folders
+            return  # a file moved out, or a hidden temporary file being written
         if event.event_type == "moved":
             try:
                 st = os.stat(path, follow_symlinks=False)
