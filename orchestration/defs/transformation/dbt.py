@@ -14,8 +14,9 @@ build writes its dbt artifacts to ``target/dbt_models-<run>``; only the newest
 import json
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import dagster as dg
 import duckdb
@@ -189,6 +190,13 @@ def close_adapter_connections(invocation) -> None:
         invocation.adapter.cleanup_connections()
 
 
+@contextmanager
+def _locked(warehouse: WarehouseResource) -> Iterator[Path]:
+    """``warehouse.duckdb``'s path, with the warehouse's writer lock held."""
+    with warehouse.writer_lock():
+        yield warehouse.duckdb_path
+
+
 def is_every_test_only(context: dg.AssetExecutionContext) -> bool:
     """True when the step selects no dbt asset and every dbt test check (``dbt_tests_job``)."""
     assets_def = context.assets_def
@@ -226,18 +234,28 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     (``streaming_job``: ``dbt build --select <models>`` with ``DBT_INDIRECT_SELECTION=empty``), run
     in this process rather than in a dbt subprocess (:func:`is_models_only`, issue 19: ~5 s less
     per drop); and, when only checks are selected and they are all of them (``dbt_tests_job``), a
-    plain ``dbt test`` (:func:`is_every_test_only`).
+    plain ``dbt test`` (:func:`is_every_test_only`) of a copy of the warehouse taken under the writer
+    lock (``WarehouseResource.tests_snapshot``), so the next drop's run does not wait for the tests.
+    Every other build holds the writer lock while dbt runs.
     """
-    os.environ["DUCKDB_PATH"] = str(warehouse.duckdb_path)  # read by dbt_project/profiles.yml
     every_test_only = is_every_test_only(context)
-    with warehouse.writer_lock():
+    project_dir = Path(dbt_project.project_dir)
+    # dbt_tests_job tests a copy of the warehouse taken under the writer lock, and does not hold the lock while
+    # dbt runs (WarehouseResource.tests_snapshot); every other build works on the warehouse, holding the lock.
+    with warehouse.tests_snapshot() if every_test_only else _locked(warehouse) as database:
+        os.environ["DUCKDB_PATH"] = str(database)  # read by dbt_project/profiles.yml
+        # dbt's parse cache is valid for one database path (keep_partial_parse): the copy keeps its own
+        parse_cache_dir = warehouse.tests_snapshot_dir if every_test_only else project_dir / dbt_project.target_path
         if every_test_only:
             # Without the context: dagster-dbt would name the 296 tests one by one, and above 200 names it
             # copies the whole dbt project to a temporary folder to run it with a generated selector
             # (asset_utils, dagster-dbt 0.29). `dbt test` alone runs the same tests, plus the 3 singular and
             # 4 unit tests that are not Dagster checks, as the full build does.
+            run_target = Path(dbt_project.target_path) / f"dbt_models-{context.run.run_id[:7]}-test"
+            (project_dir / run_target).mkdir(parents=True, exist_ok=True)
+            keep_partial_parse(parse_cache_dir, project_dir / run_target)  # dagster-dbt then keeps it
             invocation = dbt.cli(["test"], manifest=dbt_project.manifest_path, dagster_dbt_translator=dbt_models_translator,
-                                 target_path=Path(dbt_project.target_path) / f"dbt_models-{context.run.run_id[:7]}-test")
+                                 target_path=run_target)
         elif is_models_only(context):
             # imported on first use, not with the definitions (code server, tests): it imports dbt's CLI; a warm
             # run worker imports it and calls its warm_up() before a run arrives
@@ -258,9 +276,8 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
             except Exception:
                 yield from events  # a failed build: its test results and models reach Dagster, then the error
                 raise
-            yield from with_table_metadata(events, invocation.manifest, warehouse.duckdb_path)
-            project_dir = Path(dbt_project.project_dir)
-            keep_partial_parse(project_dir / invocation.target_path, project_dir / dbt_project.target_path)
+            yield from with_table_metadata(events, invocation.manifest, database)
+            keep_partial_parse(project_dir / invocation.target_path, parse_cache_dir)
         finally:
             close_adapter_connections(invocation)
             prune_run_targets(Path(dbt_project.project_dir) / dbt_project.target_path)
