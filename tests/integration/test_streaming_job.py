@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import threading
+import time
 
 import dagster as dg
 import duckdb
@@ -105,8 +107,25 @@ def test_a_streaming_run_requests_the_dbt_tests_whose_failures_reach_the_alerts(
         # a duplicate summary row: the dbt test run reports it, and the alert sensor's tick raises it
         with duckdb.connect(str(warehouse_dir / "warehouse.duckdb")) as con:
             con.execute("INSERT INTO marts.rpt_document_summary SELECT * FROM marts.rpt_document_summary")
-        tests = local.resolve_job_def("dbt_tests_job").execute_in_process(
-            instance=instance, tags=request.tags, raise_on_error=False)
+        # The test run reads a copy of the warehouse taken under the writer lock and does not hold the lock while
+        # dbt runs, so a drop's run can write meanwhile: here this test holds the lock from the copy to the end.
+        snapshot = WarehouseResource(warehouse_dir=str(warehouse_dir), inbox_dir=str(inbox)).tests_snapshot_dir
+        outcome: dict = {}
+
+        def test_run():
+            outcome["tests"] = local.resolve_job_def("dbt_tests_job").execute_in_process(
+                instance=instance, tags=request.tags, raise_on_error=False)
+
+        thread = threading.Thread(target=test_run)
+        thread.start()
+        deadline = time.monotonic() + 300
+        while not (snapshot / "warehouse.duckdb").exists() and thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (snapshot / "warehouse.duckdb").exists(), "the test run copied the warehouse"
+        with WarehouseResource(warehouse_dir=str(warehouse_dir), inbox_dir=str(inbox)).writer_lock():
+            thread.join(timeout=600)
+            assert not thread.is_alive(), "the dbt tests waited for the writer lock"
+        tests = outcome["tests"]
         evaluations = {e.check_name: e for e in tests.get_asset_check_evaluations()}
         assert set(evaluations) == {k.name for k in dbt_models.check_keys}  # every dbt test, no model built
         assert tests.get_asset_materialization_events() == []
