@@ -52,11 +52,6 @@ WORKER_HOST_TAG = "budget_etl/run_worker_host"
 #: (dbt loads its adapter, macros and Jinja environment once per process: ~2.4 s, ``dbt_in_process.warm_up``).
 DEFAULT_PRELOAD = ("orchestration.definitions", "orchestration.dbt_in_process:warm_up")
 
-#: Run tag: how much lower the run worker's CPU priority is (a ``nice`` increment, 1-19; inherited by what the worker
-#: starts, e.g. the dbt subprocess). For runs nobody waits for — ``dbt_tests_job`` after each drop — so that on 2
-#: cores they leave the CPU to the next drop's run (issue 19).
-NICE_TAG = "budget_etl/nice"
-
 #: The argument that marks a spare worker's command line (checked before a signal is sent to a pid).
 WORKER_MODULE = "orchestration.run_launcher"
 
@@ -91,23 +86,6 @@ def code_fingerprint() -> str:
         except OSError:
             digest.update(f"{path}\0-\n".encode())
     return digest.hexdigest()
-
-
-def lower_priority(pid: int, increment: str | int | None) -> int | None:
-    """Add ``increment`` (the :data:`NICE_TAG` value: 1-19; anything else is ignored) to process ``pid``'s nice
-    value, at most 19; the new value, or None when nothing changed (no or a bad value, or the OS refused)."""
-    try:
-        step = int(increment) if increment is not None else 0
-    except ValueError:
-        return None
-    if not 0 < step <= 19:
-        return None
-    try:
-        niceness = min(19, os.getpriority(os.PRIO_PROCESS, pid) + step)
-        os.setpriority(os.PRIO_PROCESS, pid, niceness)
-    except OSError:
-        return None
-    return niceness
 
 
 class _Worker:
@@ -280,7 +258,6 @@ class WarmRunLauncher(RunLauncher, ConfigurableClass):
                               if self._spare else "a new worker (no spare)")
             self._instance.add_run_tags(run.run_id, {WORKER_PID_TAG: str(worker.process.pid),
                                                      WORKER_HOST_TAG: socket.gethostname()})
-            lower_priority(worker.process.pid, run.tags.get(NICE_TAG))
             try:
                 worker.process.stdin.write(payload + "\n")
                 worker.process.stdin.close()

@@ -27,7 +27,6 @@ from orchestration.defs.reporting.document_summary import document_summary
 from orchestration.defs.serving.assets import serving_database
 from orchestration.defs.reporting.warehouse_report import warehouse_report
 from orchestration.partitions import documents_partitions
-from orchestration.run_launcher import NICE_TAG
 
 #: What a document's run materializes, from its file to serving.duckdb and the report.
 _PIPELINE_ASSETS = dg.AssetSelection.assets(
@@ -73,9 +72,6 @@ dbt_tests_job = dg.define_asset_job(
     name="dbt_tests_job",
     selection=DBT_TEST_CHECKS,
     executor_def=dg.in_process_executor,
-    # Nobody waits for it: under make dev's launcher its worker (and dbt) run at a lower CPU priority, so a drop
-    # arriving meanwhile gets the cores. It tests a copy of the warehouse and does not hold the writer lock.
-    tags={NICE_TAG: "10"},
     description=(
         "Every dbt test (`dbt test`: no model is rebuilt) as the asset checks of the dbt assets; requested "
         "after each successful streaming_job run; failures reach quality_alert_sensor."

@@ -61,28 +61,3 @@ def test_the_code_fingerprint_changes_with_a_project_file_or_a_dbt_file(tmp_path
         finally:
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
         assert code_fingerprint() == before
-
-
-def test_the_dbt_tests_after_each_drop_run_at_a_lower_cpu_priority():
-    """Issue 19: dbt_tests_job's worker (and the dbt it starts) leaves the cores to the next drop's run."""
-    import subprocess
-    import sys
-
-    import psutil
-
-    from orchestration.defs.jobs import dbt_tests_job, streaming_job
-    from orchestration.run_launcher import NICE_TAG, lower_priority
-
-    assert dbt_tests_job.tags[NICE_TAG] == "10" and NICE_TAG not in streaming_job.tags
-    worker = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
-    try:
-        base = psutil.Process(worker.pid).nice()
-        for ignored in (None, "", "fast", "0", "-5", "20"):
-            assert lower_priority(worker.pid, ignored) is None
-        assert psutil.Process(worker.pid).nice() == base
-        assert lower_priority(worker.pid, dbt_tests_job.tags[NICE_TAG]) == min(19, base + 10)
-        assert psutil.Process(worker.pid).nice() == min(19, base + 10)
-        assert lower_priority(worker.pid, "19") == 19  # capped
-    finally:
-        worker.stdin.close()
-        worker.wait()
