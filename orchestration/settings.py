@@ -130,8 +130,34 @@ def dbt_executable() -> str:
 #: through the queue — but the queue is looked at every second instead of every 5 s: a run requested by
 #: the inbox sensor waited 2.5 s on average for the dequeue (issue 19, ``make bench`` part daemon). Runs
 #: are launched by :class:`orchestration.run_launcher.WarmRunLauncher`: one process per run, as Dagster's
-#: default launcher, but started and imported before the run arrives (6-7 s less per run, issue 19).
+#: default launcher, but started and imported before the run arrives (6-7 s less per run, issue 19). Runs
+#: tagged ``budget_etl/writes_warehouse`` (:data:`orchestration.defs.jobs.WRITES_WAREHOUSE_TAG`) run one at a
+#: time: the writer lock is per step, and two drops' runs interleaving staging, dbt and the blocking mart
+#: reconciliation made the first one fail its check (seen in the daemon's 50-file burst test).
 INSTANCE_CONFIG = """\
+telemetry:
+  enabled: false
+run_coordinator:
+  module: dagster.core.run_coordinator
+  class: QueuedRunCoordinator
+  config:
+    dequeue_interval_seconds: 1
+    tag_concurrency_limits:
+      - key: budget_etl/writes_warehouse
+        limit: 1
+run_launcher:
+  module: orchestration.run_launcher
+  class: WarmRunLauncher
+  config:
+    preload_modules: [orchestration.definitions, "orchestration.dbt_in_process:warm_up"]
+    spare_for_jobs: [streaming_job, main_job]
+sensors:
+  use_threads: true
+  num_workers: 4
+"""
+
+#: The file before writing runs were serialised (kept to upgrade it).
+_INSTANCE_CONFIG_2026_11_30 = """\
 telemetry:
   enabled: false
 run_coordinator:
@@ -155,7 +181,8 @@ _PREVIOUS_INSTANCE_CONFIGS = (
     "telemetry:\n  enabled: false\n",
     "telemetry:\n  enabled: false\nrun_coordinator:\n  module: dagster.core.run_coordinator\n"
     "  class: QueuedRunCoordinator\n  config:\n    dequeue_interval_seconds: 1\n",
-    INSTANCE_CONFIG.split("sensors:\n")[0],  # before the sensors were evaluated in threads (issue 19)
+    _INSTANCE_CONFIG_2026_11_30.split("sensors:\n")[0],  # before the sensors were evaluated in threads (issue 19)
+    _INSTANCE_CONFIG_2026_11_30,  # before the runs that write the warehouse were serialised
 )
 
 

@@ -28,6 +28,12 @@ from orchestration.defs.serving.assets import serving_database
 from orchestration.defs.reporting.warehouse_report import warehouse_report
 from orchestration.partitions import documents_partitions
 
+#: Run tag of the jobs that write warehouse.duckdb; the instance `make dev` runs (orchestration/settings.py) runs
+#: them one at a time (the queued run coordinator's tag_concurrency_limits). Each step holds the writer lock,
+#: but a run's mart checks compare the marts with the raw tables, which another run's staging may change
+#: between this run's dbt step and its checks.
+WRITES_WAREHOUSE_TAG = "budget_etl/writes_warehouse"
+
 #: What a document's run materializes, from its file to serving.duckdb and the report.
 _PIPELINE_ASSETS = dg.AssetSelection.assets(
     stage_documents, raw_tables, dbt_models, serving_database, document_summary, warehouse_report, gx_data_docs
@@ -35,6 +41,7 @@ _PIPELINE_ASSETS = dg.AssetSelection.assets(
 
 main_job = dg.define_asset_job(
     name="main_job",
+    tags={WRITES_WAREHOUSE_TAG: "true"},
     selection=_PIPELINE_ASSETS,
     partitions_def=documents_partitions,
     # Steps share one DuckDB writer (a file lock), so parallel step processes
@@ -56,6 +63,7 @@ GX_CHECKS = dg.AssetSelection.checks(GATE_CHECK_SPEC.key, *staging_checks, *mart
 
 streaming_job = dg.define_asset_job(
     name="streaming_job",
+    tags={WRITES_WAREHOUSE_TAG: "true"},
     # The assets of main_job without any asset check, then the GX checks added back: the dbt tests are
     # left to dbt_tests_job (requested after the run) and to the nightly rebuild.
     selection=_PIPELINE_ASSETS.without_checks() | GX_CHECKS,
@@ -80,6 +88,7 @@ dbt_tests_job = dg.define_asset_job(
 
 nightly_rebuild_job = dg.define_asset_job(
     name="nightly_rebuild_job",
+    tags={WRITES_WAREHOUSE_TAG: "true"},
     selection=dg.AssetSelection.assets(dbt_models, serving_database, document_summary, warehouse_report, gx_data_docs),
     executor_def=dg.in_process_executor,
     description="Full rebuild of every dbt model and test (reconciliation included) and republication of serving.duckdb.",

@@ -15,6 +15,13 @@ def test_a_new_home_polls_the_run_queue_every_second(tmp_path, monkeypatch):
         assert instance.run_coordinator.dequeue_interval_seconds == 1
         # inbox_sensor's tick watches the inbox for 4 s: the other sensors are evaluated beside it, in threads
         assert instance.get_settings("sensors")["use_threads"] is True
+        # the runs that write the warehouse run one at a time (their mart checks read what staging wrote)
+        from orchestration.defs.jobs import WRITES_WAREHOUSE_TAG, dbt_tests_job, main_job, nightly_rebuild_job, streaming_job
+
+        assert instance.run_coordinator.get_run_queue_config().tag_concurrency_limits == [
+            {"key": WRITES_WAREHOUSE_TAG, "limit": 1}]
+        assert all(job.tags[WRITES_WAREHOUSE_TAG] == "true" for job in (main_job, streaming_job, nightly_rebuild_job))
+        assert WRITES_WAREHOUSE_TAG not in dbt_tests_job.tags  # it tests a copy of the warehouse
 
 
 def test_the_file_an_earlier_version_wrote_is_updated_and_a_users_own_is_kept(tmp_path, monkeypatch):
