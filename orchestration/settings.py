@@ -156,25 +156,9 @@ sensors:
   num_workers: 4
 """
 
-#: The file before writing runs were serialised (kept to upgrade it).
-_INSTANCE_CONFIG_2026_11_30 = """\
-telemetry:
-  enabled: false
-run_coordinator:
-  module: dagster.core.run_coordinator
-  class: QueuedRunCoordinator
-  config:
-    dequeue_interval_seconds: 1
-run_launcher:
-  module: orchestration.run_launcher
-  class: WarmRunLauncher
-  config:
-    preload_modules: [orchestration.definitions, "orchestration.dbt_in_process:warm_up"]
-    spare_for_jobs: [streaming_job, main_job]
-sensors:
-  use_threads: true
-  num_workers: 4
-"""
+#: What :data:`INSTANCE_CONFIG` was before the runs that write the warehouse were serialised (to upgrade it).
+_SERIALISED_WRITES = "    tag_concurrency_limits:\n      - key: budget_etl/writes_warehouse\n        limit: 1\n"
+_INSTANCE_CONFIG_2026_11_30 = INSTANCE_CONFIG.replace(_SERIALISED_WRITES, "")
 
 #: What earlier versions wrote; such a file is replaced by :data:`INSTANCE_CONFIG` (a user's own file is kept).
 _PREVIOUS_INSTANCE_CONFIGS = (
