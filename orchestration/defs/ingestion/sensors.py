@@ -219,7 +219,7 @@ def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResour
             settling = settle_wait(state, warehouse.settle_seconds, time.time())
             if watching <= 0 and settling is None:
                 break
-            waits = [w for w in (watching, None if settling is None else settling + 0.05) if w is not None and w > 0]
+            waits = ([watching] if watching > 0 else []) + ([] if settling is None else [settling + 0.05])
             watch.wait(min(waits))
             state, ready = scan_inbox(inbox, state, warehouse.settle_seconds, time.time(), watch.renamed)
             if watching <= 0:
