@@ -198,6 +198,58 @@ FORMS = {"hunan": HUNAN, "sichuan": SICHUAN, "ezhou": EZHOU, "guangshui": GUANGS
 
 
 # --------------------------------------------------------------------------
+# Layouts of the failure classes of issue #25 (held-back documents of other provinces), composed
+# from the same real texts.
+# --------------------------------------------------------------------------
+def _widen(rows: list[list[C]], extra: int) -> list[list[C]]:
+    """The rows with the last cell of each row spanning ``extra`` more columns."""
+    return [row[:-1] + [C(row[-1].text, row[-1].colspan + extra, row[-1].rowspan)] for row in rows]
+
+
+# 1. a 部门整体 grid with 指标值类型 / 指标值 / 计量单位 / 指标解释 / 评(扣)分标准: the head of the Guangshui form,
+#    indicator rows whose names and 指标解释 are the Ezhou form's (its 绩效标准 column holds the 反映… explanations),
+#    and the 2026 framework's level-1 成本指标 / 经济成本指标 with the explanation the Guangzhou 2026 form prints
+#    (realdocs/guangzhou-2026: 项目预算控制率=项目实际费用金额/项目投资概算*100%, ≤100%).
+GRID_HEADER_2026 = ("一级指标", "二级指标", "三级指标", "指标值类型", "指标值", "计量单位", "指标解释", "评(扣)分标准")
+DEPARTMENT_GRID_ROWS = [
+    ("产出指标", "数量指标", "办公大楼日常维修维护次数", "≥", "2280", "次", "反映办公大楼全年维修维护情况", STD),
+    ("产出指标", "数量指标", "大楼安检巡察次数", "≥", "200", "次", "反映大楼保卫巡检情况", STD),
+    ("产出指标", "质量指标", "办公大楼日常维修维护验收合格率", "≥", "92", "%", "反映办公大楼全年维修维护质量情况", STD),
+    ("成本指标", "经济成本指标", "项目预算控制率", "≤", "100", "%", "项目预算控制率=项目实际费用金额/项目投资概算*100%", STD),
+    ("满意度指标", "服务对象满意度指标", "市民满意度", "≥", "90", "%", "", STD),
+]
+
+
+def _department_grid_rows() -> list[list[C]]:
+    rows = _widen(GUANGSHUI.rows[:-1], 2) + [[C(t) for t in GRID_HEADER_2026]]
+    previous = None
+    for k, item in enumerate(DEPARTMENT_GRID_ROWS):
+        span = sum(1 for other in DEPARTMENT_GRID_ROWS[k:] if other[0] == item[0]) if item[0] != previous else 0
+        first = [C(item[0], 1, span)] if span else []
+        rows.append(first + [C(t) for t in item[1:]])
+        previous = item[0]
+    return rows
+
+
+DEPARTMENT_GRID = Form(name="department-grid", columns=8, above=GUANGSHUI.above, rows=_department_grid_rows())
+
+# 2. a single-project form that prints no 主管部门 / 预算部门 (nor 实施单位): the Hunan form without its
+#    预算部门 cells; the form's indicators are real, the department is unknown.
+HUNAN_NO_DEPARTMENT = Form(
+    name="hunan-no-department", columns=6, above=HUNAN.above, below=HUNAN.below,
+    rows=[HUNAN.rows[0], [C("项目支出名称"), C("雾炮车降尘抑尘服务", 5)], *HUNAN.rows[2:]])
+
+# 4. the 2026 framework: 成本指标 printed in the 一级 column (经济成本指标 under it), not as the 二级 name under 产出.
+HUNAN_COST_LEVEL1 = Form(
+    name="hunan-cost-level1", columns=6, above=HUNAN.above, below=HUNAN.below,
+    rows=[*HUNAN.rows[:7],
+          [C("产出指标", 1, 4), C("数量指标", 1, 2), C("雾炮车降尘抑尘服务配备车辆数"), C("10辆"), C(STD)],
+          HUNAN.rows[8], HUNAN.rows[9], HUNAN.rows[10],
+          [C("成本指标"), C("经济成本指标"), C("控制在预算成本内"), C("250万"), C(STD)],
+          *HUNAN.rows[12:]])
+
+
+# --------------------------------------------------------------------------
 # Writers: one content, five formats
 # --------------------------------------------------------------------------
 def to_html(form: Form, encoding: str = "utf-8") -> bytes:
@@ -308,8 +360,12 @@ def to_docx(form: Form) -> bytes:
     return out.getvalue()
 
 
-def to_pdf(form: Form, landscape_page: bool = True, font_size: float = 8) -> bytes:
-    """A ruled table (reportlab, STSong-Light CID font) with the lines above and below as paragraphs."""
+def to_pdf(form: Form, landscape_page: bool = True, font_size: float = 8, rules: str = "grid") -> bytes:
+    """A ruled table (reportlab, STSong-Light CID font) with the lines above and below as paragraphs.
+
+    ``rules``: ``"grid"`` draws every cell's border; ``"horizontal"`` only the rules above and below
+    each row, as a Word or Excel table with horizontal borders only prints (no rule crosses a merged
+    cell: reportlab leaves the inside of a span blank), so the PDF has no vertical edge at all."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
@@ -326,7 +382,9 @@ def to_pdf(form: Form, landscape_page: bool = True, font_size: float = 8) -> byt
     data = [[Paragraph(html.escape(t), style) if t else "" for t in row] for row in texts]
     width = page[0] - 60
     table = Table(data, colWidths=[width / form.columns] * form.columns, repeatRows=0)
-    commands = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    lines = [("GRID", (0, 0), (-1, -1), 0.5, colors.black)] if rules == "grid" else [
+        ("LINEABOVE", (0, 0), (-1, -1), 0.5, colors.black), ("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.black)]
+    commands = lines + [("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
     commands += [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in spans]
     table.setStyle(TableStyle(commands))
     out = io.BytesIO()

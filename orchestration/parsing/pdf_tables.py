@@ -278,10 +278,12 @@ def _parse_open_pdf(pdf) -> ParsedDocument:
 
 
 def _has_grid_labels(first_page) -> bool:
-    """True when page 1 prints the labels of a national indicator grid (三级指标, or 一级指标 and 二级指标)
-    and not the 指标解释 column of the 部门整体绩效目标 form this module reads."""
+    """True when page 1 prints the level labels of a national indicator grid (三级指标, or 一级指标 and
+    二级指标): its tables are then read cell by cell and the grid reader decides by each header row's
+    labels (:func:`.readers.grid_labels.is_grid_header`: levels and a value column), whatever other
+    columns (指标解释, 评(扣)分标准 …) the grid has."""
     text = re.sub(r"\s+", "", "".join(c["text"] for c in first_page.chars[:6000]))
-    return ("三级指标" in text or ("一级指标" in text and "二级指标" in text)) and "指标解释" not in text
+    return "三级指标" in text or ("一级指标" in text and "二级指标" in text)
 
 
 def _read_national_grid(pdf) -> ParsedDocument | None:

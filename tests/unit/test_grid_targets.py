@@ -146,11 +146,13 @@ def test_single_project_form_ezhou_without_level3_column(parsed, fmt):
     """Hubei's form has 一级指标 / 二级指标 / 绩效标准 / 当年预期实现值: its 一级 column holds 二级 names."""
     doc = parsed[("ezhou", fmt)]
     assert (doc.layout, doc.fiscal_year, doc.department) == ("national_project_form", 2022, None)
-    assert _lines(doc) == [(1, "department_total", None, None, None, None, None, None),
+    # no unit is named: the document's total is the sum of its one project (the form's 合计 814)
+    assert _lines(doc) == [(1, "department_total", None, None, Decimal("814"), None, None, None),
                            (2, "project", None, "滨湖大楼(办公大楼)运行保障", Decimal("814"), None, None,
                             "以办公大楼服务对象满意为目标,着力打造文明型机关、卫生Z口机关。")]
     assert _indicator_rows(doc) == [(2, *row) for row in EZHOU_INDICATORS]
     assert any(e.kind == "spending_unit_not_stated" for e in doc.events)  # the stored beginning names no unit
+    assert any(e.kind == "department_unknown" for e in doc.events)  # nor a department: loaded, a finding
     (inferred,) = [e.detail for e in doc.events if e.kind == "indicator_level1_inferred"]
     assert "for 6 indicator(s): 1 数量指标→产出指标, 2 数量指标→产出指标, 3 质量指标→产出指标" in inferred
     unread = [e.detail for e in doc.events if e.kind == "text_not_read"]

@@ -68,56 +68,15 @@ from ..department_records import DepartmentIndicator, DepartmentTargets, Departm
 from ..formats.grid import DocumentLayout, GridCell
 from ..records import BudgetLine, ParsedDocument, ParseError, ParseEvent, PerformanceIndicator
 from ..targets import TargetValue, parse_target
-from ..vocabulary import GRID_LEVEL2_VARIANTS, LEVEL1_CODES
-from ..vocabulary import LEVEL2_CODES as OFFICIAL_LEVEL2_CODES
+from .grid_categories import category_codes, split_levels
+from .grid_labels import column_type, form_label, has_national_grid, is_grid_header, label_key
+
+__all__ = ["TEMPLATE", "column_type", "form_label", "has_national_grid", "is_grid_header", "read_national_grid",
+           "target_of"]
 
 #: Value of ``PerformanceIndicator.template`` for indicators read here.
 TEMPLATE = "national_grid"
 
-#: Level-2 category names as the templates print them → taxonomy code.
-LEVEL2_CODES: dict[str, str] = {**OFFICIAL_LEVEL2_CODES, **GRID_LEVEL2_VARIANTS}
-
-#: Column types of a grid header, by label (first match wins; spaces ignored).
-COLUMN_LABELS: tuple[tuple[str, str], ...] = (
-    ("level1", r"^一级指标$"),
-    ("level2", r"^二级指标$"),
-    ("level3", r"^三级指标$|^指标名称$|^绩效指标名称$"),
-    ("period_value", r"实施期.*指标值|实施周期.*指标值|实施期目标值"),
-    ("value", r"指标值|预期实现值|预期值|目标值|预期目标"),
-    ("operator", r"^指标性质$"),
-    ("unit", r"度量单位|计量单位|计算单位|^单位$"),
-    ("weight", r"^权重|^分值"),
-    ("direction", r"方向"),
-    ("standard", r"绩效标准|评价标准|评分标准"),
-    ("unit_name", r"^单位名称$|^预算单位$"),
-    ("project", r"^项目名称$"),
-    ("budget", r"^预算数|^预算金额|^资金总额|^年度资金"),
-    ("goal", r"年度目标|绩效目标"),
-)
-
-#: Labels of a form's label–value block (spaces, colons and brackets ignored), first match wins.
-FORM_LABELS: tuple[tuple[str, str], ...] = (
-    ("review", r"审核意见"),
-    ("project_name", r"^项目(支出)?名称$"),
-    ("department", r"^(主管部门|预算部门|部门名称|部门单位名称|单位名称|预算单位)(及代码)?$"),
-    ("implementing_unit", r"^(项目)?实施单位$"),
-    ("project_attribute", r"^项目(属性|类别|性质|类型)$"),
-    ("period", r"^(项目(支出)?)?实施期(限)?$"),
-    ("basis", r"^立项依据$"),
-    ("superior_funds", r"上级资金"),
-    ("own_level_funds", r"本级(资金|预算金额)"),
-    ("fiscal", r"^(其中[:：]?)?财政拨款"),
-    ("other", r"^其他资金$"),
-    ("total", r"^(年度)?资金总额$|^年度预算(金额)?$|^预算(数|金额)$|^项目资金$"),
-    ("function_summary", r"职能概述|职责概述|主要职能|部门职责"),
-    ("period_goal", r"^(实施期|中长期)(绩效)?目标$"),
-    ("annual_goal", r"^(本)?年度(总体|绩效)?目标$|^绩效目标$|^年度总体目标$"),
-    # last: a 合计 row (项目预算成本构成 of a project form, 收入构成 of a department form) is the total
-    # when no 资金总额 / 预算数 label gave it (facts keep their first value)
-    ("total", r"^合计$"),
-)
-
-_IGNORED = re.compile(r"[\s:：()（）]")
 _UNIT_STATEMENT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)")
 _FOOTER = re.compile(r"(填表人|填报人|联系电话|填报日期|单位负责人|审核人)")
 _TITLE = re.compile(r"绩效目标.*表\s*([（(].*[)）])?$")
@@ -125,47 +84,7 @@ _DEPARTMENT_FORM = re.compile(r"(部门|单位)整体(支出)?绩效目标")
 _CODE_PREFIX = re.compile(r"^(\d{3,})\s*[-－—]\s*(\S.*)$")
 _NUMBER = re.compile(r"^[-+]?\d[\d,，]*(\.\d+)?$")
 _COMPARATOR_SYMBOL = re.compile(r"^(≥|≤|=|＝|>|<|＞|＜|>=|<=|大于等于|小于等于|等于|大于|小于)$")
-
-
-def _key(text: str) -> str:
-    return _IGNORED.sub("", text or "")
-
-
-def form_label(text: str) -> str | None:
-    """The form field a cell's text labels (``'项目名称'`` → ``'project_name'``), else ``None``."""
-    key = _key(text)
-    if not key or len(key) > 16:
-        return None
-    for name, pattern in FORM_LABELS:
-        if re.search(pattern, key):
-            return name
-    return None
-
-
-def column_type(label: str) -> str | None:
-    """The type of a grid column from its header label (:data:`COLUMN_LABELS`), else ``None``."""
-    key = _key(label)
-    for name, pattern in COLUMN_LABELS:
-        if re.search(pattern, key):
-            return name
-    return None
-
-
-def is_grid_header(texts: list[str]) -> bool:
-    """True for a row of labels that opens an indicator grid (三级指标, or 一级指标 and 二级指标)."""
-    keys = {_key(t) for t in texts}
-    return "三级指标" in keys or ("一级指标" in keys and "二级指标" in keys)
-
-
-def has_national_grid(layout: DocumentLayout) -> bool:
-    """True when some table row of ``layout`` is a national grid header (:func:`is_grid_header`)
-    whose labels are not those of the Guangzhou 部门整体绩效目标 (指标解释 / 指标说明及公式)."""
-    for table in layout.tables:
-        for row in table.rows[:60]:
-            texts = [c.text for c in row]
-            if is_grid_header(texts) and not any("指标解释" in t or "说明及公式" in t for t in texts):
-                return True
-    return False
+_key = label_key
 
 
 @dataclass
@@ -187,6 +106,8 @@ class _Row:
 class _Grid:
     columns: dict[str, int]
     multi_project: bool
+    #: kept by :func:`.grid_categories.split_levels` (a 一级 column that holds level-2 names)
+    levels: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -259,12 +180,8 @@ def read_national_grid(layout: DocumentLayout, source_format: str) -> ParsedDocu
             grid = None
             continue
         if is_grid_header(texts):
-            columns: dict[str, int] = {}
-            for j, text in enumerate(texts):
-                kind = column_type(text)
-                if kind and kind not in columns:
-                    columns[kind] = j
-            grid = _Grid(columns, multi_project="project" in columns)
+            grid = _Grid(_type_columns(texts, source_format, page, events), multi_project=False)
+            grid.multi_project = "project" in grid.columns
             grid_kinds.add("grid" if grid.multi_project else "form")
             carried = {}
             in_tasks = None
@@ -325,9 +242,37 @@ def read_national_grid(layout: DocumentLayout, source_format: str) -> ParsedDocu
             department = unit_name
             events.append(ParseEvent("department_from_unit", f"no 主管部门 / 部门名称 label and no department row: the "
                                      f"document is read as published by its unit {unit_name!r}"))
+        else:
+            events.append(_department_unknown(f"{len(indicators)} indicator(s) of {len(forms)} project(s)"))
     return ParsedDocument(doc_type="project_targets", layout=layout_name, title=title, department=department,
                           fiscal_year=None, page_count=layout.page_count, budget_lines=budget_lines,
                           indicators=indicators, events=events)
+
+
+def _type_columns(texts: list[str], source_format: str, page, events: list[ParseEvent]) -> dict[str, int]:
+    """Column type → index from a grid header's labels (first column of a type wins). A label of no known
+    type is kept (its cells stay in each indicator's ``raw_text``) and reported in a ``grid_column_unknown``
+    event, once per label."""
+    columns: dict[str, int] = {}
+    unknown: dict[str, int] = {}
+    for j, text in enumerate(texts):
+        kind = column_type(text)
+        if kind and kind not in columns:
+            columns[kind] = j
+        elif kind is None and text and text not in unknown:
+            unknown[text] = j
+    for text, j in unknown.items():
+        events.append(ParseEvent("grid_column_unknown", f"{source_format}: grid column {j + 1} labelled {text!r} is of "
+                                 "no known type; its cells are kept in the indicators' raw text, not in a field",
+                                 source_page=page))
+    return columns
+
+
+def _department_unknown(what: str) -> ParseEvent:
+    """The finding for a document that names no department anywhere: loaded with department NULL."""
+    return ParseEvent("department_unknown", "the document names no department: no 主管部门 / 预算部门 / 部门名称 / "
+                      "单位名称 / 预算单位 label, no department row of a grid and no 实施单位 to read it from; "
+                      f"loaded with the department unknown ({what} read)")
 
 
 def _is_task_header(origin: list[str]) -> bool:
@@ -428,9 +373,8 @@ def _read_indicator_row(row: _Row, grid: _Grid, form: _Form, carried: dict, even
         levels.append((name, text, cell))
     value = _text(row, grid, "value", origin_only=False) if _origin_or_level(row, grid, "value") else ""
     values = {k: _text(row, grid, k, origin_only=True) for k in ("period_value", "operator", "unit", "weight",
-                                                                 "direction", "standard")}
-    level_texts = [t for _, t, _ in levels]
-    l1, l2, name, inferred = _categorise(level_texts, "level3" in grid.columns)
+                                                                 "direction", "standard", "explanation")}
+    l1, l2, name, inferred = split_levels([(c, t) for c, t, _ in levels], "level3" in grid.columns, grid.levels)
     if not name and not value and not any(values.values()):
         if l2 or l1:
             events.append(ParseEvent("indicator_placeholder",
@@ -445,27 +389,6 @@ def _read_indicator_row(row: _Row, grid: _Grid, form: _Form, carried: dict, even
 def _origin_or_level(row: _Row, grid: _Grid, name: str) -> bool:
     cell = _cell(row, grid, name)
     return cell is not None and cell.is_origin
-
-
-def _categorise(texts: list[str], has_level3: bool) -> tuple[str | None, str | None, str | None, bool]:
-    """(一级, 二级, indicator name, level1 inferred) from the level cells, by taxonomy names (module rules)."""
-    if has_level3 and len(texts) == 3:
-        return texts[0] or None, texts[1] or None, texts[2] or None, False
-    l1 = l2 = name = None
-    for text in texts:
-        key = _key(text)
-        if key in LEVEL1_CODES and l1 is None:
-            l1 = text
-        elif key in LEVEL2_CODES and l2 is None:
-            l2 = text
-        elif text:
-            name = text
-    inferred = False
-    if l1 is None and l2 is not None:
-        parent = LEVEL2_CODES[_key(l2)][0]
-        l1 = next(n for n, c in LEVEL1_CODES.items() if c == parent)
-        inferred = True
-    return l1, l2, name, inferred
 
 
 def _compose_target(value: str | None, operator: str, unit: str) -> str | None:
@@ -532,8 +455,7 @@ def _strip_code(name: str | None) -> str | None:
 
 
 def _indicator_codes(l1: str | None, l2: str | None, where: str, events: list[ParseEvent], page):
-    code1 = LEVEL1_CODES.get(_key(l1 or ""))
-    code2 = LEVEL2_CODES.get(_key(l2 or ""))
+    code1, code2 = category_codes(l1, l2)
     for level, name, code in (("一级", l1, code1), ("二级", l2, code2)):
         if name and code is None:
             events.append(ParseEvent("indicator_category_unknown",
@@ -619,9 +541,12 @@ def _project_records(forms: list[_Form], unit: str, events: list[ParseEvent], mu
     _unit_totals(budget_lines, events)
     if budget_lines and budget_lines[0].line_type != "department_total":
         # the form prints no 合计 of the document: the sum of its units, like the 合计 row of the Guangzhou form
-        total = BudgetLine(0, "department_total", None, None, amount_columns_rule="sum_of_units")
+        # (of its projects when no unit is named)
+        part = "spending_unit" if any(b.line_type == "spending_unit" for b in budget_lines) else "project"
+        total = BudgetLine(0, "department_total", None, None,
+                           amount_columns_rule="sum_of_units" if part == "spending_unit" else "sum_of_projects")
         for line in budget_lines:
-            if line.line_type == "spending_unit":
+            if line.line_type == part:
                 for name in ("amount_total", "amount_fiscal_appropriation", "amount_special_account", "amount_other"):
                     value = getattr(line, name)
                     if value is not None:
@@ -631,8 +556,10 @@ def _project_records(forms: list[_Form], unit: str, events: list[ParseEvent], mu
             line.line_no = n
         for indicator in indicators:
             indicator.line_no += 1
+        parts = sum(b.line_type == part for b in budget_lines)
+        named = "unit(s)" if part == "spending_unit" else "project(s) (no unit is named)"
         events.append(ParseEvent("department_total_derived", f"the document prints no 合计 of its projects; total "
-                                 f"{total.amount_total} 万元 is the sum of its {sum(b.line_type == 'spending_unit' for b in budget_lines)} unit(s)"))
+                                 f"{total.amount_total} 万元 is the sum of its {parts} {named}"))
     return budget_lines, indicators
 
 
@@ -678,6 +605,8 @@ def _department_document(forms: list[_Form], title, unit: str, events: list[Pars
         for k, v in form.facts.items():
             facts.setdefault(k, v)
     department = _strip_code(facts.get("department"))
+    if department is None:
+        events.append(_department_unknown("the department-wide form"))
 
     def yuan(name: str) -> Decimal | None:
         value = _amount(facts.get(name, ""), unit, f"department {name}", events, None)
@@ -705,6 +634,7 @@ def _department_document(forms: list[_Form], title, unit: str, events: list[Pars
         indicators.append(DepartmentIndicator(
             task_no=0, seq=seq, level1_name=item["l1"], level2_name=item["l2"], indicator_name=item["name"],
             expected_value=item["value"], calculation_unit=item["unit"] or None, raw_row=item["raw"],
+            explanation=item["explanation"] or None,
             source_page=item["cell"].page, weight=weight, direction=_direction(item["direction"]),
             standard=item["standard"] or None, expected_target=target_of(text, item["name"])))
     if weights and sum(weights) != 100:

@@ -12,8 +12,9 @@ kind                              rule
 ================================  =====================================================================
 performance_target_grid           the header or a row has the national indicator grid's labels: 三级指标,
                                   or 一级指标 and 二级指标 (项目支出绩效目标申报表, the multi-project
-                                  部门预算项目绩效目标申报表 grid, 部门整体支出绩效目标申报表), and not
-                                  指标解释 / 说明及公式 (the 部门整体绩效目标 form of :mod:`..department_targets_pdf`);
+                                  部门预算项目绩效目标申报表 grid, 部门整体支出绩效目标申报表), and a value
+                                  column (指标值 …; the 部门整体绩效目标 form of :mod:`..department_targets_pdf`
+                                  has 预期指标 instead, whatever 指标解释 column either has);
                                   whatever the title says (read by :mod:`..readers.grid_targets`)
 project_targets                   title has 绩效目标 and 项目支出 (项目支出绩效目标表)
 department_targets                title has 绩效目标 and 部门整体 or 整体支出
@@ -78,16 +79,14 @@ class TableKind:
 
 #: The labels of the national indicator grid, one of which opens it (spaces ignored).
 GRID_LEVEL_LABELS = ("一级指标", "二级指标", "三级指标")
-#: Labels of the 部门整体绩效目标 form read by the department reader, not by the grid reader.
-_DEPARTMENT_FORM_LABELS = ("指标解释", "说明及公式")
-
-
 def is_indicator_grid_row(texts: list[str]) -> bool:
     """True for a row of labels that opens a national indicator grid: a cell 三级指标, or cells 一级指标 and
-    二级指标 (spaces and quotes ignored), with no 指标解释 / 说明及公式 label."""
-    keys = {_IGNORED.sub("", text) for text in texts}
-    opens = "三级指标" in keys or ("一级指标" in keys and "二级指标" in keys)
-    return opens and not any(label in key for key in keys for label in _DEPARTMENT_FORM_LABELS)
+    二级指标, and a value column (指标值, 年度指标值, 预期实现值 …; quotes ignored), the rule of
+    :func:`..readers.grid_labels.is_grid_header`. The 部门整体绩效目标 form of :mod:`..department_targets_pdf`
+    (预期指标 / 预期达到目标 beside 指标解释 and 指标说明及公式) has no such value column."""
+    from ..readers.grid_labels import is_grid_header
+
+    return is_grid_header([_IGNORED.sub("", text) for text in texts])
 
 
 def table_title(caption: list[str]) -> str | None:
