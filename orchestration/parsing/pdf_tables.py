@@ -291,10 +291,10 @@ def _read_national_grid(pdf) -> ParsedDocument | None:
     spine's reading when no table row is a grid header after all (``None`` is never returned for a
     readable PDF: the spine's document is)."""
     from .formats.pdf import read_pdf_layout
-    from .readers.grid_targets import has_national_grid, read_national_grid
+    from .readers.grid_targets import has_national_grid, is_grid_header, read_national_grid
     from .spine import read_disclosure
 
-    layout = read_pdf_layout(pdf, check_page=check_text_layer)
+    layout = read_pdf_layout(pdf, check_page=check_text_layer, is_header=is_grid_header)
     if has_national_grid(layout):
         document = read_national_grid(layout, "pdf")
         document.page_count = len(pdf.pages)

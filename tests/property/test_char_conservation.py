@@ -29,10 +29,10 @@ SAMPLE_PDFS = sorted((REPO / "warehouse" / "samples").glob("*.pdf"))
 BUNDLE_PDFS = sorted(BUNDLES.glob("*.pdf")) if BUNDLES.is_dir() else []
 
 
-def _check(data: bytes) -> tuple[int, int, int]:
+def _check(data: bytes, is_header=None) -> tuple[int, int, int]:
     """Assert conservation on every table part of ``data``; returns the totals (region, in cells, reported)."""
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        layout = read_pdf_layout(pdf)
+        layout = read_pdf_layout(pdf, is_header=is_header)
     totals = [0, 0, 0]
     for table in layout.tables:
         reported_in_events = sum(int(re.match(r"(\d+)", detail).group(1)) for kind, detail, _ in table.events
@@ -56,6 +56,20 @@ def test_sample_pdfs(path):
 @pytest.mark.parametrize("landscape_page", [True, False], ids=["landscape", "portrait"])
 def test_national_forms(name, landscape_page):
     region, in_cells, reported = _check(to_pdf(FORMS[name], landscape_page=landscape_page, font_size=6.5))
+    assert region > 0 and reported == 0
+
+
+@pytest.mark.parametrize("name", sorted(FORMS) + ["department-grid"])
+@pytest.mark.parametrize("landscape_page", [True, False], ids=["landscape", "portrait"])
+def test_national_forms_ruled_with_horizontal_lines_only(name, landscape_page):
+    """No vertical edge at all: the columns come from the grid header's labels (formats/pdf_rules.py); every
+    character of the region still lands in a cell."""
+    from orchestration.parsing.readers.grid_labels import is_grid_header
+    from tests.national_forms import DEPARTMENT_GRID
+
+    form = DEPARTMENT_GRID if name == "department-grid" else FORMS[name]
+    data = to_pdf(form, landscape_page=landscape_page, font_size=6.5, rules="horizontal")
+    region, in_cells, reported = _check(data, is_header=is_grid_header)
     assert region > 0 and reported == 0
 
 

@@ -24,6 +24,10 @@ rule here is about drawing, none about budgets (that is
    table's box ends in exactly one cell or is reported in a ``chars_outside_cells``
    / ``chars_not_extracted`` event with page and position (:func:`conserve_chars`;
    counts per part in ``GridTable.char_counts``).
+5b. **Horizontal rules only** (when the caller gives ``is_header``): a region of
+   horizontal rules outside the tables found, whose header row the caller
+   recognises, gets vertical lines at the boundaries of the header's labels
+   (:mod:`.pdf_rules`), and pdfplumber's ``find_tables`` forms its cells.
 6. **Page breaks**: a table that is the first thing on its page, has no
    title-like caption (a line ending in ``表`` or stating ``单位：``) and
    follows a table that ended the previous page continues that table: its
@@ -39,6 +43,7 @@ import re
 from bisect import bisect_left
 
 from .grid import DocumentLayout, GridCell, GridTable, NarrativePage
+from .pdf_rules import rules_only_tables
 
 #: A caption line that names a table or states its unit (not a running head).
 _TITLE_LIKE = re.compile(r"(表\s*$|表[（(].*[)）]\s*$|单位\s*[:：])")
@@ -50,18 +55,21 @@ HEADER_ROWS_MAX = 5
 HEAD_LINES = 12
 
 
-def read_pdf_layout(pdf, check_page=None) -> DocumentLayout:
+def read_pdf_layout(pdf, check_page=None, is_header=None) -> DocumentLayout:
     """Read every page of an open pdfplumber PDF into tables and narrative pages.
 
     ``check_page(page, chars, page_no)`` is called first on every page and
-    may raise (text-layer checks). Pages are closed after reading. Returns a
-    :class:`~.grid.DocumentLayout`; never raises for a page without tables.
+    may raise (text-layer checks). ``is_header(texts) -> bool``, when given,
+    recognises the header row of a table ruled with horizontal lines only, which
+    is then read too (:mod:`.pdf_rules`, step 5b). Pages are closed after reading.
+    Returns a :class:`~.grid.DocumentLayout`; never raises for a page without tables.
     """
     tables: list[GridTable] = []
     narrative: list[NarrativePage] = []
     head: list[str] = []
     events: list[tuple[str, str, int | None]] = []
     last_block_was_table_on: int | None = None  # page of the table that ended the previous page
+    columns_in_force: list[float] | None = None  # boundaries of a rules-only table on the previous page
     for page_no, page in enumerate(pdf.pages, start=1):
         try:
             chars = page.chars
@@ -70,6 +78,9 @@ def read_pdf_layout(pdf, check_page=None) -> DocumentLayout:
             if page_no <= 2 and len(head) < HEAD_LINES:
                 head += _lines_of(chars)[: HEAD_LINES - len(head)]
             found = page.find_tables() if (page.rects or page.lines or page.curves) else []
+            if is_header is not None and (page.rects or page.lines):
+                extra, columns_in_force = rules_only_tables(page, [t.bbox for t in found], is_header, columns_in_force)
+                found += extra
             found = sorted(found, key=lambda t: t.bbox[1])
             if not found:
                 lines = _lines_of(chars)
