@@ -5,7 +5,8 @@ ignored), never by its position:
 
 - a **grid header** (:func:`is_grid_header`) is a row with the level labels —
   三级指标, or 一级指标 and 二级指标 — *and* a value column (指标值, 年度指标值,
-  预期实现值, 目标值 …). Other columns do not decide it: a 部门整体 grid with
+  预期实现值, 目标值 …); a row of level labels and nothing else (a header cut
+  after its levels) is one too. Other columns do not decide it: a 部门整体 grid with
   指标值类型 / 计量单位 / 指标解释 / 评(扣)分标准 is a grid like any other. The
   Guangzhou 部门整体绩效目标 form (一级/二级/三级指标, 指标解释, 指标说明及公式,
   预期指标 / 预期达到目标, 计算单位) has no value column of these names: it is read by
@@ -99,10 +100,11 @@ def column_type(label: str) -> str | None:
 
 def is_grid_header(texts: list[str]) -> bool:
     """True for a row of labels that opens an indicator grid: 三级指标 (or 一级指标 and 二级指标) and a
-    value column (module rules)."""
+    value column, or nothing but level labels (a header cut after its levels; module rules)."""
     keys = {label_key(t) for t in texts}
     levels = "三级指标" in keys or ("一级指标" in keys and "二级指标" in keys)
-    return levels and any(column_type(t) in VALUE_COLUMNS for t in texts)
+    types = {column_type(t) for t in texts if label_key(t)}
+    return levels and (bool(types & set(VALUE_COLUMNS)) or types <= {"level1", "level2", "level3"})
 
 
 def has_national_grid(layout) -> bool:
