@@ -12,6 +12,9 @@ Tolerated quirks seen in the published extracts:
 - the text wraps anywhere, also inside ``实施周期指标值`` or between ``7`` and
   ``、`` — callers pass a :class:`JoinedText` (lines joined without spaces);
 - ``：`` or ``:`` or no colon at all after the labels (``实施周期指标值≥8个``);
+- the spelling of another department or year: ``1.1－产出指标，11－数量指标，…`` (``.`` after
+  the item number, a full-width dash, commas between the parts), codes spaced out by
+  justification (``4  1  -  经    济 成本指标``);
 - spaces from PDF justification (``达到 2.4万人次``), see ``normalise_spaces``;
 - an indicator name that itself ends with ``。`` (``打造高水平两新组织书记队伍。；``)
   or with a doubled ``；；``;
@@ -35,11 +38,15 @@ from dataclasses import dataclass
 
 from .records import ParseEvent, PerformanceIndicator
 from .text_common import JoinedText, normalise_spaces
-from .vocabulary import INDICATOR_ITEM_START
+from .vocabulary import CODE_DASH, INDICATOR_ITEM_START, ITEM_PART_SEPARATOR
 
-_LEVEL = re.compile(r"^\s*(?P<code>\d+)\s*-\s*(?P<name>[^；;]*?)\s*[；;]+")
-_PERIOD_LABEL = re.compile(r"[；;]*\s*实施周期指标值\s*[:：]?")
-_ANNUAL_LABEL = re.compile(r"[；;]*\s*年度指标值\s*[:：]?")
+# A category as printed: code (digits, maybe spaced out by justification: ``4  1``), a dash of any
+# width, the name, a separator (``；`` ``;`` or, in some files, ``，``).
+_LEVEL = re.compile(
+    rf"^\s*(?P<code>\d(?:\s*\d)*)\s*{CODE_DASH}\s*(?P<name>[^；;，,]*?)\s*{ITEM_PART_SEPARATOR}+"
+)
+_PERIOD_LABEL = re.compile(rf"{ITEM_PART_SEPARATOR}*\s*实施周期指标值\s*[:：]?")
+_ANNUAL_LABEL = re.compile(rf"{ITEM_PART_SEPARATOR}*\s*年度指标值\s*[:：]?")
 _TRAILING_PUNCT = "。；;，, "
 
 
@@ -122,11 +129,11 @@ def _parse_item_body(body: str) -> PerformanceIndicator:
     rest = body
     level1 = _LEVEL.match(rest)
     if level1:
-        level1_code, level1_name = level1.group("code"), normalise_spaces(level1.group("name"))
+        level1_code, level1_name = _category(level1)
         rest = rest[level1.end():]
         level2 = _LEVEL.match(rest)
         if level2:
-            level2_code, level2_name = level2.group("code"), normalise_spaces(level2.group("name"))
+            level2_code, level2_name = _category(level2)
             rest = rest[level2.end():]
     name, period, annual = _split_name_and_targets(rest)
     return PerformanceIndicator(
@@ -141,6 +148,12 @@ def _parse_item_body(body: str) -> PerformanceIndicator:
         period_target=period,
         annual_target=annual,
     )
+
+
+def _category(match: re.Match) -> tuple[str, str]:
+    """Code and name of a printed category, white space removed from both: a category name has no
+    real space, and justification spaces out both (``4  1  -  经    济 成本指标`` → ``41``, ``经济成本指标``)."""
+    return re.sub(r"\s+", "", match.group("code")), re.sub(r"\s+", "", match.group("name"))
 
 
 def _split_name_and_targets(rest: str) -> tuple[str | None, str | None, str | None]:

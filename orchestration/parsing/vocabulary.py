@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,15 +49,44 @@ EMPTY_CELL_MARKS = frozenset({"-", "—", "－", "/", "无"})
 BLANK_FORM_ELLIPSIS = re.compile(r"^[…\.。·]+$")
 
 # --------------------------------------------------------------------------
+# The total row of a 项目支出绩效目标表
+# --------------------------------------------------------------------------
+
+#: What the first row of a 项目支出绩效目标表 prints as its name: the document total.
+TOTAL_ROW_LABELS = frozenset({"合计", "总计"})
+
+
+def is_total_label(text: str | None) -> bool:
+    """True when ``text`` is the total row's label read by meaning: 合计 or 总计 in any width, spaced out
+    by justification (``合 计``) or followed by a colon (``总计：``, ``合计:``), as departments print it."""
+    if not text:
+        return False
+    return re.sub(r"[\s:：]", "", unicodedata.normalize("NFKC", text)) in TOTAL_ROW_LABELS
+
+
+# --------------------------------------------------------------------------
 # Indicator items of a 项目支出绩效目标 cell: ``1、1-产出指标；11-数量指标；…``
 # --------------------------------------------------------------------------
 
-#: Start of one item: its number and ``、``, followed by a level-1 code ``d-``.
-INDICATOR_ITEM_START = re.compile(r"(\d+)\s*、\s*(?=\d\s*-\s*[^\d\s])")
+#: The dashes printed between a category code and its name: ASCII ``-``, full-width ``－``,
+#: em/en dashes and the hyphen (``1-产出指标``, ``1－产出指标``, ``22—社会效益``).
+CODE_DASH = r"[-－—–‐‑]"
+#: The separators printed between the parts of one item: ``；`` ``;`` and, in some
+#: departments' files, ``，`` ``,`` (``1.1－产出指标，11－数量指标，…``).
+ITEM_PART_SEPARATOR = r"[；;，,]"
+#: A level-1 category as printed right after an item number: code, dash, a name ending in 指标.
+_LEVEL1_AHEAD = rf"\d\s*{CODE_DASH}\s*[^\d\s；;，,]{{1,12}}?指标"
+
+#: Start of one item: its number and ``、`` (or ``.``/``．`` when a ``d-…指标`` category
+#: follows, so that a decimal such as ``99.5`` never starts an item), followed by a
+#: level-1 code ``d-``.
+INDICATOR_ITEM_START = re.compile(
+    rf"(\d+)\s*(?:、|[.．](?=\s*{_LEVEL1_AHEAD}))\s*(?=\d\s*{CODE_DASH}\s*[^\d\s])"
+)
 #: The first item of a cell (where indicator text begins inside a longer text).
-FIRST_INDICATOR_START = re.compile(r"1\s*、\s*\d\s*-\s*[^\d\s；;]{1,12}?指标")
-#: A line that starts with the first item of a cell (``1、1-``).
-LINE_STARTS_WITH_FIRST_INDICATOR = re.compile(r"^1\s*、\s*\d\s*-")
+FIRST_INDICATOR_START = re.compile(rf"1\s*[、.．]\s*{_LEVEL1_AHEAD}")
+#: A line that starts with the first item of a cell (``1、1-``, ``1.1－产出指标``).
+LINE_STARTS_WITH_FIRST_INDICATOR = re.compile(rf"^1\s*(?:、\s*\d\s*{CODE_DASH}|[.．]\s*{_LEVEL1_AHEAD})")
 
 # --------------------------------------------------------------------------
 # The official indicator taxonomy (the dbt seed indicator_category)
@@ -100,6 +130,45 @@ GRID_LEVEL2_VARIANTS: dict[str, str] = {
 }
 #: 二级指标 names seen in 部门整体绩效目标 tables besides the official ones.
 DEPARTMENT_LEVEL2_VARIANTS = frozenset({"环境效益指标", "服务满意度指标", "满意度"})
+
+
+def category_key(name: str) -> str:
+    """The comparable form of a printed category name: NFKC width folding, white space removed, a
+    trailing 指标 dropped (``22-社会效益`` and ``社会效益指标`` print one category; ``经    济 成本指标``
+    from a justified PDF line is ``经济成本``)."""
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    return key[: -len("指标")] if key.endswith("指标") and len(key) > len("指标") else key
+
+
+def _keyed(names: dict[str, str]) -> dict[str, str]:
+    return {category_key(name): code for name, code in names.items()}
+
+
+#: Category names by level, keyed by :func:`category_key`: the official names and the variants
+#: the national grid templates print (one map per level: 成本指标 is level-1 code 4 and level-2 code
+#: 14, 满意度 names level-1 3 and, in some grids, level-2 31).
+_CATEGORY_KEYS: dict[int, dict[str, str]] = {
+    1: _keyed(LEVEL1_CODES),
+    2: {**_keyed(LEVEL2_CODES), **_keyed(GRID_LEVEL2_VARIANTS)},
+}
+
+
+def category_code(name: str | None, level: int | None = None) -> str | None:
+    """The taxonomy code of a printed 一级/二级指标 name, read by meaning; ``None`` when unknown.
+
+    ``level`` (1 or 2) is the column or position the name was printed in; without it a name
+    that exists at both levels (成本指标: 4 and 14; 满意度: 3 and 31) gives ``None``, so
+    that the caller decides by where the name stands. Examples: ``category_code('社会效益', 2)``
+    → ``'22'``; ``category_code('经济成本指标')`` → ``'41'``; ``category_code('成本指标', 1)`` →
+    ``'4'``. A name outside the taxonomy is the caller's finding (loaded, reported), never an error.
+    """
+    if not name:
+        return None
+    key = category_key(name)
+    if level is not None:
+        return _CATEGORY_KEYS.get(level, {}).get(key)
+    found = {codes[key] for codes in _CATEGORY_KEYS.values() if key in codes}
+    return found.pop() if len(found) == 1 else None
 
 
 def taxonomy_codes() -> tuple[list[str], list[str]]:

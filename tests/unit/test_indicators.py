@@ -119,3 +119,37 @@ def test_item_number_glued_to_the_previous_value():
     indicators, _ = parse_indicator_cell(cell, 34, "p")
 
     assert [(i.seq_as_written, i.annual_target) for i in indicators] == [(1, "1"), (2, "控制数")]
+
+
+def test_other_departments_spelling_dot_full_width_dash_and_commas():
+    # the spelling of other Guangzhou 2026 files: ``.`` after the number, ``－``, commas between the parts
+    text = (
+        "1.1－产出指标，11－数量指标，培训场次，实施周期指标值：≥4场，年度指标值：≥4场。"
+        "2.4－成本指标，41－经济成本指标，人均培训成本，实施周期指标值：≦500元/人，年度指标值：≦500元/人。"
+    )
+    indicators, events = parse_indicator_cell(_cell(text), line_no=3, project_label="p")
+    assert [_fields(i)[:9] for i in indicators] == [
+        (1, 1, "1", "产出指标", "11", "数量指标", "培训场次", "≥4场", "≥4场"),
+        (2, 2, "4", "成本指标", "41", "经济成本指标", "人均培训成本", "≦500元/人", "≦500元/人"),
+    ]
+    assert events == []
+
+
+def test_decimal_in_a_value_does_not_start_an_item():
+    text = "1、1-产出指标；12-质量指标；可用率；实施周期指标值:≥99.5%；年度指标值:1.2-1.5万元。"
+    indicators, _ = parse_indicator_cell(_cell(text), line_no=1, project_label="p")
+    assert len(indicators) == 1
+    assert indicators[0].annual_target == "1.2-1.5万元"
+
+
+def test_category_code_spaced_out_by_justification():
+    # 广州市政务服务和数据管理局 2026 项目支出绩效目标表 p2 (real PDF text): the level-2 code and name of a
+    # justified line come spaced out; the code is 41 and the name 经济成本指标
+    text = (
+        "4、4-成本指标；4  1  -  经    济 成本指标；诉讼费用；实施周期指标值:≤《广东省律师服务收费标准》建议律师费；"
+        "年度指标值:≤《广东省律师服务收费标准》建议律师费。"
+    )
+    indicators, _ = parse_indicator_cell(_cell(text), line_no=1, project_label="p")
+    ind = indicators[0]
+    assert (ind.seq_as_written, ind.level1_code, ind.level2_code, ind.level2_name, ind.indicator_name) == (
+        4, "4", "41", "经济成本指标", "诉讼费用")

@@ -63,7 +63,7 @@ def test_taxonomy_value_sets_are_the_dbt_seed():
     level1, level2 = taxonomy_codes()
     stored = json.loads((GX / "expectations" / "staging_performance_indicators.json").read_text("utf-8"))["expectations"]
     sets = {e["kwargs"]["column"]: e["kwargs"]["value_set"] for e in stored if e["type"] == "expect_column_values_to_be_in_set"}
-    assert sets["level1_code"] == level1 == ["1", "2", "3"]
+    assert sets["level1_code"] == level1 == ["1", "2", "3", "4"]
     assert sets["level2_code"] == level2
 
 

@@ -84,6 +84,7 @@ select
         when '1' then 'output'
         when '2' then 'outcome'
         when '3' then 'satisfaction'
+        when '4' then 'cost'
     end                                         as indicator_type,
     checked.taxonomy_issue,
     coalesce(checked.taxonomy_issue in (
