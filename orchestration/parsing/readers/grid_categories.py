@@ -21,23 +21,7 @@ NFKC, spaces, with or without the trailing 指标, the grid variants such as
 
 from __future__ import annotations
 
-import unicodedata
-
-from ..vocabulary import GRID_LEVEL2_VARIANTS, LEVEL1_CODES, LEVEL2_CODES
-
-try:
-    from ..vocabulary import category_code
-except ImportError:  # the lead's resolver is not on this branch yet: the same lookup on the local tables
-
-    def category_code(name: str | None, level: int | None = None) -> str | None:
-        """Stand-in for ``vocabulary.category_code`` (NFKC, spaces removed, with or without 指标)."""
-        key = "".join(unicodedata.normalize("NFKC", name or "").split())
-        tables = {1: [LEVEL1_CODES], 2: [LEVEL2_CODES, GRID_LEVEL2_VARIANTS]}.get(level, [])
-        for table in tables:
-            for candidate in (key, key + "指标", key.removesuffix("指标")):
-                if candidate in table:
-                    return table[candidate]
-        return None
+from ..vocabulary import LEVEL1_CODES, category_code
 
 
 def category_codes(level1: str | None, level2: str | None) -> tuple[str | None, str | None]:
