@@ -27,6 +27,8 @@ COLUMN_LABELS: tuple[tuple[str, str], ...] = (
     ("level1", r"^一级指标$"),
     ("level2", r"^二级指标$"),
     ("level3", r"^三级指标$|^指标名称$|^绩效指标名称$"),
+    # the form's section label beside the grid (本年度绩效指标, spanning its rows): known, holds no field
+    ("section", r"^(本|本年|本年度|年度|实施期)?绩效指标$"),
     # before the value patterns: 指标值类型 is the comparator / nature column (≥, ≤, =, 定性), like 指标性质
     ("operator", r"^指标性质$|^指标值类型$"),
     ("explanation", r"^指标解释$|^指标说明$"),

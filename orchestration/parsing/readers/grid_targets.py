@@ -17,28 +17,40 @@ whatever the file format (PDF, XLSX, XLS, DOCX, HTML):
 
 Everything is decided by **labels**, never by positions (rules, in order):
 
-- a **grid header** is a row with 三级指标, or with 一级指标 and 二级指标; its
-  columns are typed by their labels (:data:`COLUMN_LABELS`; the first match wins,
-  so ``指标值及单位`` is a value column and ``度量单位`` / ``计量单位`` a unit column);
-  a row of the label ``项目名称`` in the same header makes it a multi-project grid;
+- a **grid header** is a row with the level labels (三级指标, or 一级指标 and
+  二级指标) and a value column (:func:`.grid_labels.is_grid_header`; 指标解释 or
+  any other column does not keep a table out); its columns are typed by their labels
+  (:data:`.grid_labels.COLUMN_LABELS`; the first match wins, so ``指标值类型`` is the
+  comparator column like 指标性质, ``指标值及单位`` a value column, ``度量单位`` /
+  ``计量单位`` a unit column, ``指标解释`` the explanation, ``评(扣)分标准`` /
+  ``绩效标准`` the standard); a label of no known type is kept (its cells stay in
+  the indicator's raw text) and reported in a ``grid_column_unknown`` event; a
+  header with the label ``项目名称`` makes it a multi-project grid;
 - a **label–value row** pairs each cell whose text is a form label
-  (:data:`FORM_LABELS`) with the next cell that is not a label;
+  (:data:`.grid_labels.FORM_LABELS`) with the next cell that is not a label;
 - **body rows** follow the header until a row starts with a form label
   (财政部门审核意见 …) or a new header or title; an empty 一级 / 二级 cell
   (merged or blank) carries the value above down (``level_carried`` in the raw text);
-- the **level of a category is its name** (:data:`LEVEL1_CODES`, :data:`LEVEL2_CODES`,
-  the official taxonomy, with the synonyms the templates print): the code is
-  looked up, the name kept as printed, an unknown name kept with ``None``
-  codes and an ``indicator_category_unknown`` event — never guessed. A grid
-  without a 三级指标 column whose 一级 column holds 二级 names (数量指标 …)
-  is read by those names: the last level cell that is not a category name
-  is the indicator;
+- a **category's code** is looked up by meaning
+  (:func:`orchestration.parsing.vocabulary.category_code`) at the level of the column
+  it is printed in (成本指标 is level-1 code 4 in the 一级 column and level-2 code 14
+  in the 二级 column; :mod:`.grid_categories`); the name is kept as printed, an
+  unknown name kept with ``None`` codes and an ``indicator_category_unknown`` event —
+  never guessed. A grid without a 三级指标 column whose 一级 column holds 二级 names
+  (数量指标 …) is read by those names: the last level cell that is not a category
+  name is the indicator;
 - a row with a 二级 name and no indicator and no value is a **placeholder** the
   template keeps (``经济效益指标`` with empty cells): an ``indicator_placeholder``
   event, not an indicator;
 - **footer** lines (填表人, 联系电话, 填报日期, 单位负责人) become a ``form_footer``
   event saying which were filled in (names and numbers are not stored: the
   original file keeps them), other text outside the grids a ``text_not_read`` event.
+
+Department: from 主管部门 / 预算部门 / 部门名称 / 单位名称 / 预算单位, a grid's
+department row, else the 实施单位 of the projects (``department_from_unit``); when
+nothing names it the document loads with ``department`` ``None`` and a
+``department_unknown`` event (its indicators are real). Without any unit, the
+document's total is the sum of its projects (``department_total_derived``).
 
 Targets: the value cell as printed is ``annual_target`` (年度 value; a
 实施期 value column gives ``period_target``); the normalized target comes from
@@ -49,7 +61,8 @@ when the value does not already carry them (``95`` + ``≥`` + ``%`` → ``≥95
 direction (指标方向性: 正向 → ``positive``, 反向 → ``negative``), standard
 (绩效标准) and operator (指标性质) are kept on the indicator; a project whose
 weights are given and do not add up to 100 gets a ``weights_not_100`` event
-with the weights.
+with the weights. 指标解释 lands on a department indicator's ``explanation``; a
+project indicator has no such field, so it stays in its ``raw_text``.
 
 Amounts: 万元 on the budget lines. The unit is read from ``单位：万元`` /
 ``金额单位：元`` in the caption or title rows (default 万元, with an
