@@ -75,28 +75,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
-from ..department_records import DepartmentIndicator, DepartmentTargets, DepartmentTargetsProfile, DepartmentTask
 from ..formats.grid import DocumentLayout, GridCell
-from ..records import BudgetLine, ParsedDocument, ParseError, ParseEvent, PerformanceIndicator
-from ..targets import TargetValue, parse_target
-from .grid_categories import category_codes, split_levels
+from ..records import ParsedDocument, ParseError, ParseEvent
+from .grid_categories import split_levels
 from .grid_labels import column_type, form_label, has_national_grid, is_grid_header, label_key
+from .grid_records import TEMPLATE, Form, department_document, department_unknown, project_records, strip_code, target_of
 
 __all__ = ["TEMPLATE", "column_type", "form_label", "has_national_grid", "is_grid_header", "read_national_grid",
            "target_of"]
 
-#: Value of ``PerformanceIndicator.template`` for indicators read here.
-TEMPLATE = "national_grid"
 
 _UNIT_STATEMENT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)")
 _FOOTER = re.compile(r"(填表人|填报人|联系电话|填报日期|单位负责人|审核人)")
 _TITLE = re.compile(r"绩效目标.*表\s*([（(].*[)）])?$")
 _DEPARTMENT_FORM = re.compile(r"(部门|单位)整体(支出)?绩效目标")
-_CODE_PREFIX = re.compile(r"^(\d{3,})\s*[-－—]\s*(\S.*)$")
-_NUMBER = re.compile(r"^[-+]?\d[\d,，]*(\.\d+)?$")
-_COMPARATOR_SYMBOL = re.compile(r"^(≥|≤|=|＝|>|<|＞|＜|>=|<=|大于等于|小于等于|等于|大于|小于)$")
 _key = label_key
 
 
@@ -121,18 +114,6 @@ class _Grid:
     multi_project: bool
     #: kept by :func:`.grid_categories.split_levels` (a 一级 column that holds level-2 names)
     levels: dict = field(default_factory=dict)
-
-
-@dataclass
-class _Form:
-    """One form being read: facts of its label–value block, its indicator rows."""
-
-    facts: dict[str, str] = field(default_factory=dict)
-    fact_cells: dict[str, GridCell] = field(default_factory=dict)
-    indicators: list[dict] = field(default_factory=list)
-    tasks: list[dict] = field(default_factory=list)
-    title: str | None = None
-    page: int | None = None
 
 
 def _stream(layout: DocumentLayout) -> list[_Row]:
@@ -161,7 +142,7 @@ def read_national_grid(layout: DocumentLayout, source_format: str) -> ParsedDocu
     events += [ParseEvent(kind, detail, source_page=page) for table in layout.tables for kind, detail, page in table.events]
     unit = None
     title = None
-    forms: list[_Form] = [_Form()]
+    forms: list[Form] = [Form()]
     grid: _Grid | None = None
     in_tasks: dict[str, int] | None = None
     carried: dict[str, str] = {}
@@ -183,7 +164,7 @@ def read_national_grid(layout: DocumentLayout, source_format: str) -> ParsedDocu
             if _DEPARTMENT_FORM.search(origin[0]):
                 department_form = True
             if forms[-1].indicators or forms[-1].facts:
-                forms.append(_Form())
+                forms.append(Form())
             forms[-1].title = origin[0]
             form_title = form_title or origin[0]
             grid, in_tasks = None, None
@@ -221,7 +202,7 @@ def read_national_grid(layout: DocumentLayout, source_format: str) -> ParsedDocu
             continue
         # a label–value row (or a caption / note line)
         if first_label == "project_name" and grid is not None and forms[-1].indicators:
-            forms.append(_Form())
+            forms.append(Form())
         grid, in_tasks = (None, None) if first_label else (grid, in_tasks)
         pairs = _label_values(row)
         if _FOOTER.search(joined):
@@ -243,11 +224,11 @@ def read_national_grid(layout: DocumentLayout, source_format: str) -> ParsedDocu
         events.append(ParseEvent("amount_unit_not_stated", "no 单位：万元 / 金额单位：元 found; amounts read as 万元"))
     title = form_title or title
     if department_form or any(f.tasks or "function_summary" in f.facts for f in forms):
-        return _department_document(forms, title, unit, events)
+        return department_document(forms, title, unit, events)
     forms = [f for f in forms if f.indicators or f.facts.get("project_name")]
     layout_name = "national_project_grid" if "grid" in grid_kinds else "national_project_form"
-    budget_lines, indicators = _project_records(forms, unit, events, multi="grid" in grid_kinds)
-    department = _strip_code(next((f.facts.get("department") for f in forms if f.facts.get("department")), None)
+    budget_lines, indicators = project_records(forms, unit, events, multi="grid" in grid_kinds)
+    department = strip_code(next((f.facts.get("department") for f in forms if f.facts.get("department")), None)
                              or project_state.get("department"))
     if department is None:
         unit_name = next((b.spending_unit for b in budget_lines if b.spending_unit), None)
@@ -256,7 +237,7 @@ def read_national_grid(layout: DocumentLayout, source_format: str) -> ParsedDocu
             events.append(ParseEvent("department_from_unit", f"no 主管部门 / 部门名称 label and no department row: the "
                                      f"document is read as published by its unit {unit_name!r}"))
         else:
-            events.append(_department_unknown(f"{len(indicators)} indicator(s) of {len(forms)} project(s)"))
+            events.append(department_unknown(f"{len(indicators)} indicator(s) of {len(forms)} project(s)"))
     return ParsedDocument(doc_type="project_targets", layout=layout_name, title=title, department=department,
                           fiscal_year=None, page_count=layout.page_count, budget_lines=budget_lines,
                           indicators=indicators, events=events)
@@ -279,13 +260,6 @@ def _type_columns(texts: list[str], source_format: str, page, events: list[Parse
                                  "no known type; its cells are kept in the indicators' raw text, not in a field",
                                  source_page=page))
     return columns
-
-
-def _department_unknown(what: str) -> ParseEvent:
-    """The finding for a document that names no department anywhere: loaded with department NULL."""
-    return ParseEvent("department_unknown", "the document names no department: no 主管部门 / 预算部门 / 部门名称 / "
-                      "单位名称 / 预算单位 label, no department row of a grid and no 实施单位 to read it from; "
-                      f"loaded with the department unknown ({what} read)")
 
 
 def _is_task_header(origin: list[str]) -> bool:
@@ -340,7 +314,7 @@ def _text(row: _Row, grid: _Grid, name: str, origin_only: bool = False) -> str:
     return cell.text
 
 
-def _read_project_columns(row: _Row, grid: _Grid, forms: list[_Form], state: dict, unit, events) -> None:
+def _read_project_columns(row: _Row, grid: _Grid, forms: list[Form], state: dict, unit, events) -> None:
     """Multi-project grid: 单位名称 / 项目名称 / 预算数 / 年度目标 cells open a new unit or project."""
     unit_cell = _cell(row, grid, "unit_name")
     project_cell = _cell(row, grid, "project")
@@ -360,7 +334,7 @@ def _read_project_columns(row: _Row, grid: _Grid, forms: list[_Form], state: dic
     if project:
         form = forms[-1] if not forms[-1].indicators and not forms[-1].facts.get("project_name") else None
         if form is None:
-            form = _Form()
+            form = Form()
             forms.append(form)
         form.facts.update({"project_name": project, "total": budget, "annual_goal": _text(row, grid, "goal", True),
                            "implementing_unit": state.get("unit", "")})
@@ -368,7 +342,7 @@ def _read_project_columns(row: _Row, grid: _Grid, forms: list[_Form], state: dic
         form.page = project_cell.page
 
 
-def _read_indicator_row(row: _Row, grid: _Grid, form: _Form, carried: dict, events: list[ParseEvent]) -> None:
+def _read_indicator_row(row: _Row, grid: _Grid, form: Form, carried: dict, events: list[ParseEvent]) -> None:
     """One body row of a grid → an indicator dict on ``form`` (or a placeholder event)."""
     levels = []
     for name in ("level1", "level2", "level3"):
@@ -402,257 +376,3 @@ def _read_indicator_row(row: _Row, grid: _Grid, form: _Form, carried: dict, even
 def _origin_or_level(row: _Row, grid: _Grid, name: str) -> bool:
     cell = _cell(row, grid, name)
     return cell is not None and cell.is_origin
-
-
-def _compose_target(value: str | None, operator: str, unit: str) -> str | None:
-    """The text given to parse_target: the value with the template's 指标性质 and 度量单位 where it lacks them."""
-    if not value:
-        return None
-    text = value
-    if unit and not text.endswith(unit) and _NUMBER.match(text.replace(" ", "")):
-        text = text + unit
-    op = operator.replace(" ", "")
-    if op and _COMPARATOR_SYMBOL.match(op) and not re.match(r"^[≥≤=＝><＞＜]", text):
-        text = op + text
-    return text
-
-
-_MONTH_PERIOD = re.compile(r"^((?:19|20)\d{2})[.\-/年](\d{1,2})月?\s*[-~～至到—]\s*((?:19|20)\d{2})[.\-/年](\d{1,2})月?$")
-
-
-def target_of(text: str | None, indicator_name: str | None) -> TargetValue:
-    """:func:`parse_target` of a composed target text, except a period of months (``2023.07-2024.01``,
-    a 时效指标's 实施期), which is a date range ending in its last month (``deadline`` ``2024-01``),
-    not the numbers 2023.07 to 2024.01."""
-    match = _MONTH_PERIOD.match((text or "").replace(" ", ""))
-    if match and 1 <= int(match.group(2)) <= 12 and 1 <= int(match.group(4)) <= 12:
-        return TargetValue(comparator="range", dimension="date", deadline=f"{match.group(3)}-{int(match.group(4)):02d}",
-                           matched_text=text, is_quantitative=True)
-    return parse_target(text, indicator_name=indicator_name)
-
-
-def _direction(text: str) -> str | None:
-    if "反向" in text:
-        return "negative"
-    if "正向" in text:
-        return "positive"
-    return None
-
-
-def _amount(text: str, unit: str, where: str, events: list[ParseEvent], page) -> Decimal | None:
-    """An amount cell in 万元: 元 divided by 10,000, ``250万`` read as 250 万元; not a number → event, ``None``."""
-    raw = (text or "").strip()
-    if not raw:
-        return None
-    own_unit = unit
-    match = re.fullmatch(r"([-+]?\d[\d,，]*(?:\.\d+)?)\s*(万元|万|元)?", raw)
-    if not match:
-        events.append(ParseEvent("amount_cell_not_a_number", f"{where}: {raw!r} is not an amount; kept empty",
-                                 source_page=page))
-        return None
-    if match.group(2):
-        own_unit = "元" if match.group(2) == "元" else "万元"
-    try:
-        value = Decimal(match.group(1).replace(",", "").replace("，", ""))
-    except InvalidOperation:
-        return None
-    return value / Decimal(10000) if own_unit == "元" else value
-
-
-def _strip_code(name: str | None) -> str | None:
-    """``'820001-井研县马踏镇人民政府'`` → ``'井研县马踏镇人民政府'`` (the budget system's unit code)."""
-    if not name:
-        return name
-    match = _CODE_PREFIX.match(name.strip())
-    return match.group(2) if match else name.strip()
-
-
-def _indicator_codes(l1: str | None, l2: str | None, where: str, events: list[ParseEvent], page):
-    code1, code2 = category_codes(l1, l2)
-    for level, name, code in (("一级", l1, code1), ("二级", l2, code2)):
-        if name and code is None:
-            events.append(ParseEvent("indicator_category_unknown",
-                                     f"{where}: {level}指标 {name!r} is not a category of the taxonomy; kept as printed, no code",
-                                     source_page=page))
-    return code1, code2
-
-
-def _project_records(forms: list[_Form], unit: str, events: list[ParseEvent], multi: bool):
-    budget_lines: list[BudgetLine] = []
-    indicators: list[PerformanceIndicator] = []
-    line_no = 0
-    dept_total = forms[0].facts.get("department_total") if forms else None
-    if dept_total:
-        line_no += 1
-        budget_lines.append(BudgetLine(line_no, "department_total", None, None,
-                                       amount_total=_amount(dept_total, unit, "department total", events, None),
-                                       amount_columns_rule="national_grid_labels"))
-    current_unit = None
-    for form in forms:
-        facts = form.facts
-        project = facts.get("project_name")
-        if not project and not form.indicators:
-            continue
-        unit_name = _strip_code(facts.get("implementing_unit") or facts.get("department")) or None
-        cell = form.fact_cells.get("project_name")
-        page = cell.page if cell is not None else form.page
-        if unit_name != current_unit:
-            line_no += 1
-            budget_lines.append(BudgetLine(line_no, "spending_unit", unit_name, None, source_page=page))
-            current_unit = unit_name
-        line_no += 1
-        where = f"project {project!r}"
-        total = _amount(facts.get("total", ""), unit, where + " 预算数", events, page)
-        own = _amount(facts.get("own_level_funds", ""), unit, where + " 本级资金", events, page)
-        superior = _amount(facts.get("superior_funds", ""), unit, where + " 上级资金", events, page)
-        if total is None and (own is not None or superior is not None):
-            total = (own or Decimal(0)) + (superior or Decimal(0))
-            events.append(ParseEvent("amount_total_derived", f"{where}: no 资金总额; total = 本级 {own} + 上级 {superior} 万元",
-                                     source_page=page))
-        goal = facts.get("annual_goal") or facts.get("period_goal")
-        line = BudgetLine(line_no, "project", unit_name, project, amount_total=total,
-                          amount_fiscal_appropriation=_amount(facts.get("fiscal", ""), unit, where + " 财政拨款", events, page),
-                          amount_other=_amount(facts.get("other", ""), unit, where + " 其他资金", events, page),
-                          amount_columns_rule="national_grid_labels", goal_text=goal or None, source_page=page)
-        budget_lines.append(line)
-        for label in ("period", "project_attribute", "basis", "period_goal", "superior_funds", "own_level_funds", "review"):
-            if facts.get(label):
-                events.append(ParseEvent("form_fact", f"{where}: {label} = {facts[label][:300]}", source_page=page))
-        weights = []
-        inferred: list[str] = []
-        for seq, item in enumerate(form.indicators, start=1):
-            ind_page = item["cell"].page
-            code1, code2 = _indicator_codes(item["l1"], item["l2"], where, events, ind_page)
-            annual_text = _compose_target(item["value"], item["operator"], item["unit"])
-            period_text = _compose_target(item["period_value"], item["operator"], item["unit"])
-            weight = _weight(item["weight"], where, events, ind_page)
-            if weight is not None:
-                weights.append(weight)
-            bbox = item["cell"].bbox if item["cell"].address is None else (None, None, None, None)
-            indicators.append(PerformanceIndicator(
-                line_no=line_no, seq=seq, seq_as_written=None, level1_code=code1, level1_name=item["l1"],
-                level2_code=code2, level2_name=item["l2"], indicator_name=item["name"],
-                period_target=item["period_value"] or None, annual_target=item["value"],
-                raw_text=item["raw"], source_page=ind_page,
-                bbox_x0=bbox[0], bbox_top=bbox[1], bbox_x1=bbox[2], bbox_bottom=bbox[3],
-                template=TEMPLATE, operator=item["operator"] or None, measure_unit=item["unit"] or None,
-                weight=weight, direction=_direction(item["direction"]), standard=item["standard"] or None,
-                source_address=item["cell"].address,
-                period=target_of(period_text, item["name"]),
-                annual=target_of(annual_text, item["name"]),
-            ))
-            if item["inferred"]:
-                inferred.append(f"{seq} {item['l2']}→{item['l1']}")
-        if inferred:
-            events.append(ParseEvent("indicator_level1_inferred",
-                                     f"{where}: no 三级指标 column, the level cells hold 二级 names; 一级指标 from the "
-                                     f"taxonomy for {len(inferred)} indicator(s): {', '.join(inferred)}"[:600],
-                                     source_page=page))
-        if weights and sum(weights) != 100:
-            events.append(ParseEvent("weights_not_100", f"{where}: weights add up to {sum(weights):g}, not 100: "
-                                     + " + ".join(f"{w:g}" for w in weights), source_page=page))
-    _unit_totals(budget_lines, events)
-    if budget_lines and budget_lines[0].line_type != "department_total":
-        # the form prints no 合计 of the document: the sum of its units, like the 合计 row of the Guangzhou form
-        # (of its projects when no unit is named)
-        part = "spending_unit" if any(b.line_type == "spending_unit" for b in budget_lines) else "project"
-        total = BudgetLine(0, "department_total", None, None,
-                           amount_columns_rule="sum_of_units" if part == "spending_unit" else "sum_of_projects")
-        for line in budget_lines:
-            if line.line_type == part:
-                for name in ("amount_total", "amount_fiscal_appropriation", "amount_special_account", "amount_other"):
-                    value = getattr(line, name)
-                    if value is not None:
-                        setattr(total, name, (getattr(total, name) or Decimal(0)) + value)
-        budget_lines.insert(0, total)
-        for n, line in enumerate(budget_lines, start=1):
-            line.line_no = n
-        for indicator in indicators:
-            indicator.line_no += 1
-        parts = sum(b.line_type == part for b in budget_lines)
-        named = "unit(s)" if part == "spending_unit" else "project(s) (no unit is named)"
-        events.append(ParseEvent("department_total_derived", f"the document prints no 合计 of its projects; total "
-                                 f"{total.amount_total} 万元 is the sum of its {parts} {named}"))
-    return budget_lines, indicators
-
-
-def _unit_totals(budget_lines: list[BudgetLine], events: list[ParseEvent]) -> None:
-    """The templates print no subtotal per 单位: a spending-unit line's amounts are the sums of its projects'
-    (``None`` stays ``None`` where no project has the amount), with one ``unit_total_derived`` event per unit."""
-    current = None
-    for line in budget_lines:
-        if line.line_type == "spending_unit":
-            current = line
-            line.amount_columns_rule = "sum_of_projects"
-        elif line.line_type == "project" and current is not None:
-            for name in ("amount_total", "amount_fiscal_appropriation", "amount_special_account", "amount_other"):
-                value = getattr(line, name)
-                if value is not None:
-                    setattr(current, name, (getattr(current, name) or Decimal(0)) + value)
-    for line in budget_lines:
-        if line.line_type == "spending_unit" and line.amount_total is not None:
-            events.append(ParseEvent("unit_total_derived", f"spending unit {line.spending_unit!r}: the form prints no "
-                                     f"subtotal; total {line.amount_total} 万元 is the sum of its projects",
-                                     source_page=line.source_page))
-    if not any(line.spending_unit for line in budget_lines if line.line_type == "project"):
-        events.append(ParseEvent("spending_unit_not_stated", "no 实施单位 / 预算部门 / 主管部门 / 单位名称 label names the "
-                                 "unit of the projects; spending_unit left empty"))
-
-
-def _weight(text: str, where: str, events: list[ParseEvent], page) -> float | None:
-    raw = (text or "").strip().rstrip("%分")
-    if not raw:
-        return None
-    try:
-        return float(raw)
-    except ValueError:
-        events.append(ParseEvent("weight_not_a_number", f"{where}: 权重 {text!r} is not a number; kept empty",
-                                 source_page=page))
-        return None
-
-
-def _department_document(forms: list[_Form], title, unit: str, events: list[ParseEvent]) -> ParsedDocument:
-    """部门整体 / 单位整体 form → ``department_targets`` records (income in 元, task 0 = the whole department)."""
-    facts: dict[str, str] = {}
-    for form in forms:
-        for k, v in form.facts.items():
-            facts.setdefault(k, v)
-    department = _strip_code(facts.get("department"))
-    if department is None:
-        events.append(_department_unknown("the department-wide form"))
-
-    def yuan(name: str) -> Decimal | None:
-        value = _amount(facts.get(name, ""), unit, f"department {name}", events, None)
-        return None if value is None else value * Decimal(10000)
-
-    profile = DepartmentTargetsProfile(
-        department=department, fiscal_year=None, function_summary=facts.get("function_summary") or None,
-        income_total_yuan=yuan("total"), income_fiscal_appropriation_yuan=yuan("fiscal"),
-        income_other_yuan=yuan("other"), overall_goal=facts.get("annual_goal") or None,
-        filler_named=any(e.kind == "form_footer" and ("填报人 filled in" in e.detail or "填表人 filled in" in e.detail)
-                         for e in events),
-        contact_phone_given=any(e.kind == "form_footer" and "联系电话 filled in" in e.detail for e in events),
-    )
-    tasks = []
-    for n, task in enumerate((t for f in forms for t in f.tasks), start=1):
-        tasks.append(DepartmentTask(task_no=n, task_name=task.get("name") or None, goal_text=task.get("content") or None,
-                                    projects_text=task.get("amount") or None))
-    indicators = []
-    weights: list[float] = []
-    for seq, item in enumerate((i for f in forms for i in f.indicators), start=1):
-        text = _compose_target(item["value"], item["operator"], item["unit"])
-        weight = _weight(item["weight"], "department", events, item["cell"].page)
-        if weight is not None:
-            weights.append(weight)
-        indicators.append(DepartmentIndicator(
-            task_no=0, seq=seq, level1_name=item["l1"], level2_name=item["l2"], indicator_name=item["name"],
-            expected_value=item["value"], calculation_unit=item["unit"] or None, raw_row=item["raw"],
-            explanation=item["explanation"] or None,
-            source_page=item["cell"].page, weight=weight, direction=_direction(item["direction"]),
-            standard=item["standard"] or None, expected_target=target_of(text, item["name"])))
-    if weights and sum(weights) != 100:
-        events.append(ParseEvent("weights_not_100", f"department: weights add up to {sum(weights):g}, not 100: "
-                                 + " + ".join(f"{w:g}" for w in weights), source_page=indicators[0].source_page))
-    return ParsedDocument(doc_type="department_targets", layout="national_department_form", title=title,
-                          department=department, fiscal_year=None, events=events,
-                          department_targets=DepartmentTargets(profile=profile, tasks=tasks, indicators=indicators))
