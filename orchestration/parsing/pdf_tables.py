@@ -336,9 +336,11 @@ def _read_as_tables(pdf) -> ParsedDocument:
     """The spine (:mod:`.spine`); a 项目支出绩效目标表 found among the tables is read by this module's
     reader on its pages, so it loads exactly as it does alone (budget lines and indicators on the document)."""
     from .formats.pdf import read_pdf_layout
+    from .readers.grid_labels import is_grid_header
     from .spine import read_disclosure
 
-    document = read_disclosure(read_pdf_layout(pdf, check_page=check_text_layer))
+    # a national grid ruled with horizontal lines only is found by its header (formats/pdf_rules.py)
+    document = read_disclosure(read_pdf_layout(pdf, check_page=check_text_layer, is_header=is_grid_header))
     targets: list = []
     previous = None
     for entry in (e for e in document.disclosure.inventory if e.entry_type == "table"):

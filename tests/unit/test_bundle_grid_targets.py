@@ -22,8 +22,9 @@ from orchestration.parsing.tables import classify_table
 from tests.national_forms import HUNAN, SICHUAN, to_pdf
 
 
-def _bundle_pdf(forms) -> bytes:
-    """Cover, a 收入预算总表 and each form (lines above, grid, lines below) on new pages; ruled tables, CID font."""
+def _bundle_pdf(forms, rules: str = "grid") -> bytes:
+    """Cover, a 收入预算总表 and each form (lines above, grid, lines below) on new pages; ruled tables, CID font
+    (``rules="horizontal"``: the forms with horizontal rules only)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
@@ -49,7 +50,9 @@ def _bundle_pdf(forms) -> bytes:
     for form in forms:
         texts, spans = form.grid()
         table = Table([[para(t) if t else "" for t in row] for row in texts], colWidths=[width / form.columns] * form.columns)
-        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+        lines = [("GRID", (0, 0), (-1, -1), 0.5, colors.black)] if rules == "grid" else [
+            ("LINEABOVE", (0, 0), (-1, -1), 0.5, colors.black), ("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.black)]
+        table.setStyle(TableStyle(lines + [("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
                                   + [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in spans]))
         story += [PageBreak(), *[para(line) for line in form.above], table, *[para(line) for line in form.below]]
     out = io.BytesIO()
@@ -94,6 +97,18 @@ def test_grid_in_a_disclosure_is_read_like_the_grid_alone(form):
     (read,) = [e for e in bundle.events if e.kind == "grid_read"]
     assert f"{len(alone.indicators)} indicator(s)" in read.detail
     assert not [e for e in bundle.events if e.kind == "table_not_read" and "performance_target_grid" in e.detail]
+
+
+def test_grid_ruled_with_horizontal_lines_only_in_a_disclosure():
+    """The Sichuan grid with horizontal rules only, inside a disclosure: found by its header's labels and read
+    like the fully ruled grid alone (13 indicators, the same budget lines)."""
+    alone = parse_document(to_pdf(SICHUAN), "sichuan.pdf")
+    bundle = parse_document(_bundle_pdf([SICHUAN], rules="horizontal"), "sichuan-rules-bundle.pdf")
+    assert [e.kind for e in bundle.disclosure.inventory if e.entry_type == "table"] == [
+        "income_summary", "performance_target_grid"]
+    assert len(bundle.indicators) == 13
+    assert [_fields(i) for i in bundle.indicators] == [_fields(i) for i in alone.indicators]
+    assert [_fields(b) for b in bundle.budget_lines] == [_fields(b) for b in alone.budget_lines]
 
 
 def test_grid_and_project_table_in_one_disclosure_keep_both():
