@@ -59,16 +59,17 @@ def test_national_forms(name, landscape_page):
     assert region > 0 and reported == 0
 
 
+@pytest.mark.parametrize("rules", ["horizontal", "frame"])
 @pytest.mark.parametrize("name", sorted(FORMS) + ["department-grid"])
 @pytest.mark.parametrize("landscape_page", [True, False], ids=["landscape", "portrait"])
-def test_national_forms_ruled_with_horizontal_lines_only(name, landscape_page):
-    """No vertical edge at all: the columns come from the grid header's labels (formats/pdf_rules.py); every
-    character of the region still lands in a cell."""
+def test_national_forms_ruled_with_horizontal_lines_only(name, landscape_page, rules):
+    """No vertical edge at all (or only the outer frame's): the columns come from the grid header's labels
+    (formats/pdf_rules.py); every character of the region still lands in a cell."""
     from orchestration.parsing.readers.grid_labels import is_grid_header
     from tests.national_forms import DEPARTMENT_GRID
 
     form = DEPARTMENT_GRID if name == "department-grid" else FORMS[name]
-    data = to_pdf(form, landscape_page=landscape_page, font_size=6.5, rules="horizontal")
+    data = to_pdf(form, landscape_page=landscape_page, font_size=6.5, rules=rules)
     region, in_cells, reported = _check(data, is_header=is_grid_header)
     assert region > 0 and reported == 0
 

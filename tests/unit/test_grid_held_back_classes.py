@@ -96,9 +96,11 @@ def _records(doc):
     return _lines(doc), _indicator_rows(doc), [i.annual for i in doc.indicators]
 
 
+@pytest.mark.parametrize("rules", ["horizontal", "frame"])
 @pytest.mark.parametrize("landscape_page", [True, False], ids=["landscape", "portrait"])
-def test_multi_project_grid_ruled_with_horizontal_lines_only(landscape_page):
-    pdf = parse_document(to_pdf(SICHUAN, landscape_page=landscape_page, rules="horizontal"), "sichuan.pdf")
+def test_multi_project_grid_ruled_with_horizontal_lines_only(landscape_page, rules):
+    """``frame``: the rules and an outer box, whose two vertical edges make pdfplumber find one cell per row."""
+    pdf = parse_document(to_pdf(SICHUAN, landscape_page=landscape_page, rules=rules), "sichuan.pdf")
     xlsx = parse_document(to_xlsx(SICHUAN), "sichuan.xlsx")
     assert (pdf.layout, pdf.department) == ("national_project_grid", "马踏镇部门")
     assert len(pdf.indicators) == 13
@@ -109,9 +111,10 @@ def test_multi_project_grid_ruled_with_horizontal_lines_only(landscape_page):
     assert _records(pdf) == _records(xlsx)
 
 
+@pytest.mark.parametrize("rules", ["horizontal", "frame"])
 @pytest.mark.parametrize("form", [HUNAN, HUNAN_NO_DEPARTMENT], ids=lambda f: f.name)
-def test_single_project_form_ruled_with_horizontal_lines_only(form):
-    pdf = parse_document(to_pdf(form, rules="horizontal"), "form.pdf")
+def test_single_project_form_ruled_with_horizontal_lines_only(form, rules):
+    pdf = parse_document(to_pdf(form, rules=rules), "form.pdf")
     xlsx = parse_document(to_xlsx(form), "form.xlsx")
     assert pdf.layout == "national_project_form"
     assert [(i.indicator_name, i.annual_target, i.standard) for i in pdf.indicators] == [

@@ -25,9 +25,10 @@ rule here is about drawing, none about budgets (that is
    / ``chars_not_extracted`` event with page and position (:func:`conserve_chars`;
    counts per part in ``GridTable.char_counts``).
 5b. **Horizontal rules only** (when the caller gives ``is_header``): a region of
-   horizontal rules outside the tables found, whose header row the caller
-   recognises, gets vertical lines at the boundaries of the header's labels
-   (:mod:`.pdf_rules`), and pdfplumber's ``find_tables`` forms its cells.
+   horizontal rules outside the tables found (or inside a found table of one
+   column: a frame with rules), whose header row the caller recognises, gets
+   vertical lines at the boundaries of the header's labels (:mod:`.pdf_rules`),
+   and pdfplumber's ``find_tables`` forms its cells.
 6. **Page breaks**: a table that is the first thing on its page, has no
    title-like caption (a line ending in ``表`` or stating ``单位：``) and
    follows a table that ended the previous page continues that table: its
@@ -79,8 +80,7 @@ def read_pdf_layout(pdf, check_page=None, is_header=None) -> DocumentLayout:
                 head += _lines_of(chars)[: HEAD_LINES - len(head)]
             found = page.find_tables() if (page.rects or page.lines or page.curves) else []
             if is_header is not None and (page.rects or page.lines):
-                extra, columns_in_force = rules_only_tables(page, [t.bbox for t in found], is_header, columns_in_force)
-                found += extra
+                found, columns_in_force = _with_rules_only_tables(page, found, is_header, columns_in_force)
             found = sorted(found, key=lambda t: t.bbox[1])
             if not found:
                 lines = _lines_of(chars)
@@ -121,6 +121,24 @@ def read_pdf_layout(pdf, check_page=None, is_header=None) -> DocumentLayout:
         finally:
             page.close()
     return DocumentLayout(len(pdf.pages), tables, narrative, head, events)
+
+
+def _with_rules_only_tables(page, found: list, is_header, columns_in_force):
+    """``found`` with the tables of horizontal rules only (:mod:`.pdf_rules`) added: the rules outside the
+    tables found are looked at, and so are those of a found table of one column (a frame and horizontal
+    rules: too few vertical edges), which a rules-only table read from its header replaces.
+    Returns ``(tables, column strips in force)``."""
+    framed = [t for t in found if len(_xs(t)) <= 1]
+    kept = [t for t in found if t not in framed]
+    extra, columns_in_force = rules_only_tables(page, [t.bbox for t in kept], is_header, columns_in_force)
+    if not extra:
+        return found, columns_in_force
+    replaced = [t for t in framed if any(_overlap(t.bbox, e.bbox) for e in extra)]
+    return [t for t in found if t not in replaced] + extra, columns_in_force
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _non_space(chars) -> list[dict]:
