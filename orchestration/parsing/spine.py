@@ -148,7 +148,10 @@ def _read_grids(grid_tables, layout: DocumentLayout, events: list[ParseEvent]) -
                                  source_page=tables[0].first_page))
         return None
     table_events = {(k, d, p) for table in tables for k, d, p in table.events}
-    events += [e for e in grid.events if (e.kind, e.detail, e.source_page) not in table_events]
+    # the disclosure names its department itself (cover, titles): the grid reader's department_unknown
+    # (a grid read without the document's first pages) is no finding of the disclosure
+    events += [e for e in grid.events if (e.kind, e.detail, e.source_page) not in table_events
+               and e.kind != "department_unknown"]
     count = len(grid.indicators) or len(grid.department_targets.indicators if grid.department_targets else [])
     events.append(ParseEvent("grid_read", f"performance-target grid on pages {pages} read by the national grid "
                              f"reader ({grid.layout}): {count} indicator(s)", source_page=tables[0].first_page))
