@@ -151,7 +151,8 @@ def emptiest_x(lo: float, hi: float, chars: list[dict], step: float = 0.25) -> f
     if hi - lo <= step:
         return (lo + hi) / 2
     xs = [lo + step * k for k in range(int((hi - lo) / step) + 1)]
-    cover = [sum(1 for c in chars if c["x0"] < x < c["x1"]) for x in xs]
+    near = [c for c in chars if c["x0"] < hi and c["x1"] > lo]
+    cover = [sum(1 for c in near if c["x0"] < x < c["x1"]) for x in xs]
     least = min(cover)
     best, start = (0, 0), None
     for k, n in enumerate(cover + [least + 1]):
