@@ -153,3 +153,12 @@ def test_cost_indicator_level_is_the_column_it_is_printed_in(fmt):
     # the old framework's 成本指标 printed in the 二级 column under 产出指标 stays 14
     old = parse_document(WRITERS[fmt](HUNAN), f"hunan.{fmt}").indicators[4]
     assert (old.level1_code, old.level2_name, old.level2_code) == ("1", "成本指标", "14")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_cost_name_in_a_grid_without_level3_column_is_level2(fmt):
+    """Hubei's grid has no 三级指标 column and its 一级 column holds 二级 names (数量指标, 质量指标): 成本指标
+    there is the level-2 name (14, under 产出指标), not the 2026 level-1 成本指标 (4)."""
+    cost = parse_document(WRITERS[fmt](EZHOU), f"ezhou.{fmt}").indicators[-1]
+    assert (cost.level1_name, cost.level1_code, cost.level2_name, cost.level2_code, cost.indicator_name,
+            cost.annual_target) == ("产出指标", "1", "成本指标", "14", "成本控制率", "不超预算")

@@ -35,7 +35,7 @@ COLUMN_LABELS: tuple[tuple[str, str], ...] = (
     ("period_value", r"实施期.*指标值|实施周期.*指标值|实施期目标值"),
     ("value", r"指标值|预期实现值|预期值|目标值|预期目标"),
     ("unit", r"度量单位|计量单位|计算单位|^单位$"),
-    ("weight", r"^权重|^分值"),
+    ("weight", r"^权重|^(指标)?分值"),
     ("direction", r"方向"),
     # 绩效标准, 评价标准, 评分标准, 评(扣)分标准 (the brackets are ignored)
     ("standard", r"标准$"),
