@@ -262,7 +262,10 @@ def _raised_inside_pdf_library(error: BaseException) -> bool:
 
 def _parse_open_pdf(pdf) -> ParsedDocument:
     if pdf.pages and _is_department_form(pdf.pages[0]):
-        return parse_department_pdf(pdf)
+        # a 部门整体绩效目标 title over a national grid (levels and a value column: 指标值 …) is read by the
+        # grid reader; the Guangzhou form (预期指标, 指标说明及公式) by the department reader
+        document = _read_national_grid(pdf, otherwise=None) if _has_grid_labels(pdf.pages[0]) else None
+        return document if document is not None else parse_department_pdf(pdf)
     if pdf.pages and _has_grid_labels(pdf.pages[0]):
         document = _read_national_grid(pdf)
         if document is not None:
@@ -287,10 +290,10 @@ def _has_grid_labels(first_page) -> bool:
     return "三级指标" in text or ("一级指标" in text and "二级指标" in text)
 
 
-def _read_national_grid(pdf) -> ParsedDocument | None:
-    """The national grid templates (:mod:`.readers.grid_targets`) from the PDF's ruled tables, or the
-    spine's reading when no table row is a grid header after all (``None`` is never returned for a
-    readable PDF: the spine's document is)."""
+def _read_national_grid(pdf, otherwise: str | None = "spine") -> ParsedDocument | None:
+    """The national grid templates (:mod:`.readers.grid_targets`) from the PDF's ruled tables; when no
+    table row is a grid header after all, the spine's reading (``otherwise="spine"``: ``None`` is then
+    never returned for a readable PDF) or ``None`` (``otherwise=None``)."""
     from .formats.pdf import read_pdf_layout
     from .readers.grid_targets import has_national_grid, is_grid_header, read_national_grid
     from .spine import read_disclosure
@@ -300,7 +303,7 @@ def _read_national_grid(pdf) -> ParsedDocument | None:
         document = read_national_grid(layout, "pdf")
         document.page_count = len(pdf.pages)
         return document
-    return read_disclosure(layout)
+    return read_disclosure(layout) if otherwise == "spine" else None
 
 
 def read_project_pages(pdf, page_numbers) -> ParsedDocument | None:

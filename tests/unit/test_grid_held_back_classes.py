@@ -162,3 +162,13 @@ def test_cost_name_in_a_grid_without_level3_column_is_level2(fmt):
     cost = parse_document(WRITERS[fmt](EZHOU), f"ezhou.{fmt}").indicators[-1]
     assert (cost.level1_name, cost.level1_code, cost.level2_name, cost.level2_code, cost.indicator_name,
             cost.annual_target) == ("产出指标", "1", "成本指标", "14", "成本控制率", "不超预算")
+
+
+@pytest.mark.parametrize("rules", ["grid", "horizontal"])
+def test_department_grid_titled_like_the_guangzhou_form(rules):
+    """A 部门整体绩效目标 title (the Guangzhou form's title mark) over the national grid: read by the grid reader
+    (its header has a value column), not by the Guangzhou department reader."""
+    form = type(DEPARTMENT_GRID)(name="titled", columns=8, above=["2023年部门整体绩效目标申报表"], rows=DEPARTMENT_GRID.rows)
+    doc = parse_document(to_pdf(form, rules=rules), "titled.pdf")
+    assert (doc.layout, doc.department) == ("national_department_form", "广水市人民政府办公室")
+    assert _department_indicators(doc) == DEPARTMENT_GRID_INDICATORS
