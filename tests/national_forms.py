@@ -367,7 +367,7 @@ def to_pdf(form: Form, landscape_page: bool = True, font_size: float = 8, rules:
     each row, as a Word or Excel table with horizontal borders only prints (no rule crosses a merged
     cell: reportlab leaves the inside of a span blank), so the PDF has no vertical edge at all;
     ``"frame"`` those rules and the table's outer box (two vertical edges: one cell per row for
-    pdfplumber's lines strategy)."""
+    pdfplumber's lines strategy); ``"frame-first-column"`` also a rule after the first column."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
@@ -386,8 +386,10 @@ def to_pdf(form: Form, landscape_page: bool = True, font_size: float = 8, rules:
     table = Table(data, colWidths=[width / form.columns] * form.columns, repeatRows=0)
     lines = [("GRID", (0, 0), (-1, -1), 0.5, colors.black)] if rules == "grid" else [
         ("LINEABOVE", (0, 0), (-1, -1), 0.5, colors.black), ("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.black)]
-    if rules == "frame":
+    if rules in ("frame", "frame-first-column"):
         lines.append(("BOX", (0, 0), (-1, -1), 0.5, colors.black))
+    if rules == "frame-first-column":
+        lines.append(("LINEAFTER", (0, 0), (0, -1), 0.5, colors.black))
     commands = lines + [("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
     commands += [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in spans]
     table.setStyle(TableStyle(commands))

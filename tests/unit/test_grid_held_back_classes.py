@@ -96,7 +96,7 @@ def _records(doc):
     return _lines(doc), _indicator_rows(doc), [i.annual for i in doc.indicators]
 
 
-@pytest.mark.parametrize("rules", ["horizontal", "frame"])
+@pytest.mark.parametrize("rules", ["horizontal", "frame", "frame-first-column"])
 @pytest.mark.parametrize("landscape_page", [True, False], ids=["landscape", "portrait"])
 def test_multi_project_grid_ruled_with_horizontal_lines_only(landscape_page, rules):
     """``frame``: the rules and an outer box, whose two vertical edges make pdfplumber find one cell per row."""

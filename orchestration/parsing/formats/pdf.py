@@ -25,8 +25,8 @@ rule here is about drawing, none about budgets (that is
    / ``chars_not_extracted`` event with page and position (:func:`conserve_chars`;
    counts per part in ``GridTable.char_counts``).
 5b. **Horizontal rules only** (when the caller gives ``is_header``): a region of
-   horizontal rules outside the tables found (or inside a found table of one
-   column: a frame with rules), whose header row the caller recognises, gets
+   horizontal rules outside the tables found (or inside a found table of fewer
+   than three columns: a frame with rules), whose header row the caller recognises, gets
    vertical lines at the boundaries of the header's labels (:mod:`.pdf_rules`),
    and pdfplumber's ``find_tables`` forms its cells.
 6. **Page breaks**: a table that is the first thing on its page, has no
@@ -52,6 +52,9 @@ _TITLE_LIKE = re.compile(r"(表\s*$|表[（(].*[)）]\s*$|单位\s*[:：])")
 _CAPTION_CELL = re.compile(r"(表\s*$|^\s*编制(部门|单位)\s*[:：]|^\s*(金额)?单位\s*[:：])")
 #: How many leading rows of a table may be repeated on a continuation page.
 HEADER_ROWS_MAX = 5
+#: A found table with fewer columns cannot hold a header of levels and a value (一级, 二级, 指标值): its rules
+#: are read again by :mod:`.pdf_rules` when the caller looks for such a header.
+FEWEST_GRID_COLUMNS = 3
 #: Lines of page 1 (and 2) kept for document facts (department on the cover).
 HEAD_LINES = 12
 
@@ -125,10 +128,11 @@ def read_pdf_layout(pdf, check_page=None, is_header=None) -> DocumentLayout:
 
 def _with_rules_only_tables(page, found: list, is_header, columns_in_force):
     """``found`` with the tables of horizontal rules only (:mod:`.pdf_rules`) added: the rules outside the
-    tables found are looked at, and so are those of a found table of one column (a frame and horizontal
-    rules: too few vertical edges), which a rules-only table read from its header replaces.
+    tables found are looked at, and so are those of a found table of fewer than
+    :data:`FEWEST_GRID_COLUMNS` columns (a frame and horizontal rules, one inner vertical at most: too few
+    vertical edges for a grid of levels and a value), which a rules-only table read from its header replaces.
     Returns ``(tables, column strips in force)``."""
-    framed = [t for t in found if len(_xs(t)) <= 1]
+    framed = [t for t in found if len(_xs(t)) < FEWEST_GRID_COLUMNS]
     kept = [t for t in found if t not in framed]
     extra, columns_in_force = rules_only_tables(page, [t.bbox for t in kept], is_header, columns_in_force)
     if not extra:
