@@ -39,8 +39,8 @@ MIN_RULES = 3
 MIN_RULE_LENGTH = 40.0
 #: Two rules closer than this (points) are one.
 RULE_TOLERANCE = 1.5
-#: Characters of one label are at most this many font sizes apart.
-LABEL_GAP_EM = 0.5
+#: Characters of one label (spaces included) are at most this many font sizes apart.
+LABEL_GAP_EM = 0.3
 
 
 @dataclass
@@ -54,10 +54,11 @@ class Run:
     @property
     def text(self) -> str:
         """The run's characters in reading order (line by line, left to right)."""
-        return "".join(c["text"] for c in sorted(self.chars, key=lambda c: (round(c["top"]), c["x0"])))
+        ordered = sorted(self.chars, key=lambda c: (round(c["top"]), c["x0"]))
+        return "".join(c["text"] for c in ordered).strip()
 
 
-def rules_only_tables(page, taken: list[tuple], is_header, columns_in_force: list[float] | None):
+def rules_only_tables(page, taken: list[tuple], is_header, columns_in_force: list[tuple[float, float]] | None):
     """Tables of ``page`` drawn with horizontal rules only (module steps).
 
     ``taken`` are the boxes of tables already found (their rules are not looked at);
@@ -109,17 +110,18 @@ def rule_positions(rules: list[dict]) -> list[float]:
 
 
 def label_runs(chars: list[dict]) -> list[Run]:
-    """Non-space characters grouped into runs whose horizontal extents overlap (gap under
-    :data:`LABEL_GAP_EM` font sizes), left to right: the labels of a header band."""
+    """Characters grouped into runs whose horizontal extents overlap (gap under :data:`LABEL_GAP_EM`
+    font sizes; a space inside a label joins its words), left to right: the labels of a header band.
+    Runs of spaces only are dropped."""
     runs: list[Run] = []
-    for char in sorted(_visible(chars), key=lambda c: c["x0"]):
+    for char in sorted(chars, key=lambda c: c["x0"]):
         gap = LABEL_GAP_EM * char.get("size", 8)
         if runs and char["x0"] <= runs[-1].x1 + gap:
             runs[-1].x1 = max(runs[-1].x1, char["x1"])
             runs[-1].chars.append(char)
         else:
             runs.append(Run(char["x0"], char["x1"], [char]))
-    return runs
+    return [run for run in runs if run.text]
 
 
 def column_zones(labels: list[Run], others: list[dict], left: float, right: float) -> list[tuple[float, float]]:
