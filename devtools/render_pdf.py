@@ -127,7 +127,8 @@ class Piece:
     amounts: list[str]
     goal: list[str]
     indicators: list[str]
-    continues: bool = False  # the row goes on on the next page (its cells' last lines here are not their last)
+    #: (goal, indicators): the cell's text goes on on the next page (its last line here is not its last)
+    continues: tuple[bool, bool] = (False, False)
 
     def line_count(self) -> int:
         return max(1, len(self.name), len(self.goal), len(self.indicators))
@@ -200,7 +201,8 @@ def paginate(rows: list[Piece], variant: Variant, header_height: float) -> list[
                 break
             fit = math.floor((limit - y - 2 * pad) / leading)
             if fit >= max(len(piece.name), MIN_SPLIT_LINES):
-                head = replace(piece, goal=piece.goal[:fit], indicators=piece.indicators[:fit], continues=True)
+                head = replace(piece, goal=piece.goal[:fit], indicators=piece.indicators[:fit],
+                               continues=(len(piece.goal) > fit, len(piece.indicators) > fit))
                 pages[-1].pieces.append(head)
                 piece = Piece(name=[], indent=piece.indent, amounts=["", "", "", ""],
                               goal=piece.goal[fit:], indicators=piece.indicators[fit:])
@@ -263,11 +265,12 @@ def render_document(doc: ParsedDocument, variant: Variant | str = DEFAULT_VARIAN
             for col, amount in enumerate(piece.amounts, start=1):
                 if amount:
                     text(edges[col + 1] - pad, y + pad, amount, align="right")
-            for col, lines in ((5, piece.goal), (6, piece.indicators)):
+            for col, lines, continues in ((5, piece.goal, piece.continues[0]),
+                                          (6, piece.indicators, piece.continues[1])):
                 full = edges[col + 1] - edges[col] - 2 * pad if variant.justify else None
                 for i, s in enumerate(lines):
                     # a justified cell: every line but the cell's last is stretched to the full width
-                    last = i == len(lines) - 1 and not piece.continues
+                    last = i == len(lines) - 1 and not continues
                     text(edges[col] + pad, y + pad + i * leading, s, justify_width=None if last else full)
             y += 2 * pad + leading * piece.line_count()
             rules.append(y)
