@@ -69,10 +69,10 @@ from .department_records import (
 )
 from .records import ParsedDocument, ParseError, ParseEvent
 from .text_common import (
-    DEPARTMENT_TITLE_MARK,
     SourceLine,
     find_department,
-    find_title,
+    find_department_title,
+    has_department_title,
     fiscal_year_from_title,
     normalise_spaces,
 )
@@ -175,7 +175,7 @@ def parse_department_rows(rows: list[CellRow], events: list[ParseEvent], layout:
     when no indicator row at all is found.
     """
     lines = [SourceLine(row.number, row.text) for row in rows if row.cells]
-    title = find_title(lines, DEPARTMENT_TITLE_MARK)
+    title = find_department_title(lines)
     department, department_events = find_department(lines)
     pages = {row.number: row.page for row in rows}
     for event in department_events:
@@ -358,7 +358,7 @@ class _Reader:
                 if self.table is not None:
                     self.table.after_break = True
                 continue
-            if DEPARTMENT_TITLE_MARK in line.text and len(filled) == 1:
+            if len(filled) == 1 and has_department_title(line.text):
                 continue
             if self._task_marker(filled, line):
                 filled = filled[1:]  # 任务N alone on its row, or as the label of the row's first cell
