@@ -41,6 +41,10 @@ row's ``repairs``), with the raw line kept in ``raw_row``:
 - ``placeholder_cleared`` — a ``-`` placeholder becomes empty (NULL);
 - ``label_spaces_removed`` — spaces inside a category label (PDF justification)
   are removed; labels never contain real spaces;
+- ``indicator_category_unknown`` — a 一级/二级 name outside the taxonomy (a category
+  description such as ``数量、质量、时效、成本方面的指标``): no code, kept as printed; the
+  codes (``level1_code`` / ``level2_code``) of known names are set as on the national forms
+  (:func:`.department_records.department_indicator_codes`, the 二级 deciding the 一级);
 - ``header_repeated`` — the header row of the current indicator table printed
   again after a page break (same columns, same task): the table continues, so
   its merged cells are still carried down (not a repair of a row: an event only).
@@ -66,6 +70,7 @@ from .department_records import (
     DepartmentTargets,
     DepartmentTargetsProfile,
     DepartmentTask,
+    department_indicator_codes,
 )
 from .records import ParsedDocument, ParseError, ParseEvent
 from .text_common import (
@@ -182,6 +187,7 @@ def parse_department_rows(rows: list[CellRow], events: list[ParseEvent], layout:
         event.source_page = pages.get(event.source_line)
     reader = _Reader(department=department, fiscal_year=fiscal_year_from_title(title))
     reader.read(rows)
+    department_indicator_codes(reader.result.indicators, reader.events)
     if not reader.result.indicators:
         raise ParseError(
             "no indicator table (一级指标 / 二级指标 / 三级指标 …) was found in this 部门整体绩效目标; "

@@ -153,3 +153,16 @@ def test_loads_into_the_raw_tables(doc, tmp_path):
     assert profile == (_wan("12,634.14"), _wan("86,246.64"), _wan("98,880.78"), _wan("98,880.78"), "万元")
     assert tasks == (_wan("66,395.71"), 5)
     assert codes == [("1", 10), ("2", 7), ("3", 2), ("4", 2)]
+
+
+def test_seed_form_gets_the_codes_its_names_allow():
+    """The 部门整体绩效目标 of seed 002 (text): official 一级 names get their codes; its 二级 cells are mostly
+    category descriptions (数量、质量、时效、成本方面的指标), which keep no code and are reported once each."""
+    seed = next((Path(__file__).resolve().parents[2] / "warehouse" / "samples").glob("002_*.txt"))
+    targets = parse_document(seed.read_bytes(), seed.name)
+    indicators = targets.department_targets.indicators
+    assert Counter((i.level1_name, i.level1_code) for i in indicators) == {("产出指标", "1"): 15, ("效益指标", "2"): 7}
+    assert [(i.task_no, i.seq, i.level2_name, i.level2_code) for i in indicators if i.level2_code] == [
+        (4, 2, "质量指标", "12")]  # seed line 54: 质量指标 printed in the 二级 column of 任务4
+    unknown = [e.detail for e in targets.events if e.kind == "indicator_category_unknown"]
+    assert len(unknown) == 3 and "'服务满意度指标'" in unknown[2] and "(2 indicator(s), task 0 seq 7; task 2 seq 6)" in unknown[2]

@@ -78,12 +78,18 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from ..department_records import DepartmentIndicator, DepartmentTargets, DepartmentTargetsProfile, DepartmentTask
+from ..department_records import (
+    DepartmentIndicator,
+    DepartmentTargets,
+    DepartmentTargetsProfile,
+    DepartmentTask,
+    department_indicator_codes,
+)
 from ..formats.grid import DocumentLayout, GridCell
 from ..records import BudgetLine, ParsedDocument, ParseError, ParseEvent, PerformanceIndicator
 from ..targets import TargetValue, parse_target
 from ..text_common import has_department_title
-from ..vocabulary import GRID_LEVEL2_VARIANTS, INDICATOR_CATEGORIES, LEVEL1_CODES, category_code
+from ..vocabulary import GRID_LEVEL2_VARIANTS, LEVEL1_CODES
 from ..vocabulary import LEVEL2_CODES as OFFICIAL_LEVEL2_CODES
 
 #: Value of ``PerformanceIndicator.template`` for indicators read here.
@@ -830,52 +836,6 @@ def _department_document(forms: list[_Form], title, unit: str, events: list[Pars
     return ParsedDocument(doc_type="department_targets", layout="national_department_form", title=title,
                           department=department, fiscal_year=None, events=events,
                           department_targets=DepartmentTargets(profile=profile, tasks=tasks, indicators=indicators))
-
-
-#: Level-2 code → its level-1 (parent) code, from the taxonomy (41 → 4, 22 → 2).
-_PARENT_CODES: dict[str, str] = {c.code: c.parent_code for c in INDICATOR_CATEGORIES if c.parent_code}
-
-
-def department_indicator_codes(indicators: list[DepartmentIndicator], events: list[ParseEvent]) -> None:
-    """Set ``level1_code`` / ``level2_code`` of department indicators from their printed names.
-
-    Rule: each name is read by meaning at its own level (:func:`~orchestration.parsing.vocabulary.category_code`:
-    成本指标 printed as 一级 is 4, as 二级 14); the 二级 code decides the 一级 code (its parent: 社会效益指标
-    22 → 2), since the 二级 is the finer statement. A printed 一级 that disagrees with it (产出指标 over
-    社会效益指标 rows, a merged 一级 cell spanning another category's rows) is kept as printed in
-    ``level1_name`` and reported once per (一级, 二级) pair in a ``level1_differs_from_level2`` event;
-    a name the taxonomy does not know keeps ``None`` and is reported once per name
-    (``indicator_category_unknown``). Nothing is dropped.
-    """
-    differs: dict[tuple[str, str], list[DepartmentIndicator]] = {}
-    unknown: dict[tuple[str, str], list[DepartmentIndicator]] = {}
-    for indicator in indicators:
-        printed1 = category_code(indicator.level1_name, 1)
-        code2 = category_code(indicator.level2_name, 2)
-        parent = _PARENT_CODES.get(code2) if code2 else None
-        indicator.level2_code = code2
-        indicator.level1_code = parent or printed1
-        for level, name, code in (("一级", indicator.level1_name, printed1), ("二级", indicator.level2_name, code2)):
-            if name and code is None:
-                unknown.setdefault((level, name), []).append(indicator)
-        if parent and indicator.level1_name and printed1 != parent:
-            differs.setdefault((indicator.level1_name, indicator.level2_name), []).append(indicator)
-    for (level, name), rows in unknown.items():
-        events.append(ParseEvent("indicator_category_unknown",
-                                 f"department: {level}指标 {name!r} is not a category of the taxonomy; kept as printed, "
-                                 f"no code ({len(rows)} indicator(s), seq {_seqs(rows)})", source_page=rows[0].source_page))
-    for (name1, name2), rows in differs.items():
-        code2 = rows[0].level2_code
-        events.append(ParseEvent("level1_differs_from_level2",
-                                 f"department: 二级指标 {name2!r} ({code2}) belongs to 一级 {_PARENT_CODES[code2]}, but the "
-                                 f"一级 cell printed over its {len(rows)} indicator(s) (seq {_seqs(rows)}) is {name1!r} "
-                                 f"({category_code(name1, 1) or 'unknown'}): level1_code {_PARENT_CODES[code2]} from the "
-                                 "二级, the printed name kept", source_page=rows[0].source_page))
-
-
-def _seqs(rows: list[DepartmentIndicator]) -> str:
-    seqs = [r.seq for r in rows]
-    return f"{seqs[0]}-{seqs[-1]}" if seqs == list(range(seqs[0], seqs[-1] + 1)) and len(seqs) > 1 else ", ".join(map(str, seqs))
 
 
 def check_department_budget(profile: DepartmentTargetsProfile, tasks: list[DepartmentTask]) -> list[ParseEvent]:
