@@ -166,3 +166,15 @@ def test_seed_form_gets_the_codes_its_names_allow():
         (4, 2, "质量指标", "12")]  # seed line 54: 质量指标 printed in the 二级 column of 任务4
     unknown = [e.detail for e in targets.events if e.kind == "indicator_category_unknown"]
     assert len(unknown) == 3 and "'服务满意度指标'" in unknown[2] and "(2 indicator(s), task 0 seq 7; task 2 seq 6)" in unknown[2]
+
+
+def test_its_text_layer_is_refused_with_the_forms_own_name():
+    """As plain text the grid's columns are lost: refused, naming the title printed, asking for the PDF."""
+    import pdfplumber
+
+    from orchestration.parsing.records import ParseError
+
+    with pdfplumber.open(PDF) as pdf:
+        text = "\n".join(page.extract_text() for page in pdf.pages)
+    with pytest.raises(ParseError, match=r"部门整体预算绩效目标申报表 \(national department-wide form\) as plain text"):
+        parse_document(text.encode(), "form.txt")
