@@ -48,14 +48,14 @@ class BatchResult:
 
 def run_batch(defs: dg.Definitions, instance: dg.DagsterInstance, folder: Path, log_level: str = "INFO",
               on_event: Callable[[dg.EventLogEntry], None] | None = None) -> BatchResult:
-    """Run ``main_job`` over every document in ``folder`` (read in place).
+    """Run ``main_job`` over every document in ``folder`` and its sub-folders (read in place).
 
     Raises ``FileNotFoundError`` when ``folder`` does not exist. Files with
     identical bytes are one document (the first name is used; the others are
     listed in ``duplicates``). ``on_event`` is called with every event of the
     runs as it is stored (the terminal's progress: ``orchestration.terminal``).
     """
-    listing = scan_folder(folder)
+    listing = scan_folder(folder, recursive=True)
     skipped = list(listing.skipped)
     files: dict[str, str] = {}
     duplicates: dict[str, list[str]] = {}

@@ -116,14 +116,17 @@ def display_name(name: str) -> str:
     return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
-def scan_folder(inbox_dir: str | Path) -> InboxListing:
-    """Every entry of ``inbox_dir`` (non-recursive), sorted by name: documents to read, or skipped with a reason.
+def scan_folder(inbox_dir: str | Path, recursive: bool = False) -> InboxListing:
+    """Every entry of ``inbox_dir``, sorted by name: documents to read, or skipped with a reason.
 
     Read as documents: regular files (not followed through symbolic links) whose
     name does not start with ``.`` and ends in one of :data:`INBOX_SUFFIXES`.
     Skipped, each with its reason: symbolic links (never followed, so nothing
     outside the inbox is read), folders, FIFOs/sockets/devices, hidden files and
     unsupported suffixes (a trailing space after the suffix is named).
+    With ``recursive`` (a batch run over a folder read in place, e.g. all of ``realdocs/``),
+    real sub-folders (not hidden, not links) are listed too, depth first, each in name order;
+    the drop inbox of the sensor is never recursive (files are moved out of it).
     Raises ``FileNotFoundError`` with the folder named when it does not exist.
     """
     inbox = Path(inbox_dir)
@@ -134,12 +137,26 @@ def scan_folder(inbox_dir: str | Path) -> InboxListing:
     with os.scandir(inbox) as entries:
         for entry in sorted(entries, key=lambda e: os.fsencode(e.name)):
             reason = skip_reason(inbox, entry)
+            if recursive and _is_sub_folder(entry):
+                inner = scan_folder(entry.path, recursive=True)
+                files.extend(inner.files)
+                skipped.extend(inner.skipped)
+                if inner.files or inner.skipped:
+                    continue
+                reason = "a folder, not a file, and it holds nothing to read."
+            elif recursive and entry.is_dir(follow_symlinks=False):
+                reason = "a hidden folder (its name starts with '.'): not read; rename it without the dot to load it."
             if reason is None:
                 files.append(Path(entry.path))
             else:
                 name = display_name(entry.name)
                 skipped.append(SkippedEntry(name, display_name(entry.path), f"{name}: {reason}"))
     return InboxListing(files, skipped)
+
+
+def _is_sub_folder(entry: os.DirEntry) -> bool:
+    """A real folder (not a link to one), not hidden: what a recursive listing descends into."""
+    return entry.is_dir(follow_symlinks=False) and not entry.name.startswith(".")
 
 
 def list_inbox(inbox_dir: str | Path) -> list[Path]:

@@ -87,7 +87,7 @@ import pdfplumber
 
 from .department_targets_pdf import parse_department_pdf
 from .pdf_text import TextLine, check_text_layer, text_lines  # noqa: F401  (check_text_layer: re-exported)
-from .project_targets_text import HEADER_FIELDS, TOTAL_ROW_NAME, RowDraft, build_records
+from .project_targets_text import HEADER_FIELDS, RowDraft, build_records
 from .records import ParsedDocument, ParseError, ParseEvent
 from .text_common import (
     PROJECT_TITLE_MARK,
@@ -101,6 +101,7 @@ from .text_common import (
     parse_amount,
     squeeze,
 )
+from .vocabulary import is_total_label
 
 AMOUNT_KEYS = ("total", "fiscal", "special", "other")
 REQUIRED_KEYS = ("name", *AMOUNT_KEYS, "goal", "indicators")
@@ -678,7 +679,7 @@ def _build_document(rows: list[TableRow], above: list[TextLine], events: list[Pa
         amounts = tuple(_amount(row, key) for key in AMOUNT_KEYS)
         goal, indicators = joined(row.lines("goal")), joined(row.lines("indicators"))
         name_text = normalise_spaces(name.text)
-        if line_no == 1 and name_text == TOTAL_ROW_NAME:
+        if line_no == 1 and is_total_label(name_text):
             kind = "department_total"
         elif offset - baseline > threshold:
             kind = "project"

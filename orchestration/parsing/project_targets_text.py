@@ -56,7 +56,7 @@ from .text_common import (
     parse_amount,
     split_amount_tail,
 )
-from .vocabulary import FIRST_INDICATOR_START, LINE_STARTS_WITH_FIRST_INDICATOR
+from .vocabulary import FIRST_INDICATOR_START, LINE_STARTS_WITH_FIRST_INDICATOR, is_total_label
 
 TOTAL_ROW_NAME = "合计"
 #: Blank lines in a row that the text extractor leaves at a page break.
@@ -207,7 +207,7 @@ def read_line_flow_rows(lines: list[SourceLine]) -> tuple[list[RowDraft], list[P
         elif tail is not None:
             previous = rows[-1] if rows else None
             names = _pop_name_lines(previous, limit=MAX_NAME_LINES)
-            kind = "department_total" if tail[0] == TOTAL_ROW_NAME and not names else "spending_unit"
+            kind = "department_total" if is_total_label(tail[0]) and not names else "spending_unit"
             first = ContentLine(names[0], item.after_page_break) if names else item
             rows.append(_row(kind, names, tail, first))
         elif rows:
@@ -288,7 +288,7 @@ def _read_unindented_rows(items: list[ContentLine]) -> list[RowDraft]:
             continue
         previous = rows[-1] if rows else None
         names = _pop_name_lines(previous, MAX_UNINDENTED_NAME_LINES) if not tail[0] else []
-        kind = "department_total" if tail[0] == TOTAL_ROW_NAME and not names else None
+        kind = "department_total" if is_total_label(tail[0]) and not names else None
         first = ContentLine(names[0], item.after_page_break) if names else item
         rows.append(_row(kind, names, tail, first))
     for row in rows:
@@ -397,7 +397,7 @@ def _tsv_row(line: SourceLine, positions: dict[str, int], after_page_break: bool
     name = normalise_spaces(cell("name"))
     goal = JoinedText([SourceLine(line.number, cell("goal"))])
     indicators = JoinedText([SourceLine(line.number, cell("indicators"))])
-    if name == TOTAL_ROW_NAME:
+    if is_total_label(name):
         kind = "department_total"
     elif not goal.text and not indicators.text:
         kind = "spending_unit"

@@ -49,6 +49,22 @@ EMPTY_CELL_MARKS = frozenset({"-", "—", "－", "/", "无"})
 BLANK_FORM_ELLIPSIS = re.compile(r"^[…\.。·]+$")
 
 # --------------------------------------------------------------------------
+# The total row of a 项目支出绩效目标表
+# --------------------------------------------------------------------------
+
+#: What the first row of a 项目支出绩效目标表 prints as its name: the document total.
+TOTAL_ROW_LABELS = frozenset({"合计", "总计"})
+
+
+def is_total_label(text: str | None) -> bool:
+    """True when ``text`` is the total row's label read by meaning: 合计 or 总计 in any width, spaced out
+    by justification (``合 计``) or followed by a colon (``总计：``, ``合计:``), as departments print it."""
+    if not text:
+        return False
+    return re.sub(r"[\s:：]", "", unicodedata.normalize("NFKC", text)) in TOTAL_ROW_LABELS
+
+
+# --------------------------------------------------------------------------
 # Indicator items of a 项目支出绩效目标 cell: ``1、1-产出指标；11-数量指标；…``
 # --------------------------------------------------------------------------
 
