@@ -5,10 +5,14 @@ Dagster, no file I/O. Geometry is pdfplumber's: points, origin top-left.
 
 Every PDF enters here (:func:`parse_pdf`): the checks for a truncated,
 damaged, password-protected or oversized file come first, then page 1's text
-layer is checked and, when page 1 shows the 部门整体绩效目标 title mark (and
-not 项目支出绩效目标表), the file is a department-wide form and is read by
-:mod:`.department_targets_pdf` (layout ``department_targets_pdf``) instead of
-the steps below. Any other PDF (no 项目支出绩效目标表 title or 项目名称 header on
+layer is checked and, when page 1 shows a department-wide title (部门整体 /
+单位整体 … 绩效目标, whatever words stand between: :data:`.text_common.DEPARTMENT_TITLE`;
+and not 项目支出绩效目标表), the file is a department-wide form, read instead of the
+steps below by the reader of its layout: the national grid reader
+(:mod:`.readers.grid_targets`, layout ``national_department_form``) when its pages print
+the national grid (三级指标 without the 指标解释 / 说明及公式 columns: 部门整体支出 /
+部门整体预算绩效目标申报表), else :mod:`.department_targets_pdf` (layout
+``department_targets_pdf``, the 部门整体绩效目标 form of 指标解释 / 指标说明及公式 / 预期指标). Any other PDF (no 项目支出绩效目标表 title or 项目名称 header on
 page 1, or no such table on any page) is read as a sequence of tables by
 :mod:`.spine`; a 项目支出绩效目标表 found among its tables is read by
 :func:`read_project_pages` on its pages.
@@ -107,15 +111,16 @@ from .pdf_text import TextLine, check_text_layer, text_lines  # noqa: F401  (che
 from .project_targets_text import HEADER_FIELDS, RowDraft, build_records
 from .records import ParsedDocument, ParseError, ParseEvent
 from .text_common import (
-    DEPARTMENT_TITLE_MARK,
     PROJECT_TITLE_MARK,
     JoinedText,
     SourceLine,
     find_department,
     find_title,
     fiscal_year_from_title,
+    has_department_title,
     normalise_spaces,
     parse_amount,
+    squeeze,
 )
 from .vocabulary import is_total_label
 
@@ -302,6 +307,10 @@ def _raised_inside_pdf_library(error: BaseException) -> bool:
 
 def _parse_open_pdf(pdf) -> ParsedDocument:
     if pdf.pages and _is_department_form(pdf.pages[0]):
+        if _prints_national_grid(pdf):
+            document = _read_national_grid(pdf)
+            if document is not None:
+                return document
         return parse_department_pdf(pdf)
     if pdf.pages and _has_grid_labels(pdf.pages[0]):
         document = _read_national_grid(pdf)
@@ -316,6 +325,15 @@ def _parse_open_pdf(pdf) -> ParsedDocument:
         return _read_as_tables(pdf)
     doc.page_count = len(pdf.pages)
     return doc
+
+
+def _prints_national_grid(pdf) -> bool:
+    """True when some page prints the labels of a national indicator grid (三级指标, or 一级指标 and 二级指标)
+    and no page prints the 指标解释 / 说明及公式 columns of the 部门整体绩效目标 form of
+    :mod:`.department_targets_pdf`. The pages' characters stay cached for the reader that follows."""
+    text = "".join(squeeze("".join(c["text"] for c in page.chars)) for page in pdf.pages)
+    has_grid = "三级指标" in text or ("一级指标" in text and "二级指标" in text)
+    return has_grid and "指标解释" not in text and "说明及公式" not in text
 
 
 def _has_grid_labels(first_page) -> bool:
@@ -425,7 +443,7 @@ def _is_project_form(first_page) -> bool:
 
 
 def _is_department_form(first_page) -> bool:
-    """True when page 1 shows the 部门整体绩效目标 title mark and not the 项目支出绩效目标表 one.
+    """True when page 1 shows a department-wide title (部门整体 … 绩效目标) and not the 项目支出绩效目标表 one.
 
     The text layer is checked first, so a scanned or ``(cid:N)`` department
     PDF is refused with the same reason as any other PDF. The page is left
@@ -441,7 +459,7 @@ def _is_department_form(first_page) -> bool:
         first_page.close()
         raise
     text = "".join(c["text"] for c in chars[:2000])
-    return DEPARTMENT_TITLE_MARK in text and PROJECT_TITLE_MARK not in text
+    return has_department_title(text) and PROJECT_TITLE_MARK not in squeeze(text)
 
 
 # --------------------------------------------------------------------------

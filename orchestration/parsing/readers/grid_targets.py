@@ -12,8 +12,10 @@ whatever the file format (PDF, XLSX, XLS, DOCX, HTML):
    form title or at a 项目名称 label after a grid);
 2. **multi-project grid**: one row per indicator, with 单位名称 / 项目名称 /
    预算数 / 年度目标 columns printed once and spanning the project's rows;
-3. **department- or unit-wide form** (部门整体支出绩效目标表 / 申报表, 单位整体绩效目标表):
-   部门(单位)名称, 职能概述, 年度总体目标, funds, 年度主要任务 then the grid.
+3. **department- or unit-wide form** (部门整体支出绩效目标表 / 申报表, 单位整体绩效目标表,
+   the 2026 部门整体预算绩效目标申报表 — any 部门整体 / 单位整体 … 绩效目标 title):
+   部门(单位)名称, 职能概述, 年度总体目标 / 总体绩效目标, funds, 年度主要任务 /
+   年度重点工作任务 then the grid.
 
 Everything is decided by **labels**, never by positions (rules, in order):
 
@@ -36,6 +38,18 @@ Everything is decided by **labels**, never by positions (rules, in order):
 - a row with a 二级 name and no indicator and no value is a **placeholder** the
   template keeps (``经济效益指标`` with empty cells): an ``indicator_placeholder``
   event, not an indicator;
+- a **section label** (预算整体情况, 年度重点工作任务, 绩效指标: the merged cell at the left of a
+  block, :data:`SECTION_LABELS`) names a block and is no field: it is set aside before the row is
+  read, so a block continued on the next page (the label printed again, or a blank cell) goes on;
+- an **amount block header** (a row with ``预算金额（万元）`` cells between group names such as
+  部门预算支出 / 收入来源) states the unit of the label–amount rows below it;
+- **task rows** (年度主要任务 / 年度重点工作任务) follow a header naming 名称 / 任务名称 and
+  内容; their cells are read in the header's order (名称, 主要实施内容, 拟投入的资金, 期望达到的目标),
+  so a task table continued on a page whose grid has other column positions is read alike;
+- department-wide amounts are split by their labels (基本支出 / 项目支出, 财政拨款 / 其他资金,
+  财政专项资金 / 其他事业发展性支出, 本级使用资金 / 对下转移支付资金) and checked against each
+  other (:func:`check_department_budget`): 基本支出 + 项目支出 = Σ income sources = Σ 预算级次;
+  a difference is a ``department_budget_difference`` finding, kept as printed;
 - **footer** lines (填表人, 联系电话, 填报日期, 单位负责人) become a ``form_footer``
   event saying which were filled in (names and numbers are not stored: the
   original file keeps them), other text outside the grids a ``text_not_read`` event.
@@ -64,10 +78,17 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from ..department_records import DepartmentIndicator, DepartmentTargets, DepartmentTargetsProfile, DepartmentTask
+from ..department_records import (
+    DepartmentIndicator,
+    DepartmentTargets,
+    DepartmentTargetsProfile,
+    DepartmentTask,
+    department_indicator_codes,
+)
 from ..formats.grid import DocumentLayout, GridCell
 from ..records import BudgetLine, ParsedDocument, ParseError, ParseEvent, PerformanceIndicator
 from ..targets import TargetValue, parse_target
+from ..text_common import has_department_title
 from ..vocabulary import GRID_LEVEL2_VARIANTS, LEVEL1_CODES
 from ..vocabulary import LEVEL2_CODES as OFFICIAL_LEVEL2_CODES
 
@@ -95,9 +116,23 @@ COLUMN_LABELS: tuple[tuple[str, str], ...] = (
     ("goal", r"年度目标|绩效目标"),
 )
 
+#: Section labels: the merged cell at the left of a block of a department-wide form, naming the block
+#: (spaces and brackets ignored). Set aside before a row is read (module rules).
+SECTION_LABELS = re.compile(r"^(预算|资金)?整体情况$|^年度(重点|主要)(工作)?任务$|^绩效指标$")
+#: An amount column header stating its unit (``预算金额（万元）``; spaces and brackets ignored).
+_AMOUNT_HEADER = re.compile(r"^(预算)?(金额|资金)(万元|元)$")
+
 #: Labels of a form's label–value block (spaces, colons and brackets ignored), first match wins.
 FORM_LABELS: tuple[tuple[str, str], ...] = (
     ("review", r"审核意见"),
+    # the department-wide budget split (预算整体情况 of the 2026 form, 支出构成 of the national one)
+    ("expenditure_basic", r"^基本支出$"),
+    ("expenditure_project", r"^项目支出$"),
+    ("development_special_funds", r"^财政专项资金$"),
+    ("development_other", r"^其他事业发展性支出$"),
+    ("own_level_use", r"本级使用资金"),
+    ("transfer_to_lower_levels", r"对下转移支付"),
+    ("other_tasks", r"^其他需(要)?完成的(工作)?任务"),
     ("project_name", r"^项目(支出)?名称$"),
     ("department", r"^(主管部门|预算部门|部门名称|部门单位名称|单位名称|预算单位)(及代码)?$"),
     ("implementing_unit", r"^(项目)?实施单位$"),
@@ -111,7 +146,7 @@ FORM_LABELS: tuple[tuple[str, str], ...] = (
     ("total", r"^(年度)?资金总额$|^年度预算(金额)?$|^预算(数|金额)$|^项目资金$"),
     ("function_summary", r"职能概述|职责概述|主要职能|部门职责"),
     ("period_goal", r"^(实施期|中长期)(绩效)?目标$"),
-    ("annual_goal", r"^(本)?年度(总体|绩效)?目标$|^绩效目标$|^年度总体目标$"),
+    ("annual_goal", r"^(本)?年度(总体|绩效)?目标$|^绩效目标$|^年度总体目标$|^总体(绩效)?目标$"),
     # last: a 合计 row (项目预算成本构成 of a project form, 收入构成 of a department form) is the total
     # when no 资金总额 / 预算数 label gave it (facts keep their first value)
     ("total", r"^合计$"),
@@ -119,9 +154,10 @@ FORM_LABELS: tuple[tuple[str, str], ...] = (
 
 _IGNORED = re.compile(r"[\s:：()（）]")
 _UNIT_STATEMENT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)")
+#: The unit in an amount column header: ``预算金额（万元）``, ``拟投入的资金（万元）``.
+_UNIT_IN_HEADER = re.compile(r"(?:金额|资金)\s*[（(]\s*(万元|元)\s*[)）]")
 _FOOTER = re.compile(r"(填表人|填报人|联系电话|填报日期|单位负责人|审核人)")
 _TITLE = re.compile(r"绩效目标.*表\s*([（(].*[)）])?$")
-_DEPARTMENT_FORM = re.compile(r"(部门|单位)整体(支出)?绩效目标")
 _CODE_PREFIX = re.compile(r"^(\d{3,})\s*[-－—]\s*(\S.*)$")
 _NUMBER = re.compile(r"^[-+]?\d[\d,，]*(\.\d+)?$")
 _COMPARATOR_SYMBOL = re.compile(r"^(≥|≤|=|＝|>|<|＞|＜|>=|<=|大于等于|小于等于|等于|大于|小于)$")
@@ -229,7 +265,7 @@ def read_national_grid(layout: DocumentLayout, source_format: str) -> ParsedDocu
     title = None
     forms: list[_Form] = [_Form()]
     grid: _Grid | None = None
-    in_tasks: dict[str, int] | None = None
+    in_tasks: list[str | None] | None = None
     carried: dict[str, str] = {}
     project_state: dict[str, str] = {}
     grid_kinds: set[str] = set()
@@ -246,7 +282,7 @@ def read_national_grid(layout: DocumentLayout, source_format: str) -> ParsedDocu
         if unit_match and unit is None:
             unit = unit_match.group(1)
         if len(origin) == 1 and _TITLE.search(re.sub(r"\s+", "", origin[0])):
-            if _DEPARTMENT_FORM.search(origin[0]):
+            if has_department_title(origin[0]):
                 department_form = True
             if forms[-1].indicators or forms[-1].facts:
                 forms.append(_Form())
@@ -269,14 +305,18 @@ def read_national_grid(layout: DocumentLayout, source_format: str) -> ParsedDocu
             carried = {}
             in_tasks = None
             continue
+        origin = [text for text in origin if not is_section_label(text)]
+        if not origin:
+            continue  # a lone section label: the block it names goes on (continued on a new page)
+        joined = "".join(origin)
         if _is_task_header(origin):
-            in_tasks = {}
-            for j, text in enumerate(texts):
-                k = _key(text)
-                for name, pattern in (("name", r"任务名称|任务$"), ("content", r"主要内容|内容"), ("amount", r"金额|预算")):
-                    if re.search(pattern, k) and name not in in_tasks:
-                        in_tasks[name] = j
+            in_tasks = [_task_field(text) for text in origin]
+            unit = unit or _unit_in_header(joined)
             grid = None
+            continue
+        if _is_amount_block_header(origin):
+            unit = unit or _unit_in_header(joined)
+            grid, in_tasks = None, None
             continue
         first_label = form_label(origin[0])
         if grid is not None and first_label is None and not row.is_line:
@@ -285,7 +325,7 @@ def read_national_grid(layout: DocumentLayout, source_format: str) -> ParsedDocu
             _read_indicator_row(row, grid, forms[-1], carried, events)
             continue
         if in_tasks is not None and first_label is None and not row.is_line:
-            task = {name: (row.cells[j].text if j < len(row.cells) else "") for name, j in in_tasks.items()}
+            task = _task_values(row, in_tasks, events, page)
             if any(task.values()):
                 forms[-1].tasks.append({**task, "page": page})
             continue
@@ -308,12 +348,13 @@ def read_national_grid(layout: DocumentLayout, source_format: str) -> ParsedDocu
     if not grid_kinds:
         raise ParseError("no indicator grid found: no row has the labels 一级指标 / 二级指标 / 三级指标 of the "
                          "national templates. Submit the 绩效目标表 itself.")
+    unit_stated = unit is not None
     if unit is None:
         unit = "万元"
         events.append(ParseEvent("amount_unit_not_stated", "no 单位：万元 / 金额单位：元 found; amounts read as 万元"))
     title = form_title or title
     if department_form or any(f.tasks or "function_summary" in f.facts for f in forms):
-        return _department_document(forms, title, unit, events)
+        return _department_document(forms, title, unit, events, unit_stated)
     forms = [f for f in forms if f.indicators or f.facts.get("project_name")]
     layout_name = "national_project_grid" if "grid" in grid_kinds else "national_project_form"
     budget_lines, indicators = _project_records(forms, unit, events, multi="grid" in grid_kinds)
@@ -330,9 +371,59 @@ def read_national_grid(layout: DocumentLayout, source_format: str) -> ParsedDocu
                           indicators=indicators, events=events)
 
 
+def is_section_label(text: str) -> bool:
+    """True for a cell naming a block of a department-wide form (:data:`SECTION_LABELS`: 预算整体情况,
+    年度重点工作任务, 年度主要任务, 绩效指标), not a field."""
+    return bool(SECTION_LABELS.match(_key(text)))
+
+
 def _is_task_header(origin: list[str]) -> bool:
+    """A task table's header: a name label (任务名称, 名称, 任务) and a content label (主要实施内容, 主要内容)."""
     keys = [_key(t) for t in origin]
-    return any("任务名称" in k for k in keys) and any("主要内容" in k or "内容" in k for k in keys)
+    return any(re.search(r"任务名称|^名称$|^任务$", k) for k in keys) and any("内容" in k for k in keys)
+
+
+#: Task header labels → task field (first match wins; spaces and brackets ignored).
+_TASK_FIELDS: tuple[tuple[str, str], ...] = (
+    ("name", r"名称|^任务$"), ("content", r"内容"), ("amount", r"金额|资金|预算"), ("goal", r"目标"),
+)
+
+
+def _task_field(label: str) -> str | None:
+    """The task field a header label names (``'拟投入的资金（万元）'`` → ``'amount'``), else ``None``."""
+    key = _key(label)
+    return next((name for name, pattern in _TASK_FIELDS if re.search(pattern, key)), None)
+
+
+def _task_values(row: _Row, fields: list[str | None], events: list[ParseEvent], page) -> dict[str, str]:
+    """A task row's cells in the header's order (its origin cells, section labels set aside): ``{field: text}``.
+
+    Read by order, not by column position, so a task table continued on a page whose grid has other
+    column positions is read alike. A cell under no known label, or beyond the header, is kept in a
+    ``task_cell_not_read`` event.
+    """
+    cells = [c.text for c in row.cells if c.is_origin and not is_section_label(c.text)]
+    task: dict[str, str] = {}
+    for j, text in enumerate(cells):
+        name = fields[j] if j < len(fields) else None
+        if name is None or name in task:
+            if text:
+                events.append(ParseEvent("task_cell_not_read", f"task row cell {j + 1} under no task label: {text[:300]}",
+                                         source_page=page))
+            continue
+        task[name] = text
+    return task
+
+
+def _is_amount_block_header(origin: list[str]) -> bool:
+    """A row of group names and amount column headers stating a unit (部门预算支出 | 预算金额（万元） | 收入来源 | …)."""
+    return any(_AMOUNT_HEADER.match(_key(t)) for t in origin)
+
+
+def _unit_in_header(text: str) -> str | None:
+    """``'预算金额（万元）'`` → ``'万元'``; ``None`` when the text states no unit."""
+    match = _UNIT_IN_HEADER.search(text)
+    return match.group(1) if match else None
 
 
 def _label_values(row: _Row) -> list[tuple[str, str, GridCell]]:
@@ -452,9 +543,14 @@ def _categorise(texts: list[str], has_level3: bool) -> tuple[str | None, str | N
     if has_level3 and len(texts) == 3:
         return texts[0] or None, texts[1] or None, texts[2] or None, False
     l1 = l2 = name = None
+    keys = [_key(t) for t in texts]
     for text in texts:
         key = _key(text)
-        if key in LEVEL1_CODES and l1 is None:
+        # a name of both levels (成本指标: 一级 4 and 二级 14) is the 一级 only when a 二级 name follows it in
+        # the row; alone, it stands in a column of 二级 names (the 一级 column of a grid without 三级指标)
+        both = key in LEVEL1_CODES and key in LEVEL2_CODES
+        as_level1 = not both or any(k in LEVEL2_CODES and k != key for k in keys)
+        if key in LEVEL1_CODES and l1 is None and as_level1:
             l1 = text
         elif key in LEVEL2_CODES and l2 is None:
             l2 = text
@@ -671,8 +767,18 @@ def _weight(text: str, where: str, events: list[ParseEvent], page) -> float | No
         return None
 
 
-def _department_document(forms: list[_Form], title, unit: str, events: list[ParseEvent]) -> ParsedDocument:
-    """部门整体 / 单位整体 form → ``department_targets`` records (income in 元, task 0 = the whole department)."""
+def _department_document(forms: list[_Form], title, unit: str, events: list[ParseEvent],
+                         unit_stated: bool = True) -> ParsedDocument:
+    """部门整体 / 单位整体 form → ``department_targets`` records (task 0 = the whole department).
+
+    Amounts in **元**: every amount the form prints in 万元 (its ``unit``) is converted once, ×10,000
+    (``amount_unit_printed`` keeps the unit printed; ``None`` when the form states none): income
+    (总额 / 合计, 财政拨款, 其他资金), the budget split (基本支出 / 项目支出, 财政专项资金 / 其他事业发展性支出,
+    本级使用资金 / 对下转移支付资金) and each task's 拟投入的资金. A form printing no total gets
+    Σ income sources as ``income_total_yuan`` (``income_total_derived`` event). The amounts are then
+    checked against each other (:func:`check_department_budget`). Indicators carry taxonomy codes,
+    the 二级 deciding the 一级 (:func:`department_indicator_codes`).
+    """
     facts: dict[str, str] = {}
     for form in forms:
         for k, v in form.facts.items():
@@ -690,11 +796,25 @@ def _department_document(forms: list[_Form], title, unit: str, events: list[Pars
         filler_named=any(e.kind == "form_footer" and ("填报人 filled in" in e.detail or "填表人 filled in" in e.detail)
                          for e in events),
         contact_phone_given=any(e.kind == "form_footer" and "联系电话 filled in" in e.detail for e in events),
+        expenditure_basic_yuan=yuan("expenditure_basic"), expenditure_project_yuan=yuan("expenditure_project"),
+        development_special_funds_yuan=yuan("development_special_funds"), development_other_yuan=yuan("development_other"),
+        own_level_use_yuan=yuan("own_level_use"), transfer_to_lower_levels_yuan=yuan("transfer_to_lower_levels"),
+        amount_unit_printed=unit if unit_stated else None,
     )
+    sources = [profile.income_fiscal_appropriation_yuan, profile.income_special_account_yuan, profile.income_other_yuan]
+    if profile.income_total_yuan is None and any(x is not None for x in sources):
+        profile.income_total_yuan = sum((x for x in sources if x is not None), Decimal(0))
+        events.append(ParseEvent("income_total_derived", f"the form prints no 合计 of its income: total "
+                                 f"{_wan(profile.income_total_yuan)} 万元 is the sum of its sources (财政拨款, 其他资金)"))
     tasks = []
     for n, task in enumerate((t for f in forms for t in f.tasks), start=1):
-        tasks.append(DepartmentTask(task_no=n, task_name=task.get("name") or None, goal_text=task.get("content") or None,
-                                    projects_text=task.get("amount") or None))
+        amount = _amount(task.get("amount", ""), unit, f"task {n} 拟投入的资金", events, task.get("page"))
+        tasks.append(DepartmentTask(task_no=n, task_name=task.get("name") or None, goal_text=task.get("goal") or None,
+                                    content_text=task.get("content") or None,
+                                    amount_yuan=None if amount is None else amount * Decimal(10000)))
+    if facts.get("other_tasks"):
+        tasks.append(DepartmentTask(task_no=len(tasks) + 1, task_name="其他需完成的任务", goal_text=None,
+                                    content_text=facts["other_tasks"]))
     indicators = []
     weights: list[float] = []
     for seq, item in enumerate((i for f in forms for i in f.indicators), start=1):
@@ -706,10 +826,62 @@ def _department_document(forms: list[_Form], title, unit: str, events: list[Pars
             task_no=0, seq=seq, level1_name=item["l1"], level2_name=item["l2"], indicator_name=item["name"],
             expected_value=item["value"], calculation_unit=item["unit"] or None, raw_row=item["raw"],
             source_page=item["cell"].page, weight=weight, direction=_direction(item["direction"]),
-            standard=item["standard"] or None, expected_target=target_of(text, item["name"])))
+            standard=item["standard"] or None, period_value=item["period_value"] or None,
+            expected_target=target_of(text, item["name"])))
+    department_indicator_codes(indicators, events)
     if weights and sum(weights) != 100:
         events.append(ParseEvent("weights_not_100", f"department: weights add up to {sum(weights):g}, not 100: "
                                  + " + ".join(f"{w:g}" for w in weights), source_page=indicators[0].source_page))
+    events.extend(check_department_budget(profile, tasks))
     return ParsedDocument(doc_type="department_targets", layout="national_department_form", title=title,
                           department=department, fiscal_year=None, events=events,
                           department_targets=DepartmentTargets(profile=profile, tasks=tasks, indicators=indicators))
+
+
+def check_department_budget(profile: DepartmentTargetsProfile, tasks: list[DepartmentTask]) -> list[ParseEvent]:
+    """The identities of a department-wide form's amounts, each a ParseEvent (元 compared to the cent).
+
+    The budget is one sum seen three ways: 基本支出 + 项目支出 (by kind of spending) = Σ income sources
+    (财政拨款 + 财政专户 + 其他资金, or the 总额 printed) = 本级使用资金 + 对下转移支付资金 (by budget level).
+    Every pair whose both sides are printed is compared: equal → one ``department_budget_checked`` event
+    listing what was checked and the sum of the tasks' 拟投入的资金 (no identity binds that sum: the tasks
+    are the year's main ones, not all spending; it is reported, and a sum above the budget is a difference);
+    unequal → a ``department_budget_difference`` finding per pair, the amounts kept as printed.
+    """
+    def total(*values):
+        return None if all(v is None for v in values) else sum((v for v in values if v is not None), Decimal(0))
+
+    sides = [
+        ("基本支出 + 项目支出", total(profile.expenditure_basic_yuan, profile.expenditure_project_yuan)),
+        ("收入来源 合计",
+         profile.income_total_yuan if profile.income_total_yuan is not None else total(
+             profile.income_fiscal_appropriation_yuan, profile.income_special_account_yuan, profile.income_other_yuan)),
+        ("本级使用资金 + 对下转移支付资金", total(profile.own_level_use_yuan, profile.transfer_to_lower_levels_yuan)),
+    ]
+    present = [(name, value) for name, value in sides if value is not None]
+    events: list[ParseEvent] = []
+    checked: list[str] = []
+    for (name_a, a), (name_b, b) in zip(present, present[1:]):
+        if a == b:
+            checked.append(f"{name_a} = {name_b} = {_wan(a)} 万元")
+        else:
+            events.append(ParseEvent("department_budget_difference",
+                                     f"{name_a} {_wan(a)} 万元 ≠ {name_b} {_wan(b)} 万元 (difference {_wan(a - b)}); "
+                                     "kept as printed"))
+    task_sum = total(*(t.amount_yuan for t in tasks))
+    budget = present[0][1] if present else None
+    if task_sum is not None:
+        note = f"Σ 年度重点工作任务 拟投入的资金 {_wan(task_sum)} 万元 ({sum(t.amount_yuan is not None for t in tasks)} tasks)"
+        if budget is not None and task_sum > budget:
+            events.append(ParseEvent("department_budget_difference", f"{note} > the budget {_wan(budget)} 万元"))
+        else:
+            checked.append(note + (f" ≤ the budget {_wan(budget)} 万元" if budget is not None else ""))
+    if checked:
+        events.append(ParseEvent("department_budget_checked", "; ".join(checked)))
+    return events
+
+
+def _wan(yuan: Decimal) -> str:
+    """元 → 万元 for messages: ``'98,880.78'``, ``'968.1918'`` (at least two decimals, no digit lost)."""
+    whole, fraction = f"{yuan / Decimal(10000):,.6f}".split(".")
+    return f"{whole}.{fraction.rstrip('0').ljust(2, '0')}"
