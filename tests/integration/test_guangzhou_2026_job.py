@@ -70,3 +70,10 @@ def test_department_form_marts_keep_the_split(warehouse):
     assert tasks == [D("164.85"), D("12000.00"), D("1108.00"), D("1756.90"), D("51365.96")]
     levels = dict(query(wh, "SELECT level1_code, count(*) FROM marts.fct_department_target GROUP BY ALL"))
     assert levels == {"1": 10, "2": 7, "3": 2, "4": 2}
+
+
+def test_targets_table_total_equals_the_forms_project_expenditure(warehouse):
+    """The two documents describe one project budget: 合计 86,246.64 (p1) = the form's 项目支出."""
+    _, wh = warehouse
+    assert query(wh, """SELECT targets_total_wan, targets_total_page, form_project_expenditure_wan, is_equal
+                        FROM marts.rpt_targets_vs_department_budget""") == [(D("86246.64"), 1, D("86246.64"), True)]
