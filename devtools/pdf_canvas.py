@@ -88,6 +88,13 @@ class FontSet:
             c.drawString(x, baseline, text)
             x += pdfmetrics.stringWidth(text, font, size)
 
+    def draw_spaced(self, c, x: float, baseline: float, s: str, size: float, spacing: float) -> None:
+        """Draw ``s`` with ``spacing`` points added after every character but the last (PDF ``Tc``)."""
+        for font, text in self.runs(s):
+            c.setFont(font, size)
+            c.drawString(x, baseline, text, charSpace=spacing)
+            x += pdfmetrics.stringWidth(text, font, size) + spacing * len(text)
+
 
 @dataclass(frozen=True)
 class Variant:
@@ -101,7 +108,12 @@ class Variant:
     indicator table's header again on a page that continues it); the project
     table always repeats its header. ``footer`` is the page footer's format
     (``{page}`` and ``{pages}`` filled in): ``第 N 页 共 M 页`` by default, or a
-    publisher's other style such as ``- N / M -``.
+    publisher's other style such as ``- N / M -``. ``pad`` is the space
+    between a cell's rules and its text (points; ``None``: 0.35 × the font
+    size); ``justify`` stretches every wrapped line of the 绩效目标 and 绩效指标
+    cells but the last to the full width of its cell (两端对齐, as a Word
+    export does), so that with ``pad=0`` the text of one column touches the
+    text of the next.
     """
 
     name: str
@@ -113,6 +125,8 @@ class Variant:
     title_every_page: bool = False
     repeat_header: bool = True
     footer: str = "第 {page} 页 共 {pages} 页"
+    pad: float | None = None
+    justify: bool = False
 
     @property
     def page_size(self) -> tuple[float, float]:
@@ -181,7 +195,8 @@ def wrap(text: str, width: float, fonts: FontSet, size: float) -> list[str]:
 
 
 def cell_pad(variant: Variant) -> float:
-    return round(variant.font_size * 0.35, 2)
+    """Space between a cell's rules and its text (points): the variant's ``pad``, else 0.35 × the font size."""
+    return variant.pad if variant.pad is not None else round(variant.font_size * 0.35, 2)
 
 
 def line_leading(variant: Variant) -> float:
@@ -210,14 +225,19 @@ def column_edges(variant: Variant) -> list[float]:
 
 
 def draw_text(c, font: FontSet, page_height: float, x: float, top: float, s: str, font_size: float,
-              align: str = "left") -> None:
+              align: str = "left", justify_width: float | None = None) -> None:
     """Draw ``s`` with its top at ``top`` (points from the page top, as pdfplumber measures).
 
     ``x`` is the left edge (``left``), the right edge (``right``) or the centre
-    (``centre``) of the text. Shared by both renderers.
+    (``centre``) of the text. With ``justify_width`` (``left`` only) the space
+    between characters is widened so that the last character ends exactly
+    ``justify_width`` points right of ``x``. Shared by both renderers.
     """
     baseline = page_height - (top + font_size * 0.88)
     width = font.width(s, font_size)
+    if justify_width is not None and align == "left" and len(s) > 1 and width < justify_width:
+        font.draw_spaced(c, x, baseline, s, font_size, (justify_width - width) / (len(s) - 1))
+        return
     start = x if align == "left" else x - width if align == "right" else x - width / 2
     font.draw(c, start, baseline, s, font_size)
 

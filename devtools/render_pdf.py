@@ -101,6 +101,13 @@ VARIANTS: dict[str, Variant] = {
         Variant("portrait-rules-ttf-narrow", landscape=False, grid=False, font="ttf",
                 widths=(80, 40, 40, 36, 40, 120, 167), font_size=6.5, title_every_page=True,
                 footer="- {page} / {pages} -"),
+        # Issue #25's layout: the narrow portrait rules-only table again, but the cells have no
+        # padding and the 绩效目标 / 绩效指标 lines are justified to the full cell width (两端对齐), so
+        # the goal column's text runs right up to the boundary where the indicator column's text
+        # begins: there is no empty strip between the two columns to find.
+        Variant("portrait-rules-ttf-flush", landscape=False, grid=False, font="ttf",
+                widths=(80, 40, 40, 36, 40, 120, 167), font_size=6.5, title_every_page=True,
+                footer="- {page} / {pages} -", pad=0.0, justify=True),
     )
 }
 DEFAULT_VARIANT = "landscape-grid-cid"
@@ -120,6 +127,8 @@ class Piece:
     amounts: list[str]
     goal: list[str]
     indicators: list[str]
+    #: (goal, indicators): the cell's text goes on on the next page (its last line here is not its last)
+    continues: tuple[bool, bool] = (False, False)
 
     def line_count(self) -> int:
         return max(1, len(self.name), len(self.goal), len(self.indicators))
@@ -192,7 +201,8 @@ def paginate(rows: list[Piece], variant: Variant, header_height: float) -> list[
                 break
             fit = math.floor((limit - y - 2 * pad) / leading)
             if fit >= max(len(piece.name), MIN_SPLIT_LINES):
-                head = replace(piece, goal=piece.goal[:fit], indicators=piece.indicators[:fit])
+                head = replace(piece, goal=piece.goal[:fit], indicators=piece.indicators[:fit],
+                               continues=(len(piece.goal) > fit, len(piece.indicators) > fit))
                 pages[-1].pieces.append(head)
                 piece = Piece(name=[], indent=piece.indent, amounts=["", "", "", ""],
                               goal=piece.goal[fit:], indicators=piece.indicators[fit:])
@@ -229,8 +239,9 @@ def render_document(doc: ParsedDocument, variant: Variant | str = DEFAULT_VARIAN
     buffer = io.BytesIO()
     c = new_canvas(buffer, variant, doc.title or "项目支出绩效目标表")
 
-    def text(x: float, top: float, s: str, align: str = "left", font_size: float = size) -> None:
-        draw_text(c, font, page_height, x, top, s, font_size, align)
+    def text(x: float, top: float, s: str, align: str = "left", font_size: float = size,
+             justify_width: float | None = None) -> None:
+        draw_text(c, font, page_height, x, top, s, font_size, align, justify_width)
 
     def hline(top: float) -> None:
         c.line(edges[0], page_height - top, edges[-1], page_height - top)
@@ -254,9 +265,13 @@ def render_document(doc: ParsedDocument, variant: Variant | str = DEFAULT_VARIAN
             for col, amount in enumerate(piece.amounts, start=1):
                 if amount:
                     text(edges[col + 1] - pad, y + pad, amount, align="right")
-            for col, lines in ((5, piece.goal), (6, piece.indicators)):
+            for col, lines, continues in ((5, piece.goal, piece.continues[0]),
+                                          (6, piece.indicators, piece.continues[1])):
+                full = edges[col + 1] - edges[col] - 2 * pad if variant.justify else None
                 for i, s in enumerate(lines):
-                    text(edges[col] + pad, y + pad + i * leading, s)
+                    # a justified cell: every line but the cell's last is stretched to the full width
+                    last = i == len(lines) - 1 and not continues
+                    text(edges[col] + pad, y + pad + i * leading, s, justify_width=None if last else full)
             y += 2 * pad + leading * piece.line_count()
             rules.append(y)
         for r in rules:

@@ -128,7 +128,8 @@ def run(inbox: Path | None, warehouse: Path | None, log_file: Path | None) -> No
                 from orchestration.definitions import build_definitions
                 from orchestration.resources import WarehouseResource
                 from orchestration.summary import (
-                    fetch_disclosure_findings, fetch_summary, fetch_table_inventory, finding_lines, inventory_lines)
+                    fetch_disclosure_findings, fetch_summary, fetch_table_inventory, fetch_tables_held_back,
+                    finding_lines, held_back_lines, inventory_lines)
 
                 resource = WarehouseResource.from_env()
                 defs = build_definitions(resource)
@@ -154,11 +155,13 @@ def run(inbox: Path | None, warehouse: Path | None, log_file: Path | None) -> No
     rows: list[dict] = []
     inventory: list[dict] = []
     findings: list[dict] = []
+    held_back: list[dict] = []
     try:
         with resource.writer_lock():
             rows = fetch_summary(resource.duckdb_path, batch.document_ids)
             inventory = fetch_table_inventory(resource.duckdb_path, batch.document_ids)
             findings = fetch_disclosure_findings(resource.duckdb_path, batch.document_ids)
+            held_back = fetch_tables_held_back(resource.duckdb_path, batch.document_ids)
     except Exception as exc:  # marts missing because the run stopped before dbt
         console.print(f"[yellow]No summary available from the marts: {exc}[/yellow]")
     if rows:
@@ -171,6 +174,8 @@ def run(inbox: Path | None, warehouse: Path | None, log_file: Path | None) -> No
         _print_line(f"tables  {escape(line)}")
     for line in finding_lines(findings):  # differences printed in the source (WARN): marts.rpt_disclosure_checks
         _print_line(f"finding {escape(line)}")
+    for line in held_back_lines(held_back):  # tables a fact did not publish (review list): rpt_disclosure_tables_held_back
+        _print_line(f"review  {escape(line)}")
     _print_notes(rows, batch, resource, dg)
     blocking = batch.blocking_failures()
     for e in blocking:

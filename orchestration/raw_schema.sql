@@ -172,6 +172,23 @@ CREATE TABLE IF NOT EXISTS raw.department_indicators (
 ALTER TABLE raw.department_indicators ADD COLUMN IF NOT EXISTS weight DOUBLE;
 ALTER TABLE raw.department_indicators ADD COLUMN IF NOT EXISTS direction VARCHAR;
 ALTER TABLE raw.department_indicators ADD COLUMN IF NOT EXISTS standard VARCHAR;
+-- The taxonomy codes of the printed categories (the 二级 decides the 一级) and the 实施周期指标值
+-- of the national and 2026 forms (expected_value is then the 年度指标值).
+ALTER TABLE raw.department_indicators ADD COLUMN IF NOT EXISTS level1_code VARCHAR;   -- 一级指标 code (1 产出 … 4 成本)
+ALTER TABLE raw.department_indicators ADD COLUMN IF NOT EXISTS level2_code VARCHAR;   -- 二级指标 code (11 数量 … 41 经济成本)
+ALTER TABLE raw.department_indicators ADD COLUMN IF NOT EXISTS period_value VARCHAR;  -- 实施周期指标值 as printed
+-- The budget split of the 预算整体情况 block (2026 部门整体预算绩效目标申报表; 支出构成 of the national
+-- form), in 元 like the income columns: converted once from the 万元 the form prints.
+ALTER TABLE raw.department_targets ADD COLUMN IF NOT EXISTS expenditure_basic_yuan DECIMAL(18, 2);          -- 基本支出, 元
+ALTER TABLE raw.department_targets ADD COLUMN IF NOT EXISTS expenditure_project_yuan DECIMAL(18, 2);        -- 项目支出, 元
+ALTER TABLE raw.department_targets ADD COLUMN IF NOT EXISTS development_special_funds_yuan DECIMAL(18, 2);  -- 事业发展性支出: 财政专项资金, 元
+ALTER TABLE raw.department_targets ADD COLUMN IF NOT EXISTS development_other_yuan DECIMAL(18, 2);         -- 事业发展性支出: 其他事业发展性支出, 元
+ALTER TABLE raw.department_targets ADD COLUMN IF NOT EXISTS own_level_use_yuan DECIMAL(18, 2);             -- 按预算级次: 市本级使用资金, 元
+ALTER TABLE raw.department_targets ADD COLUMN IF NOT EXISTS transfer_to_lower_levels_yuan DECIMAL(18, 2);  -- 按预算级次: 拟用于对下转移支付资金, 元
+ALTER TABLE raw.department_targets ADD COLUMN IF NOT EXISTS amount_unit_printed VARCHAR;                   -- 万元 | 元 | NULL (not stated)
+-- 年度重点工作任务 rows: 主要实施内容 and 拟投入的资金 (元, converted once from the 万元 printed).
+ALTER TABLE raw.department_tasks ADD COLUMN IF NOT EXISTS content_text VARCHAR;          -- 主要实施内容
+ALTER TABLE raw.department_tasks ADD COLUMN IF NOT EXISTS amount_yuan DECIMAL(18, 2);    -- 拟投入的资金, 元
 
 -- ---------------------------------------------------------------------------
 -- 部门预算 / 部门决算 disclosures (doc_type budget_disclosure, layout pdf_bundle):

@@ -212,3 +212,24 @@ def finding_lines(rows: list[dict]) -> list[str]:
         + (f" at x {r['bbox_x0']:.0f} y {r['bbox_top']:.0f}" if r.get("bbox_top") is not None else "")
         for r in rows
     ]
+
+
+def fetch_tables_held_back(db_path: str | Path, document_ids: list[str] | None = None) -> list[dict]:
+    """Rows of ``marts.rpt_disclosure_tables_held_back`` (tables a fact did not publish, cells it left out),
+    in file and page order; ``[]`` when the mart does not exist yet. Opens the file read-only."""
+    return _mart_rows(
+        db_path,
+        "SELECT document_id, file_name, fact, table_title, first_page, last_page, contract_issue, "
+        "is_table_held_back, cells, example_label FROM marts.rpt_disclosure_tables_held_back",
+        "TRUE", "file_name, first_page, fact, contract_issue", document_ids, missing_ok=True)
+
+
+def held_back_lines(rows: list[dict]) -> list[str]:
+    """``file p15 收入总体情况表 → fct_budget_income: table held back, income_source_missing (3 cells, e.g. 上年结转结余)``."""
+    lines = []
+    for r in rows:
+        pages = f"p{r['first_page']}" + (f"-{r['last_page']}" if r["last_page"] != r["first_page"] else "")
+        what = "table held back" if r["is_table_held_back"] else "cells left out"
+        lines.append(f"{r['file_name']} {pages} {r['table_title']} → {r['fact']}: {what}, {r['contract_issue']} "
+                     f"({r['cells']} cells, e.g. {r['example_label']})")
+    return lines

@@ -114,10 +114,20 @@ def parse_document(data: bytes, file_name: str) -> ParsedDocument:
         document, lines = _parse(data, file_name)
         year, source = fiscal_year_with_source(document.title, file_name, lines)
         document = dataclasses.replace(document, fiscal_year=year, fiscal_year_source=source)
+        _year_on_department_profile(document)
         document.events.extend(check_storable(document))  # fit the raw column types (records.py)
         return document
     except ParseError as error:
         raise ParseError(f"{file_name}: {error}") from None
+
+
+def _year_on_department_profile(document: ParsedDocument) -> None:
+    """A department-wide form whose title states no year (the national and 2026 forms) gets the
+    document's fiscal year on its profile (``raw.department_targets.fiscal_year``, which the department
+    marts read), from the same evidence (``fiscal_year_source``: cover, 编制说明 or file name)."""
+    targets = document.department_targets
+    if targets is not None and targets.profile.fiscal_year is None:
+        targets.profile.fiscal_year = document.fiscal_year
 
 
 def _parse(data: bytes, file_name: str) -> tuple[ParsedDocument, list]:

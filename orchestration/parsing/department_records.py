@@ -39,7 +39,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .records import ParseEvent
 from .targets import TargetValue, parse_target
+from .vocabulary import INDICATOR_CATEGORIES, category_code
 
 #: ``task_no`` of the department-wide goal and its indicator table.
 OVERALL_TASK_NO = 0
@@ -61,6 +63,22 @@ class DepartmentTargetsProfile:
       were filled in (their values are not stored, see the module docstring);
     - ``source_line``: line of 部门名称 in the text extract (PDF: the row's
       ordinal in reading order).
+
+    The 预算整体情况 block of the 2026 部门整体预算绩效目标申报表 (and the 支出构成 of
+    the national 部门整体支出绩效目标申报表) splits the budget further; each amount in
+    **元**, converted once from the 万元 the form prints (``amount_unit_printed``):
+
+    - ``expenditure_basic_yuan`` 基本支出 / ``expenditure_project_yuan`` 项目支出
+      (部门预算支出, by kind of spending);
+    - ``development_special_funds_yuan`` 财政专项资金 / ``development_other_yuan``
+      其他事业发展性支出 (事业发展性支出);
+    - ``own_level_use_yuan`` 市本级使用资金 / ``transfer_to_lower_levels_yuan``
+      拟用于对下转移支付资金 (按预算级次划分);
+    - ``amount_unit_printed``: ``'万元'`` or ``'元'``, the unit the form printed its
+      amounts in (``None`` where the form states none: the 元 of the seed form).
+
+    ``income_total_yuan`` is the 总额 / 合计 as printed; a form that prints no total
+    (the 2026 form) gets the sum of its income sources, with an ``income_total_derived`` event.
     """
 
     department: str | None
@@ -77,6 +95,13 @@ class DepartmentTargetsProfile:
     filler_named: bool = False
     contact_phone_given: bool = False
     source_line: int | None = None
+    expenditure_basic_yuan: Decimal | None = None
+    expenditure_project_yuan: Decimal | None = None
+    development_special_funds_yuan: Decimal | None = None
+    development_other_yuan: Decimal | None = None
+    own_level_use_yuan: Decimal | None = None
+    transfer_to_lower_levels_yuan: Decimal | None = None
+    amount_unit_printed: str | None = None
 
 
 @dataclass
@@ -87,7 +112,10 @@ class DepartmentTask:
     - ``task_name``: 任务名称; ``goal_text``: 任务的绩效目标;
     - ``projects``: 主要实施项目 split into a list on ``、，,；;`` with the
       closing ``。`` removed; ``projects_text`` the cell as written;
-    - ``source_line``: line of the values row (PDF: the row's ordinal in reading order).
+    - ``source_line``: line of the values row (PDF: the row's ordinal in reading order);
+    - ``content_text``: 主要实施内容 (what will be done), ``amount_yuan``: 拟投入的资金 in
+      **元** (converted once from the 万元 printed) — the 年度重点工作任务 rows of the
+      national and 2026 forms; ``None`` on the seed form, which prints neither.
     """
 
     task_no: int
@@ -96,6 +124,8 @@ class DepartmentTask:
     projects: list[str] = field(default_factory=list)
     projects_text: str | None = None
     source_line: int | None = None
+    content_text: str | None = None
+    amount_yuan: Decimal | None = None
 
 
 @dataclass
@@ -124,7 +154,14 @@ class DepartmentIndicator:
       else a ``weights_not_100`` event), ``direction`` 指标方向性 (``positive`` 正向 |
       ``negative`` 反向), ``standard`` 绩效标准 as printed: the national grid's own
       columns, as on project indicators (:mod:`.readers.grid_targets`); ``None``
-      where the form has no such column (the 部门整体绩效目标 text and PDF forms).
+      where the form has no such column (the 部门整体绩效目标 text and PDF forms);
+    - ``level1_code`` / ``level2_code``: the taxonomy codes (dbt seed ``indicator_category``) of the
+      printed categories, the 二级 deciding the 一级 (``社会效益指标`` → 22 → 2 even where the printed
+      一级 is 产出指标: a ``level1_differs_from_level2`` event); ``None`` for a name the taxonomy does
+      not know (an ``indicator_category_unknown`` event) and on the seed form (whose 二级 cells are
+      descriptions such as ``数量、质量、时效、成本方面的指标``);
+    - ``period_value``: 实施周期指标值 as printed (the grid's implementation-period value;
+      ``expected_value`` is then its 年度指标值).
     """
 
     task_no: int
@@ -145,6 +182,9 @@ class DepartmentIndicator:
     weight: float | None = None
     direction: str | None = None
     standard: str | None = None
+    level1_code: str | None = None
+    level2_code: str | None = None
+    period_value: str | None = None
     expected_target: TargetValue | None = field(default=None, metadata={"flatten": TargetValue})
 
     def __post_init__(self) -> None:
@@ -169,3 +209,56 @@ class DepartmentTargets:
     def indicators_of(self, task_no: int) -> list[DepartmentIndicator]:
         """The indicator rows of one task (``0`` = overall), in order."""
         return [i for i in self.indicators if i.task_no == task_no]
+
+
+#: Level-2 code → its level-1 (parent) code, from the taxonomy (41 → 4, 22 → 2).
+_PARENT_CODES: dict[str, str] = {c.code: c.parent_code for c in INDICATOR_CATEGORIES if c.parent_code}
+
+
+def department_indicator_codes(indicators: list[DepartmentIndicator], events: list[ParseEvent]) -> None:
+    """Set ``level1_code`` / ``level2_code`` of department indicators from their printed names.
+
+    Rule: each name is read by meaning at its own level (:func:`~orchestration.parsing.vocabulary.category_code`:
+    成本指标 printed as 一级 is 4, as 二级 14); the 二级 code decides the 一级 code (its parent: 社会效益指标
+    22 → 2), since the 二级 is the finer statement. A printed 一级 that disagrees with it (产出指标 over
+    社会效益指标 rows, a merged 一级 cell spanning another category's rows) is kept as printed in
+    ``level1_name`` and reported once per (一级, 二级) pair in a ``level1_differs_from_level2`` event;
+    a name the taxonomy does not know keeps ``None`` and is reported once per name
+    (``indicator_category_unknown``). Nothing is dropped.
+    """
+    differs: dict[tuple[str, str], list[DepartmentIndicator]] = {}
+    unknown: dict[tuple[str, str], list[DepartmentIndicator]] = {}
+    for indicator in indicators:
+        printed1 = category_code(indicator.level1_name, 1)
+        code2 = category_code(indicator.level2_name, 2)
+        parent = _PARENT_CODES.get(code2) if code2 else None
+        indicator.level2_code = code2
+        indicator.level1_code = parent or printed1
+        for level, name, code in (("一级", indicator.level1_name, printed1), ("二级", indicator.level2_name, code2)):
+            if name and code is None:
+                unknown.setdefault((level, name), []).append(indicator)
+        if parent and indicator.level1_name and printed1 != parent:
+            differs.setdefault((indicator.level1_name, indicator.level2_name), []).append(indicator)
+    for (level, name), rows in unknown.items():
+        events.append(ParseEvent("indicator_category_unknown",
+                                 f"department: {level}指标 {name!r} is not a category of the taxonomy; kept as printed, "
+                                 f"no code ({len(rows)} indicator(s), {_seqs(rows)})", source_page=rows[0].source_page))
+    for (name1, name2), rows in differs.items():
+        code2 = rows[0].level2_code
+        events.append(ParseEvent("level1_differs_from_level2",
+                                 f"department: 二级指标 {name2!r} ({code2}) belongs to 一级 {_PARENT_CODES[code2]}, but the "
+                                 f"一级 cell printed over its {len(rows)} indicator(s) ({_seqs(rows)}) is {name1!r} "
+                                 f"({category_code(name1, 1) or 'unknown'}): level1_code {_PARENT_CODES[code2]} from the "
+                                 "二级, the printed name kept", source_page=rows[0].source_page))
+
+
+def _seqs(rows: list[DepartmentIndicator]) -> str:
+    """Where rows are: ``'seq 11-17'`` (one table), ``'task 0 seq 1-4; task 1 seq 1-3'`` (several)."""
+    by_task: dict[int, list[int]] = {}
+    for row in rows:
+        by_task.setdefault(row.task_no, []).append(row.seq)
+    parts = []
+    for task_no, seqs in by_task.items():
+        run = f"{seqs[0]}-{seqs[-1]}" if len(seqs) > 1 and seqs == list(range(seqs[0], seqs[-1] + 1)) else ", ".join(map(str, seqs))
+        parts.append(f"seq {run}" if len(by_task) == 1 else f"task {task_no} seq {run}")
+    return "; ".join(parts)

@@ -41,6 +41,10 @@ row's ``repairs``), with the raw line kept in ``raw_row``:
 - ``placeholder_cleared`` — a ``-`` placeholder becomes empty (NULL);
 - ``label_spaces_removed`` — spaces inside a category label (PDF justification)
   are removed; labels never contain real spaces;
+- ``indicator_category_unknown`` — a 一级/二级 name outside the taxonomy (a category
+  description such as ``数量、质量、时效、成本方面的指标``): no code, kept as printed; the
+  codes (``level1_code`` / ``level2_code``) of known names are set as on the national forms
+  (:func:`.department_records.department_indicator_codes`, the 二级 deciding the 一级);
 - ``header_repeated`` — the header row of the current indicator table printed
   again after a page break (same columns, same task): the table continues, so
   its merged cells are still carried down (not a repair of a row: an event only).
@@ -66,13 +70,14 @@ from .department_records import (
     DepartmentTargets,
     DepartmentTargetsProfile,
     DepartmentTask,
+    department_indicator_codes,
 )
 from .records import ParsedDocument, ParseError, ParseEvent
 from .text_common import (
-    DEPARTMENT_TITLE_MARK,
     SourceLine,
     find_department,
-    find_title,
+    find_department_title,
+    has_department_title,
     fiscal_year_from_title,
     normalise_spaces,
 )
@@ -175,13 +180,14 @@ def parse_department_rows(rows: list[CellRow], events: list[ParseEvent], layout:
     when no indicator row at all is found.
     """
     lines = [SourceLine(row.number, row.text) for row in rows if row.cells]
-    title = find_title(lines, DEPARTMENT_TITLE_MARK)
+    title = find_department_title(lines)
     department, department_events = find_department(lines)
     pages = {row.number: row.page for row in rows}
     for event in department_events:
         event.source_page = pages.get(event.source_line)
     reader = _Reader(department=department, fiscal_year=fiscal_year_from_title(title))
     reader.read(rows)
+    department_indicator_codes(reader.result.indicators, reader.events)
     if not reader.result.indicators:
         raise ParseError(
             "no indicator table (一级指标 / 二级指标 / 三级指标 …) was found in this 部门整体绩效目标; "
@@ -358,7 +364,7 @@ class _Reader:
                 if self.table is not None:
                     self.table.after_break = True
                 continue
-            if DEPARTMENT_TITLE_MARK in line.text and len(filled) == 1:
+            if len(filled) == 1 and has_department_title(line.text):
                 continue
             if self._task_marker(filled, line):
                 filled = filled[1:]  # 任务N alone on its row, or as the label of the row's first cell

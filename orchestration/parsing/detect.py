@@ -1,8 +1,10 @@
 """Recognise which document and which text layout an extract is.
 
-Document rule: the title names the form. ``部门整体绩效目标`` near the top →
-a department-wide performance-target form (``department_targets``, layout
-``department_targets_tsv``); ``项目支出绩效目标表`` → the project-expenditure
+Document rule: the title names the form. ``部门整体绩效目标`` near the top —
+or any 部门整体 / 单位整体 … 绩效目标 title, whatever words stand between
+(``部门整体预算绩效目标申报表``, ``单位整体支出绩效目标表``;
+:data:`.text_common.DEPARTMENT_TITLE`) → a department-wide performance-target
+form (``department_targets``, layout ``department_targets_tsv``); ``项目支出绩效目标表`` → the project-expenditure
 form (``project_targets``). Only the head (first ``HEAD_CHARS`` characters)
 is searched, and the mark that comes first wins, so that content quoting
 the other form cannot mislead.
@@ -21,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .records import DocType, ParseError
-from .text_common import DEPARTMENT_TITLE_MARK, PROJECT_TITLE_MARK, SourceLine
+from .text_common import DEPARTMENT_TITLE_MARK, PROJECT_TITLE_MARK, SourceLine, department_title_at, squeeze
 from .vocabulary import LINE_STARTS_WITH_FIRST_INDICATOR
 
 #: How much of the text counts as "the head" where the title must appear.
@@ -42,8 +44,8 @@ def detect_document(text: str, lines: list[SourceLine]) -> Detection:
     Raises :class:`ParseError` when the head names neither form.
     """
     head = text[:HEAD_CHARS]
-    department_at = head.find(DEPARTMENT_TITLE_MARK)
-    project_at = head.find(PROJECT_TITLE_MARK)
+    department_at = department_title_at(head)
+    project_at = squeeze(head).find(PROJECT_TITLE_MARK)
     if department_at >= 0 and (project_at < 0 or department_at < project_at):
         return Detection("department_targets", "department_targets_tsv")
     if project_at >= 0:

@@ -5,10 +5,14 @@ Dagster, no file I/O. Geometry is pdfplumber's: points, origin top-left.
 
 Every PDF enters here (:func:`parse_pdf`): the checks for a truncated,
 damaged, password-protected or oversized file come first, then page 1's text
-layer is checked and, when page 1 shows the 部门整体绩效目标 title mark (and
-not 项目支出绩效目标表), the file is a department-wide form and is read by
-:mod:`.department_targets_pdf` (layout ``department_targets_pdf``) instead of
-the steps below. Any other PDF (no 项目支出绩效目标表 title or 项目名称 header on
+layer is checked and, when page 1 shows a department-wide title (部门整体 /
+单位整体 … 绩效目标, whatever words stand between: :data:`.text_common.DEPARTMENT_TITLE`;
+and not 项目支出绩效目标表), the file is a department-wide form, read instead of the
+steps below by the reader of its layout: the national grid reader
+(:mod:`.readers.grid_targets`, layout ``national_department_form``) when its pages print
+the national grid (三级指标 without the 指标解释 / 说明及公式 columns: 部门整体支出 /
+部门整体预算绩效目标申报表), else :mod:`.department_targets_pdf` (layout
+``department_targets_pdf``, the 部门整体绩效目标 form of 指标解释 / 指标说明及公式 / 预期指标). Any other PDF (no 项目支出绩效目标表 title or 项目名称 header on
 page 1, or no such table on any page) is read as a sequence of tables by
 :mod:`.spine`; a 项目支出绩效目标表 found among its tables is read by
 :func:`read_project_pages` on its pages.
@@ -30,11 +34,23 @@ coordinates):
    has a cluster starting with ``项目名称``. Each cluster is a column label
    (wrapped labels such as ``财政专户/拨款`` stay one cluster) matched to a
    column key. The header row is found again on every page and skipped.
-4. **Columns**: between two neighbouring labels the boundary is a vertical
-   rule crossing the header (full grid) or else the middle of the widest
-   vertical strip in which no character of the page's body lies (rules only).
+4. **Columns** are bands of x, one per header label, tiling the table's width
+   (from the left to the right end of its horizontal rules). Between two
+   neighbouring labels the boundary is a vertical rule crossing the header
+   (full grid); else the edge of their header cells, read from the labels
+   themselves: a header label is centred in its cell and the cells fill the
+   table, so each cell's far edge is twice its label's centre minus its near
+   edge, chained from the table's left end and from its right end (or from
+   the nearest vertical rules) — the two chains must meet within half a
+   character, the table's own arithmetic, and each edge must lie between
+   the labels it separates. Only when that fails (labels not centred) is the
+   boundary guessed from the body text (the middle of the widest empty strip
+   between the two labels, else half-way), with a
+   ``pdf_column_boundary_guessed`` event: a 绩效目标 text justified right up
+   to the 绩效指标 column leaves no strip to find.
 5. **Cells**: characters go to a band by their vertical centre and to a column
-   by their horizontal centre; a cell's characters are grouped into lines,
+   by their horizontal centre, character by character (never a whole word or
+   line by where it starts); a cell's characters are grouped into lines,
    each line read left to right (a gap wider than half a character becomes one
    space; an exact overprint, fake bold, is read once), and wrapped lines are
    joined without any separator (:class:`~.text_common.JoinedText`).
@@ -66,7 +82,16 @@ coordinates):
     its page and position. The counts ``(page, region, in_cells, reported)``
     are kept in :attr:`ParsedDocument.char_counts`; ``in_cells`` is measured
     from the cell texts, so the equality is a check, and a page where it fails
-    gets a ``chars_not_conserved`` event naming the difference.
+    gets a ``chars_not_conserved`` event naming the difference. The same holds
+    **per column** (:func:`conserve_columns`): a character belongs to the column
+    whose band holds its horizontal centre, and each column's band must hold as
+    many characters as its cells' texts plus those reported, with no character
+    of another band in its cells (a character read into the wrong cell still
+    lands in *a* cell, so the page total balances); the counts
+    ``(page, label, region, in_cells, reported)`` are kept in
+    :attr:`ParsedDocument.column_char_counts`, and a column that fails gets a
+    ``column_chars_not_conserved`` event naming the page, the column, its band
+    and the characters of other bands it holds.
 """
 
 from __future__ import annotations
@@ -86,15 +111,16 @@ from .pdf_text import TextLine, check_text_layer, text_lines  # noqa: F401  (che
 from .project_targets_text import HEADER_FIELDS, RowDraft, build_records
 from .records import ParsedDocument, ParseError, ParseEvent
 from .text_common import (
-    DEPARTMENT_TITLE_MARK,
     PROJECT_TITLE_MARK,
     JoinedText,
     SourceLine,
     find_department,
     find_title,
     fiscal_year_from_title,
+    has_department_title,
     normalise_spaces,
     parse_amount,
+    squeeze,
 )
 from .vocabulary import is_total_label
 
@@ -140,9 +166,28 @@ class TableRow:
 
 
 @dataclass
-class _Columns:
+class ColumnBands:
+    """The columns of the table: one band (x-range, points) per header label, the bands tiling the table's width.
+
+    ``boundaries`` are the inner edges (``len(keys) - 1``), read from vertical rules, else from the
+    header cells, else (last resort) guessed from the text's gaps (:func:`_columns`); ``left`` and
+    ``right`` are the table's outer edges (the ends of its horizontal rules).
+    """
+
     keys: list[str | None]
     boundaries: list[float]  # inner boundaries, len(keys) - 1
+    labels: list[str]  # the header labels as printed (white space removed)
+    left: float
+    right: float
+
+    def index(self, x: float) -> int:
+        """Index of the column whose band holds ``x`` (the first and last band reach past the table's edges)."""
+        return bisect.bisect_right(self.boundaries, x)
+
+    def band(self, index: int) -> tuple[float, float]:
+        """``(x0, x1)`` of column ``index``."""
+        edges = [self.left, *self.boundaries, self.right]
+        return edges[index], edges[index + 1]
 
 
 # --------------------------------------------------------------------------
@@ -263,8 +308,8 @@ def _raised_inside_pdf_library(error: BaseException) -> bool:
 def _parse_open_pdf(pdf) -> ParsedDocument:
     if pdf.pages and _is_department_form(pdf.pages[0]):
         # a 部门整体绩效目标 title over a national grid (levels and a value column: 指标值 …) is read by the
-        # grid reader; the Guangzhou form (预期指标, 指标说明及公式) by the department reader
-        document = _read_national_grid(pdf, otherwise=None) if _has_grid_labels(pdf.pages[0]) else None
+        # grid reader; the Guangzhou form (预期指标, 指标说明及公式: no value column) by the department reader
+        document = _read_national_grid(pdf, otherwise=None) if _prints_national_grid(pdf) else None
         return document if document is not None else parse_department_pdf(pdf)
     if pdf.pages and _has_grid_labels(pdf.pages[0]):
         document = _read_national_grid(pdf)
@@ -279,6 +324,15 @@ def _parse_open_pdf(pdf) -> ParsedDocument:
         return _read_as_tables(pdf)
     doc.page_count = len(pdf.pages)
     return doc
+
+
+def _prints_national_grid(pdf) -> bool:
+    """True when some page prints the level labels of a national indicator grid (三级指标, or 一级指标 and
+    二级指标): its tables are then read cell by cell, and the grid reader decides by each header row's
+    labels (:func:`.readers.grid_labels.is_grid_header`: levels and a value column), whatever other columns
+    (指标解释, 评(扣)分标准 …) the grid has. The pages' characters stay cached for the reader that follows."""
+    text = "".join(squeeze("".join(c["text"] for c in page.chars)) for page in pdf.pages)
+    return "三级指标" in text or ("一级指标" in text and "二级指标" in text)
 
 
 def _has_grid_labels(first_page) -> bool:
@@ -315,14 +369,16 @@ def read_project_pages(pdf, page_numbers) -> ParsedDocument | None:
     events: list[ParseEvent] = []
     bands: list[Band] = []
     above: list[TextLine] = []
-    columns: _Columns | None = None
+    columns: ColumnBands | None = None
     char_counts: list[tuple[int, int, int, int]] = []
+    column_char_counts: list[tuple[int, str, int, int, int]] = []
     for page_no in page_numbers:
         page = pdf.pages[page_no - 1]
         try:
             chars = page.chars
             check_text_layer(page, chars, page_no)
-            page_bands, page_above, columns = _read_page(page, chars, page_no, columns, events, char_counts)
+            page_bands, page_above, columns = _read_page(page, chars, page_no, columns, events, char_counts,
+                                                         column_char_counts)
             bands += page_bands
             above += page_above
         finally:
@@ -332,6 +388,7 @@ def read_project_pages(pdf, page_numbers) -> ParsedDocument | None:
     rows = _merge_rows(bands, events)
     document = _build_document(rows, above, events)
     document.char_counts = char_counts
+    document.column_char_counts = column_char_counts
     return document
 
 
@@ -367,6 +424,7 @@ def _read_as_tables(pdf) -> ParsedDocument:
             document.indicators = inner.indicators + document.indicators
             document.events += inner.events
             document.char_counts += inner.char_counts
+            document.column_char_counts += inner.column_char_counts
             for entry in targets:
                 entry.read = True
                 entry.row_count = sum(1 for b in inner.budget_lines if entry.first_page <= (b.source_page or 0) <= entry.last_page)
@@ -388,7 +446,7 @@ def _is_project_form(first_page) -> bool:
 
 
 def _is_department_form(first_page) -> bool:
-    """True when page 1 shows the 部门整体绩效目标 title mark and not the 项目支出绩效目标表 one.
+    """True when page 1 shows a department-wide title (部门整体 … 绩效目标) and not the 项目支出绩效目标表 one.
 
     The text layer is checked first, so a scanned or ``(cid:N)`` department
     PDF is refused with the same reason as any other PDF. The page is left
@@ -404,7 +462,7 @@ def _is_department_form(first_page) -> bool:
         first_page.close()
         raise
     text = "".join(c["text"] for c in chars[:2000])
-    return DEPARTMENT_TITLE_MARK in text and PROJECT_TITLE_MARK not in text
+    return has_department_title(text) and PROJECT_TITLE_MARK not in squeeze(text)
 
 
 # --------------------------------------------------------------------------
@@ -412,11 +470,12 @@ def _is_department_form(first_page) -> bool:
 # --------------------------------------------------------------------------
 
 
-def _read_page(page, chars, page_no, columns, events, char_counts=None):
+def _read_page(page, chars, page_no, columns, events, char_counts=None, column_char_counts=None):
     """Bands (table rows) of one page, the text lines above its table, and the columns in force.
 
-    Appends ``(page_no, region, in_cells, reported)`` to ``char_counts`` (when given) for a page
-    that holds the table (step 10 of the module docstring).
+    Appends ``(page_no, region, in_cells, reported)`` to ``char_counts`` and one
+    ``(page_no, label, region, in_cells, reported)`` per column to ``column_char_counts`` (when
+    given) for a page that holds the table (step 10 of the module docstring).
     """
     rules, left, right = _horizontal_rules(page)
     if len(rules) < 2:
@@ -442,7 +501,7 @@ def _read_page(page, chars, page_no, columns, events, char_counts=None):
         if found is not None:
             header_index = index
             body = [c for b in in_band[index + 1:] for c in b]
-            page_columns = _columns(found, body, page, rules[index], rules[index + 1], page_no, events)
+            page_columns = _columns(found, body, page, (left, rules[index], right, rules[index + 1]), page_no, events)
         break  # only the first non-empty band can be the header
     if page_columns is None:
         if columns is None:
@@ -455,16 +514,21 @@ def _read_page(page, chars, page_no, columns, events, char_counts=None):
         outside_above += [c for b in in_band[:header_index] for c in b]
     bands = []
     unread: list[dict] = []
+    held: list[list[dict]] = [list(label.chars) for label in found] if header_index is not None \
+        else [[] for _ in page_columns.keys]
+    read: list[int] = [_non_space(label.text) for label in found] if header_index is not None \
+        else [0 for _ in page_columns.keys]
     for index in range(first_body, len(rules) - 1):
         band = Band(page_no, left, rules[index], right, rules[index + 1])
-        by_column: dict[str, list[dict]] = {}
-        for c in in_band[index]:
-            key = page_columns.keys[bisect.bisect_right(page_columns.boundaries, (c["x0"] + c["x1"]) / 2)]
-            if key is not None:
-                by_column.setdefault(key, []).append(c)
-            elif c["text"].strip():
-                unread.append(c)
-        band.cells = {key: text_lines(cs, page_no, skipped=duplicates) for key, cs in by_column.items()}
+        for column, cs in _chars_by_column(in_band[index], page_columns).items():
+            key = page_columns.keys[column]
+            if key is None:
+                unread += [c for c in cs if c["text"].strip()]
+                continue
+            held[column] += cs
+            lines = text_lines(cs, page_no, skipped=duplicates)
+            read[column] += sum(_non_space(line.text) for line in lines)
+            band.cells.setdefault(key, []).extend(lines)
         if not band.is_empty():
             band.first_on_page = not bands
             bands.append(band)
@@ -482,9 +546,9 @@ def _read_page(page, chars, page_no, columns, events, char_counts=None):
             f"page {page_no}: {len(duplicates)} character(s) printed twice at the same place (fake bold) were read once: "
             f"{''.join(c['text'] for c in duplicates)[:300]!r}", source_page=page_no))
     first_in_region = header_index if header_index is not None else first_body
-    region = sum(1 for b in in_band[first_in_region:] for c in b if c["text"].strip())
-    in_cells = sum(_non_space(label.text) for label in found) if header_index is not None else 0
-    in_cells += sum(_non_space(line.text) for band in bands for lines in band.cells.values() for line in lines)
+    region_chars = [c for b in in_band[first_in_region:] for c in b if c["text"].strip()]
+    region = len(region_chars)
+    in_cells = sum(read)
     reported = len(unread) + len(duplicates)
     if region != in_cells + reported:
         events.append(ParseEvent(
@@ -494,7 +558,67 @@ def _read_page(page, chars, page_no, columns, events, char_counts=None):
             "character(s) unaccounted for", source_page=page_no))
     if char_counts is not None:
         char_counts.append((page_no, region, in_cells, reported))
+    per_column = conserve_columns(page_no, page_columns, region_chars, held, read, unread + duplicates, events)
+    if column_char_counts is not None:
+        column_char_counts += per_column
     return bands, text_lines(outside_above, page_no), page_columns
+
+
+def _chars_by_column(chars: list[dict], columns: ColumnBands) -> dict[int, list[dict]]:
+    """The characters of one band grouped by the column whose band holds each one's horizontal centre.
+
+    Character by character, never a whole word or line by where it starts: a wrapped line of the
+    绩效指标 cell that begins right at the boundary (``22-…``) stays in its column.
+    """
+    by_column: dict[int, list[dict]] = {}
+    for c in chars:
+        by_column.setdefault(columns.index((c["x0"] + c["x1"]) / 2), []).append(c)
+    return by_column
+
+
+def conserve_columns(page_no: int, columns: ColumnBands, region_chars: list[dict], held: list[list[dict]],
+                     read: list[int], reported: list[dict],
+                     events: list[ParseEvent]) -> list[tuple[int, str, int, int, int]]:
+    """Per-column character conservation of one page (step 10 of the module docstring).
+
+    A character belongs to the column whose band (``columns``) holds its horizontal centre. For
+    each column: the non-space characters of ``region_chars`` (the table's region on the page) in
+    its band must equal the non-space characters read into its cells' text (``read[i]``: header
+    label and body cells) plus those of ``reported`` (characters reported in other events, such as
+    an overprint read once) in its band; and no character its cells hold (``held[i]``) may lie in
+    another column's band. A column where either fails gets a ``column_chars_not_conserved`` event
+    naming the page, the column, its band and the characters of other bands its cells hold (the
+    first characters of wrapped 绩效指标 lines read into the 绩效目标 cell, say): the page's total
+    can balance while a column does not.
+
+    Returns one ``(page_no, label, region, in_cells, reported)`` per column, left to right;
+    ``label`` is the column's header label as printed (white space removed).
+    """
+    count = len(columns.keys)
+    in_band, reported_in_band = [0] * count, [0] * count
+    for c in region_chars:
+        in_band[columns.index((c["x0"] + c["x1"]) / 2)] += 1
+    for c in reported:
+        if c["text"].strip():
+            reported_in_band[columns.index((c["x0"] + c["x1"]) / 2)] += 1
+    counts = []
+    for index in range(count):
+        label = columns.labels[index]
+        strays = sorted((c for c in held[index] if c["text"].strip()
+                         and columns.index((c["x0"] + c["x1"]) / 2) != index),
+                        key=lambda c: (round(c["top"]), c["x0"]))
+        difference = in_band[index] - read[index] - reported_in_band[index]
+        if difference or strays:
+            x0, x1 = columns.band(index)
+            detail = (f"page {page_no}: column {label} (x {x0:.0f}–{x1:.0f}): {in_band[index]} character(s) in its "
+                      f"band, {read[index]} in its cells and {reported_in_band[index]} reported ({difference:+d})")
+            if strays:
+                detail += (f"; its cells hold {len(strays)} character(s) of other columns' bands (first at x "
+                           f"{strays[0]['x0']:.0f}, y {strays[0]['top']:.0f}): "
+                           f"{''.join(c['text'] for c in strays)[:300]!r}")
+            events.append(ParseEvent("column_chars_not_conserved", detail, source_page=page_no))
+        counts.append((page_no, label, in_band[index], read[index], reported_in_band[index]))
+    return counts
 
 
 def _non_space(text: str) -> int:
@@ -538,10 +662,17 @@ def _covered_length(intervals: list[tuple[float, float]]) -> float:
 
 @dataclass
 class _Label:
+    """One header label: its column key (``None``: a column this reader does not read), text and extent."""
+
     key: str | None
     text: str
     x0: float
     x1: float
+    chars: list[dict] = field(default_factory=list)
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
 
 
 def _header_labels(chars: list[dict], skipped: list[dict] | None = None) -> list[_Label] | None:
@@ -564,7 +695,7 @@ def _header_labels(chars: list[dict], skipped: list[dict] | None = None) -> list
     for cluster in clusters:
         text = re.sub(r"\s+", "", "".join(line.text for line in text_lines(cluster, 0, skipped=overprints)))
         key = "name" if text.startswith("项目名称") else HEADER_FIELDS.get(text)
-        labels.append(_Label(key, text, min(c["x0"] for c in cluster), max(c["x1"] for c in cluster)))
+        labels.append(_Label(key, text, min(c["x0"] for c in cluster), max(c["x1"] for c in cluster), cluster))
     if not labels or labels[0].key != "name":
         return None
     missing = [k for k in REQUIRED_KEYS if k not in {label.key for label in labels}]
@@ -578,25 +709,85 @@ def _header_labels(chars: list[dict], skipped: list[dict] | None = None) -> list
     return labels
 
 
-def _columns(labels: list[_Label], body: list[dict], page, top: float, bottom: float, page_no: int,
-             events: list[ParseEvent]) -> _Columns:
-    """Boundaries between neighbouring labels: a vertical rule, else the widest empty strip."""
+def _columns(labels: list[_Label], body: list[dict], page, table: tuple[float, float, float, float], page_no: int,
+             events: list[ParseEvent]) -> ColumnBands:
+    """The column bands of the table from its header row (step 4 of the module docstring).
+
+    ``table`` is ``(left, top, right, bottom)`` of the header row: the table's outer edges (the
+    ends of its horizontal rules) and the rules above and below the header. Each boundary
+    between two neighbouring labels is, in this order: a vertical rule crossing the header
+    between them; else the edge of the header cells, read from the labels: the labels are
+    centred in their cells and the cells fill the table, so between two known edges ``e0`` and
+    ``en`` every cell's far edge is ``2 × centre − near edge`` (:func:`_centred_edges`: chained
+    from both ends, the two chains must meet within ``CENTRED_TOLERANCE`` characters, the
+    table's own arithmetic); else, last resort, the middle of the widest empty strip of the
+    page's body text between the two labels (or half-way between them), with a
+    ``pdf_column_boundary_guessed`` event naming the boundary.
+    """
+    left, top, right, bottom = table
     verticals = [e["x0"] for e in page.vertical_edges if e["top"] <= top + 2 and e["bottom"] >= bottom - 2]
-    boundaries = []
-    for left, right in zip(labels, labels[1:]):
-        a, b = left.x1, right.x0
-        rules = sorted(x for x in verticals if a < x < b)
+    size = statistics.median(c["size"] for label in labels for c in label.chars)
+    known: dict[int, float] = {0: left, len(labels): right}  # edge index → x
+    for index, (before, after) in enumerate(zip(labels, labels[1:]), start=1):
+        rules = sorted(x for x in verticals if before.x1 < x < after.x0)
         if rules:
-            boundaries.append(rules[len(rules) // 2])
+            known[index] = rules[len(rules) // 2]
+    for start, end in zip(sorted(known), sorted(known)[1:]):
+        if end - start < 2:
             continue
-        gap = _widest_free_strip([(c["x0"], c["x1"]) for c in body if c["x1"] > a and c["x0"] < b], a, b)
-        if gap is None:
-            events.append(ParseEvent("pdf_column_boundary_guessed", f"page {page_no}: no empty strip between "
-                                     f"{left.text} and {right.text}; boundary put half-way", source_page=page_no))
-            boundaries.append((a + b) / 2)
-        else:
-            boundaries.append((gap[0] + gap[1]) / 2)
-    return _Columns([label.key for label in labels], boundaries)
+        edges = _centred_edges(labels[start:end], known[start], known[end], size)
+        for index in range(start + 1, end):
+            known[index] = (edges[index - start - 1] if edges is not None
+                            else _gap_boundary(labels[index - 1], labels[index], body, page_no, events))
+    return ColumnBands([label.key for label in labels], [known[index] for index in range(1, len(labels))],
+                       [label.text for label in labels], left, right)
+
+
+#: The two chains of centred header cells must meet within this many characters (× size).
+CENTRED_TOLERANCE = 0.5
+
+
+def _centred_edges(labels: list[_Label], start: float, end: float, size: float) -> list[float] | None:
+    """Inner edges of the header cells between the known edges ``start`` and ``end`` (points), or ``None``.
+
+    A header label is centred in its cell, so a cell's far edge is twice the label's centre minus
+    its near edge. Chained from ``start`` the last cell must end at ``end`` (and chained from
+    ``end`` the first must begin at ``start``) within ``CENTRED_TOLERANCE`` × ``size``; every edge
+    found must lie between the two labels it separates. The edges returned are the mean of the two
+    chains. ``None`` when the labels are not centred in cells that fill the table (left-aligned
+    labels, a label outside its cell): the caller then falls back to the text's gaps.
+    """
+    forward = [start]
+    for label in labels:
+        forward.append(2 * label.centre - forward[-1])
+    if abs(forward[-1] - end) > CENTRED_TOLERANCE * size:
+        return None
+    backward = [end]
+    for label in reversed(labels):
+        backward.append(2 * label.centre - backward[-1])
+    backward.reverse()
+    edges = [(f + b) / 2 for f, b in zip(forward[1:-1], backward[1:-1])]
+    slack = 0.1 * size
+    for edge, before, after in zip(edges, labels, labels[1:]):
+        if not before.x1 - slack <= edge <= after.x0 + slack:
+            return None
+    return edges
+
+
+def _gap_boundary(before: _Label, after: _Label, body: list[dict], page_no: int, events: list[ParseEvent]) -> float:
+    """Last resort: the middle of the widest strip between two labels that no body character touches
+    (half-way between the labels when there is none), reported as ``pdf_column_boundary_guessed``."""
+    a, b = before.x1, after.x0
+    gap = _widest_free_strip([(c["x0"], c["x1"]) for c in body if c["x1"] > a and c["x0"] < b], a, b)
+    if gap is None:
+        boundary, how = (a + b) / 2, "no empty strip between their texts: put half-way between the labels"
+    else:
+        boundary, how = (gap[0] + gap[1]) / 2, f"the middle of the empty strip x {gap[0]:.1f}–{gap[1]:.1f}"
+    events.append(ParseEvent(
+        "pdf_column_boundary_guessed",
+        f"page {page_no}: no vertical rule between {before.text} and {after.text} and the header labels are not "
+        f"centred in cells filling the table; boundary at x {boundary:.1f}, {how}", source_page=page_no))
+    return boundary
 
 
 def _widest_free_strip(intervals, a: float, b: float) -> tuple[float, float] | None:

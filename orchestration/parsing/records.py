@@ -184,7 +184,11 @@ class ParsedDocument:
     项目支出绩效目标表 PDF reader, one ``(page, region, in_cells, reported)``
     per page of its table (:mod:`.pdf_tables`, step 10): non-space
     characters in the table's region, in its cells' text, and reported in
-    parse events; empty for other inputs.
+    parse events; empty for other inputs. ``column_char_counts`` holds
+    the same per column, one ``(page, label, region, in_cells, reported)``
+    per column of each page (``label`` the column's header label as
+    printed): the characters whose centre lies in the column's band, those
+    read into its cells and those reported.
     """
 
     doc_type: DocType
@@ -200,6 +204,7 @@ class ParsedDocument:
     department_targets: DepartmentTargets | None = None
     disclosure: Disclosure | None = None
     char_counts: list[tuple[int, int, int, int]] = field(default_factory=list)
+    column_char_counts: list[tuple[int, str, int, int, int]] = field(default_factory=list)
 
     @property
     def spending_unit_count(self) -> int:

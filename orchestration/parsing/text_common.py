@@ -287,6 +287,10 @@ def format_amount(value: Decimal | None) -> str:
 
 PROJECT_TITLE_MARK = "项目支出绩效目标表"
 DEPARTMENT_TITLE_MARK = "部门整体绩效目标"
+#: The title of a department- or unit-wide form, whatever words stand between 整体 and 绩效目标
+#: (部门整体绩效目标, 部门整体支出绩效目标申报表, 部门整体预算绩效目标申报表, 单位整体绩效目标表):
+#: up to six Chinese characters, no punctuation or digits, matched on NFKC text without white space.
+DEPARTMENT_TITLE = re.compile(r"(?:部门|单位)整体[\u4e00-\u9fff]{0,6}?绩效目标")
 _UNIT_LINE = re.compile(r"^单位\s*[：:]\s*万元$")
 _DEPARTMENT = re.compile(r"部门名称\s*[：:]\s*(?P<name>.*?)(?:\s+单位\s*[：:].*)?$")
 _DEPARTMENT_FORM_SUFFIX = re.compile(r"\s*[（(]\s*部门\s*[）)]\s*$")
@@ -314,6 +318,35 @@ def is_page_header_line(text: str) -> bool:
 def clean_title(text: str) -> str:
     """Strip a Markdown heading prefix (``### ``) and surrounding spaces from a title line."""
     return text.strip().lstrip("#").strip()
+
+
+def department_title_at(text: str) -> int:
+    """Index in ``text`` where a department-wide form's title (:data:`DEPARTMENT_TITLE`) starts, else ``-1``.
+
+    ``text`` is NFKC-normalised and white space inside words is ignored (``部门 整体 预算绩效目标``), so
+    the index is one in the squeezed text; callers compare it with the index of another mark found the
+    same way (:func:`squeeze`).
+    """
+    match = DEPARTMENT_TITLE.search(squeeze(text))
+    return match.start() if match else -1
+
+
+def has_department_title(text: str) -> bool:
+    """True when ``text`` names a 部门整体 / 单位整体 … 绩效目标 form (:data:`DEPARTMENT_TITLE`)."""
+    return department_title_at(text) >= 0
+
+
+def squeeze(text: str) -> str:
+    """``text`` NFKC-normalised (full width → half width) with all white space removed."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def find_department_title(lines: list[SourceLine]) -> str | None:
+    """First line naming a department-wide form (:data:`DEPARTMENT_TITLE`), cleaned; ``None`` if absent."""
+    for line in lines:
+        if has_department_title(line.text):
+            return clean_title(line.text)
+    return None
 
 
 def find_title(lines: list[SourceLine], mark: str) -> str | None:

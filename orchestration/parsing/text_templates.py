@@ -15,7 +15,8 @@ Rules (labels and words only; spaces ignored):
 
 - the template is **found** when the text has the grid's labels (三级指标, or 一级指标 and
   二级指标) or a title of the national forms (``整体支出绩效目标``, ``绩效目标申报表``);
-- its **name**: ``整体支出绩效目标`` / ``部门整体`` with 申报表 → the department-wide form;
+- its **name**: ``整体支出绩效目标`` / ``部门整体`` with 申报表 → the department-wide form, named by
+  its title as printed (``部门整体预算绩效目标申报表``);
   单位名称, 项目名称 and 一级指标 in one row of cells → the multi-project grid; else the
   项目支出 form (``项目支出绩效目标``) or, failing that, "a national indicator grid";
 - **how the columns were lost**, from the text's own separators: ``|`` between cells → table
@@ -28,6 +29,8 @@ from __future__ import annotations
 import re
 
 _SPACES = re.compile(r"\s+")
+#: The department-wide form's title as printed (部门整体支出绩效目标申报表, 部门整体预算绩效目标申报表 …).
+_DEPARTMENT_FORM_TITLE = re.compile(r"(?:部门|单位)整体[\u4e00-\u9fff]{0,6}?绩效目标(?:申报)?表")
 #: A line of cells separated by ``|`` (a table copied from a web page).
 _PIPE_ROW = re.compile(r"\|[^|\n]*\|")
 
@@ -44,7 +47,8 @@ def national_template_in_text(text: str) -> str | None:
     if not (has_labels or department or "绩效目标申报表" in flat):
         return None
     if department:
-        return "部门整体支出绩效目标申报表 (national department-wide form)"
+        printed = _DEPARTMENT_FORM_TITLE.search(flat)
+        return f"{printed.group(0) if printed else '部门整体支出绩效目标申报表'} (national department-wide form)"
     for line in text.splitlines():
         cells = _SPACES.sub("", line)
         if "单位名称" in cells and "项目名称" in cells and "一级指标" in cells:

@@ -170,7 +170,12 @@ def test_department_form_guangshui(parsed, fmt):
     assert profile.function_summary.startswith("(一)负责全市人民防空工作。")
     assert profile.filler_named and profile.contact_phone_given
     assert doc.department_targets.indicators == []  # the stored text ends before the indicators
-    assert any(e.kind == "text_not_read" and "基本支出 | 724.2318" in e.detail for e in doc.events)
+    # the 支出构成 row is the budget split (万元 → 元); the 占比 row stays reported, not read
+    assert (profile.expenditure_basic_yuan, profile.expenditure_project_yuan) == (Decimal("7242318"), Decimal("2439600"))
+    assert profile.amount_unit_printed == "万元"
+    assert any(e.kind == "text_not_read" and "基本支出 74.8%" in e.detail for e in doc.events)
+    assert [e.detail for e in doc.events if e.kind == "department_budget_checked"] == [
+        "基本支出 + 项目支出 = 收入来源 合计 = 968.1918 万元"]
 
 
 @pytest.mark.parametrize("name", ["hunan", "sichuan", "ezhou"])

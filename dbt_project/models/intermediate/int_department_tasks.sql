@@ -10,12 +10,12 @@ with targets as (
 
 tasks as (
     select
-        task_key, document_id, task_no, task_name, goal_text, projects, source_line
+        task_key, document_id, task_no, task_name, goal_text, projects, source_line, content_text, amount_yuan
     from {{ ref('stg_department_tasks') }}
     where document_id in {{ loaded_documents() }}
     union all
     select
-        document_id || ':0', document_id, 0, null, overall_goal, null, source_line
+        document_id || ':0', document_id, 0, null, overall_goal, null, source_line, null, null
     from targets
 )
 
@@ -32,7 +32,9 @@ select
     tasks.task_name,
     tasks.goal_text,
     tasks.projects,
-    tasks.source_line
+    tasks.source_line,
+    tasks.content_text,
+    tasks.amount_yuan
 from tasks
 inner join targets
     on tasks.document_id = targets.document_id

@@ -27,7 +27,10 @@ select
     tasks.projects,
     coalesce({{ list_length("tasks.projects") }}, 0)         as project_count,
     coalesce(indicator_counts.indicator_count, 0)           as indicator_count,
-    tasks.source_line
+    tasks.source_line,
+    tasks.content_text,
+    tasks.amount_yuan,
+    {{ yuan_to_wan('tasks.amount_yuan') }}                  as amount_wan
 from tasks
 left join indicator_counts
     on tasks.task_key = indicator_counts.task_key

@@ -37,6 +37,9 @@ select
     indicators.weight,
     indicators.direction,
     indicators.standard,
+    indicators.level1_code,
+    indicators.level2_code,
+    indicators.period_value,
     -- 预期指标 normalized (same function as project targets)
     {%- for column in target_columns(['expected_target']) %}
     indicators.{{ column }},

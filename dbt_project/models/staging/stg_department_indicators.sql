@@ -29,6 +29,10 @@ select
     source.weight,
     source.direction,
     source.standard,
+    -- taxonomy codes of the printed categories (the 二级 decides the 一级) and the 实施周期指标值
+    source.level1_code,
+    source.level2_code,
+    source.period_value,
     -- 预期指标 normalized at parse time by the same function as project targets
     -- (orchestration/parsing/targets.py), columns expected_target_*
     {%- for column in target_columns(['expected_target']) %}

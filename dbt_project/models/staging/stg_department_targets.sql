@@ -18,5 +18,13 @@ select
     source.filled_on,
     source.filler_named                                                 as filler_name_given,
     source.contact_phone_given,
-    source.source_line
+    source.source_line,
+    -- the budget split of the 预算整体情况 block (2026 form) / 支出构成 (national form), 元
+    cast(source.expenditure_basic_yuan as decimal(18, 2))               as expenditure_basic_yuan,
+    cast(source.expenditure_project_yuan as decimal(18, 2))             as expenditure_project_yuan,
+    cast(source.development_special_funds_yuan as decimal(18, 2))       as development_special_funds_yuan,
+    cast(source.development_other_yuan as decimal(18, 2))               as development_other_yuan,
+    cast(source.own_level_use_yuan as decimal(18, 2))                   as own_level_use_yuan,
+    cast(source.transfer_to_lower_levels_yuan as decimal(18, 2))        as transfer_to_lower_levels_yuan,
+    source.amount_unit_printed
 from source

@@ -11,5 +11,7 @@ select
     source.goal_text,
     source.projects,
     source.projects_text,
-    source.source_line
+    source.source_line,
+    source.content_text,
+    cast(source.amount_yuan as decimal(18, 2))                                   as amount_yuan
 from source

@@ -49,6 +49,14 @@ COLUMN_LABELS: tuple[tuple[str, str], ...] = (
 #: Labels of a form's label–value block (spaces, colons and brackets ignored), first match wins.
 FORM_LABELS: tuple[tuple[str, str], ...] = (
     ("review", r"审核意见"),
+    # the department-wide budget split (预算整体情况 of the 2026 form, 支出构成 of the national one)
+    ("expenditure_basic", r"^基本支出$"),
+    ("expenditure_project", r"^项目支出$"),
+    ("development_special_funds", r"^财政专项资金$"),
+    ("development_other", r"^其他事业发展性支出$"),
+    ("own_level_use", r"本级使用资金"),
+    ("transfer_to_lower_levels", r"对下转移支付"),
+    ("other_tasks", r"^其他需(要)?完成的(工作)?任务"),
     ("project_name", r"^项目(支出)?名称$"),
     ("department", r"^(主管部门|预算部门|部门名称|部门单位名称|单位名称|预算单位)(及代码)?$"),
     ("implementing_unit", r"^(项目)?实施单位$"),
@@ -62,10 +70,20 @@ FORM_LABELS: tuple[tuple[str, str], ...] = (
     ("total", r"^(年度)?资金总额$|^年度预算(金额)?$|^预算(数|金额)$|^项目资金$"),
     ("function_summary", r"职能概述|职责概述|主要职能|部门职责"),
     ("period_goal", r"^(实施期|中长期)(绩效)?目标$"),
-    ("annual_goal", r"^(本)?年度(总体|绩效)?目标$|^绩效目标$|^年度总体目标$"),
+    ("annual_goal", r"^(本)?年度(总体|绩效)?目标$|^绩效目标$|^年度总体目标$|^总体(绩效)?目标$"),
     # last: a 合计 row (项目预算成本构成 of a project form, 收入构成 of a department form) is the total
     # when no 资金总额 / 预算数 label gave it (facts keep their first value)
     ("total", r"^合计$"),
+)
+
+#: Section labels: the merged cell at the left of a block of a department-wide form, naming the block
+#: (spaces and brackets ignored). Set aside before a row is read (:mod:`.grid_targets`).
+SECTION_LABELS = re.compile(r"^(预算|资金)?整体情况$|^年度(重点|主要)(工作)?任务$|^绩效指标$")
+#: An amount column header stating its unit (``预算金额（万元）``; spaces and brackets ignored).
+AMOUNT_HEADER = re.compile(r"^(预算)?(金额|资金)(万元|元)$")
+#: Task header labels → task field (first match wins; spaces and brackets ignored).
+TASK_FIELDS: tuple[tuple[str, str], ...] = (
+    ("name", r"名称|^任务$"), ("content", r"内容"), ("amount", r"金额|资金|预算"), ("goal", r"目标"),
 )
 
 _IGNORED = re.compile(r"[\s:：()（）]")
@@ -87,6 +105,18 @@ def form_label(text: str) -> str | None:
         if re.search(pattern, key):
             return name
     return None
+
+
+def is_section_label(text: str) -> bool:
+    """True for a cell naming a block of a department-wide form (:data:`SECTION_LABELS`: 预算整体情况,
+    年度重点工作任务, 年度主要任务, 绩效指标), not a field."""
+    return bool(SECTION_LABELS.match(label_key(text)))
+
+
+def task_field(label: str) -> str | None:
+    """The task field a header label names (``'拟投入的资金（万元）'`` → ``'amount'``), else ``None``."""
+    key = label_key(label)
+    return next((name for name, pattern in TASK_FIELDS if re.search(pattern, key)), None)
 
 
 def column_type(label: str) -> str | None:

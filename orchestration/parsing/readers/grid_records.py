@@ -13,7 +13,13 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from ..department_records import DepartmentIndicator, DepartmentTargets, DepartmentTargetsProfile, DepartmentTask
+from ..department_records import (
+    DepartmentIndicator,
+    DepartmentTargets,
+    DepartmentTargetsProfile,
+    DepartmentTask,
+    department_indicator_codes,
+)
 from ..formats.grid import GridCell
 from ..records import BudgetLine, ParsedDocument, ParseEvent, PerformanceIndicator
 from ..targets import TargetValue, parse_target
@@ -263,8 +269,18 @@ def _weight(text: str, where: str, events: list[ParseEvent], page) -> float | No
         return None
 
 
-def department_document(forms: list[Form], title, unit: str, events: list[ParseEvent]) -> ParsedDocument:
-    """部门整体 / 单位整体 form → ``department_targets`` records (income in 元, task 0 = the whole department)."""
+def department_document(forms: list[Form], title, unit: str, events: list[ParseEvent],
+                         unit_stated: bool = True) -> ParsedDocument:
+    """部门整体 / 单位整体 form → ``department_targets`` records (task 0 = the whole department).
+
+    Amounts in **元**: every amount the form prints in 万元 (its ``unit``) is converted once, ×10,000
+    (``amount_unit_printed`` keeps the unit printed; ``None`` when the form states none): income
+    (总额 / 合计, 财政拨款, 其他资金), the budget split (基本支出 / 项目支出, 财政专项资金 / 其他事业发展性支出,
+    本级使用资金 / 对下转移支付资金) and each task's 拟投入的资金. A form printing no total gets
+    Σ income sources as ``income_total_yuan`` (``income_total_derived`` event). The amounts are then
+    checked against each other (:func:`check_department_budget`). Indicators carry taxonomy codes,
+    the 二级 deciding the 一级 (:func:`department_indicator_codes`).
+    """
     facts: dict[str, str] = {}
     for form in forms:
         for k, v in form.facts.items():
@@ -284,11 +300,25 @@ def department_document(forms: list[Form], title, unit: str, events: list[ParseE
         filler_named=any(e.kind == "form_footer" and ("填报人 filled in" in e.detail or "填表人 filled in" in e.detail)
                          for e in events),
         contact_phone_given=any(e.kind == "form_footer" and "联系电话 filled in" in e.detail for e in events),
+        expenditure_basic_yuan=yuan("expenditure_basic"), expenditure_project_yuan=yuan("expenditure_project"),
+        development_special_funds_yuan=yuan("development_special_funds"), development_other_yuan=yuan("development_other"),
+        own_level_use_yuan=yuan("own_level_use"), transfer_to_lower_levels_yuan=yuan("transfer_to_lower_levels"),
+        amount_unit_printed=unit if unit_stated else None,
     )
+    sources = [profile.income_fiscal_appropriation_yuan, profile.income_special_account_yuan, profile.income_other_yuan]
+    if profile.income_total_yuan is None and any(x is not None for x in sources):
+        profile.income_total_yuan = sum((x for x in sources if x is not None), Decimal(0))
+        events.append(ParseEvent("income_total_derived", f"the form prints no 合计 of its income: total "
+                                 f"{_wan(profile.income_total_yuan)} 万元 is the sum of its sources (财政拨款, 其他资金)"))
     tasks = []
     for n, task in enumerate((t for f in forms for t in f.tasks), start=1):
-        tasks.append(DepartmentTask(task_no=n, task_name=task.get("name") or None, goal_text=task.get("content") or None,
-                                    projects_text=task.get("amount") or None))
+        amount = _amount(task.get("amount", ""), unit, f"task {n} 拟投入的资金", events, task.get("page"))
+        tasks.append(DepartmentTask(task_no=n, task_name=task.get("name") or None, goal_text=task.get("goal") or None,
+                                    content_text=task.get("content") or None,
+                                    amount_yuan=None if amount is None else amount * Decimal(10000)))
+    if facts.get("other_tasks"):
+        tasks.append(DepartmentTask(task_no=len(tasks) + 1, task_name="其他需完成的任务", goal_text=None,
+                                    content_text=facts["other_tasks"]))
     indicators = []
     weights: list[float] = []
     for seq, item in enumerate((i for f in forms for i in f.indicators), start=1):
@@ -301,10 +331,62 @@ def department_document(forms: list[Form], title, unit: str, events: list[ParseE
             expected_value=item["value"], calculation_unit=item["unit"] or None, raw_row=item["raw"],
             explanation=item["explanation"] or None,
             source_page=item["cell"].page, weight=weight, direction=_direction(item["direction"]),
-            standard=item["standard"] or None, expected_target=target_of(text, item["name"])))
+            standard=item["standard"] or None, period_value=item["period_value"] or None,
+            expected_target=target_of(text, item["name"])))
+    department_indicator_codes(indicators, events)
     if weights and sum(weights) != 100:
         events.append(ParseEvent("weights_not_100", f"department: weights add up to {sum(weights):g}, not 100: "
                                  + " + ".join(f"{w:g}" for w in weights), source_page=indicators[0].source_page))
+    events.extend(check_department_budget(profile, tasks))
     return ParsedDocument(doc_type="department_targets", layout="national_department_form", title=title,
                           department=department, fiscal_year=None, events=events,
                           department_targets=DepartmentTargets(profile=profile, tasks=tasks, indicators=indicators))
+
+
+def check_department_budget(profile: DepartmentTargetsProfile, tasks: list[DepartmentTask]) -> list[ParseEvent]:
+    """The identities of a department-wide form's amounts, each a ParseEvent (元 compared to the cent).
+
+    The budget is one sum seen three ways: 基本支出 + 项目支出 (by kind of spending) = Σ income sources
+    (财政拨款 + 财政专户 + 其他资金, or the 总额 printed) = 本级使用资金 + 对下转移支付资金 (by budget level).
+    Every pair whose both sides are printed is compared: equal → one ``department_budget_checked`` event
+    listing what was checked and the sum of the tasks' 拟投入的资金 (no identity binds that sum: the tasks
+    are the year's main ones, not all spending; it is reported, and a sum above the budget is a difference);
+    unequal → a ``department_budget_difference`` finding per pair, the amounts kept as printed.
+    """
+    def total(*values):
+        return None if all(v is None for v in values) else sum((v for v in values if v is not None), Decimal(0))
+
+    sides = [
+        ("基本支出 + 项目支出", total(profile.expenditure_basic_yuan, profile.expenditure_project_yuan)),
+        ("收入来源 合计",
+         profile.income_total_yuan if profile.income_total_yuan is not None else total(
+             profile.income_fiscal_appropriation_yuan, profile.income_special_account_yuan, profile.income_other_yuan)),
+        ("本级使用资金 + 对下转移支付资金", total(profile.own_level_use_yuan, profile.transfer_to_lower_levels_yuan)),
+    ]
+    present = [(name, value) for name, value in sides if value is not None]
+    events: list[ParseEvent] = []
+    checked: list[str] = []
+    for (name_a, a), (name_b, b) in zip(present, present[1:]):
+        if a == b:
+            checked.append(f"{name_a} = {name_b} = {_wan(a)} 万元")
+        else:
+            events.append(ParseEvent("department_budget_difference",
+                                     f"{name_a} {_wan(a)} 万元 ≠ {name_b} {_wan(b)} 万元 (difference {_wan(a - b)}); "
+                                     "kept as printed"))
+    task_sum = total(*(t.amount_yuan for t in tasks))
+    budget = present[0][1] if present else None
+    if task_sum is not None:
+        note = f"Σ 年度重点工作任务 拟投入的资金 {_wan(task_sum)} 万元 ({sum(t.amount_yuan is not None for t in tasks)} tasks)"
+        if budget is not None and task_sum > budget:
+            events.append(ParseEvent("department_budget_difference", f"{note} > the budget {_wan(budget)} 万元"))
+        else:
+            checked.append(note + (f" ≤ the budget {_wan(budget)} 万元" if budget is not None else ""))
+    if checked:
+        events.append(ParseEvent("department_budget_checked", "; ".join(checked)))
+    return events
+
+
+def _wan(yuan: Decimal) -> str:
+    """元 → 万元 for messages: ``'98,880.78'``, ``'968.1918'`` (at least two decimals, no digit lost)."""
+    whole, fraction = f"{yuan / Decimal(10000):,.6f}".split(".")
+    return f"{whole}.{fraction.rstrip('0').ljust(2, '0')}"

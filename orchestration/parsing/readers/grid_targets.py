@@ -12,8 +12,10 @@ whatever the file format (PDF, XLSX, XLS, DOCX, HTML):
    form title or at a 项目名称 label after a grid);
 2. **multi-project grid**: one row per indicator, with 单位名称 / 项目名称 /
    预算数 / 年度目标 columns printed once and spanning the project's rows;
-3. **department- or unit-wide form** (部门整体支出绩效目标表 / 申报表, 单位整体绩效目标表):
-   部门(单位)名称, 职能概述, 年度总体目标, funds, 年度主要任务 then the grid.
+3. **department- or unit-wide form** (部门整体支出绩效目标表 / 申报表, 单位整体绩效目标表,
+   the 2026 部门整体预算绩效目标申报表 — any 部门整体 / 单位整体 … 绩效目标 title):
+   部门(单位)名称, 职能概述, 年度总体目标 / 总体绩效目标, funds, 年度主要任务 /
+   年度重点工作任务 then the grid.
 
 Everything is decided by **labels**, never by positions (rules, in order):
 
@@ -42,6 +44,18 @@ Everything is decided by **labels**, never by positions (rules, in order):
 - a row with a 二级 name and no indicator and no value is a **placeholder** the
   template keeps (``经济效益指标`` with empty cells): an ``indicator_placeholder``
   event, not an indicator;
+- a **section label** (预算整体情况, 年度重点工作任务, 绩效指标: the merged cell at the left of a
+  block, :data:`.grid_labels.SECTION_LABELS`) names a block and is no field: it is set aside before
+  the row is read, so a block continued on the next page (the label printed again, or a blank cell) goes on;
+- an **amount block header** (a row with ``预算金额（万元）`` cells between group names such as
+  部门预算支出 / 收入来源) states the unit of the label–amount rows below it;
+- **task rows** (年度主要任务 / 年度重点工作任务) follow a header naming 名称 / 任务名称 and
+  内容; their cells are read in the header's order (名称, 主要实施内容, 拟投入的资金, 期望达到的目标),
+  so a task table continued on a page whose grid has other column positions is read alike;
+- department-wide amounts are split by their labels (基本支出 / 项目支出, 财政拨款 / 其他资金,
+  财政专项资金 / 其他事业发展性支出, 本级使用资金 / 对下转移支付资金) and checked against each
+  other (:func:`.grid_records.check_department_budget`): 基本支出 + 项目支出 = Σ income sources =
+  Σ 预算级次; a difference is a ``department_budget_difference`` finding, kept as printed;
 - **footer** lines (填表人, 联系电话, 填报日期, 单位负责人) become a ``form_footer``
   event saying which were filled in (names and numbers are not stored: the
   original file keeps them), other text outside the grids a ``text_not_read`` event.
@@ -79,7 +93,17 @@ from dataclasses import dataclass, field
 from ..formats.grid import DocumentLayout, GridCell
 from ..records import ParsedDocument, ParseError, ParseEvent
 from .grid_categories import split_levels
-from .grid_labels import column_type, form_label, has_national_grid, is_grid_header, label_key
+from ..text_common import has_department_title
+from .grid_labels import (
+    AMOUNT_HEADER,
+    column_type,
+    form_label,
+    has_national_grid,
+    is_grid_header,
+    is_section_label,
+    label_key,
+    task_field,
+)
 from .grid_records import TEMPLATE, Form, department_document, department_unknown, project_records, strip_code, target_of
 
 __all__ = ["TEMPLATE", "column_type", "form_label", "has_national_grid", "is_grid_header", "read_national_grid",
@@ -87,9 +111,10 @@ __all__ = ["TEMPLATE", "column_type", "form_label", "has_national_grid", "is_gri
 
 
 _UNIT_STATEMENT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)")
+#: The unit in an amount column header: ``预算金额（万元）``, ``拟投入的资金（万元）``.
+_UNIT_IN_HEADER = re.compile(r"(?:金额|资金)\s*[（(]\s*(万元|元)\s*[)）]")
 _FOOTER = re.compile(r"(填表人|填报人|联系电话|填报日期|单位负责人|审核人)")
 _TITLE = re.compile(r"绩效目标.*表\s*([（(].*[)）])?$")
-_DEPARTMENT_FORM = re.compile(r"(部门|单位)整体(支出)?绩效目标")
 _key = label_key
 
 
@@ -144,7 +169,7 @@ def read_national_grid(layout: DocumentLayout, source_format: str) -> ParsedDocu
     title = None
     forms: list[Form] = [Form()]
     grid: _Grid | None = None
-    in_tasks: dict[str, int] | None = None
+    in_tasks: list[str | None] | None = None
     carried: dict[str, str] = {}
     project_state: dict[str, str] = {}
     grid_kinds: set[str] = set()
@@ -161,7 +186,7 @@ def read_national_grid(layout: DocumentLayout, source_format: str) -> ParsedDocu
         if unit_match and unit is None:
             unit = unit_match.group(1)
         if len(origin) == 1 and _TITLE.search(re.sub(r"\s+", "", origin[0])):
-            if _DEPARTMENT_FORM.search(origin[0]):
+            if has_department_title(origin[0]):
                 department_form = True
             if forms[-1].indicators or forms[-1].facts:
                 forms.append(Form())
@@ -180,14 +205,18 @@ def read_national_grid(layout: DocumentLayout, source_format: str) -> ParsedDocu
             carried = {}
             in_tasks = None
             continue
+        origin = [text for text in origin if not is_section_label(text)]
+        if not origin:
+            continue  # a lone section label: the block it names goes on (continued on a new page)
+        joined = "".join(origin)
         if _is_task_header(origin):
-            in_tasks = {}
-            for j, text in enumerate(texts):
-                k = _key(text)
-                for name, pattern in (("name", r"任务名称|任务$"), ("content", r"主要内容|内容"), ("amount", r"金额|预算")):
-                    if re.search(pattern, k) and name not in in_tasks:
-                        in_tasks[name] = j
+            in_tasks = [task_field(text) for text in origin]
+            unit = unit or _unit_in_header(joined)
             grid = None
+            continue
+        if _is_amount_block_header(origin):
+            unit = unit or _unit_in_header(joined)
+            grid, in_tasks = None, None
             continue
         first_label = form_label(origin[0])
         if grid is not None and first_label is None and not row.is_line:
@@ -196,7 +225,7 @@ def read_national_grid(layout: DocumentLayout, source_format: str) -> ParsedDocu
             _read_indicator_row(row, grid, forms[-1], carried, events)
             continue
         if in_tasks is not None and first_label is None and not row.is_line:
-            task = {name: (row.cells[j].text if j < len(row.cells) else "") for name, j in in_tasks.items()}
+            task = _task_values(row, in_tasks, events, page)
             if any(task.values()):
                 forms[-1].tasks.append({**task, "page": page})
             continue
@@ -219,12 +248,13 @@ def read_national_grid(layout: DocumentLayout, source_format: str) -> ParsedDocu
     if not grid_kinds:
         raise ParseError("no indicator grid found: no row has the labels 一级指标 / 二级指标 / 三级指标 of the "
                          "national templates. Submit the 绩效目标表 itself.")
+    unit_stated = unit is not None
     if unit is None:
         unit = "万元"
         events.append(ParseEvent("amount_unit_not_stated", "no 单位：万元 / 金额单位：元 found; amounts read as 万元"))
     title = form_title or title
     if department_form or any(f.tasks or "function_summary" in f.facts for f in forms):
-        return department_document(forms, title, unit, events)
+        return department_document(forms, title, unit, events, unit_stated)
     forms = [f for f in forms if f.indicators or f.facts.get("project_name")]
     layout_name = "national_project_grid" if "grid" in grid_kinds else "national_project_form"
     budget_lines, indicators = project_records(forms, unit, events, multi="grid" in grid_kinds)
@@ -263,8 +293,40 @@ def _type_columns(texts: list[str], source_format: str, page, events: list[Parse
 
 
 def _is_task_header(origin: list[str]) -> bool:
+    """A task table's header: a name label (任务名称, 名称, 任务) and a content label (主要实施内容, 主要内容)."""
     keys = [_key(t) for t in origin]
-    return any("任务名称" in k for k in keys) and any("主要内容" in k or "内容" in k for k in keys)
+    return any(re.search(r"任务名称|^名称$|^任务$", k) for k in keys) and any("内容" in k for k in keys)
+
+
+def _task_values(row: _Row, fields: list[str | None], events: list[ParseEvent], page) -> dict[str, str]:
+    """A task row's cells in the header's order (its origin cells, section labels set aside): ``{field: text}``.
+
+    Read by order, not by column position, so a task table continued on a page whose grid has other
+    column positions is read alike. A cell under no known label, or beyond the header, is kept in a
+    ``task_cell_not_read`` event.
+    """
+    cells = [c.text for c in row.cells if c.is_origin and not is_section_label(c.text)]
+    task: dict[str, str] = {}
+    for j, text in enumerate(cells):
+        name = fields[j] if j < len(fields) else None
+        if name is None or name in task:
+            if text:
+                events.append(ParseEvent("task_cell_not_read", f"task row cell {j + 1} under no task label: {text[:300]}",
+                                         source_page=page))
+            continue
+        task[name] = text
+    return task
+
+
+def _is_amount_block_header(origin: list[str]) -> bool:
+    """A row of group names and amount column headers stating a unit (部门预算支出 | 预算金额（万元） | 收入来源 | …)."""
+    return any(AMOUNT_HEADER.match(_key(t)) for t in origin)
+
+
+def _unit_in_header(text: str) -> str | None:
+    """``'预算金额（万元）'`` → ``'万元'``; ``None`` when the text states no unit."""
+    match = _UNIT_IN_HEADER.search(text)
+    return match.group(1) if match else None
 
 
 def _label_values(row: _Row) -> list[tuple[str, str, GridCell]]:
