@@ -16,3 +16,11 @@
 {% macro department_key(column) -%}
     {{ dbt.hash(normalized_department_name(column)) }}
 {%- endmacro %}
+
+{#- The department of a document that names none (a single-project form without 主管部门 / 预算部门 /
+    单位名称): loaded, never dropped, and kept apart from every other document by its file name, so
+    that two such files are not taken for versions of one publication. The missing name is a finding
+    (parse event department_unknown; stg_documents.is_department_unknown). -#}
+{% macro department_or_unknown(department, file_name) -%}
+    coalesce(nullif(trim({{ department }}), ''), '（部门未知）' || {{ file_name }})
+{%- endmacro %}

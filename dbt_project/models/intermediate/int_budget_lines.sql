@@ -27,12 +27,14 @@ select
     child.parent_line_no,
     parent.line_type                                        as parent_line_type,
     child.spending_unit,
-    -- Unit the line belongs to: its own name, else the name on its parent unit row.
+    -- Unit the line belongs to: its own name, else the name on its parent unit row, else (a
+    -- project printed with no unit above it: a single-project form without 实施单位) the department.
     case
         when child.line_type = 'department_total' then null
         else coalesce(
             child.spending_unit,
-            case when parent.line_type = 'spending_unit' then parent.spending_unit end
+            case when parent.line_type = 'spending_unit' then parent.spending_unit end,
+            documents.department
         )
     end                                                     as resolved_spending_unit,
     child.project_name,

@@ -1,6 +1,7 @@
 -- Document registry, 1:1 with raw.documents and complete: loaded, registered and
 -- quarantined documents all stay here (rpt_document_summary reports on every one of them).
--- Renames and casts only; versions are int_documents.
+-- Renames and casts only (and the label of an unnamed department, macro department_or_unknown);
+-- versions are int_documents.
 with source as (
     select * from {{ source('raw', 'documents') }}
 )
@@ -13,7 +14,8 @@ select
     layout,
     doc_type,
     title,
-    department,
+    {{ department_or_unknown('department', 'file_name') }} as department,
+    department is null                      as is_department_unknown,
     cast(fiscal_year as integer)            as fiscal_year,
     fiscal_year_source,
     page_count,
