@@ -47,7 +47,7 @@ from collections import Counter
 
 from .disclosure_records import Disclosure, InventoryEntry
 from .formats.grid import DocumentLayout
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from .readers.budget_tables import column_labels, read_budget_table, split_header
 from .readers.project_goals import read_project_goals
@@ -57,6 +57,8 @@ from .tables import READ_KINDS, classify_table, table_title, table_unit
 
 _DEPARTMENT = re.compile(r"(?:编制部门|编制单位|预算主管部门|部门名称|单位名称)\s*[:：]\s*(\S+)")
 _YEAR = re.compile(r"(20\d\d)\s*年")
+_CENT = Decimal("0.01")
+_CODED_DEPARTMENT = re.compile(r"^\d{3,}\s*[-－—]\s*(\S+?)\s+(?:单位\s*[:：]\s*)?(?:万元|元)$")
 _NOT_A_NAME = re.compile(r"(20\d\d|预算|决算|目\s*录|第.部分|^\d+$|单位\s*[:：]|表$)")
 
 
@@ -148,7 +150,7 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
         _append_lines(document, lines)
     if document.budget_lines:
         _unit_from_department(document, department)
-        events.extend(_targets_vs_project_expenditure(document.budget_lines, inventory, rows, amounts))
+        events.extend(_targets_vs_project_expenditure(document.budget_lines, inventory, rows, amounts, department))
     return document
 
 
@@ -162,7 +164,9 @@ def _append_lines(document: ParsedDocument, lines: list[BudgetLine]) -> None:
 
 def _unit_from_department(document: ParsedDocument, department: str | None) -> None:
     """Step 6: projects without a spending unit are the department's own; a unit line (sum of its
-    projects) is added where the reader made none, and a derived 合计 is recomputed from the units."""
+    projects, each as stored: half-up to 0.01 万元) is added where the reader made none, a derived 合计
+    is recomputed from the units, and the reader's ``spending_unit_not_stated`` event is replaced by
+    ``spending_unit_from_department``."""
     if department is None or not any(b.line_type == "project" and b.spending_unit is None for b in document.budget_lines):
         return
     lines: list[BudgetLine] = []
@@ -191,17 +195,18 @@ def _unit_from_department(document: ParsedDocument, department: str | None) -> N
                 if line.line_type != "project":
                     break
                 if line.amount_total is not None:
-                    parts.append(line.amount_total)
+                    # as stored (records.check_storable: half-up to 0.01), so the derived sum reconciles
+                    parts.append(line.amount_total.quantize(_CENT, rounding=ROUND_HALF_UP))
             unit.amount_total = sum(parts, Decimal(0)) if parts else None
     total = lines[0] if lines and lines[0].line_type == "department_total" else None
     if total is not None and total.amount_columns_rule == "sum_of_units":
         amounts = [u.amount_total for u in units if u.amount_total is not None]
         total.amount_total = sum(amounts, Decimal(0)) if amounts else None
-        document.events[:] = [e for e in document.events
-                              if not (e.kind == "department_total_derived" and "of its 0 unit(s)" in e.detail)]
+        document.events[:] = [e for e in document.events if e.kind != "department_total_derived"]
         document.events.append(ParseEvent("department_total_derived", f"the target table prints no 合计 of its "
                                           f"projects; total {total.amount_total} 万元 is the sum of its {len(units)} unit(s)"))
     document.budget_lines = lines
+    document.events[:] = [e for e in document.events if e.kind != "spending_unit_not_stated"]
     document.events.append(ParseEvent("spending_unit_from_department", f"the target table names no 单位 of its "
                                       f"projects: they are read as the department's own ({department})"))
 
@@ -219,8 +224,13 @@ def _comparable_kind(entry: InventoryEntry) -> str | None:
     return entry.kind
 
 
-def _targets_vs_project_expenditure(budget_lines, inventory, rows, amounts) -> list[ParseEvent]:
-    """Step 6: Σ of the target projects (万元) against the bundle's 项目支出 total, one event either way."""
+def _targets_vs_project_expenditure(budget_lines, inventory, rows, amounts, department=None) -> list[ParseEvent]:
+    """Step 6: Σ of the target projects (万元) against the bundle's 项目支出 total, one event either way.
+
+    The total, first found wins: the 项目支出 cell of the 支出总表's total row; the total row of a
+    项目支出表; a 项目支出表's row named as the department; the sum of the 支出总表's 项目支出 column when
+    it prints no total row and its codes do not nest (leaf rows only). Amounts in 元 are converted to 万元.
+    """
     projects = [b.amount_total for b in budget_lines if b.line_type == "project" and b.amount_total is not None]
     if not projects:
         return []
@@ -241,6 +251,22 @@ def _targets_vs_project_expenditure(budget_lines, inventory, rows, amounts) -> l
                                f"Σ of the {len(projects)} target-table projects {summed} 万元 vs the 项目支出 total "
                                f"{printed} 万元 of table {a.table_no} ({entry.title or kind}, page {a.source_page}): {verdict}",
                                source_page=a.source_page)]
+    for a in amounts:
+        # a 项目支出表 without total row whose first row is the department's own (深圳 项目支出总表: 深圳市信访局 1,612.29)
+        entry = by_table.get(a.table_no)
+        if (entry is None or entry.kind != "project_expenditure" or a.column_role != "total" or department is None
+                or any(r.table_no == a.table_no and r.row_kind == "total" for r in rows)):
+            continue
+        row = next((r for r in rows if (r.table_no, r.row_no, r.side_no) == (a.table_no, a.row_no, a.side_no)), None)
+        if row is None or re.sub(r"\s+", "", row.name or "") != re.sub(r"\s+", "", department):
+            continue
+        printed = a.amount / Decimal(10000) if a.unit == "元" else a.amount
+        diff = summed - printed
+        verdict = "equal" if diff == 0 else f"differ by {diff} 万元"
+        return [ParseEvent("targets_vs_project_expenditure",
+                           f"Σ of the {len(projects)} target-table projects {summed} 万元 vs the department's row "
+                           f"{row.name} {printed} 万元 of table {a.table_no} ({entry.title}, page {a.source_page}): {verdict}",
+                           source_page=a.source_page)]
     for table_no, entry in by_table.items():
         # a 支出总表 of leaf rows without a total row (北京 预算03表: function × economic class rows): its column sum
         if _comparable_kind(entry) != "expenditure_summary" or any(r.table_no == table_no for r in rows if r.row_kind == "total"):
@@ -316,11 +342,16 @@ def _number_entries(entries, layout: DocumentLayout) -> list[InventoryEntry]:
 
 
 def _department(captions: list[str], head: list[str], tables=()) -> str | None:
-    """The department: ``编制部门：X`` (…) in a caption or the head lines, else a 部门名称 / 单位名称 cell's
+    """The department: ``编制部门：X`` (…) in a caption or the head lines, else a caption ``341-X 万元``, else a 部门名称 cell's
     neighbour in a table (Beijing prints it only in its 部门整体支出绩效目标表), else the cover's first line
     that names no year, budget, contents, unit statement or table."""
     for line in captions + head:
         match = _DEPARTMENT.search(line)
+        if match:
+            return match.group(1)
+    for line in captions:
+        # 湖州: ``341-湖州市财政局 万元`` (the department's code and name, then the unit)
+        match = _CODED_DEPARTMENT.match(line.strip())
         if match:
             return match.group(1)
     for table in tables:

@@ -412,8 +412,8 @@ def cut_lines(page) -> list[dict]:
     """Rules closing the page's tables where the page cuts them (step 7), as pdfplumber line objects.
 
     Wherever two or more vertical rules (at different x) end at one height without meeting a
-    horizontal rule and without a vertical rule continuing them (a drawn grid has no such ends
-    but where something cuts it), a horizontal line from the leftmost to the rightmost vertical
+    horizontal rule, without a vertical rule continuing them and with no other rule at their x
+    beyond that end (a drawn grid has no such ends but where something cuts it), a horizontal line from the leftmost to the rightmost vertical
     rule ending at that height. Rules are edges of at least :data:`MIN_RULE_LENGTH` points. Returns ``[]``
     for a page whose tables are closed (the usual case: nothing changes for it).
     """
@@ -425,7 +425,8 @@ def cut_lines(page) -> list[dict]:
     ends: dict[tuple[str, int], list[float]] = {}
     for e in verticals:
         for side in ("top", "bottom"):
-            if not _meets_horizontal(e["x0"], e[side], horizontals) and not _continued(e, side, verticals):
+            if (not _meets_horizontal(e["x0"], e[side], horizontals) and not _continued(e, side, verticals)
+                    and not _ruled_beyond(e, side, verticals)):
                 ends.setdefault((side, round(e[side])), []).append(e["x0"])
     lines = []
     for (side, y), xs in sorted(ends.items(), key=lambda item: item[0][1]):
@@ -442,6 +443,17 @@ def cut_lines(page) -> list[dict]:
 def _meets_horizontal(x: float, y: float, horizontals) -> bool:
     return any(abs(h["top"] - y) <= EDGE_TOLERANCE and h["x0"] - EDGE_TOLERANCE <= x <= h["x1"] + EDGE_TOLERANCE
                for h in horizontals)
+
+
+def _ruled_beyond(edge, side: str, verticals) -> bool:
+    """True when the page has another vertical rule at ``edge``'s x beyond its ``side`` end (below a
+    bottom end, above a top end): the rule stops inside the page's drawing (a title frame), not at a cut."""
+    for other in verticals:
+        if other is edge or abs(other["x0"] - edge["x0"]) > EDGE_TOLERANCE:
+            continue
+        if (side == "bottom" and other["top"] > edge["bottom"]) or (side == "top" and other["bottom"] < edge["top"]):
+            return True
+    return False
 
 
 def _continued(edge, side: str, verticals) -> bool:
@@ -496,10 +508,11 @@ def _join_cut_cells(table: GridTable, page_no: int) -> None:
     """Join the cells cut by a page break in the rows of ``page_no`` (step 7).
 
     A cell of these rows that is cut at the top, or the first row's cell of a continuation part
-    (closed by a repeated header's rule), whose column's nearest text above is a cell cut at the
+    (closed by a repeated header's rule), whose column's nearest drawn cell above is cut at the
     bottom, is that cell: it and the positions it spans are marked covered by it. Its text must be
     the former's (cut at the top: a whole copy) or a part of it (under a header: the characters of
-    the copy inside the cell), else a ``cut_cell_copies_differ`` event keeps both (the first is read).
+    the copy inside the cell) or empty (no copy drawn there), else a ``cut_cell_copies_differ`` event
+    keeps both (the first is read).
     """
     first = next((i for i, row in enumerate(table.rows) if row and row[0].page == page_no), None)
     if first is None or first == 0:
@@ -516,7 +529,8 @@ def _join_cut_cells(table: GridTable, page_no: int) -> None:
             if origin.cut not in ("bottom", "both") or origin_at[1] != k:
                 continue
             # cut at the top too: a whole copy; under a repeated header: the part of the copy inside the cell
-            same = cell.text == origin.text if cell.cut in ("top", "both") else _contains_chars(origin.text, cell.text)
+            same = not cell.text or (cell.text == origin.text if cell.cut in ("top", "both")
+                                     else _contains_chars(origin.text, cell.text))
             if not same:
                 table.events.append(("cut_cell_copies_differ",
                                      f"column {k + 1}: the cell cut by the page break reads {origin.text[:150]!r} on page "
@@ -534,12 +548,12 @@ def _join_cut_cells(table: GridTable, page_no: int) -> None:
 
 
 def _text_above(table: GridTable, i: int, k: int, remap: dict) -> tuple[int, int] | None:
-    """``(row, col)`` of the origin of the nearest cell with text above row ``i`` in column ``k``."""
+    """``(row, col)`` of the origin of the nearest drawn cell above row ``i`` in column ``k`` (positions
+    where the grid has no cell, zero-width fillers, are passed over), else ``None``."""
     for r in range(i - 1, -1, -1):
         cell = table.rows[r][k]
+        if cell.is_origin and cell.bbox[0] == cell.bbox[2] and (r, k) not in remap:
+            continue
         at = remap.get((r, k)) or (cell.covered_by if cell.covered_by is not None else (r, k))
-        if at[0] < 0:
-            return None
-        if table.rows[at[0]][at[1]].text:
-            return at
+        return at if at[0] >= 0 else None
     return None

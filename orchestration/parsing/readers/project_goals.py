@@ -18,7 +18,7 @@ position. Rules, row by row (body rows after the header, pages joined by :mod:`.
 
 Amounts are converted to 万元 (BudgetLine's unit) from the unit the table states (``单位：元`` /
 ``单位：万元`` in the caption, a bare ``万元`` / ``元`` ending a caption line, or a header label
-such as ``预算数（单位：万元）``); a table that states none is read as 万元 with an
+such as ``预算数（单位：万元）`` / ``预算数（万元）``); a table that states none is read as 万元 with an
 ``amount_unit_not_stated`` event. A spending-unit line carries the sum of its projects; when the
 table prints a total, Σ projects ≠ total is a ``targets_total_difference`` event (the document's
 arithmetic, kept as a finding, never a reason to drop the table).
@@ -45,6 +45,7 @@ GOAL_COLUMNS: tuple[tuple[str, str], ...] = (
 RULE = "goal_table_labels"
 _IGNORED = re.compile(r"\s")
 _UNIT_IN_LABEL = re.compile(r"单位\s*[:：]\s*(万元|元)")
+_UNIT_IN_BRACKETS = re.compile(r"[（(]\s*(万元|元)\s*[)）]")
 _BARE_UNIT = re.compile(r"(?:^|\s)(万元|元)\s*$")
 _NUMBERS_ROW = re.compile(r"^(\*+|\d{1,2})$")
 _TOTAL_NAME = re.compile(r"^(合计|总计)$")
@@ -70,10 +71,15 @@ def is_goal_header(labels: list[str]) -> bool:
 
 
 def stated_unit(caption: list[str], labels: list[str]) -> str | None:
-    """The amount unit a goal table states: ``单位：万元`` in caption or a header label, or a caption
-    line ending in a bare ``万元`` / ``元`` (``341-湖州市财政局 万元``); ``None`` when none."""
+    """The amount unit a goal table states: ``单位：万元`` in caption or a header label, a label
+    ``预算数（万元）``, or a caption line ending in a bare ``万元`` / ``元`` (``341-湖州市财政局 万元``);
+    ``None`` when none."""
     for text in [*caption, *labels]:
         match = _UNIT_IN_LABEL.search(text)
+        if match:
+            return match.group(1)
+    for label in labels:
+        match = _UNIT_IN_BRACKETS.search(label)
         if match:
             return match.group(1)
     for line in caption:
