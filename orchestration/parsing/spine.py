@@ -50,7 +50,7 @@ from .formats.grid import DocumentLayout
 from decimal import ROUND_HALF_UP, Decimal
 
 from .readers.budget_tables import column_labels, read_budget_table, split_header
-from .readers.project_goals import read_project_goals
+from .readers.project_goals import read_project_goals, stated_unit
 from .records import BudgetLine
 from .records import ParsedDocument, ParseError, ParseEvent
 from .tables import READ_KINDS, classify_table, table_title, table_unit
@@ -112,6 +112,7 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
         elif kind.kind == "performance_target_grid":
             grid_tables.append((table, entry))
         elif kind.kind == "project_goals":
+            entry.unit = unit = unit or stated_unit(table.caption, labels)
             lines, goal_events = read_project_goals(table, unit)
             goal_lines.append(lines)
             events += goal_events

@@ -84,7 +84,7 @@ COLUMN_LABELS: tuple[tuple[str, str], ...] = (
     ("level3", r"^三级指标$|^指标名称$|^绩效指标名称$"),
     ("period_value", r"实施期.*指标值|实施周期.*指标值|实施期目标值"),
     ("value", r"指标值|预期实现值|预期值|目标值|预期目标"),
-    ("operator", r"^指标性质$"),
+    ("operator", r"^(绩效)?指标性质$"),
     ("unit", r"度量单位|计量单位|计算单位|^单位$"),
     ("weight", r"^权重|^分值"),
     ("direction", r"方向"),
