@@ -194,3 +194,30 @@ def test_hangzhou_goal_table_equals_the_project_expenditure_total():
 ])
 def test_target_tables_are_classified_by_the_meaning_of_title_and_header(title, header, kind):
     assert classify_table(title, header).kind == kind
+
+
+def test_beijing_cut_cells_conserve_characters_and_join_across_five_page_breaks():
+    """The format reader (formats/pdf.py step 7) on the 副中心 file: one table over pages 12–17; every
+    project cell cut at a page's bottom is continued by the cell at the next page's top (covered by it);
+    every character of every table part is in a cell or in an event (the copies read beyond a cut count)."""
+    import pdfplumber
+
+    from orchestration.parsing.formats.pdf import read_pdf_layout
+
+    if not BEIJING.is_file():
+        pytest.skip(f"real document {BEIJING} not found (set REALDOCS_DIR to the realdocs folder)")
+    with pdfplumber.open(BEIJING) as pdf:
+        layout = read_pdf_layout(pdf)
+    (grid,) = [t for t in layout.tables if t.first_page == 12]
+    assert grid.pages == [12, 13, 14, 15, 16, 17]
+    name_column = 1
+    cut = [row[name_column] for row in grid.rows
+           if row[name_column].is_origin and row[name_column].cut == "bottom" and row[name_column].text]
+    assert [(c.page, c.text[:21]) for c in cut] == [
+        (12, "11000023T000002103382"), (13, "11000024Y000002851260"), (14, "11000024Y000002851360"),
+        (15, "11000025T000003336014"), (16, "11000026T000003932056")]
+    continued = [row[name_column] for row in grid.rows if row[name_column].cut == "top"]
+    assert [c.page for c in continued] == [13, 14, 15, 16, 17]
+    assert all(not c.is_origin and grid.rows[c.covered_by[0]][c.covered_by[1]].cut == "bottom" for c in continued)
+    counts = [count for table in layout.tables for count in table.char_counts]
+    assert counts and all(region == in_cells + reported for _, region, in_cells, reported in counts)

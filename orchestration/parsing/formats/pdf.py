@@ -107,8 +107,8 @@ def read_pdf_layout(pdf, check_page=None) -> DocumentLayout:
                 caption = _text_lines(page, previous_bottom, top, absorbed)
                 texts = cut_texts.get(id(found_table), {})
                 grid = _grid(found_table, page_no, texts)
-                beyond = len({id(c) for _, _, chars in texts.values() for c in chars if not _centre_in(c, found_table.bbox)})
-                counts, lost_events = conserve_chars(page, found_table, page_no, beyond)
+                counts, lost_events = conserve_chars(page, found_table, page_no,
+                                                     {id(c): c for _, _, chars in texts.values() for c in chars})
                 inner_caption, grid = _split_caption_rows(grid)
                 caption += inner_caption
                 previous_bottom = bottom
@@ -151,7 +151,7 @@ def _centre_in(char: dict, bbox) -> bool:
     return bbox[0] <= h <= bbox[2] and bbox[1] <= v <= bbox[3]
 
 
-def conserve_chars(page, found_table, page_no: int, beyond: int = 0) -> tuple[tuple[int, int, int, int], list[tuple[str, str, int]]]:
+def conserve_chars(page, found_table, page_no: int, absorbed: dict | None = None) -> tuple[tuple[int, int, int, int], list[tuple[str, str, int]]]:
     """Character conservation of one table part: every non-space character whose centre lies in
     the table's region is counted in a cell of ``Table.extract()`` or reported.
 
@@ -162,13 +162,18 @@ def conserve_chars(page, found_table, page_no: int, beyond: int = 0) -> tuple[tu
     a ``chars_not_extracted`` event gives the difference. ``in_cells`` is counted from the
     extracted cell texts, so ``region == in_cells + reported`` is a check (the property
     tests assert it), not a definition: a character counted in two cells breaks it.
-    ``beyond`` characters read into cut cells from outside the table's box (step 7) count in
-    the region and in the cells.
+    ``absorbed`` (``id`` → character) are the characters read into cut cells from beyond their
+    drawn box (step 7): those outside the table's box count in the region, and all of them in the
+    cells (not as outside any cell).
     """
+    absorbed = absorbed or {}
     region = [c for c in _non_space(page.chars) if _centre_in(c, found_table.bbox)]
     cells = found_table.cells
-    outside = [c for c in region if not any(_centre_in(c, cell) for cell in cells)]
+    in_no_cell = [c for c in region if not any(_centre_in(c, cell) for cell in cells)]
+    outside = [c for c in in_no_cell if id(c) not in absorbed]
+    beyond = sum(1 for c in absorbed.values() if not _centre_in(c, found_table.bbox))
     extracted = sum(len("".join((text or "").split())) for row in found_table.extract() for text in row)
+    extracted += beyond + (len(in_no_cell) - len(outside))
     events: list[tuple[str, str, int]] = []
     reported = 0
     if outside:
@@ -186,7 +191,7 @@ def conserve_chars(page, found_table, page_no: int, beyond: int = 0) -> tuple[tu
                        "(overlapping or duplicated glyphs)", page_no))
         reported += missing
     # ``extracted`` is measured, not derived: a character counted in two cells breaks the equality
-    return (page_no, len(region) + beyond, extracted + beyond, reported), events
+    return (page_no, len(region) + beyond, extracted, reported), events
 
 
 def _xs(found_table) -> list[float]:
@@ -413,8 +418,9 @@ def cut_lines(page) -> list[dict]:
 
     Wherever two or more vertical rules (at different x) end at one height without meeting a
     horizontal rule, without a vertical rule continuing them and with no other rule at their x
-    beyond that end (a drawn grid has no such ends but where something cuts it), a horizontal line from the leftmost to the rightmost vertical
-    rule ending at that height. Rules are edges of at least :data:`MIN_RULE_LENGTH` points. Returns ``[]``
+    beyond that end (a drawn grid has no such ends but where something cuts it), a horizontal line
+    across each gap between neighbouring vertical rules at that height that one of them ends openly
+    and no horizontal rule covers (a column whose two rules go on past the cut stays open). Rules are edges of at least :data:`MIN_RULE_LENGTH` points. Returns ``[]``
     for a page whose tables are closed (the usual case: nothing changes for it).
     """
     edges = page.edges
@@ -432,11 +438,16 @@ def cut_lines(page) -> list[dict]:
     for (side, y), xs in sorted(ends.items(), key=lambda item: item[0][1]):
         if len({round(x) for x in xs}) < 2:
             continue
-        # the cut spans every vertical rule ending at that height (open or meeting a rule there)
-        reaching = [e["x0"] for e in verticals if abs(e[side] - y) <= EDGE_TOLERANCE]
-        x0, x1 = min(reaching), max(reaching)
-        lines.append({"object_type": "line", "x0": x0, "x1": x1, "top": float(y), "bottom": float(y),
-                      "width": x1 - x0, "height": 0.0})
+        # close each gap between neighbouring vertical rules present at y that one of them ends openly,
+        # where no horizontal rule runs: a column going on past y (both rules continue) stays open
+        present = sorted({round(e["x0"], 1) for e in verticals
+                          if e["top"] - EDGE_TOLERANCE <= y <= e["bottom"] + EDGE_TOLERANCE})
+        present = [x for k, x in enumerate(present) if k == 0 or x - present[k - 1] > EDGE_TOLERANCE]
+        for a, b in zip(present, present[1:]):
+            opens = any(abs(x - a) <= EDGE_TOLERANCE or abs(x - b) <= EDGE_TOLERANCE for x in xs)
+            if opens and not _ruled_along(a, b, y, horizontals):
+                lines.append({"object_type": "line", "x0": a, "x1": b, "top": float(y), "bottom": float(y),
+                              "width": b - a, "height": 0.0})
     return lines
 
 
@@ -483,9 +494,7 @@ def _cut_cell_texts(page, found_table, cuts: list[dict]) -> dict[tuple, tuple[st
     for cell in others:
         x0, top, x1, bottom = cell
         sides = [side for side, y in (("top", top), ("bottom", bottom))
-                 if any(abs(line["top"] - y) <= EDGE_TOLERANCE and line["x0"] - EDGE_TOLERANCE <= x0
-                        and x1 <= line["x1"] + EDGE_TOLERANCE for line in cuts)
-                 and not _ruled_along(x0, x1, y, horizontals)]
+                 if _ruled_along(x0, x1, y, cuts) and not _ruled_along(x0, x1, y, horizontals)]
         if not sides:
             continue
         side = sides[0] if len(sides) == 1 else "both"
@@ -499,7 +508,7 @@ def _cut_cell_texts(page, found_table, cuts: list[dict]) -> dict[tuple, tuple[st
 
 
 def _ruled_along(x0: float, x1: float, y: float, horizontals) -> bool:
-    """True when drawn horizontal rules at ``y`` cover at least half of ``x0``–``x1``."""
+    """True when horizontal rules (drawn, or cut lines) at ``y`` cover at least half of ``x0``–``x1``."""
     covered = sum(max(0.0, min(h["x1"], x1) - max(h["x0"], x0)) for h in horizontals if abs(h["top"] - y) <= EDGE_TOLERANCE)
     return covered >= (x1 - x0) / 2
 
