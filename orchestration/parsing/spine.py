@@ -18,7 +18,8 @@
    page order, by :func:`orchestration.parsing.readers.grid_targets.read_national_grid`:
    its budget lines (万元) and indicators, or its 部门整体 profile, tasks and indicators
    (income in 元), become the document's, as if the grid had been submitted alone; a grid
-   the reader cannot read gives a ``grid_not_read`` event with its reason;
+   the reader cannot read gives a ``grid_not_read`` event with its reason; the fund split
+   printed under 其中 (财政资金 / 其他资金) is read onto the projects (:func:`_fund_columns`);
 5. tables of kind ``project_goals`` (项目支出绩效表 and 重点项目绩效目标 tables: project, amount,
    绩效目标, no indicators) are read by :func:`orchestration.parsing.readers.project_goals.read_project_goals`
    into budget lines (万元) with their goals;
@@ -122,6 +123,8 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
                                      source_page=table.first_page))
         entries.append((table.table_no, entry))
     grid_document = _read_grids(grid_tables, layout, events)
+    if grid_document is not None and grid_document.budget_lines:
+        events += _fund_columns(grid_document.budget_lines, [table for table, _ in grid_tables])
     inventory = _number_entries(entries, layout)
     stage = stages.most_common(1)[0][0] if stages else _stage_from(layout.head_lines)
     titles = [e.title for e in inventory if e.entry_type == "table" and e.title]
@@ -285,6 +288,57 @@ def _targets_vs_project_expenditure(budget_lines, inventory, rows, amounts, depa
                            f"it prints no total row): {verdict}", source_page=entry.first_page)]
     return [ParseEvent("targets_vs_project_expenditure", f"Σ of the {len(projects)} target-table projects {summed} 万元; "
                        "no 项目支出 total found in the 支出总表 or a 项目支出表 to compare it with")]
+
+
+#: Fund columns of a multi-project grid under a ``其中`` header (北京: 项目总额 | 其中：财政资金 | 其他资金),
+#: by the leaf label: BudgetLine field.
+_FUND_COLUMNS = (("amount_fiscal_appropriation", r"^(财政资金|财政拨款(资金)?)$"),
+                 ("amount_special_account", r"^财政专户"),
+                 ("amount_other", r"^其他资金$"))
+
+
+def _fund_columns(budget_lines: list[BudgetLine], tables) -> list[ParseEvent]:
+    """The fund split of each grid project (step 4), which the grid reader leaves out: the cells of the
+    columns whose leaf header label names a fund (:data:`_FUND_COLUMNS`), in the project's row (its
+    name's origin cell), in 万元 as the grid's total (元 tables divided by 10,000). Σ funds ≠ 项目总额
+    gives a ``fund_columns_differ`` event; a cell that is not an amount an ``amount_cell_not_a_number`` one."""
+    from .text_common import parse_amount
+
+    events: list[ParseEvent] = []
+    projects = {}
+    for line in budget_lines:
+        if line.line_type == "project" and line.project_name:
+            projects.setdefault(line.project_name, line)
+    for table in tables:
+        header, body = split_header(table)
+        labels = column_labels(header, table.column_count)
+        leaves = [re.sub(r"\s+", "", label.split("/")[-1]) for label in labels]
+        name_column = next((j for j, label in enumerate(labels) if re.sub(r"\s+", "", label).startswith("项目名称")), None)
+        funds = [(field, j) for field, pattern in _FUND_COLUMNS for j, leaf in enumerate(leaves) if re.search(pattern, leaf)]
+        if name_column is None or not funds:
+            continue
+        scale = Decimal(10000) if table_unit(table.caption) == "元" else Decimal(1)
+        for row in body:
+            cell = row[name_column]
+            line = projects.get(cell.text) if cell.is_origin else None
+            if line is None:
+                continue
+            for field, j in funds:
+                text = row[j].text.strip() if row[j].is_origin else ""
+                try:
+                    value = parse_amount(text) if text else None
+                except ParseError:
+                    events.append(ParseEvent("amount_cell_not_a_number", f"project {line.project_name!r} {labels[j]}: "
+                                             f"{text[:40]!r} is not an amount", source_page=row[j].page))
+                    continue
+                if value is not None and getattr(line, field) is None:
+                    setattr(line, field, value / scale if scale != 1 else value)
+            parts = [getattr(line, field) for field, _ in funds if getattr(line, field) is not None]
+            if parts and line.amount_total is not None and sum(parts, Decimal(0)) != line.amount_total:
+                events.append(ParseEvent("fund_columns_differ", f"project {line.project_name!r}: 项目总额 "
+                                         f"{line.amount_total} 万元 ≠ Σ of its funds {sum(parts, Decimal(0))} 万元",
+                                         source_page=cell.page))
+    return events
 
 
 def _read_grids(grid_tables, layout: DocumentLayout, events: list[ParseEvent]) -> ParsedDocument | None:

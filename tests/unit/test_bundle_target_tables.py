@@ -82,6 +82,9 @@ def test_beijing_projects_amounts_and_unit():
     assert _project(doc, "-档案数字化及其整理").amount_total == Decimal("8.57")
     assert _project(doc, "-机动经费").amount_total == Decimal("5.55")
     assert any(e.kind == "amount_rounded" and "8.566400" in e.detail for e in doc.events)
+    # 其中：财政资金 | 其他资金 — every project here is wholly 财政资金 (其他资金 blank)
+    assert all(p.amount_fiscal_appropriation == p.amount_total and p.amount_other is None for p in projects)
+    assert not any(e.kind == "fund_columns_differ" for e in doc.events)
     assert projects[0].project_name == "11000022T000000391740-因公出国（境）类项目"
     # no 单位 column: the department's own projects, under one unit line carrying their sum
     units = [b for b in doc.budget_lines if b.line_type == "spending_unit"]
