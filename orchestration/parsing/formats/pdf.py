@@ -28,23 +28,31 @@ rule here is about drawing, none about budgets (that is
    title-like caption (a line ending in ``表`` or stating ``单位：``) and
    follows a table that ended the previous page continues that table: its
    columns are mapped onto the first part's columns by their left edges
-   (nearest), and leading rows equal to one of the first part's first rows
+   (nearest; a column of the part without any text, a stray rule beside it,
+   is not mapped), and leading rows equal to one of the first part's first rows
    (a repeated header) are dropped with a ``header_repeated`` event. A part
    with no text at all is dropped with an ``empty_table_part`` event.
 7. **Merged cells cut by a page break**: a table printed over several pages
    may draw no rule where the page cuts it (a merged cell — a project's name,
-   amount and goal spanning its indicator rows — runs on over the break). When
+   amount and goal spanning its indicator rows — runs on over the break). Where
    two or more vertical rules end at one height without meeting a horizontal
-   rule and without continuing, the cut is closed there by a rule across the table (:func:`cut_lines`;
-   pdfplumber's ``explicit_horizontal_lines``), so the cut cells exist. A cut
-   cell's text is drawn whole on every page it spans, partly beyond the cut
-   (below the table, above it, even off the page): its text is read from the
-   characters of its column on the far side of the cut too (not those of other
-   cells), and those characters are no caption or note. On the continuation
-   page, a cell cut at the top whose column ends the previous part with a cell
-   cut at the bottom is the same merged cell: it is marked ``covered_by`` that
-   cell (one origin, so a reader counts it once); copies whose texts differ give
-   a ``cut_cell_copies_differ`` event with both texts (the first is kept).
+   rule, without continuing and with no rule beyond them at their x, the cut is
+   closed (:func:`cut_lines`, pdfplumber's ``explicit_horizontal_lines``) across
+   each column gap one of them ends, so the cut cells exist; a column whose
+   rules go on past that height stays whole. A cut cell's text is drawn whole on
+   every page it spans, partly beyond the cut (below the table, above it, over
+   a repeated header, even off the page): its text is read from the characters
+   of its column beyond the cut too (not those of other cells), and those
+   characters are no caption or note and count as in the cell for
+   conservation. In the rows of a continuation page, a cell cut at the top —
+   or the part's first cell, closed by a repeated header's rule — whose
+   column's nearest drawn cell above is cut at the bottom is that merged cell:
+   it is marked ``covered_by`` it (one origin, so a reader counts it once). Its
+   own copy must be equal (cut at the top), contained (under a header) or
+   empty, else a ``cut_cell_copies_differ`` event keeps both texts (the first
+   is read). A repeated header that such text overprints (its labels' characters
+   all present) is still a repeated header; the overprint and any cells drawn
+   above it are named in its ``header_repeated`` event.
 """
 
 from __future__ import annotations
@@ -65,7 +73,7 @@ _CAPTION_CELL = re.compile(r"(表\s*$|^\s*编制(部门|单位)\s*[:：]|^\s*(�
 HEADER_ROWS_MAX = 5
 #: Lines of page 1 (and 2) kept for document facts (department on the cover).
 HEAD_LINES = 12
-#: Rule ends closer than this (points) meet; a cut line lies within it of the rules' extreme.
+#: Rule ends and rules closer than this (points) meet.
 EDGE_TOLERANCE = 1.5
 #: Edges shorter than this (points) are the sides of a thin rectangle drawn as a rule.
 MIN_RULE_LENGTH = 3.0
