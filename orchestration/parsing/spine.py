@@ -154,6 +154,7 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
         _append_lines(document, lines)
     if document.budget_lines:
         _unit_from_department(document, department)
+        _sum_parents(document.budget_lines)
         events.extend(_targets_vs_project_expenditure(document.budget_lines, inventory, rows, amounts, department))
     return document
 
@@ -167,10 +168,9 @@ def _append_lines(document: ParsedDocument, lines: list[BudgetLine]) -> None:
 
 
 def _unit_from_department(document: ParsedDocument, department: str | None) -> None:
-    """Step 6: projects without a spending unit are the department's own; a unit line (sum of its
-    projects, each as stored: half-up to 0.01 万元) is added where the reader made none, a derived 合计
-    is recomputed from the units, and the reader's ``spending_unit_not_stated`` event is replaced by
-    ``spending_unit_from_department``."""
+    """Step 6: projects without a spending unit are the department's own; a unit line is added where
+    the reader made none (its amounts, and a derived 合计's, are summed by :func:`_sum_parents`), and
+    the reader's ``spending_unit_not_stated`` event is replaced by ``spending_unit_from_department``."""
     if department is None or not any(b.line_type == "project" and b.spending_unit is None for b in document.budget_lines):
         return
     lines: list[BudgetLine] = []
@@ -190,29 +190,46 @@ def _unit_from_department(document: ParsedDocument, department: str | None) -> N
         line.line_no = n
     for indicator in document.indicators:
         indicator.line_no = shift.get(indicator.line_no, indicator.line_no)
-    units = [b for b in lines if b.line_type == "spending_unit"]
-    for unit in units:
-        if unit.amount_total is None:
-            start = lines.index(unit)
-            parts = []
-            for line in lines[start + 1:]:
-                if line.line_type != "project":
-                    break
-                if line.amount_total is not None:
-                    # as stored (records.check_storable: half-up to 0.01), so the derived sum reconciles
-                    parts.append(line.amount_total.quantize(_CENT, rounding=ROUND_HALF_UP))
-            unit.amount_total = sum(parts, Decimal(0)) if parts else None
     total = lines[0] if lines and lines[0].line_type == "department_total" else None
     if total is not None and total.amount_columns_rule == "sum_of_units":
-        amounts = [u.amount_total for u in units if u.amount_total is not None]
-        total.amount_total = sum(amounts, Decimal(0)) if amounts else None
+        total.amount_total = None  # recomputed from the units below
+        units = sum(1 for b in lines if b.line_type == "spending_unit")
         document.events[:] = [e for e in document.events if e.kind != "department_total_derived"]
         document.events.append(ParseEvent("department_total_derived", f"the target table prints no 合计 of its "
-                                          f"projects; total {total.amount_total} 万元 is the sum of its {len(units)} unit(s)"))
+                                          f"projects; the total is the sum of its {units} unit(s)"))
     document.budget_lines = lines
     document.events[:] = [e for e in document.events if e.kind != "spending_unit_not_stated"]
     document.events.append(ParseEvent("spending_unit_from_department", f"the target table names no 单位 of its "
                                       f"projects: they are read as the department's own ({department})"))
+
+
+#: Amount fields of a budget line (万元).
+_AMOUNT_FIELDS = ("amount_total", "amount_fiscal_appropriation", "amount_special_account", "amount_other")
+
+
+def _sum_parents(lines: list[BudgetLine]) -> None:
+    """Fill the empty amounts of derived lines from their children, each as stored (half-up to 0.01
+    万元, :func:`~.records.check_storable`) so they reconcile: a spending-unit line's from its projects
+    (the lines after it), a ``sum_of_units`` 合计 from the units. A printed amount is never replaced."""
+    for k, unit in enumerate(lines):
+        if unit.line_type != "spending_unit":
+            continue
+        children = []
+        for line in lines[k + 1:]:
+            if line.line_type != "project":
+                break
+            children.append(line)
+        _fill_from(unit, children)
+    total = lines[0] if lines and lines[0].line_type == "department_total" else None
+    if total is not None and total.amount_columns_rule == "sum_of_units":
+        _fill_from(total, [b for b in lines if b.line_type == "spending_unit"])
+
+
+def _fill_from(parent: BudgetLine, children: list[BudgetLine]) -> None:
+    for name in _AMOUNT_FIELDS:
+        values = [getattr(c, name) for c in children if getattr(c, name) is not None]
+        if getattr(parent, name) is None and values:
+            setattr(parent, name, sum((v.quantize(_CENT, rounding=ROUND_HALF_UP) for v in values), Decimal(0)))
 
 
 #: Kinds whose 项目支出 total the target tables are judged against, in order of preference.
