@@ -93,6 +93,9 @@ def test_beijing_projects_amounts_and_unit():
     assert doc.budget_lines[0].line_type == "department_total"
     assert doc.budget_lines[0].amount_total == sum(p.amount_total for p in projects) == Decimal("449.49")
     assert any(e.kind == "spending_unit_from_department" for e in doc.events)
+    # the derived lines add up as stored, every amount column (the fund split too)
+    for name in ("amount_total", "amount_fiscal_appropriation"):
+        assert getattr(units[0], name) == getattr(doc.budget_lines[0], name) == sum(getattr(p, name) for p in projects)
     assert not any(e.kind == "spending_unit_not_stated" for e in doc.events)
 
 
