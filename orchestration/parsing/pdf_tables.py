@@ -414,7 +414,13 @@ def _read_as_tables(pdf) -> ParsedDocument:
         previous = entry
     if targets:
         pages = [p for e in targets for p in range(e.first_page, e.last_page + 1)]
-        inner = read_project_pages(pdf, pages)
+        try:
+            inner = read_project_pages(pdf, pages)
+        except ParseError as error:
+            # one table that cannot be read soundly does not take the disclosure's other tables down
+            inner = None
+            document.events.append(ParseEvent("targets_not_read", f"项目支出绩效目标表 on pages {pages[0]}-{pages[-1]} "
+                                              f"not read: {error}", source_page=pages[0]))
         if inner is not None:
             # records of national grids in the same document (spine) follow the table's, renumbered after them
             offset = len(inner.budget_lines)

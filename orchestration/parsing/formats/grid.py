@@ -34,6 +34,9 @@ class GridCell:
     #: Where the cell is in a non-PDF source: ``'Sheet1!B7'`` (Excel), ``'table 2 row 5 col 3'``
     #: (Word, HTML); ``None`` for PDF, whose provenance is ``page`` + ``bbox``.
     address: str | None = None
+    #: PDF: the side(s) where the page cuts this (merged) cell — ``'top'``, ``'bottom'`` or ``'both'`` —
+    #: when the table continues over a page break without a rule there (:mod:`.pdf`, step 7); else ``None``.
+    cut: str | None = None
 
     @property
     def is_origin(self) -> bool:

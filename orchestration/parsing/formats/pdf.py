@@ -33,15 +33,40 @@ rule here is about drawing, none about budgets (that is
    title-like caption (a line ending in ``表`` or stating ``单位：``) and
    follows a table that ended the previous page continues that table: its
    columns are mapped onto the first part's columns by their left edges
-   (nearest), and leading rows equal to one of the first part's first rows
+   (nearest; a column of the part without any text, a stray rule beside it,
+   is not mapped), and leading rows equal to one of the first part's first rows
    (a repeated header) are dropped with a ``header_repeated`` event. A part
    with no text at all is dropped with an ``empty_table_part`` event.
+7. **Merged cells cut by a page break**: a table printed over several pages
+   may draw no rule where the page cuts it (a merged cell — a project's name,
+   amount and goal spanning its indicator rows — runs on over the break). Where
+   two or more vertical rules end at one height without meeting a horizontal
+   rule, without continuing and with no rule beyond them at their x, the cut is
+   closed (:func:`cut_lines`, pdfplumber's ``explicit_horizontal_lines``) across
+   each column gap one of them ends, so the cut cells exist; a column whose
+   rules go on past that height stays whole. A cut cell's text is drawn whole on
+   every page it spans, partly beyond the cut (below the table, above it, over
+   a repeated header, even off the page): its text is read from the characters
+   of its column beyond the cut too (not those of other cells), and those
+   characters are no caption or note and count as in the cell for
+   conservation. In the rows of a continuation page, a cell cut at the top —
+   or the part's first cell, closed by a repeated header's rule — whose
+   column's nearest drawn cell above is cut at the bottom is that merged cell:
+   it is marked ``covered_by`` it (one origin, so a reader counts it once). Its
+   own copy must be equal (cut at the top), contained (under a header) or
+   empty, else a ``cut_cell_copies_differ`` event keeps both texts (the first
+   is read). A repeated header that such text overprints (its labels' characters
+   all present) is still a repeated header; the overprint and any cells drawn
+   above it are named in its ``header_repeated`` event.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
+
+from pdfplumber.utils import extract_text
 
 from .grid import DocumentLayout, GridCell, GridTable, NarrativePage
 from .pdf_rules import rules_only_tables
@@ -57,6 +82,10 @@ HEADER_ROWS_MAX = 5
 FEWEST_GRID_COLUMNS = 3
 #: Lines of page 1 (and 2) kept for document facts (department on the cover).
 HEAD_LINES = 12
+#: Rule ends and rules closer than this (points) meet.
+EDGE_TOLERANCE = 1.5
+#: Edges shorter than this (points) are the sides of a thin rectangle drawn as a rule.
+MIN_RULE_LENGTH = 3.0
 
 
 def read_pdf_layout(pdf, check_page=None, is_header=None) -> DocumentLayout:
@@ -81,7 +110,9 @@ def read_pdf_layout(pdf, check_page=None, is_header=None) -> DocumentLayout:
                 check_page(page, chars, page_no)
             if page_no <= 2 and len(head) < HEAD_LINES:
                 head += _lines_of(chars)[: HEAD_LINES - len(head)]
-            found = page.find_tables() if (page.rects or page.lines or page.curves) else []
+            ruled = bool(page.rects or page.lines or page.curves)
+            cuts = cut_lines(page) if ruled else []
+            found = (page.find_tables({"explicit_horizontal_lines": cuts}) if cuts else page.find_tables()) if ruled else []
             if is_header is not None and (page.rects or page.lines):
                 found, columns_in_force = _with_rules_only_tables(page, found, is_header, columns_in_force)
             found = sorted(found, key=lambda t: t.bbox[1])
@@ -91,11 +122,15 @@ def read_pdf_layout(pdf, check_page=None, is_header=None) -> DocumentLayout:
                 last_block_was_table_on = None
                 continue
             previous_bottom = 0.0
+            cut_texts = {id(found_table): _cut_cell_texts(page, found_table, cuts) for found_table in found} if cuts else {}
+            absorbed = {id(c) for texts in cut_texts.values() for _, _, chars in texts.values() for c in chars}
             for index, found_table in enumerate(found):
                 x0, top, x1, bottom = found_table.bbox
-                caption = _text_lines(page, previous_bottom, top)
-                grid = _grid(found_table, page_no)
-                counts, lost_events = conserve_chars(page, found_table, page_no)
+                caption = _text_lines(page, previous_bottom, top, absorbed)
+                texts = cut_texts.get(id(found_table), {})
+                grid = _grid(found_table, page_no, texts)
+                counts, lost_events = conserve_chars(page, found_table, page_no,
+                                                     {id(c): c for _, _, chars in texts.values() for c in chars})
                 inner_caption, grid = _split_caption_rows(grid)
                 caption += inner_caption
                 previous_bottom = bottom
@@ -110,6 +145,7 @@ def read_pdf_layout(pdf, check_page=None, is_header=None) -> DocumentLayout:
                     and not any(_TITLE_LIKE.search(line) for line in caption)
                 )
                 if continues and _append_part(tables[-1], grid, page_no, found_table, caption):
+                    _join_cut_cells(tables[-1], page_no)
                     tables[-1].char_counts.append(counts)
                     tables[-1].events += lost_events
                     continue
@@ -117,7 +153,7 @@ def read_pdf_layout(pdf, check_page=None, is_header=None) -> DocumentLayout:
                 tables.append(GridTable(len(tables) + 1, caption, grid, [page_no], (x0, top, x1, bottom),
                                         column_count, column_x=_xs(found_table), char_counts=[counts],
                                         events=list(lost_events)))
-            below = _text_lines(page, previous_bottom, page.height)
+            below = _text_lines(page, previous_bottom, page.height, absorbed)
             if below:
                 tables[-1].notes += below
             last_block_was_table_on = page_no if not below or not any(len(line) > 12 for line in below) else None
@@ -156,7 +192,7 @@ def _centre_in(char: dict, bbox) -> bool:
     return bbox[0] <= h <= bbox[2] and bbox[1] <= v <= bbox[3]
 
 
-def conserve_chars(page, found_table, page_no: int) -> tuple[tuple[int, int, int, int], list[tuple[str, str, int]]]:
+def conserve_chars(page, found_table, page_no: int, absorbed: dict | None = None) -> tuple[tuple[int, int, int, int], list[tuple[str, str, int]]]:
     """Character conservation of one table part: every non-space character whose centre lies in
     the table's region is counted in a cell of ``Table.extract()`` or reported.
 
@@ -167,11 +203,18 @@ def conserve_chars(page, found_table, page_no: int) -> tuple[tuple[int, int, int
     a ``chars_not_extracted`` event gives the difference. ``in_cells`` is counted from the
     extracted cell texts, so ``region == in_cells + reported`` is a check (the property
     tests assert it), not a definition: a character counted in two cells breaks it.
+    ``absorbed`` (``id`` → character) are the characters read into cut cells from beyond their
+    drawn box (step 7): those outside the table's box count in the region, and all of them in the
+    cells (not as outside any cell).
     """
+    absorbed = absorbed or {}
     region = [c for c in _non_space(page.chars) if _centre_in(c, found_table.bbox)]
     cells = found_table.cells
-    outside = [c for c in region if not any(_centre_in(c, cell) for cell in cells)]
+    in_no_cell = [c for c in region if not any(_centre_in(c, cell) for cell in cells)]
+    outside = [c for c in in_no_cell if id(c) not in absorbed]
+    beyond = sum(1 for c in absorbed.values() if not _centre_in(c, found_table.bbox))
     extracted = sum(len("".join((text or "").split())) for row in found_table.extract() for text in row)
+    extracted += beyond + (len(in_no_cell) - len(outside))
     events: list[tuple[str, str, int]] = []
     reported = 0
     if outside:
@@ -189,15 +232,20 @@ def conserve_chars(page, found_table, page_no: int) -> tuple[tuple[int, int, int
                        "(overlapping or duplicated glyphs)", page_no))
         reported += missing
     # ``extracted`` is measured, not derived: a character counted in two cells breaks the equality
-    return (page_no, len(region), extracted, reported), events
+    return (page_no, len(region) + beyond, extracted, reported), events
 
 
 def _xs(found_table) -> list[float]:
     return sorted({cell[0] for cell in found_table.cells})
 
 
-def _grid(found_table, page_no: int) -> list[list[GridCell]]:
-    """The table's cells as a full grid; merged positions point at their spanning cell."""
+def _grid(found_table, page_no: int, cut_texts: dict | None = None) -> list[list[GridCell]]:
+    """The table's cells as a full grid; merged positions point at their spanning cell.
+
+    ``cut_texts`` maps a cut cell's bbox to ``(side, text, chars)`` (:func:`_cut_cell_texts`):
+    its text replaces the text inside the cell and its side is kept in ``GridCell.cut``.
+    """
+    cut_texts = cut_texts or {}
     texts = found_table.extract()
     xs = _xs(found_table)
     tops = sorted({cell[1] for cell in found_table.cells})
@@ -209,14 +257,19 @@ def _grid(found_table, page_no: int) -> list[list[GridCell]]:
             cell = origin_of.get((top, x))
             if cell is not None:
                 text = _join(texts[i][j] if i < len(texts) and j < len(texts[i]) else "")
-                row.append(GridCell(text, page_no, tuple(cell)))
+                side = None
+                if tuple(cell) in cut_texts:
+                    side, cut_text, _ = cut_texts[tuple(cell)]
+                    text = _join(cut_text)
+                row.append(GridCell(text, page_no, tuple(cell), cut=side))
                 continue
             owner = _cell_containing(found_table.cells, x + 0.5, top + 0.5)
             if owner is None:
                 row.append(GridCell("", page_no, (x, top, x, top)))
                 continue
             oi, oj = tops.index(owner[1]), xs.index(owner[0])
-            row.append(GridCell(_join(texts[oi][oj] or ""), page_no, tuple(owner), covered_by=(oi, oj)))
+            owner_text = _join(cut_texts[tuple(owner)][1]) if tuple(owner) in cut_texts else _join(texts[oi][oj] or "")
+            row.append(GridCell(owner_text, page_no, tuple(owner), covered_by=(oi, oj)))
         grid.append(row)
     return grid
 
@@ -266,34 +319,98 @@ def _append_part(table: GridTable, grid: list[list[GridCell]], page_no: int, fou
     """Append a continuation part to ``table`` (columns mapped by left edge). False when it cannot be mapped."""
     primary_xs = table.column_x
     part_xs = _xs(found_table)
+    kept = list(range(len(part_xs)))
     if len(part_xs) > len(primary_xs):
-        return False
-    mapping = [_nearest(primary_xs, x) for x in part_xs]
-    if len(set(mapping)) != len(mapping):
+        # a column without any text (a stray rule beside the table) carries nothing to map
+        kept = [j for j in kept if any(j < len(row) and row[j].text for row in grid)]
+        if len(kept) > len(primary_xs):
+            return False
+    mapping = {j: _nearest(primary_xs, part_xs[j]) for j in kept}
+    if len(set(mapping.values())) != len(mapping):
         return False
     offset = len(table.rows)
     head = [_row_key(row) for row in table.rows[:HEADER_ROWS_MAX]]
-    dropped = 0
-    mapped_rows: list[list[GridCell]] = []
+    full_rows: list[list[GridCell]] = []
     for row in grid:
         full = [GridCell("", page_no, (primary_xs[k], row[0].bbox[1], primary_xs[k], row[0].bbox[3]))
                 for k in range(table.column_count)]
         for j, cell in enumerate(row):
+            if j not in mapping:
+                continue
             if cell.covered_by is not None:
                 oi, oj = cell.covered_by
-                cell.covered_by = (offset + oi - dropped, mapping[oj]) if oi >= 0 else None
+                cell.covered_by = (oi, mapping[oj]) if oi >= 0 and oj in mapping else None
             full[mapping[j]] = cell
-        if not mapped_rows and _row_key(full) in head:
-            dropped += 1
-            continue
-        mapped_rows.append(full)
-    if dropped:
-        table.events.append(("header_repeated", f"{dropped} header row(s) printed again on page {page_no} were skipped", page_no))
+        full_rows.append(full)
+    drop, above, overprinted = _header_rows(full_rows, head)
+    kept_rows = [i for i in range(len(full_rows)) if i not in drop]
+    new_index = {i: offset + n for n, i in enumerate(kept_rows)}
+    mapped_rows = []
+    for i in kept_rows:
+        for cell in full_rows[i]:
+            if cell.covered_by is not None:
+                oi, oj = cell.covered_by
+                cell.covered_by = (new_index[oi], oj) if oi in new_index else None
+        mapped_rows.append(full_rows[i])
+    dropped = len(drop) - len(above)
+    if drop:
+        table.events.append(("header_repeated", f"{dropped} header row(s) printed again on page {page_no} were skipped"
+                             + (f"; text of merged cells drawn over or above them (copies of text read from the cells "
+                                f"themselves): {' | '.join(above + overprinted)[:600]}" if above or overprinted else ""),
+                             page_no))
     if caption:
         table.events.append(("continuation_caption", f"text above the continuation on page {page_no}: {' '.join(caption)[:120]}", page_no))
     table.rows += mapped_rows
     table.pages.append(page_no)
     return True
+
+
+def _header_rows(rows: list[list[GridCell]], head: list[tuple[str, ...]]) -> tuple[set[int], list[str], list[str]]:
+    """The leading rows of a continuation part that repeat the table's header, ``(indices, texts above, overprints)``.
+
+    The repeated header is looked for in the part's first rows: consecutive rows from the first one
+    that :func:`_repeated_header` accepts. Rows before it (cells drawn above the page's header, at or
+    beyond the page's top: copies of a cut cell's text, step 7) are dropped with it; their texts
+    are returned for the event. No repeated header: nothing is dropped.
+    """
+    for start in range(min(len(rows), 2)):
+        found: list[int] = []
+        overprinted: list[str] = []
+        for i in range(start, min(len(rows), start + HEADER_ROWS_MAX)):
+            extra = _repeated_header(rows[i], head)
+            if extra is None:
+                break
+            found.append(i)
+            overprinted += extra
+        if found:
+            above = [" ".join(c.text for c in rows[i] if c.is_origin and c.text) for i in range(start)]
+            return set(range(start)) | set(found), [t for t in above if t], overprinted
+    return set(), [], []
+
+
+def _repeated_header(row: list[GridCell], head: list[tuple[str, ...]]) -> list[str] | None:
+    """``None`` unless ``row`` repeats one of the table's first rows; else the texts drawn over it.
+
+    A row repeats a header row when it equals it, or when every header cell's characters are among
+    the row cell's characters (as a multiset) and at least one cell is equal: the extra characters
+    are a merged cell's text drawn over the header on a page that cuts the cell (step 7). Returns
+    the cell texts holding extra characters (empty list for an exact repeat).
+    """
+    key = _row_key(row)
+    if key in head:
+        return []
+    for header in head:
+        if len(header) != len(key) or not any(h and h == k for h, k in zip(header, key)):
+            continue
+        if all(_contains_chars(k, h) for h, k in zip(header, key)):
+            return [k for h, k in zip(header, key) if k != h]
+    return None
+
+
+def _contains_chars(text: str, part: str) -> bool:
+    """True when every non-space character of ``part`` occurs in ``text`` at least as often."""
+    have = Counter("".join(text.split()))
+    return all(have[c] >= n for c, n in Counter("".join(part.split())).items())
 
 
 def _nearest(xs: list[float], x: float) -> int:
@@ -306,15 +423,18 @@ def _row_key(row: list[GridCell]) -> tuple[str, ...]:
     return tuple(cell.text for cell in row)
 
 
-def _text_lines(page, top: float, bottom: float) -> list[str]:
+def _text_lines(page, top: float, bottom: float, exclude: set[int] | None = None) -> list[str]:
     """Text lines of the characters whose vertical centre lies in ``top``–``bottom`` (empty lines dropped).
 
     By centre, like pdfplumber's cell text, so a character of a table's last
     row that overhangs the bottom rule stays in its cell and is not read again here.
+    Characters whose ``id`` is in ``exclude`` (read into a cut cell, step 7) are left out.
     """
     if bottom - top < 1:
         return []
-    strip = page.filter(lambda obj: obj.get("object_type") == "char" and top <= (obj["top"] + obj["bottom"]) / 2 < bottom)
+    exclude = exclude or set()
+    strip = page.filter(lambda obj: obj.get("object_type") == "char" and top <= (obj["top"] + obj["bottom"]) / 2 < bottom
+                        and id(obj) not in exclude)
     return [line.strip() for line in (strip.extract_text() or "").split("\n") if line.strip()]
 
 
@@ -332,3 +452,158 @@ def _lines_of(chars: list[dict], tolerance: float = 2.0) -> list[str]:
         if text:
             out.append(text)
     return out
+
+
+def cut_lines(page) -> list[dict]:
+    """Rules closing the page's tables where the page cuts them (step 7), as pdfplumber line objects.
+
+    Wherever two or more vertical rules (at different x) end at one height without meeting a
+    horizontal rule, without a vertical rule continuing them and with no other rule at their x
+    beyond that end (a drawn grid has no such ends but where something cuts it), a horizontal line
+    across each gap between neighbouring vertical rules at that height that one of them ends openly
+    and no horizontal rule covers (a column whose two rules go on past the cut stays open). Rules are edges of at least :data:`MIN_RULE_LENGTH` points. Returns ``[]``
+    for a page whose tables are closed (the usual case: nothing changes for it).
+    """
+    edges = page.edges
+    verticals = [e for e in edges if e["orientation"] == "v" and e["height"] >= MIN_RULE_LENGTH]
+    horizontals = [e for e in edges if e["orientation"] == "h" and e["width"] >= MIN_RULE_LENGTH]
+    if not verticals:
+        return []
+    ends: dict[tuple[str, int], list[float]] = {}
+    for e in verticals:
+        for side in ("top", "bottom"):
+            if (not _meets_horizontal(e["x0"], e[side], horizontals) and not _continued(e, side, verticals)
+                    and not _ruled_beyond(e, side, verticals)):
+                ends.setdefault((side, round(e[side])), []).append(e["x0"])
+    lines = []
+    for (side, y), xs in sorted(ends.items(), key=lambda item: item[0][1]):
+        if len({round(x) for x in xs}) < 2:
+            continue
+        # close each gap between neighbouring vertical rules present at y that one of them ends openly,
+        # where no horizontal rule runs: a column going on past y (both rules continue) stays open
+        present = sorted({round(e["x0"], 1) for e in verticals
+                          if e["top"] - EDGE_TOLERANCE <= y <= e["bottom"] + EDGE_TOLERANCE})
+        present = [x for k, x in enumerate(present) if k == 0 or x - present[k - 1] > EDGE_TOLERANCE]
+        for a, b in zip(present, present[1:]):
+            opens = any(abs(x - a) <= EDGE_TOLERANCE or abs(x - b) <= EDGE_TOLERANCE for x in xs)
+            if opens and not _ruled_along(a, b, y, horizontals):
+                lines.append({"object_type": "line", "x0": a, "x1": b, "top": float(y), "bottom": float(y),
+                              "width": b - a, "height": 0.0})
+    return lines
+
+
+def _meets_horizontal(x: float, y: float, horizontals) -> bool:
+    return any(abs(h["top"] - y) <= EDGE_TOLERANCE and h["x0"] - EDGE_TOLERANCE <= x <= h["x1"] + EDGE_TOLERANCE
+               for h in horizontals)
+
+
+def _ruled_beyond(edge, side: str, verticals) -> bool:
+    """True when the page has another vertical rule at ``edge``'s x beyond its ``side`` end (below a
+    bottom end, above a top end): the rule stops inside the page's drawing (a title frame), not at a cut."""
+    for other in verticals:
+        if other is edge or abs(other["x0"] - edge["x0"]) > EDGE_TOLERANCE:
+            continue
+        if (side == "bottom" and other["top"] > edge["bottom"]) or (side == "top" and other["bottom"] < edge["top"]):
+            return True
+    return False
+
+
+def _continued(edge, side: str, verticals) -> bool:
+    """True when another vertical rule at the same x goes on beyond ``edge``'s ``side`` end."""
+    y = edge[side]
+    for other in verticals:
+        if other is edge or abs(other["x0"] - edge["x0"]) > EDGE_TOLERANCE:
+            continue
+        if side == "top" and other["top"] < y - EDGE_TOLERANCE and other["bottom"] >= y - EDGE_TOLERANCE:
+            return True
+        if side == "bottom" and other["bottom"] > y + EDGE_TOLERANCE and other["top"] <= y + EDGE_TOLERANCE:
+            return True
+    return False
+
+
+def _cut_cell_texts(page, found_table, cuts: list[dict]) -> dict[tuple, tuple[str, str, list[dict]]]:
+    """The cells of ``found_table`` cut by the page (step 7): bbox → ``(side, text, chars)``.
+
+    A cell is cut on a side when that side lies on a cut line and no drawn horizontal rule runs
+    along it. Its characters are those whose centre lies in its column (between its left and right
+    rules) and in the cell or beyond the cut side — also above or below the page — except those
+    inside another cell of the table; the text is pdfplumber's :func:`extract_text` of them.
+    """
+    horizontals = [e for e in page.edges if e["orientation"] == "h" and e["width"] >= MIN_RULE_LENGTH]
+    others = found_table.cells
+    out: dict[tuple, tuple[str, str, list[dict]]] = {}
+    for cell in others:
+        x0, top, x1, bottom = cell
+        sides = [side for side, y in (("top", top), ("bottom", bottom))
+                 if _ruled_along(x0, x1, y, cuts) and not _ruled_along(x0, x1, y, horizontals)]
+        if not sides:
+            continue
+        side = sides[0] if len(sides) == 1 else "both"
+        low = float("-inf") if side in ("top", "both") else top
+        high = float("inf") if side in ("bottom", "both") else bottom
+        chars = [c for c in page.chars if c["text"].strip() and x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+                 and low <= (c["top"] + c["bottom"]) / 2 <= high
+                 and not any(other is not cell and _centre_in(c, other) for other in others)]
+        out[tuple(cell)] = (side, extract_text(chars) if chars else "", chars)
+    return out
+
+
+def _ruled_along(x0: float, x1: float, y: float, horizontals) -> bool:
+    """True when horizontal rules (drawn, or cut lines) at ``y`` cover at least half of ``x0``–``x1``."""
+    covered = sum(max(0.0, min(h["x1"], x1) - max(h["x0"], x0)) for h in horizontals if abs(h["top"] - y) <= EDGE_TOLERANCE)
+    return covered >= (x1 - x0) / 2
+
+
+def _join_cut_cells(table: GridTable, page_no: int) -> None:
+    """Join the cells cut by a page break in the rows of ``page_no`` (step 7).
+
+    A cell of these rows that is cut at the top, or the first row's cell of a continuation part
+    (closed by a repeated header's rule), whose column's nearest drawn cell above is cut at the
+    bottom, is that cell: it and the positions it spans are marked covered by it. Its text must be
+    the former's (cut at the top: a whole copy) or a part of it (under a header: the characters of
+    the copy inside the cell) or empty (no copy drawn there), else a ``cut_cell_copies_differ`` event
+    keeps both (the first is read).
+    """
+    first = next((i for i, row in enumerate(table.rows) if row and row[0].page == page_no), None)
+    if first is None or first == 0:
+        return
+    remap: dict[tuple[int, int], tuple[int, int]] = {}
+    for i in range(first, len(table.rows)):
+        for k, cell in enumerate(table.rows[i]):
+            if not cell.is_origin or not (cell.cut in ("top", "both") or i == first):
+                continue
+            origin_at = _text_above(table, i, k, remap)
+            if origin_at is None:
+                continue
+            origin = table.rows[origin_at[0]][origin_at[1]]
+            if origin.cut not in ("bottom", "both") or origin_at[1] != k:
+                continue
+            # cut at the top too: a whole copy; under a repeated header: the part of the copy inside the cell
+            same = not cell.text or (cell.text == origin.text if cell.cut in ("top", "both")
+                                     else _contains_chars(origin.text, cell.text))
+            if not same:
+                table.events.append(("cut_cell_copies_differ",
+                                     f"column {k + 1}: the cell cut by the page break reads {origin.text[:150]!r} on page "
+                                     f"{origin.page} and {cell.text[:150]!r} on page {cell.page}; the first is kept", cell.page))
+            remap[(i, k)] = origin_at
+    if not remap:
+        return
+    for i, row in enumerate(table.rows[first:], start=first):
+        for j, cell in enumerate(row):
+            key = (i, j) if cell.is_origin else cell.covered_by
+            if key in remap:
+                target = remap[key]
+                cell.covered_by = target
+                cell.text = table.rows[target[0]][target[1]].text
+
+
+def _text_above(table: GridTable, i: int, k: int, remap: dict) -> tuple[int, int] | None:
+    """``(row, col)`` of the origin of the nearest drawn cell above row ``i`` in column ``k`` (positions
+    where the grid has no cell, zero-width fillers, are passed over), else ``None``."""
+    for r in range(i - 1, -1, -1):
+        cell = table.rows[r][k]
+        if cell.is_origin and cell.bbox[0] == cell.bbox[2] and (r, k) not in remap:
+            continue
+        at = remap.get((r, k)) or (cell.covered_by if cell.covered_by is not None else (r, k))
+        return at if at[0] >= 0 else None
+    return None

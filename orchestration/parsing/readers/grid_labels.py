@@ -30,7 +30,7 @@ COLUMN_LABELS: tuple[tuple[str, str], ...] = (
     # the form's section label beside the grid (本年度绩效指标, spanning its rows): known, holds no field
     ("section", r"^(本|本年|本年度|年度|实施期)?绩效指标$"),
     # before the value patterns: 指标值类型 is the comparator / nature column (≥, ≤, =, 定性), like 指标性质
-    ("operator", r"^指标性质$|^指标值类型$"),
+    ("operator", r"^(绩效)?指标性质$|^指标值类型$"),
     ("explanation", r"^指标解释$|^指标说明$"),
     ("period_value", r"实施期.*指标值|实施周期.*指标值|实施期目标值"),
     ("value", r"指标值|预期实现值|预期值|目标值|预期目标"),
@@ -41,7 +41,7 @@ COLUMN_LABELS: tuple[tuple[str, str], ...] = (
     ("standard", r"标准$"),
     ("unit_name", r"^单位名称$|^预算单位$"),
     ("project", r"^项目名称$"),
-    ("budget", r"^预算数|^预算金额|^资金总额|^年度资金"),
+    ("budget", r"^预算数|^预算金额|^资金总额|^年度资金|^项目总额"),
     # 年度目标, 绩效目标, 年度绩效目标; not 保障绩效目标实现措施 (a column of its own, of no known type)
     ("goal", r"^(本|本年|本年度|年度|实施期)?(绩效)?目标$"),
 )

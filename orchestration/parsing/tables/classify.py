@@ -10,13 +10,19 @@ the texts of the table's rows, when the caller gives them):
 ================================  =====================================================================
 kind                              rule
 ================================  =====================================================================
+transfer_payment_targets          title has 转移支付 and 绩效 outside brackets (专项转移支付绩效目标表: the targets of a transfer
+                                  payment, not of the department's projects; kept in the inventory, not read)
 performance_target_grid           the header or a row has the national indicator grid's labels: 三级指标,
                                   or 一级指标 and 二级指标 (项目支出绩效目标申报表, the multi-project
                                   部门预算项目绩效目标申报表 grid, 部门整体支出绩效目标申报表), and a value
                                   column (指标值 …; the 部门整体绩效目标 form of :mod:`..department_targets_pdf`
                                   has 预期指标 instead, whatever 指标解释 column either has);
                                   whatever the title says (read by :mod:`..readers.grid_targets`)
-project_targets                   title has 绩效目标 and 项目支出 (项目支出绩效目标表)
+project_goals                     title has 绩效 and 项目 (项目支出绩效表, 项目支出绩效目标表, 重点项目绩效目标)
+                                  and the header is a goal table's: 项目 / 金额 / 绩效目标 columns, no 指标 column
+                                  (read by :mod:`..readers.project_goals`)
+project_targets                   title has 绩效 and 项目, not 整体 or 自评 (项目支出绩效目标表 of the Guangzhou form, whose
+                                  绩效指标 column holds the indicators)
 department_targets                title has 绩效目标 and 部门整体 or 整体支出
 three_public_expenses             title has 三公 (“三公”经费和机关运行经费预算表 / 决算表)
 economic_expenditure              title or header has 经济分类 (一般公共预算基本支出经济分类预算表; 决算:
@@ -29,6 +35,8 @@ income_expenditure_summary        title has 收支 or 收入支出, and 总表 (
 income_summary                    title has 收入 and not 支出 (收入预算总表, 收入决算表)
 expenditure_summary               title has 支出 and not 收入, and 总表 or 决算表 (支出预算总表, 支出决算表)
 project_expenditure               title has 项目支出 (项目支出表 / 项目支出预算表)
+project_goals                     no title of a kind above, and the header is a goal table's (广州 / 珠海
+                                  重点项目预算绩效目标情况: 项目 | 预算数（单位：万元） | 绩效目标)
 contents                          title or first cell is 目录
 unknown                           anything else (kept in the inventory with its title and pages)
 ================================  =====================================================================
@@ -41,6 +49,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from ..readers.project_goals import is_goal_header
 
 #: The standard tables of a disclosure (预算 and 决算 alike), in their usual order.
 STANDARD_KINDS: tuple[str, ...] = (
@@ -111,10 +121,14 @@ def classify_table(title: str | None, header_labels: list[str], rows: list[list[
     t = _IGNORED.sub("", title or "")
     header = _IGNORED.sub("", " ".join(header_labels))
     stage = "final_accounts" if "决算" in t else "budget" if "预算" in t else None
+    goal_header = is_goal_header(header_labels)
+    core = re.sub(r"[（(][^)）]*[)）]", "", t)  # 项目支出绩效目标表（含转移支付项目） is a project table
+    if "转移支付" in core and "绩效" in core:
+        return TableKind("transfer_payment_targets", stage=stage)
     if any(is_indicator_grid_row(row) for row in [header_labels, *(rows or [])]):
         return TableKind("performance_target_grid", stage=stage)
-    if "绩效目标" in t and "项目支出" in t:
-        return TableKind("project_targets", stage=stage)
+    if "绩效" in t and "项目" in t and "整体" not in t and "自评" not in t:
+        return TableKind("project_goals" if goal_header else "project_targets", stage=stage)
     if "绩效目标" in t and ("部门整体" in t or "整体支出" in t):
         return TableKind("department_targets", stage=stage)
     if "三公" in t:
@@ -139,6 +153,8 @@ def classify_table(title: str | None, header_labels: list[str], rows: list[list[
         return TableKind("expenditure_summary", stage=stage)
     if "项目支出" in t:
         return TableKind("project_expenditure", stage=stage)
+    if goal_header:
+        return TableKind("project_goals", stage=stage)
     if t.startswith("目录") or header.startswith("目录"):
         return TableKind("contents", stage=stage)
     return TableKind("unknown", stage=stage)
