@@ -191,8 +191,10 @@ def _unit_from_department(document: ParsedDocument, department: str | None) -> N
     for indicator in document.indicators:
         indicator.line_no = shift.get(indicator.line_no, indicator.line_no)
     total = lines[0] if lines and lines[0].line_type == "department_total" else None
-    if total is not None and total.amount_columns_rule == "sum_of_units":
-        total.amount_total = None  # recomputed from the units below
+    if total is not None and total.amount_columns_rule in _DERIVED_TOTAL_RULES:
+        for name in _AMOUNT_FIELDS:  # recomputed from the units below (_sum_parents)
+            setattr(total, name, None)
+        total.amount_columns_rule = "sum_of_units"
         units = sum(1 for b in lines if b.line_type == "spending_unit")
         document.events[:] = [e for e in document.events if e.kind != "department_total_derived"]
         document.events.append(ParseEvent("department_total_derived", f"the target table prints no 合计 of its "
@@ -203,6 +205,9 @@ def _unit_from_department(document: ParsedDocument, department: str | None) -> N
                                       f"projects: they are read as the department's own ({department})"))
 
 
+#: How a reader marks a 合计 it derived (the table prints none): from its units, or from its projects when
+#: no unit is named (readers/grid_records.py).
+_DERIVED_TOTAL_RULES = ("sum_of_units", "sum_of_projects")
 #: Amount fields of a budget line (万元).
 _AMOUNT_FIELDS = ("amount_total", "amount_fiscal_appropriation", "amount_special_account", "amount_other")
 
@@ -221,8 +226,9 @@ def _sum_parents(lines: list[BudgetLine]) -> None:
             children.append(line)
         _fill_from(unit, children)
     total = lines[0] if lines and lines[0].line_type == "department_total" else None
-    if total is not None and total.amount_columns_rule == "sum_of_units":
-        _fill_from(total, [b for b in lines if b.line_type == "spending_unit"])
+    if total is not None and total.amount_columns_rule in _DERIVED_TOTAL_RULES:
+        part = "spending_unit" if total.amount_columns_rule == "sum_of_units" else "project"
+        _fill_from(total, [b for b in lines if b.line_type == part])
 
 
 def _fill_from(parent: BudgetLine, children: list[BudgetLine]) -> None:

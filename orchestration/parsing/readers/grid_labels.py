@@ -130,11 +130,16 @@ def column_type(label: str) -> str | None:
     return None
 
 
+def has_level_labels(texts: list[str]) -> bool:
+    """True when the labels name the indicator levels of a grid: 三级指标, or 一级指标 and 二级指标."""
+    keys = {label_key(t) for t in texts}
+    return "三级指标" in keys or ("一级指标" in keys and "二级指标" in keys)
+
+
 def is_grid_header(texts: list[str]) -> bool:
     """True for a row of labels that opens an indicator grid: 三级指标 (or 一级指标 and 二级指标) and a
     value column, or nothing but level labels (a header cut after its levels; module rules)."""
-    keys = {label_key(t) for t in texts}
-    levels = "三级指标" in keys or ("一级指标" in keys and "二级指标" in keys)
+    levels = has_level_labels(texts)
     types = {column_type(t) for t in texts if label_key(t)}
     return levels and (bool(types & set(VALUE_COLUMNS)) or types <= {"level1", "level2", "level3"})
 

@@ -99,6 +99,14 @@ def is_indicator_grid_row(texts: list[str]) -> bool:
     return is_grid_header([_IGNORED.sub("", text) for text in texts])
 
 
+def _names_indicator_levels(header_labels: list[str]) -> bool:
+    """A 绩效 table whose header names the indicator levels is a grid, even when the header found stops
+    before its value columns (a header cut over two rows): the title and the levels say so."""
+    from ..readers.grid_labels import has_level_labels
+
+    return has_level_labels([_IGNORED.sub("", text) for text in header_labels])
+
+
 def table_title(caption: list[str]) -> str | None:
     """The title among a table's caption lines: the last line ending in 表 (or 表（…）), else ``None``."""
     titles = [line for line in caption if _TITLE_WORD.search(line) and not _UNIT.search(line)]
@@ -125,7 +133,8 @@ def classify_table(title: str | None, header_labels: list[str], rows: list[list[
     core = re.sub(r"[（(][^)）]*[)）]", "", t)  # 项目支出绩效目标表（含转移支付项目） is a project table
     if "转移支付" in core and "绩效" in core:
         return TableKind("transfer_payment_targets", stage=stage)
-    if any(is_indicator_grid_row(row) for row in [header_labels, *(rows or [])]):
+    if any(is_indicator_grid_row(row) for row in [header_labels, *(rows or [])]) or (
+            "绩效" in t and "整体" not in t and _names_indicator_levels(header_labels)):
         return TableKind("performance_target_grid", stage=stage)
     if "绩效" in t and "项目" in t and "整体" not in t and "自评" not in t:
         return TableKind("project_goals" if goal_header else "project_targets", stage=stage)
