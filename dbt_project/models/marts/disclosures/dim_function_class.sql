@@ -20,7 +20,14 @@ select
     any_value(coded.class_code)                                         as class_code,
     any_value(coded.section_code)                                       as section_code,
     any_value(coded.item_code)                                          as item_code,
-    case when length(coded.code) > 3 then left(coded.code, length(coded.code) - 2) end as parent_code,
+    -- the nearest ancestor printed: 项 → its 款, else its 类 (a table of 项 codes only, as 北京 prints
+    -- them, has no 款 row); NULL for a 类 or when no ancestor is printed in any document
+    coalesce(
+        case when length(coded.code) > 3 and left(coded.code, length(coded.code) - 2) in (select code from coded)
+             then left(coded.code, length(coded.code) - 2) end,
+        case when length(coded.code) > 5 and left(coded.code, length(coded.code) - 4) in (select code from coded)
+             then left(coded.code, length(coded.code) - 4) end
+    )                                                                   as parent_code,
     (select n.row_name from names n where n.code = coded.code order by n.documents desc, n.row_name limit 1) as function_name,
     list_sort(list(distinct coded.row_name))                            as name_variants,
     count(distinct coded.document_id)                                   as document_count
