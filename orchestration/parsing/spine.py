@@ -23,6 +23,10 @@
 5. tables of kind ``project_goals`` (项目支出绩效表 and 重点项目绩效目标 tables: project, amount,
    绩效目标, no indicators) are read by :func:`orchestration.parsing.readers.project_goals.read_project_goals`
    into budget lines (万元) with their goals;
+   5b. a table of kind ``department_targets`` with an indicator grid header (北京 预算13表 部门整体支出绩效目标表:
+   活动 | 绩效指标 | 指标性质 | 指标值 | 度量单位) is read by
+   :func:`orchestration.parsing.readers.department_overview.read_department_overview` into the document's
+   ``department_targets`` (profile with the budget in 元, one task per 活动, indicators with taxonomy codes);
 6. target budget lines without a unit (a grid or goal table without 单位名称 column: the
    department's own projects) get the document's department as their spending unit, with a
    ``spending_unit_from_department`` event; and the targets are judged by the bundle's own
@@ -51,6 +55,7 @@ from .formats.grid import DocumentLayout
 from decimal import ROUND_HALF_UP, Decimal
 
 from .readers.budget_tables import column_labels, read_budget_table, split_header
+from .readers.department_overview import is_overview_table, read_department_overview
 from .readers.project_goals import read_project_goals, stated_unit
 from .records import BudgetLine
 from .records import ParsedDocument, ParseError, ParseEvent
@@ -82,6 +87,7 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
     stages: Counter[str] = Counter()
     grid_tables: list[tuple[object, InventoryEntry]] = []
     goal_lines: list[list[BudgetLine]] = []
+    overview_tables: list[tuple[object, InventoryEntry]] = []
     for table in layout.tables:
         title = table_title(table.caption)
         unit = table_unit(table.caption)
@@ -118,6 +124,8 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
             goal_lines.append(lines)
             events += goal_events
             entry.read, entry.row_count = True, sum(1 for line in lines if line.line_type == "project")
+        elif kind.kind == "department_targets" and is_overview_table(table):
+            overview_tables.append((table, entry))
         else:
             events.append(ParseEvent("table_not_read", _unread_table_detail(table, kind.key, title),
                                      source_page=table.first_page))
@@ -150,6 +158,7 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
     if grid_document is not None:
         document.budget_lines, document.indicators = grid_document.budget_lines, grid_document.indicators
         document.department_targets = grid_document.department_targets
+    _read_overviews(document, overview_tables)
     for lines in goal_lines:
         _append_lines(document, lines)
     if document.budget_lines:
@@ -157,6 +166,29 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
         _sum_parents(document.budget_lines)
         events.extend(_targets_vs_project_expenditure(document.budget_lines, inventory, rows, amounts, department))
     return document
+
+
+def _read_overviews(document: ParsedDocument, overview_tables) -> None:
+    """Step 5b: the 部门整体支出绩效目标表 of the bundle (:mod:`.readers.department_overview`) becomes the
+    document's ``department_targets`` (profile in 元, one task per 活动, indicators), its entry marked read.
+    The form names the department itself; the bundle's department stands in where it does not. A
+    second such table, or one beside a 部门整体 grid already read, stays unread with a
+    ``department_targets_table_not_read`` event (a document carries one department-wide record)."""
+    for table, entry in overview_tables:
+        if document.department_targets is not None:
+            document.events.append(ParseEvent("department_targets_table_not_read",
+                                              _unread_table_detail(table, "department_targets", entry.title)
+                                              .replace("(no reader for this kind)", "(the document's department "
+                                                       "targets are already read from another table)"),
+                                              source_page=table.first_page))
+            continue
+        targets, table_events = read_department_overview(table, document.department)
+        document.events.extend(table_events)
+        document.department_targets = targets
+        entry.read, entry.row_count = True, len(targets.indicators)
+        document.events.append(ParseEvent("department_targets_read", f"table {table.table_no} ({entry.title}) pages "
+                                          f"{table.first_page}-{table.last_page}: {len(targets.indicators)} indicator(s) "
+                                          f"under {len(targets.tasks)} 活动", source_page=table.first_page))
 
 
 def _append_lines(document: ParsedDocument, lines: list[BudgetLine]) -> None:
