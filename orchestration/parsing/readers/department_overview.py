@@ -183,8 +183,8 @@ def read_department_overview(table: GridTable, department: str | None) -> tuple[
     unsplit = [i for i in form.indicators if i["l1"] is None or i["l2"] is None]
     if unsplit:
         events.append(ParseEvent("indicator_levels_not_split", f"{where}: {len(unsplit)} 绩效指标 cell(s) not led by "
-                                 "a 一级 and 二级 name of the taxonomy; kept whole as the indicator name (no code where "
-                                 "no name): " + "; ".join(repr(i["cell"].text) for i in unsplit)[:600],
+                                 "a 一级 and 二级 name of the taxonomy; the indicator name is the text after the 一级 name "
+                                 "found, else the whole cell, and no code is set for a level not found: " + "; ".join(repr(i["cell"].text) for i in unsplit)[:600],
                                  source_page=unsplit[0]["cell"].page))
     return targets, events
 
@@ -286,7 +286,7 @@ def amount_facts(amounts: dict[tuple[str, ...], Decimal | None], where: str, eve
     total, sources = fund_sources(amounts)
     facts: dict[str, str] = {}
     if total is not None:
-        facts["total"] = str(total)
+        facts["total"] = format(total, "f")
     basic = project = None
     for label, parts in sources.items():
         key = next((name for name, pattern in SOURCES if re.search(pattern, label)), None)
@@ -294,15 +294,15 @@ def amount_facts(amounts: dict[tuple[str, ...], Decimal | None], where: str, eve
             events.append(ParseEvent("fund_source_unknown", f"{where}: source of funds {label!r} is not 财政拨款 or "
                                      f"其他资金; its amounts {parts} count in 基本支出 / 项目支出 only"))
         elif parts.get("合计") is not None:
-            facts[key] = str(parts["合计"])
+            facts[key] = format(parts["合计"], "f")
         if parts.get("基本支出") is not None:
             basic = (basic or Decimal(0)) + parts["基本支出"]
         if parts.get("项目支出") is not None:
             project = (project or Decimal(0)) + parts["项目支出"]
     if basic is not None:
-        facts["expenditure_basic"] = str(basic)
+        facts["expenditure_basic"] = format(basic, "f")
     if project is not None:
-        facts["expenditure_project"] = str(project)
+        facts["expenditure_project"] = format(project, "f")
     return facts
 
 
