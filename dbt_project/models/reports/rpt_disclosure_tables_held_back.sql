@@ -11,6 +11,10 @@ with rows_checked as (
     select 'fct_three_public_expenses', document_id, file_name, department_name, fiscal_year, table_no,
            table_title, source_page, contract_issue, is_held_back, expense_label
     from {{ ref('int_three_public_expense_rows') }}
+    union all
+    select 'fct_function_expenditure', document_id, file_name, department_name, fiscal_year, table_no,
+           table_title, source_page, contract_issue, is_held_back, column_label
+    from {{ ref('int_function_expenditure_rows') }}
 )
 
 select

@@ -3,17 +3,13 @@
 -- 支出功能分类预算表 (决算: …财政拨款支出决算表) and, as fund type 'all_funds',
 -- from the 支出预算总表 / 支出决算表. 合计 / 基本支出 / 项目支出 in 元 and 万元.
 -- A 决算 fund table prints 本年支出 as its total (role current_expenditure).
-with values_ as (
-    select * from {{ ref('int_disclosure_values') }}
-    where table_kind in ('function_expenditure', 'expenditure_summary')
-      and code is not null
-)
-
+-- The cells and their contract check live in int_function_expenditure_rows; a
+-- table held back is listed in rpt_disclosure_tables_held_back, not summed here.
 select
     {{ publication_columns() }},
-    coalesce(fund_type, 'all_funds')                                            as fund_type,
-    code                                                                        as function_code,
-    case length(code) when 3 then 'class' when 5 then 'section' when 7 then 'item' end as function_level,
+    fund_type,
+    function_code,
+    any_value(function_level)                                                   as function_level,
     class_code,
     section_code,
     item_code,
@@ -27,6 +23,7 @@ select
     any_value(unit)                                                             as unit_as_printed,
     any_value(table_title)                                                      as table_title,
     min(row_page)                                                               as source_page
-from values_
+from {{ ref('int_function_expenditure_rows') }}
+where not is_held_back
 group by document_id, file_name, department_name, scope, fiscal_year, stage,
-         coalesce(fund_type, 'all_funds'), code, class_code, section_code, item_code
+         fund_type, function_code, class_code, section_code, item_code
