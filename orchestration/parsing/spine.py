@@ -303,13 +303,9 @@ def _targets_vs_project_expenditure(budget_lines, inventory, rows, amounts, depa
                 continue
             if a.column_role != "project" and not (kind == "project_expenditure" and a.column_role == "total"):
                 continue
-            printed = a.amount / Decimal(10000) if a.unit == "元" else a.amount
-            diff = summed - printed
-            verdict = "equal" if diff == 0 else f"differ by {diff} 万元"
-            return [ParseEvent("targets_vs_project_expenditure",
-                               f"Σ of the {len(projects)} target-table projects {summed} 万元 vs the 项目支出 total "
-                               f"{printed} 万元 of table {a.table_no} ({entry.title or kind}, page {a.source_page}): {verdict}",
-                               source_page=a.source_page)]
+            printed = _in_wan(a)
+            return _targets_comparison(projects, summed, printed, f"the 项目支出 total {printed} 万元 of table "
+                                       f"{a.table_no} ({entry.title or kind}, page {a.source_page})", a.source_page)
     for a in amounts:
         # a 项目支出表 without total row whose first row is the department's own (深圳 项目支出总表: 深圳市信访局 1,612.29)
         entry = by_table.get(a.table_no)
@@ -319,13 +315,9 @@ def _targets_vs_project_expenditure(budget_lines, inventory, rows, amounts, depa
         row = next((r for r in rows if (r.table_no, r.row_no, r.side_no) == (a.table_no, a.row_no, a.side_no)), None)
         if row is None or re.sub(r"\s+", "", row.name or "") != re.sub(r"\s+", "", department):
             continue
-        printed = a.amount / Decimal(10000) if a.unit == "元" else a.amount
-        diff = summed - printed
-        verdict = "equal" if diff == 0 else f"differ by {diff} 万元"
-        return [ParseEvent("targets_vs_project_expenditure",
-                           f"Σ of the {len(projects)} target-table projects {summed} 万元 vs the department's row "
-                           f"{row.name} {printed} 万元 of table {a.table_no} ({entry.title}, page {a.source_page}): {verdict}",
-                           source_page=a.source_page)]
+        printed = _in_wan(a)
+        return _targets_comparison(projects, summed, printed, f"the department's row {row.name} {printed} 万元 of "
+                                   f"table {a.table_no} ({entry.title}, page {a.source_page})", a.source_page)
     for table_no, entry in by_table.items():
         # a 支出总表 of leaf rows without a total row (北京 预算03表: function × economic class rows): its column sum
         if _comparable_kind(entry) != "expenditure_summary" or any(r.table_no == table_no for r in rows if r.row_kind == "total"):
@@ -334,15 +326,26 @@ def _targets_vs_project_expenditure(budget_lines, inventory, rows, amounts, depa
         codes = [r.code for r in rows if r.table_no == table_no and r.code]
         if not column or any(a != b and b.startswith(a) for a in codes for b in codes):
             continue
-        printed = sum((a.amount / Decimal(10000) if a.unit == "元" else a.amount for a in column), Decimal(0))
-        diff = summed - printed
-        verdict = "equal" if diff == 0 else f"differ by {diff} 万元"
-        return [ParseEvent("targets_vs_project_expenditure",
-                           f"Σ of the {len(projects)} target-table projects {summed} 万元 vs Σ of the 项目支出 column "
-                           f"{printed} 万元 of table {table_no} ({entry.title}, pages {entry.first_page}-{entry.last_page}; "
-                           f"it prints no total row): {verdict}", source_page=entry.first_page)]
+        printed = sum((_in_wan(a) for a in column), Decimal(0))
+        return _targets_comparison(projects, summed, printed, f"Σ of the 项目支出 column {printed} 万元 of table "
+                                   f"{table_no} ({entry.title}, pages {entry.first_page}-{entry.last_page}; it prints "
+                                   "no total row)", entry.first_page)
     return [ParseEvent("targets_vs_project_expenditure", f"Σ of the {len(projects)} target-table projects {summed} 万元; "
                        "no 项目支出 total found in the 支出总表 or a 项目支出表 to compare it with")]
+
+
+def _in_wan(amount) -> Decimal:
+    """A stored amount cell in 万元 (the target tables' unit), whatever unit its table prints."""
+    return amount.amount / Decimal(10000) if amount.unit == "元" else amount.amount
+
+
+def _targets_comparison(projects: list, summed: Decimal, printed: Decimal, against: str, page: int | None) -> list[ParseEvent]:
+    """The one ``targets_vs_project_expenditure`` event: Σ of the target projects (万元) against ``against``."""
+    diff = summed - printed
+    verdict = "equal" if diff == 0 else f"differ by {diff} 万元"
+    return [ParseEvent("targets_vs_project_expenditure",
+                       f"Σ of the {len(projects)} target-table projects {summed} 万元 vs {against}: {verdict}",
+                       source_page=page)]
 
 
 #: Fund columns of a multi-project grid under a ``其中`` header (北京: 项目总额 | 其中：财政资金 | 其他资金),

@@ -32,6 +32,7 @@ from decimal import Decimal
 from ..formats.grid import GridCell, GridTable
 from ..records import BudgetLine, ParseError, ParseEvent
 from ..text_common import parse_amount
+from ..vocabulary import is_total_label
 from .budget_tables import column_labels, split_header
 
 #: Column types of a project goal table by header label (spaces ignored; first match wins).
@@ -48,7 +49,6 @@ _UNIT_IN_LABEL = re.compile(r"单位\s*[:：]\s*(万元|元)")
 _UNIT_IN_BRACKETS = re.compile(r"[（(]\s*(万元|元)\s*[)）]")
 _BARE_UNIT = re.compile(r"(?:^|\s)(万元|元)\s*$")
 _NUMBERS_ROW = re.compile(r"^(\*+|\d{1,2})$")
-_TOTAL_NAME = re.compile(r"^(合计|总计)$")
 
 
 def goal_columns(labels: list[str]) -> dict[str, int]:
@@ -137,7 +137,7 @@ def read_project_goals(table: GridTable, unit: str | None) -> tuple[list[BudgetL
             continue
         project, unit_name = text(row, "project"), text(row, "unit_name", origin_only=False)
         amount_text, goal = text(row, "amount"), text(row, "goal")
-        if (not project or _TOTAL_NAME.match(project)) and (not unit_name or _TOTAL_NAME.match(unit_name)) and amount_text:
+        if (not project or is_total_label(project)) and (not unit_name or is_total_label(unit_name)) and amount_text:
             cell = row[columns["amount"]]
             printed_total = (amount(amount_text, page, "total"), cell)
             continue
