@@ -252,7 +252,7 @@ CREATE TABLE IF NOT EXISTS raw.budget_table_amounts (
     column_label    VARCHAR NOT NULL,  -- header label as printed
     column_role     VARCHAR,           -- total | basic | project | fiscal_appropriation | general_public | …
     column_measure  VARCHAR,           -- budget (预算数) | final (决算数) | NULL
-    amount          DECIMAL(18, 2) NOT NULL,  -- as printed
+    amount          DECIMAL(24, 6) NOT NULL,  -- as printed (北京 prints 万元 to six decimals: 0.000001 万元 = 0.01 元)
     unit            VARCHAR,           -- 元 | 万元 | NULL
     source_page     INTEGER NOT NULL,
     PRIMARY KEY (document_id, table_no, row_no, column_no)

@@ -162,9 +162,33 @@ def connect(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.execute(raw_ddl())
         for statement in flattened_columns_ddl():
             con.execute(statement)
+        widen_columns(con)
         yield con
     finally:
         con.close()
+
+
+#: Columns whose type was widened after warehouses were created with the narrower one:
+#: ``(table, column) → type`` of this version. ``raw.budget_table_amounts.amount`` was
+#: DECIMAL(18, 2): 北京's tables print 万元 to six decimals, which it rounded to 0.01 万元 (100 元).
+WIDENED_COLUMNS: dict[tuple[str, str], str] = {("budget_table_amounts", "amount"): "DECIMAL(24,6)"}
+
+
+def widen_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Give the raw columns of :data:`WIDENED_COLUMNS` their current type, once; returns the columns altered.
+
+    A warehouse written before a column was widened keeps its values (a wider
+    DECIMAL holds every old value exactly); a current warehouse is left as it is.
+    """
+    altered = []
+    for (table, column), wanted in WIDENED_COLUMNS.items():
+        found = con.execute(
+            "SELECT data_type FROM duckdb_columns() WHERE database_name = current_database() "
+            "AND schema_name = 'raw' AND table_name = ? AND column_name = ?", [table, column]).fetchone()
+        if found and found[0].replace(" ", "") != wanted:
+            con.execute(f"ALTER TABLE raw.{table} ALTER COLUMN {column} SET DATA TYPE {wanted}")
+            altered.append(f"{table}.{column}")
+    return altered
 
 
 #: The name of the raw schema in warehouses created before it was renamed ``raw``.

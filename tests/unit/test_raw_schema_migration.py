@@ -100,3 +100,24 @@ def test_a_warehouse_with_both_schemas_is_left_alone_with_a_clear_error(tmp_path
         assert con.execute("SELECT count(*) FROM staging.budget_lines").fetchone()[0] == counts["budget_lines"]
     finally:
         con.close()
+
+
+def test_an_amount_column_narrower_than_this_version_is_widened_on_open_keeping_its_values(tmp_path):
+    """``raw.budget_table_amounts.amount`` was DECIMAL(18, 2); 北京 prints 万元 to six decimals (50,666.454093)."""
+    db = tmp_path / "warehouse.duckdb"
+    with connect(db):
+        pass
+    con = duckdb.connect(str(db))
+    try:  # the column as an older version created it, holding one cell
+        con.execute("ALTER TABLE raw.budget_table_amounts ALTER COLUMN amount SET DATA TYPE DECIMAL(18, 2)")
+        con.execute("INSERT INTO raw.budget_table_amounts VALUES ('d', 1, 1, 1, 2, '合计', 'total', NULL, 1234.56, '万元', 1)")
+    finally:
+        con.close()
+    with connect(db) as con:
+        assert con.execute("SELECT data_type FROM duckdb_columns() WHERE table_name = 'budget_table_amounts' "
+                           "AND column_name = 'amount'").fetchone() == ("DECIMAL(24,6)",)
+        assert str(con.execute("SELECT amount FROM raw.budget_table_amounts").fetchone()[0]) == "1234.560000"
+        con.execute("INSERT INTO raw.budget_table_amounts VALUES ('d', 1, 2, 1, 2, '合计', 'total', NULL, "
+                    "50666.454093, '万元', 1)")
+        assert str(con.execute("SELECT amount FROM raw.budget_table_amounts WHERE row_no = 2").fetchone()[0]) \
+            == "50666.454093"
