@@ -128,9 +128,11 @@ def read_pdf_layout(pdf, check_page=None, is_header=None) -> DocumentLayout:
                 x0, top, x1, bottom = found_table.bbox
                 caption = _text_lines(page, previous_bottom, top, absorbed)
                 texts = cut_texts.get(id(found_table), {})
-                grid = _grid(found_table, page_no, texts)
+                extracted = found_table.extract()  # once: the grid and the conservation count read the same texts
+                grid = _grid(found_table, page_no, texts, extracted)
                 counts, lost_events = conserve_chars(page, found_table, page_no,
-                                                     {id(c): c for _, _, chars in texts.values() for c in chars})
+                                                     {id(c): c for _, _, chars in texts.values() for c in chars},
+                                                     extracted)
                 inner_caption, grid = _split_caption_rows(grid)
                 caption += inner_caption
                 previous_bottom = bottom
@@ -192,7 +194,8 @@ def _centre_in(char: dict, bbox) -> bool:
     return bbox[0] <= h <= bbox[2] and bbox[1] <= v <= bbox[3]
 
 
-def conserve_chars(page, found_table, page_no: int, absorbed: dict | None = None) -> tuple[tuple[int, int, int, int], list[tuple[str, str, int]]]:
+def conserve_chars(page, found_table, page_no: int, absorbed: dict | None = None,
+                   extracted: list[list[str | None]] | None = None) -> tuple[tuple[int, int, int, int], list[tuple[str, str, int]]]:
     """Character conservation of one table part: every non-space character whose centre lies in
     the table's region is counted in a cell of ``Table.extract()`` or reported.
 
@@ -205,15 +208,16 @@ def conserve_chars(page, found_table, page_no: int, absorbed: dict | None = None
     tests assert it), not a definition: a character counted in two cells breaks it.
     ``absorbed`` (``id`` → character) are the characters read into cut cells from beyond their
     drawn box (step 7): those outside the table's box count in the region, and all of them in the
-    cells (not as outside any cell).
+    cells (not as outside any cell). ``extracted`` is ``found_table.extract()`` when the caller
+    already has it (it is extracted once per table part).
     """
     absorbed = absorbed or {}
     region = [c for c in _non_space(page.chars) if _centre_in(c, found_table.bbox)]
-    cells = found_table.cells
-    in_no_cell = [c for c in region if not any(_centre_in(c, cell) for cell in cells)]
+    in_no_cell = _in_no_cell(region, found_table.cells)
     outside = [c for c in in_no_cell if id(c) not in absorbed]
     beyond = sum(1 for c in absorbed.values() if not _centre_in(c, found_table.bbox))
-    extracted = sum(len("".join((text or "").split())) for row in found_table.extract() for text in row)
+    texts = found_table.extract() if extracted is None else extracted
+    extracted = sum(len("".join((text or "").split())) for row in texts for text in row)
     extracted += beyond + (len(in_no_cell) - len(outside))
     events: list[tuple[str, str, int]] = []
     reported = 0
@@ -235,18 +239,36 @@ def conserve_chars(page, found_table, page_no: int, absorbed: dict | None = None
     return (page_no, len(region) + beyond, extracted, reported), events
 
 
+def _in_no_cell(chars: list[dict], cells) -> list[dict]:
+    """The characters of ``chars`` whose centre lies in none of ``cells`` (pdfplumber's rule,
+    :func:`_centre_in`). Cells are grouped by their vertical band first, so a character is
+    tested against the cells of the bands its centre falls in, not against every cell."""
+    bands: dict[tuple[float, float], list] = {}
+    for cell in cells:
+        bands.setdefault((cell[1], cell[3]), []).append(cell)
+    found = []
+    for char in chars:
+        v = (char["top"] + char["bottom"]) / 2
+        if not any(top <= v <= bottom and any(_centre_in(char, cell) for cell in row)
+                   for (top, bottom), row in bands.items()):
+            found.append(char)
+    return found
+
+
 def _xs(found_table) -> list[float]:
     return sorted({cell[0] for cell in found_table.cells})
 
 
-def _grid(found_table, page_no: int, cut_texts: dict | None = None) -> list[list[GridCell]]:
+def _grid(found_table, page_no: int, cut_texts: dict | None = None,
+          extracted: list[list[str | None]] | None = None) -> list[list[GridCell]]:
     """The table's cells as a full grid; merged positions point at their spanning cell.
 
     ``cut_texts`` maps a cut cell's bbox to ``(side, text, chars)`` (:func:`_cut_cell_texts`):
     its text replaces the text inside the cell and its side is kept in ``GridCell.cut``.
+    ``extracted`` is ``found_table.extract()`` when the caller already has it.
     """
     cut_texts = cut_texts or {}
-    texts = found_table.extract()
+    texts = found_table.extract() if extracted is None else extracted
     xs = _xs(found_table)
     tops = sorted({cell[1] for cell in found_table.cells})
     origin_of = {(cell[1], cell[0]): cell for cell in found_table.cells}
