@@ -3,7 +3,7 @@
 A development tool: it makes the sample PDFs in ``warehouse/samples`` (``make
 samples``) and the PDFs of the round-trip tests. It is the inverse of the
 parser on purpose: a seed is parsed by the text path, rendered here, parsed
-again by :mod:`orchestration.parsing.pdf_tables`, and both record sets must be
+again by :mod:`orchestration.parsing.pdf_document`, and both record sets must be
 equal.
 
 Layout (one :class:`Variant` decides page, rules, font and column widths):

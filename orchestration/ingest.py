@@ -35,7 +35,7 @@ INBOX_SUFFIXES = (".txt", ".tsv", ".pdf", ".xlsx", ".xls", ".docx", ".html", ".h
 #: Largest file read per format, in bytes. A larger file is registered (its id is
 #: hashed in blocks) and quarantined with the limit named, without being read into
 #: memory. Text extracts of real tables are well under 1 MB (the seeds: 6-55 KB);
-#: a PDF is also refused above 2,000 pages (``parsing.pdf_tables.MAX_PAGES``).
+#: a PDF is also refused above 2,000 pages (``parsing.pdf_document.MAX_PAGES``).
 #: Office files and saved pages of the national grid templates: a real workbook or
 #: document of performance targets is well under 1 MB; 32 MiB leaves room for embedded
 #: images and bounds the memory openpyxl / python-docx / lxml need (10-20x the file).

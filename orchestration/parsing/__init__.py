@@ -20,7 +20,7 @@ Modules:
   repairs), fed by the text extract (tab-separated lines) or by the PDF;
 - :mod:`.text_templates` — a national grid template found in a text extract: named in the
   quarantine reason (its columns are not recoverable from text);
-- :mod:`.pdf_tables` — every PDF enters here: file checks, text layer, then
+- :mod:`.pdf_document` — every PDF enters here: file checks, text layer, then
   项目支出绩效目标表 tables (pdfplumber), same records as the text path;
 - :mod:`.department_targets_pdf` — 部门整体绩效目标 PDFs: ruled table rows → cells → the
   shared department reader (layout ``department_targets_pdf``);
@@ -39,7 +39,7 @@ import dataclasses
 
 from .department_targets_text import parse_department_targets
 from .detect import detect_document, sniff_binary_type
-from .pdf_tables import parse_pdf
+from .pdf_document import parse_pdf
 from .project_targets_text import (
     build_records,
     read_line_flow_rows,
@@ -94,7 +94,7 @@ def parse_document(data: bytes, file_name: str) -> ParsedDocument:
     (:func:`.detect.detect_document`), parse the layout. Amounts are
     ``Decimal`` in 万元; see :mod:`.amounts` for how columns are decided.
 
-    PDF input (``%PDF`` magic) goes to :func:`.pdf_tables.parse_pdf`: a
+    PDF input (``%PDF`` magic) goes to :func:`.pdf_document.parse_pdf`: a
     项目支出绩效目标表 gets layout ``pdf_table``, ``page_count`` and page/bbox
     provenance; a 部门整体绩效目标 (title mark on page 1) layout
     ``department_targets_pdf``, ``page_count`` and ``source_page`` on its

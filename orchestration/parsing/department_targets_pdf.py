@@ -1,7 +1,7 @@
 """Reading a 部门整体绩效目标 PDF (layout ``department_targets_pdf``) into the records of the text path.
 
 Pure: an open pdfplumber PDF in, :class:`ParsedDocument` out; no Dagster,
-no file I/O. Called by :func:`.pdf_tables.parse_pdf` (which has already
+no file I/O. Called by :func:`.pdf_document.parse_pdf` (which has already
 refused truncated, damaged, password-protected and oversized files) when the
 first page shows the title mark ``部门整体绩效目标`` and not
 ``项目支出绩效目标表``.

@@ -182,7 +182,7 @@ class ParsedDocument:
     see :mod:`.spine`), else ``None``.
     ``char_counts`` holds the character conservation counts of the
     项目支出绩效目标表 PDF reader, one ``(page, region, in_cells, reported)``
-    per page of its table (:mod:`.pdf_tables`, step 10): non-space
+    per page of its table (:mod:`.readers.project_targets_pdf`, step 10): non-space
     characters in the table's region, in its cells' text, and reported in
     parse events; empty for other inputs. ``column_char_counts`` holds
     the same per column, one ``(page, label, region, in_cells, reported)``

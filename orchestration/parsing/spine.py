@@ -3,7 +3,7 @@
 ``file → format reader → tables → classifier → table reader → records``.
 :func:`read_disclosure` runs it for a PDF that is not a single
 项目支出绩效目标表 / 部门整体绩效目标 form (those are dispatched earlier by
-:func:`orchestration.parsing.pdf_tables.parse_pdf`, page 1's title mark):
+:func:`orchestration.parsing.pdf_document.parse_pdf`, page 1's title mark):
 
 1. :func:`orchestration.parsing.formats.pdf.read_pdf_layout` — tables (cells with
    page + bbox, continued tables joined) and narrative pages;

@@ -16,7 +16,7 @@ import pytest
 
 from devtools.render_pdf import VARIANTS, render_document
 from orchestration.parsing import parse_document
-from orchestration.parsing.pdf_tables import MAX_PAGES
+from orchestration.parsing.pdf_document import MAX_PAGES
 from tests.bad_input.corpus import project, tsv_document, unit
 
 PROJECTS = 1000
@@ -53,11 +53,11 @@ def test_500_pages_load_in_bounded_time_with_every_page_closed(big_pdf, monkeypa
 
 
 def test_more_pages_than_any_table_is_refused_clearly(monkeypatch):
-    import orchestration.parsing.pdf_tables as pdf_tables
+    import orchestration.parsing.pdf_document as pdf_document
     from orchestration.parsing import ParseError
     from tests.bad_input.corpus import other_report_pdf
 
-    monkeypatch.setattr(pdf_tables, "MAX_PAGES", 1)
+    monkeypatch.setattr(pdf_document, "MAX_PAGES", 1)
     with pytest.raises(ParseError, match=r"has 2 pages, more than the 1 a 项目支出绩效目标表 can plausibly have"):
         parse_document(other_report_pdf(), "huge.pdf")
     assert MAX_PAGES >= 1000

@@ -1,5 +1,5 @@
 """Character conservation of the 项目支出绩效目标表 PDF reader (the band/rules reader of
-:mod:`orchestration.parsing.pdf_tables`, step 10 of its module docstring).
+:mod:`orchestration.parsing.readers.project_targets_pdf`, step 10 of its module docstring).
 
 On every page of the table, the non-space characters whose vertical centre lies in the
 table's region (header rule to last rule) equal the characters of the cell texts read plus
@@ -26,7 +26,8 @@ import pytest
 from devtools.pdf_canvas import column_edges
 from devtools.render_pdf import VARIANTS, render_document
 from orchestration.parsing import parse_document
-from orchestration.parsing.pdf_tables import REQUIRED_KEYS, ColumnBands, conserve_columns
+from orchestration.parsing.formats.pdf_columns import ColumnBands, conserve_columns
+from orchestration.parsing.readers.project_targets_pdf import REQUIRED_KEYS
 from tests.conftest import PROJECT_TARGET_SEEDS
 from tests.pdf_helpers import require_cjk_ttf
 

@@ -2,7 +2,7 @@
 
 Each project-target seed is parsed by the text path, rendered back into a
 PDF in every variant of ``devtools.render_pdf`` (once per
-session, into tmp), and parsed again by ``orchestration.parsing.pdf_tables``.
+session, into tmp), and parsed again by ``orchestration.parsing.pdf_document``.
 """
 
 from __future__ import annotations

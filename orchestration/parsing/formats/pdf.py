@@ -5,7 +5,7 @@ rule here is about drawing, none about budgets (that is
 :mod:`orchestration.parsing.tables`):
 
 1. **Text layer** first: the caller's ``check_page`` (for PDFs,
-   :func:`orchestration.parsing.pdf_tables.check_text_layer`) stops the read on a page whose
+   :func:`orchestration.parsing.pdf_text.check_text_layer`) stops the read on a page whose
    text comes out as ``(cid:N)`` or that is an image only.
 2. **Narrative pages pay nothing for tables**: a page without any drawn line,
    rectangle or curve cannot hold a ruled table and is recorded as a

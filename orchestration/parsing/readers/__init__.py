@@ -2,8 +2,8 @@
 
 - :mod:`.budget_tables` — the standard tables of a 部门预算 / 部门决算 disclosure
   (row labels and codes on the left, amount columns on the right, one or two sides);
-- the 项目支出绩效目标表 reader (:mod:`orchestration.parsing.pdf_tables`) and the
+- :mod:`.project_targets_pdf` — the 项目支出绩效目标表 drawn in a PDF (band reader); it and the
   部门整体绩效目标 reader (:mod:`orchestration.parsing.department_targets_pdf`)
   are the kinds ``project_targets`` and ``department_targets``; they read
-  their whole document and are dispatched from :func:`orchestration.parsing.pdf_tables.parse_pdf`.
+  their whole document and are dispatched from :func:`orchestration.parsing.pdf_document.parse_pdf`.
 """
