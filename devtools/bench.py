@@ -25,9 +25,10 @@ ratios (results are printed and written to ``.bench/results.md`` and
 
     python -m devtools.bench            # BENCH_SCALE=0.1 for a quick run
 
-7. **Bundles** (issue 13): the real 部门预算 / 部门决算 PDFs of ``../shared/realdocs/budget-bundles``
-   (or ``$REALDOCS_DIR/budget-bundles``): pages/s of ``parse_document`` next to bare pdfplumber
-   (chars + lines + rects) and to a bare ``extract_tables()`` on every page, same pages, same process.
+7. **Bundles** (issues 13, 26): the real 部门预算 / 部门决算 PDFs of every bundle folder of
+   ``../shared/realdocs`` (or ``$REALDOCS_DIR``; :data:`BUNDLE_FOLDERS`): pages/s of ``parse_document``
+   next to bare pdfplumber (chars + lines + rects) and to a bare ``extract_tables()`` on every page,
+   same pages, same process, per folder and in total.
 
 8. **Daemon** (issue 19): drop → visible in ``serving.duckdb`` under the real ``make dev``
    (``devtools.bench_daemon``), p50/p95 over ``BENCH_DROPS`` drops and the split
@@ -441,28 +442,43 @@ def _throughput(results: dict, corpus: Path, files: list[dict], pages: int, core
     results["worker_memory"], _, _ = run_child(["parse-one", str(corpus / largest["name"])])
 
 
-def bundles_dir() -> Path:
-    """The real 部门预算/决算 PDFs: ``$REALDOCS_DIR/budget-bundles``, else ``<repo>/../shared/realdocs/budget-bundles``."""
-    root = Path(os.environ.get("REALDOCS_DIR", REPO_ROOT.parent / "shared" / "realdocs"))
-    return root / "budget-bundles"
+#: The folders of ``../shared/realdocs`` that hold whole 部门预算 / 部门决算 disclosures (issue 26:
+#: "make bench on all shared bundles"); the others hold target tables, self-evaluations and scans.
+BUNDLE_FOLDERS = ("budget-bundles", "jiangsu", "beijing", "guangdong", "zhejiang")
+
+
+def realdocs_dir() -> Path:
+    """``$REALDOCS_DIR``, else ``<repo>/../shared/realdocs``."""
+    return Path(os.environ.get("REALDOCS_DIR", REPO_ROOT.parent / "shared" / "realdocs"))
 
 
 def _bundles(results: dict) -> None:
     # 7. the real disclosures: parse vs bare pdfplumber on the same pages, same process, best of 2.
     from devtools.bench_pdf import bench_bundles
 
-    folder = bundles_dir()
-    paths = sorted(folder.glob("*.pdf"))
+    root = realdocs_dir()
+    paths = [p for folder in BUNDLE_FOLDERS for p in sorted((root / folder).glob("*.pdf"))]
     if not paths:
-        log(f"bundles: no PDFs in {folder} (set REALDOCS_DIR): part skipped")
-        results["bundles"] = {"skipped": f"no PDFs in {folder}"}
+        log(f"bundles: no PDFs in {root}/{{{','.join(BUNDLE_FOLDERS)}}} (set REALDOCS_DIR): part skipped")
+        results["bundles"] = {"skipped": f"no PDFs in {root}"}
         return
-    log(f"bundles: {len(paths)} real 部门预算/决算 PDFs in {folder}, best of 2")
+    log(f"bundles: {len(paths)} real 部门预算/决算 PDFs in {root} ({', '.join(BUNDLE_FOLDERS)}), best of 2")
     rows = bench_bundles(paths, repeat=2)
+    results["bundles"] = {"folder": str(root), "files": rows, **_bundle_totals(rows),
+                          "by_folder": {f: _bundle_totals([r for r in rows if r["folder"] == f]) for f in BUNDLE_FOLDERS}}
+    b = results["bundles"]
+    log(f"  parse {b['parse_pages_per_s']} pages/s, bare {b['bare_pages_per_s']}, bare extract_tables "
+        f"{b['bare_tables_pages_per_s']}: parse/bare = {b['ratio_vs_bare']}, parse/extract_tables = {b['ratio_vs_bare_tables']}")
+
+
+def _bundle_totals(rows: list[dict]) -> dict:
+    """Pages, seconds, pages/s and the two ratios over ``rows`` (files of :func:`~devtools.bench_pdf.bench_bundles`)."""
     pages = sum(r["pages"] for r in rows)
     total = {k: round(sum(r[k] for r in rows), 2) for k in ("bare_s", "bare_tables_s", "parse_s")}
-    results["bundles"] = {
-        "folder": str(folder), "files": rows, "documents": len(rows), "pages": pages,
+    if not pages:
+        return {"documents": 0, "pages": 0, **total}
+    return {
+        "documents": len(rows), "pages": pages, "refused": sum(1 for r in rows if r["status"] != "parsed"),
         "table_pages": sum(r["table_pages"] for r in rows), "narrative_pages": sum(r["narrative_pages"] for r in rows),
         **total,
         "bare_pages_per_s": round(pages / total["bare_s"], 2),
@@ -471,9 +487,6 @@ def _bundles(results: dict) -> None:
         "ratio_vs_bare": round(total["parse_s"] / total["bare_s"], 3),
         "ratio_vs_bare_tables": round(total["parse_s"] / total["bare_tables_s"], 3),
     }
-    b = results["bundles"]
-    log(f"  parse {b['parse_pages_per_s']} pages/s, bare {b['bare_pages_per_s']}, bare extract_tables "
-        f"{b['bare_tables_pages_per_s']}: parse/bare = {b['ratio_vs_bare']}, parse/extract_tables = {b['ratio_vs_bare_tables']}")
 
 
 def _bundles_markdown(r: dict) -> list[str]:
@@ -484,7 +497,8 @@ def _bundles_markdown(r: dict) -> list[str]:
         "## Real 部门预算 / 部门决算 PDFs (same pages, same process, best of 2)",
         "",
         f"{b['documents']} documents, {b['pages']} pages: {b['table_pages']} pages with tables, "
-        f"{b['narrative_pages']} narrative pages (no table extraction on those).",
+        f"{b['narrative_pages']} narrative pages (no table extraction on those); {b['refused']} refused by the parser "
+        "(timed up to the refusal).",
         "",
         "| | seconds | pages/s |",
         "|---|---:|---:|",
@@ -492,14 +506,22 @@ def _bundles_markdown(r: dict) -> list[str]:
         f"| bare pdfplumber `extract_tables()` on every page | {b['bare_tables_s']:.2f} | {b['bare_tables_pages_per_s']:.1f} |",
         f"| parse_document (inventory, classification, every standard table read) | {b['parse_s']:.2f} | {b['parse_pages_per_s']:.1f} |",
         "",
-        f"**parse / bare = {b['ratio_vs_bare']:.2f}×; parse / bare extract_tables = {b['ratio_vs_bare_tables']:.2f}×.**",
+        f"**parse / bare = {b['ratio_vs_bare']:.2f}×; parse / bare extract_tables = {b['ratio_vs_bare_tables']:.2f}×** "
+        "(target ≤ 1.15×).",
         "",
-        "| file | pages | table pages | bare p/s | extract_tables p/s | parse p/s |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| folder | documents | pages | bare p/s | extract_tables p/s | parse p/s | parse / bare | parse / extract_tables |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    for name, f in b["by_folder"].items():
+        if f["pages"]:
+            out.append(f"| {name} | {f['documents']} | {f['pages']} | {f['bare_pages_per_s']:.1f} | "
+                       f"{f['bare_tables_pages_per_s']:.1f} | {f['parse_pages_per_s']:.1f} | {f['ratio_vs_bare']:.2f}× | "
+                       f"{f['ratio_vs_bare_tables']:.2f}× |")
+    out += ["", "| file | status | pages | table pages | bare p/s | extract_tables p/s | parse p/s |",
+            "|---|---|---:|---:|---:|---:|---:|"]
     for f in b["files"]:
-        out.append(f"| {f['file']} | {f['pages']} | {f['table_pages']} | {f['bare_pages_per_s']:.1f} | "
-                   f"{f['bare_tables_pages_per_s']:.1f} | {f['parse_pages_per_s']:.1f} |")
+        out.append(f"| {f['folder']}/{f['file']} | {f['status']} | {f['pages']} | {f['table_pages']} | "
+                   f"{f['bare_pages_per_s']:.1f} | {f['bare_tables_pages_per_s']:.1f} | {f['parse_pages_per_s']:.1f} |")
     return out + [""]
 
 
