@@ -258,6 +258,23 @@ CREATE TABLE IF NOT EXISTS raw.budget_table_amounts (
     PRIMARY KEY (document_id, table_no, row_no, column_no)
 );
 
+-- The generic table store: one row per non-empty cell (where a merged cell starts) of a table
+-- no reader read (kind unknown, or a kind without a reader), so nothing of it is lost.
+CREATE TABLE IF NOT EXISTS raw.table_cells (
+    document_id  VARCHAR NOT NULL,
+    table_no     INTEGER NOT NULL,   -- raw.document_tables.table_no
+    row_no       INTEGER NOT NULL,   -- 1-based row of the table's grid (header rows included)
+    column_no    INTEGER NOT NULL,   -- 1-based column
+    text         VARCHAR NOT NULL,   -- as printed, wrapped lines joined
+    source_page  INTEGER NOT NULL,
+    address      VARCHAR,            -- Sheet1!B7 / table 2 row 5 col 3 (non-PDF formats)
+    bbox_x0      DOUBLE,
+    bbox_top     DOUBLE,
+    bbox_x1      DOUBLE,
+    bbox_bottom  DOUBLE,
+    PRIMARY KEY (document_id, table_no, row_no, column_no)
+);
+
 -- One row per budget_disclosure document: scope, stage, template flag.
 CREATE TABLE IF NOT EXISTS raw.disclosures (
     document_id  VARCHAR PRIMARY KEY,

@@ -1,7 +1,8 @@
 """Records of a whole 部门预算 / 部门决算 disclosure (doc_type ``budget_disclosure``).
 
 The contract with the warehouse writer for ``raw.document_tables``
-(inventory), ``raw.budget_table_rows`` and ``raw.budget_table_amounts``.
+(inventory), ``raw.budget_table_rows``, ``raw.budget_table_amounts`` and
+``raw.table_cells`` (the cells of tables no reader read).
 Amounts are ``Decimal`` exactly as printed, in the ``unit`` the table states
 (``元`` or ``万元``); conversion to 元 and 万元 happens in dbt.
 """
@@ -105,6 +106,31 @@ class BudgetTableAmount:
 
 
 @dataclass
+class TableCell:
+    """One non-empty cell of a table no reader read (``raw.table_cells``): the generic table store.
+
+    A table of unknown kind, or of a kind without a reader, keeps every cell here
+    so nothing of it is lost and a person can read it in the warehouse:
+    ``row_no``/``column_no`` 1-based positions in the table's grid (header rows
+    included; rows of continuation pages follow on), ``text`` as printed with
+    wrapped lines joined, provenance ``source_page`` + bbox (points, top-left
+    origin; PDF) or ``address`` (``Sheet1!B7``; Excel, Word, HTML). A merged cell
+    is stored once, at the position where it starts.
+    """
+
+    table_no: int
+    row_no: int
+    column_no: int
+    text: str
+    source_page: int
+    address: str | None = None
+    bbox_x0: float | None = None
+    bbox_top: float | None = None
+    bbox_x1: float | None = None
+    bbox_bottom: float | None = None
+
+
+@dataclass
 class Disclosure:
     """A disclosure's inventory and the rows read from its standard tables.
 
@@ -119,6 +145,8 @@ class Disclosure:
     rows: list[BudgetTableRow]
     amounts: list[BudgetTableAmount]
     is_template: bool = False
+    #: Cells of the tables no reader read (:class:`TableCell`).
+    cells: list[TableCell] = field(default_factory=list)
 
     @property
     def has_amounts(self) -> bool:

@@ -50,7 +50,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .disclosure_records import Disclosure, InventoryEntry
+from .disclosure_records import Disclosure, InventoryEntry, TableCell
 from .formats.grid import DocumentLayout
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -83,6 +83,7 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
     events = [ParseEvent(kind, detail, source_page=page) for kind, detail, page in layout.events]
     entries: list[tuple[int, InventoryEntry]] = []
     rows, amounts = [], []
+    cells: list[TableCell] = []
     captions: list[str] = []
     stages: Counter[str] = Counter()
     grid_tables: list[tuple[object, InventoryEntry]] = []
@@ -129,6 +130,7 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
         else:
             events.append(ParseEvent("table_not_read", _unread_table_detail(table, kind.key, title),
                                      source_page=table.first_page))
+            cells += table_cells(table)
         entries.append((table.table_no, entry))
     grid_document = _read_grids(grid_tables, layout, events)
     if grid_document is not None and grid_document.budget_lines:
@@ -153,7 +155,7 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
         page_count=layout.page_count,
         events=events,
         disclosure=Disclosure(scope=scope, stage=stage, inventory=inventory, rows=rows, amounts=amounts,
-                              is_template=is_template),
+                              is_template=is_template, cells=cells),
     )
     if grid_document is not None:
         document.budget_lines, document.indicators = grid_document.budget_lines, grid_document.indicators
@@ -434,6 +436,15 @@ def _read_grids(grid_tables, layout: DocumentLayout, events: list[ParseEvent]) -
 
 #: Characters of an unread table's text kept in its ``table_not_read`` event.
 UNREAD_TEXT_CHARS = 4000
+
+
+def table_cells(table) -> list[TableCell]:
+    """The non-empty cells of a :class:`~.formats.grid.GridTable` where they start (a merged cell once),
+    row by row, with their page and bbox or address: the generic store of a table no reader read."""
+    return [TableCell(table.table_no, i, j, cell.text, cell.page, cell.address,
+                      *(cell.bbox if cell.address is None else (None, None, None, None)))
+            for i, row in enumerate(table.rows, start=1) for j, cell in enumerate(row, start=1)
+            if cell.is_origin and cell.text]
 
 
 def _unread_table_detail(table, kind: str, title: str | None) -> str:
