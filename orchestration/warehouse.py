@@ -26,7 +26,7 @@ from orchestration.parsing.department_records import (
     DepartmentTargetsProfile,
     DepartmentTask,
 )
-from orchestration.parsing.disclosure_records import BudgetTableAmount, BudgetTableRow, InventoryEntry
+from orchestration.parsing.disclosure_records import BudgetTableAmount, BudgetTableRow, InventoryEntry, NarrativeFigure
 from orchestration.parsing.records import (
     PARSER_VERSION,
     BudgetLine,
@@ -48,6 +48,7 @@ RAW_TABLES: tuple[str, ...] = (
     "document_tables",
     "budget_table_rows",
     "budget_table_amounts",
+    "narrative_figures",
 )
 
 
@@ -92,6 +93,7 @@ _DEPARTMENT_INDICATOR_COLUMNS = record_columns(DepartmentIndicator)
 _INVENTORY_COLUMNS = record_columns(InventoryEntry)
 _TABLE_ROW_COLUMNS = record_columns(BudgetTableRow)
 _TABLE_AMOUNT_COLUMNS = record_columns(BudgetTableAmount)
+_NARRATIVE_FIGURE_COLUMNS = record_columns(NarrativeFigure)
 
 
 #: Staging tables whose record type has flattened (nested dataclass) fields.
@@ -342,6 +344,8 @@ def _insert_records(con: duckdb.DuckDBPyConnection, doc_id: str, parsed: ParsedD
             _insert_dataclasses(con, "budget_table_rows", _TABLE_ROW_COLUMNS, doc_id, disclosure.rows)
         if disclosure.amounts:
             _insert_dataclasses(con, "budget_table_amounts", _TABLE_AMOUNT_COLUMNS, doc_id, disclosure.amounts)
+        if disclosure.figures:
+            _insert_dataclasses(con, "narrative_figures", _NARRATIVE_FIGURE_COLUMNS, doc_id, disclosure.figures)
     if parsed.events:
         _insert_rows(
             con, "INSERT INTO raw.parse_events VALUES", 6,

@@ -56,6 +56,7 @@ _STAGING_DESCRIPTIONS = {
     "document_tables": "Table inventory: every table (kind, title, unit, pages, rows read) and narrative page of a document.",
     "budget_table_rows": "Standard-table rows of a disclosure: 类/款/项 or economic code, name, total or item, page and bbox.",
     "budget_table_amounts": "Standard-table amount cells: header label, column role, amount as printed with its unit (元/万元).",
+    "narrative_figures": "Headline figures a prose-only 部门预算/决算 states (收支总计, 基本支出, “三公”经费 …): measure, amount as printed with its unit, 元, page and sentence.",
 }
 
 
