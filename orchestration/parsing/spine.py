@@ -170,6 +170,10 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
     return document
 
 
+#: Characters of a prose document's text (white space removed) that must name the disclosure (部门预算, 预算公开 …).
+NARRATIVE_HEAD_CHARS = 3000
+
+
 def read_narrative_disclosure(layout: DocumentLayout) -> ParsedDocument:
     """A prose-only 部门预算 / 决算 disclosure (部门预算公开文件, 情况说明) → a ``budget_narrative`` document.
 
@@ -180,15 +184,18 @@ def read_narrative_disclosure(layout: DocumentLayout) -> ParsedDocument:
     (``江苏省政协办公厅2019年度收入、支出预算总计…``); year and stage (预算/决算) from the cover title.
     A ``narrative_figures_read`` event counts the figures by measure (``narrative_figures_not_found`` when none).
 
-    Raises :class:`ParseError` when the text names neither 预算 nor 决算 (not a budget disclosure).
+    Raises :class:`ParseError` when the first :data:`NARRATIVE_HEAD_CHARS` characters name no 部门预算 / 单位预算 /
+    部门决算 / 预算公开 (another report in prose, such as a 统计公报: not a budget disclosure); a running head
+    printed on every page (:func:`_running_lines`) is no evidence of what the body is.
     """
     pages = [(page.page, page.lines) for page in layout.narrative_pages]
-    text = "".join(re.sub(r"\s+", "", line) for _, lines in pages for line in lines)
-    if not re.search(r"预算|决算", text):
+    running = _running_lines(pages)
+    text = "".join(squeezed for _, lines in pages for squeezed in map(_squeeze, lines) if squeezed not in running)
+    if not _DISCLOSURE_TITLE.search(text[:NARRATIVE_HEAD_CHARS]):
         raise ParseError(
             f"no table with the column header 项目名称（资金使用单位）… and no other ruled table found on any of the "
-            f"{layout.page_count} pages ({len(layout.narrative_pages)} pages of text only), and the text names neither "
-            "预算 nor 决算: not a 项目支出绩效目标表, 部门整体绩效目标 or 部门预算/决算 this parser knows."
+            f"{layout.page_count} pages ({len(layout.narrative_pages)} pages of text only), and its first pages name no "
+            "部门预算 / 部门决算 / 预算公开: not a 项目支出绩效目标表, 部门整体绩效目标 or 部门预算/决算 this parser knows."
         )
     figures = read_narrative(pages)
     title = _cover_title(layout.head_lines) or next(
@@ -213,6 +220,17 @@ def read_narrative_disclosure(layout: DocumentLayout) -> ParsedDocument:
         disclosure=Disclosure(scope="department", stage=_stage_from([title or ""]) or _stage_from(layout.head_lines),
                               inventory=_number_entries([], layout), rows=[], amounts=[], figures=figures),
     )
+
+
+def _squeeze(line: str) -> str:
+    """``line`` NFKC-normalised, white space removed."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", line))
+
+
+def _running_lines(pages: list[tuple[int, list[str]]]) -> set[str]:
+    """Running heads and feet: a page's first or last line (squeezed) printed the same on more than one page."""
+    seen = Counter(_squeeze(line) for _, lines in pages if lines for line in {lines[0], lines[-1]})
+    return {line for line, count in seen.items() if count > 1 and line}
 
 
 def _cover_title(head: list[str]) -> str | None:
