@@ -141,6 +141,9 @@ def test_beijing_situation_note_figures(documents):
     ("单价20", None),                             # unknown phrasing gives no figure
     ("社会保障和就业支出", None),                 # a class without (类): not the 支出 total
     ("拟采购货物支出", None),                     # a part of 政府采购, not its total
+    ("货物类政府采购支出预算", None),
+    ("2026年副中心工程办政府采购预算总额", ("government_procurement", None)),  # 工程办 is the subject, no part
+    ("2026年本部门收入预算", ("income_total", None)),
 ])
 def test_labels_are_read_by_meaning(label, expected):
     assert classify_label(label) == expected
@@ -198,3 +201,16 @@ def test_department_of_a_tables_file_from_its_部门_caption(name, department):
         layout = read_pdf_layout(pdf)
     captions = [line for table in layout.tables for line in table.caption]
     assert _department(captions, layout.head_lines, layout.tables) == department
+
+
+def test_a_heading_ending_in_情况_is_not_part_of_the_label():
+    """广州 市信访局 2026 部门预算 p21, as printed: the heading ``一、部门预算收支增减变化情况`` runs into the sentence."""
+    lines = ["一、部门预算收支增减变化情况", "2026年本部门收入预算3,944.08万元，比上年增加286.07万",
+             "元，增长7.8%，主要原因是一是基本支出因人员增加及政策性调", "整；支出预算3,944.08万元，比上年增加286.07万元，增长",
+             "二、“三公”经费安排情况", "2026年本部门财政拨款安排“三公”经费4.8万元，比上年减"]
+    figures = read_narrative([(21, lines)])
+    assert [(f.measure, f.fund_type, f.amount, f.amount_yuan) for f in figures] == [
+        ("income_total", None, D("3944.08"), D("39440800")),
+        ("expenditure_total", None, D("3944.08"), D("39440800")),
+        ("three_public_total", "fiscal_appropriation", D("4.8"), D("48000")),
+    ]

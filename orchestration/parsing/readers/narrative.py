@@ -13,7 +13,7 @@ Rules (read by meaning, never by one producer's sentence):
    ``─ 7 ─`` / ``- 3 -`` dropped), each character keeping its page;
 2. an *amount* is a number followed by its unit ``亿元`` / ``万元`` / ``元`` (:data:`AMOUNT`);
 3. its *label* is the clause before it: back to the previous clause mark (，；：。 …) or the
-   previous amount, after a heading ending in ``说明`` and after the last item mark (``（一）``, ``1.``, ``图2``);
+   previous amount, after a heading ending in ``说明`` / ``情况`` and after the last item mark (``（一）``, ``1.``, ``图2``);
 4. a clause that states a change (``与上年相比增加…``, ``比2025年年初预算数…减少``) or a function
    class line (``一般公共服务（类）支出``) gives no figure;
 5. the label's key phrases decide the measure (:func:`classify_label`): 收支 总计, 收入 / 支出 总计,
@@ -97,6 +97,8 @@ _KEYED: tuple[tuple[str, str], ...] = (
     (r"结转下年|年终结转", "carry_forward"),
 )
 _TOTAL_WORD = r"(?:总计|合计|总额|总预算|共计)"
+#: A part of 政府采购 (货物 / 工程 / 服务), not its total.
+_PROCUREMENT_PART = re.compile(r"(?:货物|工程|服务)(?:类|预算|支出)|(?:采购|购买)(?:货物|工程|服务)")
 
 
 @dataclass(frozen=True)
@@ -155,8 +157,8 @@ def classify_label(label: str) -> tuple[str, str | None] | None:
                 return None
             return measure, fund
     if "政府采购" in label:
-        # its parts (拟采购货物 / 工程 / 服务) are not its total; words before 政府采购 are the subject (副中心工程办)
-        return None if re.search(r"(?:货物|工程|服务).*$", label[label.index("政府采购"):]) else ("government_procurement", None)
+        # its parts (货物类 / 政府采购服务预算 / 拟采购工程) are not its total; 工程办 of a subject (副中心工程办) is no part
+        return None if _PROCUREMENT_PART.search(label) else ("government_procurement", None)
     return _income_or_expenditure(label, fund)
 
 
@@ -184,9 +186,11 @@ def _income_or_expenditure(label: str, fund: str | None) -> tuple[str, str | Non
 
 
 def _strip_subject(label: str) -> str:
-    """The label after its subject and year (``江苏省人大常委会办公厅2019年`` → ``…``): the text after the last ``年``/``年度``."""
+    """The label after its subject and year (``江苏省人大常委会办公厅2019年`` → ``…``): the text after the last ``年``/``年度``,
+    without a leading 本部门 / 本单位 (``2026年本部门收入预算`` → ``收入预算``)."""
     parts = re.split(r"年度?", label)
-    return parts[-1] if len(parts) > 1 else label
+    subject = parts[-1] if len(parts) > 1 else label
+    return re.sub(r"^(?:本部门|本单位|我部门|我单位|部门|单位)", "", subject)
 
 
 def _is_keyless(label: str) -> bool:
@@ -219,9 +223,10 @@ def _clause_start(text: str, at: int, floor: int, inside: set[int]) -> int:
 
 
 def _clean_label(label: str) -> str:
-    """The label without a heading ending in 说明 before it, leading enumerators and quotes."""
-    if "说明" in label:
-        label = label[label.rindex("说明") + 2:]
+    """The label without a heading ending in 说明 / 情况 before it (``一、部门预算收支增减变化情况``), item marks and quotes."""
+    heading_end = max(label.rfind("说明"), label.rfind("情况"))
+    if heading_end >= 0 and label[heading_end + 2:]:
+        label = label[heading_end + 2:]
     label = re.sub(r"[“”\"'‘’《》]", "", label)
     marks = list(_ENUMERATOR.finditer(label))
     if marks:
