@@ -172,6 +172,8 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
 
 #: Characters of a prose document's text (white space removed) that must name the disclosure (部门预算, 预算公开 …).
 NARRATIVE_HEAD_CHARS = 3000
+#: Lines a cover title may wrap over.
+COVER_TITLE_LINES = 2
 
 
 def read_narrative_disclosure(layout: DocumentLayout) -> ParsedDocument:
@@ -234,11 +236,13 @@ def _running_lines(pages: list[tuple[int, list[str]]]) -> set[str]:
 
 
 def _cover_title(head: list[str]) -> str | None:
-    """The cover's title, joined over its wrapped lines (``2018 年度江苏省高级`` + ``人民法院预算公开``), or ``None``."""
+    """The cover's title, joined over its wrapped lines (``2018 年度江苏省高级`` + ``人民法院预算公开``; at most
+    :data:`COVER_TITLE_LINES`, none a heading, 目录, a table title or a 名称 label), when it names the disclosure
+    (部门预算, 预算公开 …); else ``None``."""
     text = ""
-    for line in head[:4]:
-        squeezed = re.sub(r"\s+", "", unicodedata.normalize("NFKC", line))
-        if not squeezed or _HEADING.search(squeezed) or re.match(r"目录", squeezed):
+    for line in head[:COVER_TITLE_LINES]:
+        squeezed = _squeeze(line)
+        if not squeezed or _HEADING.search(squeezed) or re.match(r"目录", squeezed) or re.search(r"名称|表", squeezed):
             break
         text += squeezed
         if re.search(r"预算|决算", squeezed):
@@ -554,7 +558,8 @@ def _department(captions: list[str], head: list[str], tables=()) -> str | None:
     prints it only in its 部门整体支出绩效目标表), else the name in the cover's title
     (``2017年度江苏省高级人民法院部门预算公开``, wrapped over lines: :func:`_title_department`), else the
     cover's first line that names no year, budget, contents, unit statement or table, is no heading
-    (``一、主要职能。``, ``（二）…``, ``第一部分``: :data:`_HEADING`) and has a Chinese character (not ``- 1 -``).
+    (``一、主要职能。``, ``（二）…``, ``第一部分``: :data:`_HEADING`), has a Chinese character (not ``- 1 -``) and
+    no digit or 名称 label (``专项名称127部门整体``).
     A labelled name wrapped over caption lines is taken whole from another caption that prints it whole."""
     labelled = [re.split(r"(?:金额)?单\s*位\s*[:：]", match.group(1))[0]
                 for match in map(_DEPARTMENT.search, captions + head) if match]
@@ -578,7 +583,8 @@ def _department(captions: list[str], head: list[str], tables=()) -> str | None:
         return titled
     for line in head:
         text = re.sub(r"\s+", "", line)
-        if re.search(r"[\u4e00-\u9fff]", text) and not _NOT_A_NAME.search(text) and not _HEADING.search(text):
+        if (re.search(r"[\u4e00-\u9fff]", text) and not re.search(r"\d|名称", text)
+                and not _NOT_A_NAME.search(text) and not _HEADING.search(text)):
             return text
     return None
 
