@@ -282,3 +282,20 @@ CREATE TABLE IF NOT EXISTS raw.disclosures (
     stage        VARCHAR,            -- budget 预算 | final_accounts 决算
     is_template  BOOLEAN NOT NULL    -- a blank form: standard tables without one amount
 );
+
+-- Headline figures stated in the prose of a 部门预算 / 决算 disclosure (doc_type budget_narrative, layout
+-- pdf_narrative: a 部门预算公开文件 / 情况说明 without tables; orchestration/parsing/readers/narrative.py).
+-- One row per amount a sentence states for a known measure (收支总计, 基本支出, “三公”经费 …).
+CREATE TABLE IF NOT EXISTS raw.narrative_figures (
+    document_id   VARCHAR NOT NULL,
+    figure_no     INTEGER NOT NULL,        -- 1-based, text order
+    measure       VARCHAR NOT NULL,        -- total | income_total | income | expenditure_total | basic_expenditure | three_public_total | …
+    fund_type     VARCHAR,                 -- general_public | fiscal_appropriation | government_fund | … (income: the source)
+    label         VARCHAR NOT NULL,        -- the clause before the amount (NFKC, no white space)
+    amount        DECIMAL(18, 6) NOT NULL, -- as printed
+    unit          VARCHAR NOT NULL,        -- 元 | 万元 | 亿元 as printed
+    amount_yuan   DECIMAL(24, 6) NOT NULL, -- the amount in 元
+    source_page   INTEGER NOT NULL,
+    sentence      VARCHAR NOT NULL,        -- the sentence the figure comes from
+    PRIMARY KEY (document_id, figure_no)
+);

@@ -26,7 +26,13 @@ from orchestration.parsing.department_records import (
     DepartmentTargetsProfile,
     DepartmentTask,
 )
-from orchestration.parsing.disclosure_records import BudgetTableAmount, BudgetTableRow, InventoryEntry, TableCell
+from orchestration.parsing.disclosure_records import (
+    BudgetTableAmount,
+    BudgetTableRow,
+    InventoryEntry,
+    NarrativeFigure,
+    TableCell,
+)
 from orchestration.parsing.records import (
     PARSER_VERSION,
     BudgetLine,
@@ -49,6 +55,7 @@ RAW_TABLES: tuple[str, ...] = (
     "budget_table_rows",
     "budget_table_amounts",
     "table_cells",
+    "narrative_figures",
 )
 
 
@@ -94,6 +101,7 @@ _INVENTORY_COLUMNS = record_columns(InventoryEntry)
 _TABLE_ROW_COLUMNS = record_columns(BudgetTableRow)
 _TABLE_AMOUNT_COLUMNS = record_columns(BudgetTableAmount)
 _TABLE_CELL_COLUMNS = record_columns(TableCell)
+_NARRATIVE_FIGURE_COLUMNS = record_columns(NarrativeFigure)
 
 
 #: Staging tables whose record type has flattened (nested dataclass) fields.
@@ -370,6 +378,8 @@ def _insert_records(con: duckdb.DuckDBPyConnection, doc_id: str, parsed: ParsedD
             _insert_dataclasses(con, "budget_table_amounts", _TABLE_AMOUNT_COLUMNS, doc_id, disclosure.amounts)
         if disclosure.cells:
             _insert_dataclasses(con, "table_cells", _TABLE_CELL_COLUMNS, doc_id, disclosure.cells)
+        if disclosure.figures:
+            _insert_dataclasses(con, "narrative_figures", _NARRATIVE_FIGURE_COLUMNS, doc_id, disclosure.figures)
     if parsed.events:
         _insert_rows(
             con, "INSERT INTO raw.parse_events VALUES", 6,

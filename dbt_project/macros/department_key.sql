@@ -24,3 +24,11 @@
 {% macro department_or_unknown(department, file_name) -%}
     coalesce(nullif(trim({{ department }}), ''), '（部门未知）' || {{ file_name }})
 {%- endmacro %}
+
+{#- The name a prose disclosure (部门预算公开文件) and the tables file of the same department are paired by
+    (rpt_narrative_vs_tables): the normalized name with the party prefix 中共 dropped and 委员会 written 委,
+    since the two files of one department spell it differently (江苏省委办公厅 in the prose, 中共江苏省委办公厅
+    or 中国共产党江苏省委员会办公厅 on the tables). -#}
+{% macro pairing_department_name(column) -%}
+    replace(replace({{ normalized_department_name(column) }}, '中共', ''), '委员会', '委')
+{%- endmacro %}

@@ -131,6 +131,37 @@ class TableCell:
 
 
 @dataclass
+class NarrativeFigure:
+    """One headline figure stated in the prose of a disclosure (``raw.narrative_figures``).
+
+    Read by :func:`orchestration.parsing.readers.narrative.read_narrative` from sentences such as
+    ``…2019年度收入、支出预算总计18330.37万元``:
+
+    - ``figure_no``: 1-based, in text order;
+    - ``measure``: ``total`` (收支总计), ``income_total``, ``income`` (by source), ``expenditure_total``,
+      ``expenditure`` (by fund), ``basic_expenditure``, ``project_expenditure``, ``personnel_expenditure``,
+      ``public_expenditure``, ``reserve_funds``, ``carry_forward``, ``three_public_total``, ``outbound_travel``,
+      ``official_vehicles``, ``vehicle_purchase``, ``vehicle_operation``, ``official_reception``,
+      ``meeting_expenses``, ``training_expenses``, ``administrative_operating``, ``government_procurement``;
+    - ``fund_type``: the fund (or, for ``income``, the source) the sentence names
+      (``general_public``, ``fiscal_appropriation``, ``government_fund``, ``special_account``, ``carryover`` …), else ``None``;
+    - ``label``: the clause before the amount (NFKC, no white space), ``sentence`` the sentence it stands in;
+    - ``amount`` as printed in ``unit`` (``元`` | ``万元`` | ``亿元``), ``amount_yuan`` its value in 元;
+    - ``source_page``: 1-based page of the amount.
+    """
+
+    figure_no: int
+    measure: str
+    fund_type: str | None
+    label: str
+    amount: Decimal
+    unit: str
+    amount_yuan: Decimal
+    source_page: int
+    sentence: str
+
+
+@dataclass
 class Disclosure:
     """A disclosure's inventory and the rows read from its standard tables.
 
@@ -147,6 +178,8 @@ class Disclosure:
     is_template: bool = False
     #: Cells of the tables no reader read (:class:`TableCell`).
     cells: list[TableCell] = field(default_factory=list)
+    #: Headline figures stated in the prose (a narrative disclosure: ``doc_type == 'budget_narrative'``).
+    figures: list[NarrativeFigure] = field(default_factory=list)
 
     @property
     def has_amounts(self) -> bool:

@@ -26,7 +26,7 @@ from .targets import TargetValue, parse_target
 
 PARSER_VERSION = "0.2.0"  # 0.2.0: normalized targets (period_*/annual_* columns)
 
-DocType = Literal["project_targets", "department_targets", "budget_disclosure"]
+DocType = Literal["project_targets", "department_targets", "budget_disclosure", "budget_narrative"]
 LineType = Literal["department_total", "spending_unit", "project"]
 
 #: Names of the four amount columns of 项目支出绩效目标表, in table order.
@@ -179,7 +179,8 @@ class ParsedDocument:
     部门整体绩效目标 (``doc_type == 'department_targets'``), else ``None``.
     ``disclosure`` holds the table inventory and standard-table rows of a
     部门预算 / 部门决算 (``doc_type == 'budget_disclosure'``, layout ``pdf_bundle``;
-    see :mod:`.spine`), else ``None``.
+    see :mod:`.spine`), or of a prose-only one (``doc_type == 'budget_narrative'``, layout
+    ``pdf_narrative``: narrative pages and the headline figures they state), else ``None``.
     ``char_counts`` holds the character conservation counts of the
     项目支出绩效目标表 PDF reader, one ``(page, region, in_cells, reported)``
     per page of its table (:mod:`.readers.project_targets_pdf`, step 10): non-space

@@ -48,6 +48,7 @@ template (``is_template``): registered, not loaded.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 
 from .disclosure_records import Disclosure, InventoryEntry, TableCell
@@ -56,12 +57,18 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .readers.budget_tables import column_labels, read_budget_table, split_header
 from .readers.department_overview import is_overview_table, read_department_overview
+from .readers.narrative import read_narrative
 from .readers.project_goals import read_project_goals, stated_unit
 from .records import BudgetLine
 from .records import ParsedDocument, ParseError, ParseEvent
 from .tables import READ_KINDS, classify_table, table_title, table_unit
 
-_DEPARTMENT = re.compile(r"(?:编制部门|编制单位|预算主管部门|部门名称|单位名称)\s*[:：]\s*(\S+)")
+_DEPARTMENT = re.compile(r"(?:编制部门|编制单位|预算主管部门|部门名称|单位名称|(?<![\u4e00-\u9fff])部\s*门)\s*[:：]\s*(\S+)")
+#: A section heading (一、主要职能。 （二） 3. 第一部分), never a department.
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第.部分)|。$")
+#: A disclosure's title on its cover: [year] name [year] [部门|单位] 预算/决算 …
+_TITLE_NAME = re.compile(r"^(?:20\d\d年度?)?(.+?)(?:20\d\d年度?|年度?)?(?:部门|单位)?(?:综合)?(?:预算|决算)")
+_DISCLOSURE_TITLE = re.compile(r"(?:部门|单位)(?:综合)?(?:预算|决算)|(?:预算|决算)(?:信息)?公开")
 _YEAR = re.compile(r"(20\d\d)\s*年")
 _CENT = Decimal("0.01")
 _CODED_DEPARTMENT = re.compile(r"^\d{3,}\s*[-－—]\s*(\S+?)\s+(?:单位\s*[:：]\s*)?(?:万元|元)$")
@@ -71,15 +78,10 @@ _NOT_A_NAME = re.compile(r"(20\d\d|预算|决算|目\s*录|第.部分|^\d+$|单�
 def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
     """Classify and read the tables of a document layout into a ``budget_disclosure`` :class:`ParsedDocument`.
 
-    Raises :class:`ParseError` when the document holds no table at all
-    (prose only: not a budget table document), naming its pages.
+    A document without any table is a prose disclosure: :func:`read_narrative_disclosure`.
     """
     if not layout.tables:
-        raise ParseError(
-            f"no table with the column header 项目名称（资金使用单位）… and no other ruled table found on any of the "
-            f"{layout.page_count} pages ({len(layout.narrative_pages)} pages of text only): not a 项目支出绩效目标表, "
-            "部门整体绩效目标 or 部门预算/决算 this parser knows. Submit the document that holds the tables."
-        )
+        return read_narrative_disclosure(layout)
     events = [ParseEvent(kind, detail, source_page=page) for kind, detail, page in layout.events]
     entries: list[tuple[int, InventoryEntry]] = []
     rows, amounts = [], []
@@ -168,6 +170,97 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
         _sum_parents(document.budget_lines)
         events.extend(_targets_vs_project_expenditure(document.budget_lines, inventory, rows, amounts, department))
     return document
+
+
+#: Characters of a prose document's text (white space removed) that must name the disclosure (部门预算, 预算公开 …).
+NARRATIVE_HEAD_CHARS = 3000
+#: Lines a cover title may wrap over.
+COVER_TITLE_LINES = 2
+
+
+def read_narrative_disclosure(layout: DocumentLayout) -> ParsedDocument:
+    """A prose-only 部门预算 / 决算 disclosure (部门预算公开文件, 情况说明) → a ``budget_narrative`` document.
+
+    Registered with its narrative pages as inventory and the headline figures its sentences state
+    (:func:`.readers.narrative.read_narrative`: 收支总计, 收入/支出 by source and class, “三公”经费,
+    机关运行经费, 政府采购; amounts as printed, in 元 too). Department from the cover or title
+    (:func:`_department`), else the subject of the sentence stating its total
+    (``江苏省政协办公厅2019年度收入、支出预算总计…``); year and stage (预算/决算) from the cover title.
+    A ``narrative_figures_read`` event counts the figures by measure (``narrative_figures_not_found`` when none).
+
+    Raises :class:`ParseError` when the first :data:`NARRATIVE_HEAD_CHARS` characters name no 部门预算 / 单位预算 /
+    部门决算 / 预算公开 (another report in prose, such as a 统计公报: not a budget disclosure); a running head
+    printed on every page (:func:`_running_lines`) is no evidence of what the body is.
+    """
+    pages = [(page.page, page.lines) for page in layout.narrative_pages]
+    running = _running_lines(pages)
+    text = "".join(squeezed for _, lines in pages for squeezed in map(_squeeze, lines) if squeezed not in running)
+    if not _DISCLOSURE_TITLE.search(text[:NARRATIVE_HEAD_CHARS]):
+        raise ParseError(
+            f"no table with the column header 项目名称（资金使用单位）… and no other ruled table found on any of the "
+            f"{layout.page_count} pages ({len(layout.narrative_pages)} pages of text only), and its first pages name no "
+            "部门预算 / 部门决算 / 预算公开: not a 项目支出绩效目标表, 部门整体绩效目标 or 部门预算/决算 this parser knows."
+        )
+    figures = read_narrative(pages)
+    title = _cover_title(layout.head_lines) or next(
+        (squeezed for squeezed in (re.sub(r"\s+", "", line) for line in layout.head_lines)
+         if re.search(r"预算|决算", squeezed) and not _HEADING.search(squeezed)), None)
+    department = _department([], layout.head_lines) or _subject_department(figures)
+    counts = Counter(figure.measure for figure in figures)
+    events = [ParseEvent(kind, detail, source_page=page) for kind, detail, page in layout.events]
+    events.append(ParseEvent(
+        "narrative_figures_read" if figures else "narrative_figures_not_found",
+        f"prose disclosure, {len(layout.narrative_pages)} pages of text, no table: {len(figures)} headline figures read"
+        + (f" ({', '.join(f'{m} {n}' for m, n in counts.most_common())})" if figures else
+           ": no sentence states a known figure (收支总计, 基本支出, “三公”经费 …) with an amount and unit")))
+    return ParsedDocument(
+        doc_type="budget_narrative",
+        layout="pdf_narrative",
+        title=title,
+        department=department,
+        fiscal_year=_fiscal_year(layout.head_lines),
+        page_count=layout.page_count,
+        events=events,
+        disclosure=Disclosure(scope="department", stage=_stage_from([title or ""]) or _stage_from(layout.head_lines),
+                              inventory=_number_entries([], layout), rows=[], amounts=[], figures=figures),
+    )
+
+
+def _squeeze(line: str) -> str:
+    """``line`` NFKC-normalised, white space removed."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", line))
+
+
+def _running_lines(pages: list[tuple[int, list[str]]]) -> set[str]:
+    """Running heads and feet: a page's first or last line (squeezed) printed the same on more than one page."""
+    seen = Counter(_squeeze(line) for _, lines in pages if lines for line in {lines[0], lines[-1]})
+    return {line for line, count in seen.items() if count > 1 and line}
+
+
+def _cover_title(head: list[str]) -> str | None:
+    """The cover's title, joined over its wrapped lines (``2018 年度江苏省高级`` + ``人民法院预算公开``; at most
+    :data:`COVER_TITLE_LINES`, none a heading, 目录, a table title or a 名称 label), when it names the disclosure
+    (部门预算, 预算公开 …); else ``None``."""
+    text = ""
+    for line in head[:COVER_TITLE_LINES]:
+        squeezed = _squeeze(line)
+        if not squeezed or _HEADING.search(squeezed) or re.match(r"目录", squeezed) or re.search(r"名称|表", squeezed):
+            break
+        text += squeezed
+        if re.search(r"预算|决算", squeezed):
+            break
+    return text[:200] if _DISCLOSURE_TITLE.search(text) else None
+
+
+def _subject_department(figures) -> str | None:
+    """The subject of the sentence stating a total (``江苏省政协办公厅2019年度收入、支出预算总计``): the words
+    before its year or 本年, when they hold no digit; else ``None``."""
+    for figure in figures:
+        if figure.measure in ("total", "income_total", "expenditure_total"):
+            match = re.match(r"^(\D{2,40}?)(?:本年|20\d\d年)", figure.label)
+            if match and not re.search(r"本部门|我部门", match.group(1)):
+                return match.group(1)
+    return None
 
 
 def _read_overviews(document: ParsedDocument, overview_tables) -> None:
@@ -469,13 +562,22 @@ def _number_entries(entries, layout: DocumentLayout) -> list[InventoryEntry]:
 
 
 def _department(captions: list[str], head: list[str], tables=()) -> str | None:
-    """The department: ``编制部门：X`` (…) in a caption or the head lines, else a caption ``341-X 万元``, else a 部门名称 cell's
-    neighbour in a table (Beijing prints it only in its 部门整体支出绩效目标表), else the cover's first line
-    that names no year, budget, contents, unit statement or table."""
-    for line in captions + head:
-        match = _DEPARTMENT.search(line)
-        if match:
-            return match.group(1)
+    """The department, from the cover or a title, never a section heading.
+
+    In order: ``编制部门：X`` / ``部门：X`` (…) in a caption or the head lines (the name ends at white
+    space or ``单位：``), else a caption ``341-X 万元``, else a 部门名称 cell's neighbour in a table (Beijing
+    prints it only in its 部门整体支出绩效目标表), else the name in the cover's title
+    (``2017年度江苏省高级人民法院部门预算公开``, wrapped over lines: :func:`_title_department`), else the
+    cover's first line that names no year, budget, contents, unit statement or table, is no heading
+    (``一、主要职能。``, ``（二）…``, ``第一部分``: :data:`_HEADING`), has a Chinese character (not ``- 1 -``) and
+    no digit or 名称 label (``专项名称127部门整体``).
+    A labelled name wrapped over caption lines is taken whole from another caption that prints it whole."""
+    labelled = [re.split(r"(?:金额)?单\s*位\s*[:：]", match.group(1))[0]
+                for match in map(_DEPARTMENT.search, captions + head) if match]
+    if labelled and labelled[0]:
+        # a name wrapped in its caption (``部门名称：江苏省人大`` / ``单位:万元`` / ``常委会办公厅``) is
+        # printed whole in another caption: the longest name that starts with the first one
+        return max((name for name in labelled if name.startswith(labelled[0])), key=len)
     for line in captions:
         # 湖州: ``341-湖州市财政局 万元`` (the department's code and name, then the unit)
         match = _CODED_DEPARTMENT.match(line.strip())
@@ -487,11 +589,27 @@ def _department(captions: list[str], head: list[str], tables=()) -> str | None:
             for label, value in zip(cells, cells[1:]):
                 if re.fullmatch(r"(部门名称|预算部门|主管部门)", re.sub(r"\s+", "", label)) and len(value) <= 40:
                     return value
+    titled = _title_department(head)
+    if titled:
+        return titled
     for line in head:
         text = re.sub(r"\s+", "", line)
-        if text and not _NOT_A_NAME.search(text):
+        if (re.search(r"[\u4e00-\u9fff]", text) and not re.search(r"\d|名称", text)
+                and not _NOT_A_NAME.search(text) and not _HEADING.search(text)):
             return text
     return None
+
+
+def _title_department(head: list[str]) -> str | None:
+    """The name in a disclosure's title on the cover (:func:`_cover_title`, wrapped lines joined), read as
+    ``[year] name [year] [部门|单位] 预算/决算…``; ``None`` when the cover has no disclosure title
+    (``收支预算总表``), a heading comes first, or the name holds a digit or is empty."""
+    text = _cover_title(head)
+    match = _TITLE_NAME.match(text) if text else None
+    name = match.group(1) if match else None
+    if not name or re.search(r"\d|目录|表", name) or _HEADING.search(name):
+        return None
+    return name
 
 
 def _fiscal_year(lines: list[str]) -> int | None:

@@ -79,7 +79,7 @@ def _documents_expectations() -> list:
         gxe.ExpectColumnValuesToNotBeNull(column="document_id", severity=C),
         gxe.ExpectColumnValueLengthsToEqual(column="document_id", value=64, severity=C,
                                             notes="document_id is a SHA-256 hex digest."),
-        gxe.ExpectColumnValuesToBeInSet(column="doc_type", value_set=["project_targets", "department_targets", "budget_disclosure"], severity=C),
+        gxe.ExpectColumnValuesToBeInSet(column="doc_type", value_set=["project_targets", "department_targets", "budget_disclosure", "budget_narrative"], severity=C),
         gxe.ExpectColumnValuesToNotBeNull(
             column="department", severity=W,
             notes="部门名称 printed. A form that names no department loads (its indicators are real) and is reported: "

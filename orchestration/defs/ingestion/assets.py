@@ -57,6 +57,7 @@ _STAGING_DESCRIPTIONS = {
     "budget_table_rows": "Standard-table rows of a disclosure: 类/款/项 or economic code, name, total or item, page and bbox.",
     "budget_table_amounts": "Standard-table amount cells: header label, column role, amount as printed with its unit (元/万元).",
     "table_cells": "The generic table store: every non-empty cell of a table no reader read (unknown kind), with page and bbox.",
+    "narrative_figures": "Headline figures a prose-only 部门预算/决算 states (收支总计, 基本支出, “三公”经费 …): measure, amount as printed with its unit, 元, page and sentence.",
 }
 
 

@@ -90,12 +90,14 @@ class GridTable:
 class NarrativePage:
     """A page without a table: prose (编制说明, 名词解释…), a cover or contents.
 
-    ``first_line`` is its first text line (a heading, usually); ``char_count`` its characters.
+    ``first_line`` is its first text line (a heading, usually); ``char_count`` its characters;
+    ``lines`` every text line of the page, top to bottom (read by :mod:`..readers.narrative`).
     """
 
     page: int
     first_line: str
     char_count: int
+    lines: list[str] = field(default_factory=list)
 
 
 @dataclass

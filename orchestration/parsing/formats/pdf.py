@@ -118,7 +118,7 @@ def read_pdf_layout(pdf, check_page=None, is_header=None) -> DocumentLayout:
             found = sorted(found, key=lambda t: t.bbox[1])
             if not found:
                 lines = _lines_of(chars)
-                narrative.append(NarrativePage(page_no, lines[0] if lines else "", len(chars)))
+                narrative.append(NarrativePage(page_no, lines[0] if lines else "", len(chars), lines))
                 last_block_was_table_on = None
                 continue
             previous_bottom = 0.0

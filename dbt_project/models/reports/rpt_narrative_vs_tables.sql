@@ -1,0 +1,141 @@
+-- A prose-only 部门预算 / 决算 disclosure (doc_type budget_narrative) beside the tables file of its department,
+-- year and stage: every headline figure the prose states that a standard table also prints, with both numbers
+-- and both pages. comparison: equal | differs (a finding: the two publications disagree) | not_in_tables
+-- (the paired tables file has no readable value for it) | no_tables_file (no tables file of that department,
+-- year and stage in the warehouse).
+-- Figures compared (narrative measure → table value):
+--   total / income_total / expenditure_total (no fund named) → 收支总表 总计 (the largest 总计 row);
+--   basic_expenditure / project_expenditure (no fund named)  → 支出总表 合计 row, 基本支出 / 项目支出 column;
+--   three_public_total, outbound_travel, official_vehicles, vehicle_purchase, vehicle_operation,
+--   official_reception, administrative_operating            → “三公”经费 table, the column of that item.
+with documents as (
+    select * from {{ ref('int_documents') }} where is_current
+),
+
+disclosures as (
+    select * from {{ ref('stg_disclosures') }}
+),
+
+narratives as (
+    select documents.document_id, documents.file_name, documents.department, documents.fiscal_year,
+           disclosures.stage,
+           {{ pairing_department_name('documents.department') }} as pairing_name
+    from documents
+    inner join disclosures using (document_id)
+    where documents.doc_type = 'budget_narrative'
+),
+
+tables_files as (
+    select documents.document_id, documents.file_name, documents.is_loaded, documents.first_seen_at,
+           documents.fiscal_year, disclosures.stage,
+           {{ pairing_department_name('documents.department') }} as pairing_name
+    from documents
+    inner join disclosures using (document_id)
+    where documents.doc_type = 'budget_disclosure' and not disclosures.is_template
+),
+
+pairs as (
+    -- the same name first, else a name containing the other (江苏省人大 / 江苏省人大常委会办公厅); loaded first
+    select narratives.document_id as narrative_document_id, tables_files.document_id as tables_document_id,
+           tables_files.file_name as tables_file_name,
+           row_number() over (
+               partition by narratives.document_id
+               order by (narratives.pairing_name = tables_files.pairing_name) desc, tables_files.is_loaded desc,
+                        tables_files.first_seen_at desc, tables_files.document_id
+           ) as pair_rank
+    from narratives
+    inner join tables_files
+        on tables_files.fiscal_year = narratives.fiscal_year
+       and coalesce(tables_files.stage, '') = coalesce(narratives.stage, '')
+       and (tables_files.pairing_name = narratives.pairing_name
+            or contains(tables_files.pairing_name, narratives.pairing_name)
+            or contains(narratives.pairing_name, tables_files.pairing_name))
+),
+
+figures as (
+    select
+        figures.*,
+        case
+            when figures.measure in ('total', 'income_total', 'expenditure_total') and figures.fund_type is null
+                then 'summary_total'
+            when figures.measure = 'basic_expenditure' and figures.fund_type is null then 'basic'
+            when figures.measure = 'project_expenditure' and figures.fund_type is null then 'project'
+            when figures.measure in ('three_public_total', 'outbound_travel', 'official_vehicles', 'vehicle_purchase',
+                                     'vehicle_operation', 'official_reception', 'administrative_operating')
+                then figures.measure
+        end as compared_with
+    from {{ ref('stg_narrative_figures') }} as figures
+),
+
+values as (
+    select * from {{ ref('int_disclosure_values') }}
+),
+
+table_values as (
+    -- 收支总表 总计
+    select document_id, 'summary_total' as compared_with, table_title, source_page, amount_yuan
+    from values
+    where table_kind = 'income_expenditure_summary' and row_kind = 'total'
+      and contains(replace(coalesce(row_name, ''), ' ', ''), '总计')
+    union all
+    -- 支出总表 合计 row: 基本支出 / 项目支出
+    select document_id, column_role, table_title, source_page, amount_yuan
+    from values
+    where table_kind = 'expenditure_summary' and row_kind = 'total' and column_role in ('basic', 'project')
+    union all
+    -- “三公”经费 table: the column of each item; its 合计 / 总额 column is the total
+    select document_id,
+           case when column_role = 'total'
+                  or regexp_matches(replace(column_label, ' ', ''), '三公.*(合计|总额|总计)') then 'three_public_total'
+                else column_role end,
+           table_title, source_page, amount_yuan
+    from values
+    where table_kind = 'three_public_expenses'
+),
+
+table_value as (
+    -- one value per document and item: the largest (the total row of a table listing units)
+    select document_id, compared_with,
+           arg_max(table_title, amount_yuan) as table_title,
+           arg_max(source_page, amount_yuan) as source_page,
+           max(amount_yuan)                  as amount_yuan
+    from table_values
+    where amount_yuan is not null and compared_with is not null
+    group by document_id, compared_with
+)
+
+select
+    narratives.document_id                                  as narrative_document_id,
+    narratives.file_name                                    as narrative_file_name,
+    narratives.department                                   as department_name,
+    narratives.fiscal_year,
+    narratives.stage,
+    figures.figure_no,
+    figures.measure,
+    figures.fund_type,
+    figures.compared_with,
+    figures.amount_as_printed                               as narrative_amount_as_printed,
+    figures.unit                                            as narrative_unit,
+    figures.amount_yuan                                     as narrative_amount_yuan,
+    figures.source_page                                     as narrative_page,
+    figures.sentence,
+    pairs.tables_document_id,
+    pairs.tables_file_name,
+    table_value.table_title                                 as tables_table_title,
+    table_value.source_page                                 as tables_page,
+    cast(table_value.amount_yuan as decimal(24, 2))         as tables_amount_yuan,
+    cast(figures.amount_yuan - table_value.amount_yuan as decimal(24, 2)) as difference_yuan,
+    case
+        when pairs.tables_document_id is null then 'no_tables_file'
+        when table_value.amount_yuan is null then 'not_in_tables'
+        when figures.amount_yuan = table_value.amount_yuan then 'equal'
+        else 'differs'
+    end                                                     as comparison
+from narratives
+inner join figures on figures.document_id = narratives.document_id
+left join pairs
+    on pairs.narrative_document_id = narratives.document_id and pairs.pair_rank = 1
+left join table_value
+    on table_value.document_id = pairs.tables_document_id
+   and table_value.compared_with = figures.compared_with
+where figures.compared_with is not null
