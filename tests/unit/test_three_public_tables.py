@@ -252,3 +252,31 @@ def test_a_table_the_document_declares_empty(tmp_path):
     (declared,) = events(doc, "table_declared_empty")
     assert "本表为空表" in declared.detail and declared.source_page == 1
     assert events(doc, "table_without_data") == []
+
+
+def test_jiangsu_unit_printed_in_a_header_cell():
+    # 公开09表 p20: no 单位 above the grid; its first ruled row holds 部门名称：江苏省人民检察院 … 单位：万元.
+    # 合计 1276.7 = 三公 小计 418.26 (因公出国 80 + 公务用车 237 + 接待 101.26) + 会议费 158.44 + 培训费 700
+    doc = read_page("jiangsu/江苏省人民检察院_2019年度部门预算公开.pdf", 20)
+    (entry,) = [e for e in doc.disclosure.inventory if e.kind == K]
+    amounts = [a for a in doc.disclosure.amounts if a.table_no == entry.table_no]
+    assert {a.unit for a in amounts} == {"万元"} and len(events(doc, "unit_from_header_cell")) == 1
+    c = {a.column_role: a.amount for a in amounts}
+    assert [c[i] for i in ("grand_total", "total", "outbound_travel", "official_vehicles", "official_reception", "meeting",
+                           "training")] == [D("1276.7"), D("418.26"), D("80"), D("237"), D("101.26"), D("158.44"), D("700")]
+    assert c["grand_total"] == c["total"] + c["meeting"] + c["training"]
+
+
+def test_jiangsu_unit_broken_over_the_grid_rule():
+    # 公开 09表 p14: "单位：万" above the grid, its "元" in the grid's first row (pdfplumber: 单位：万 / … 元).
+    # 合计 2,382.02 = 三公 小计 513.75 (160.00 + 266.80 + 86.95) + 会议费 271.02 + 培训费 1,597.25
+    doc = read_page("jiangsu/江苏省高级人民法院_江苏省高级人民法院2019年度部门预算公开.pdf", 14)
+    (entry,) = [e for e in doc.disclosure.inventory if e.kind == K]
+    amounts = [a for a in doc.disclosure.amounts if a.table_no == entry.table_no]
+    assert {a.unit for a in amounts} == {"万元"}
+    c = {a.column_role: a.amount for a in amounts}
+    assert [c[i] for i in ("grand_total", "total", "outbound_travel", "official_vehicles", "vehicle_operation",
+                           "official_reception", "meeting", "training")] == [
+        D("2382.02"), D("513.75"), D("160.00"), D("266.80"), D("266.80"), D("86.95"), D("271.02"), D("1597.25")]
+    assert c["grand_total"] == c["total"] + c["meeting"] + c["training"]
+    assert c["total"] == c["outbound_travel"] + c["official_vehicles"] + c["official_reception"]

@@ -25,7 +25,9 @@ A row of column numbers (``** 1 2 3 4 5 6``, ``1 2 … 12``) is no data: its cel
 amounts and kept, as printed, in a ``column_numbers_row`` event. A 三公 table with no amount is either
 declared empty by the document (``本表为空表``, ``本单位无…``, ``无…经费``: ``table_declared_empty``) or
 present without its data row (``table_without_data``: a finding, the 说明 may state the amount).
-Amounts stay as printed, in the table's unit (元 or 万元).
+Amounts stay as printed, in the table's unit (元 or 万元); when no 单位 is printed above the table, a header
+cell ``单位：万元`` inside the grid gives it, or a caption ``单位：万`` whose ``元`` is the grid's first cell
+(``unit_from_header_cell``).
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ _TOTAL_WORDS = ("合计", "总计", "小计")
 _CAPTION_SEGMENT = re.compile(r"^(单位|金额单位|部门|部门名称|单位名称|编制部门|编制单位)[:：]")
 _YEAR_ROW = re.compile(r"^(20\d\d)年")
 _CHANGE_ROW = re.compile(r"增减|变化|差额")
+_HEADER_UNIT = re.compile(r"^(?:金额)?单位[:：](万元|元)$")
+_DANGLING_UNIT = re.compile(r"单位[:：](万?)$")
 _COLUMN_NUMBER = re.compile(r"^\d{1,2}$")
 _DECLARED_EMPTY = re.compile(r"空表|本(?:部门|单位)(?:无|没有|未)|无(?:相关)?.{0,12}(?:收支|经费|支出|安排)|未安排|不涉及")
 
@@ -139,6 +143,11 @@ def read_three_public(table: GridTable, rows: list[BudgetTableRow], amounts: lis
         return kept, events
     by_row = {(r.row_no, r.side_no): r for r in rows}
     labels = {a.column_no: a.column_label for a in kept}
+    header_unit = _unit_in_header(table) if any(a.unit is None for a in kept) else None
+    if header_unit:
+        events.append(ParseEvent("unit_from_header_cell", f"table {table.table_no}: no 单位 above the table; "
+                                 f"单位：{header_unit} printed in a header cell, read as the unit of its amounts",
+                                 source_page=table.first_page))
     column_items = {j: item_of(label) for j, label in labels.items()}
     columns_are_funds = any(fund_of(label) for label in labels.values()) and not any(column_items.values())
     broader_total = any(i in ("meeting", "training") for i in column_items.values()) and "total" in column_items.values()
@@ -162,8 +171,24 @@ def read_three_public(table: GridTable, rows: list[BudgetTableRow], amounts: lis
             events.append(ParseEvent("three_public_cell_without_item",
                                      f"table {table.table_no} row {a.row_no} column {a.column_label!r} ({name!r}): "
                                      f"{a.amount} names no 三公 item; kept, not in the 三公 fact", source_page=a.source_page))
-        read.append(replace(a, column_role=item, column_measure=measure, fund=fund, spending_unit=unit))
+        read.append(replace(a, column_role=item, column_measure=measure, fund=fund, spending_unit=unit,
+                            unit=a.unit or header_unit))
     return read, events
+
+
+def _unit_in_header(table: GridTable) -> str | None:
+    """``万元`` / ``元`` from a cell ``单位：万元`` of the grid (Jiangsu prints the unit inside the ruled grid), or from a
+    caption ending ``单位：万`` completed by a cell ``元`` (the word broken over the grid's top rule); else ``None``."""
+    parts = [normalise(cell.text) for row in table.rows for cell in row if cell.is_origin and cell.text]
+    caption = table.caption
+    for part in parts:
+        match = _HEADER_UNIT.match(part)
+        if match:
+            return match.group(1)
+    dangling = next((m.group(1) for line in caption for m in [_DANGLING_UNIT.search(normalise(line))] if m), None)
+    if dangling is not None and "元" in parts:
+        return dangling + "元"
+    return None
 
 
 def _column_number_rows(rows: list[BudgetTableRow], amounts: list[BudgetTableAmount]) -> set[int]:
