@@ -12,18 +12,18 @@
 -- cell that names no item, are listed in rpt_disclosure_tables_held_back, not published here.
 select
     {{ publication_columns() }},
-    spending_unit,
     expense,
-    fund,
-    measure,
     expense_label,
-    row_label,
+    measure,
     amount_as_printed,
     unit_as_printed,
     amount_yuan,
     amount_wan,
     table_title,
-    source_page
+    source_page,
+    spending_unit,
+    fund,
+    row_label
 from {{ ref('int_three_public_expense_rows') }}
 where not is_held_back
   and contract_issue is null
