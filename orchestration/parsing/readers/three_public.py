@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ..disclosure_records import BudgetTableAmount, BudgetTableRow
 from ..formats.grid import GridTable
@@ -141,39 +141,64 @@ def read_three_public(table: GridTable, rows: list[BudgetTableRow], amounts: lis
     if not kept:
         events.append(_empty_table_event(table))
         return kept, events
-    by_row = {(r.row_no, r.side_no): r for r in rows}
-    labels = {a.column_no: a.column_label for a in kept}
     header_unit = _unit_in_header(table) if any(a.unit is None for a in kept) else None
     if header_unit:
         events.append(ParseEvent("unit_from_header_cell", f"table {table.table_no}: no 单位 above the table; "
                                  f"单位：{header_unit} printed in a header cell, read as the unit of its amounts",
                                  source_page=table.first_page))
-    column_items = {j: item_of(label) for j, label in labels.items()}
-    columns_are_funds = any(fund_of(label) for label in labels.values()) and not any(column_items.values())
-    broader_total = any(i in ("meeting", "training") for i in column_items.values()) and "total" in column_items.values()
-    title_fund = fund_of(next((line for line in table.caption if "三公" in line), None))
-    years = sorted({int(m.group(1)) for r in rows if r.row_no not in numbered
-                    for m in [_YEAR_ROW.match(normalise(r.name))] if m})
+    context = _table_context(table, [r for r in rows if r.row_no not in numbered], kept)
+    by_row = {(r.row_no, r.side_no): r for r in rows}
     read: list[BudgetTableAmount] = []
     for a in kept:
-        row = by_row.get((a.row_no, a.side_no))
-        name = row.name if row else None
-        item = column_items.get(a.column_no) or item_of(name)
-        fund = fund_of(a.column_label) or fund_of(name) or title_fund
-        if columns_are_funds and is_total(a.column_label):
-            fund = "all_funds"
-        if item is None and is_total(a.column_label) and not columns_are_funds:
-            item = "grand_total" if broader_total else "total"
-        measure = measure_of(a.column_label) or _period(name, years)
-        unit = name if (name and item_of(name) is None and _period(name, years) is None
-                        and not is_total(name) and row is not None and row.row_kind != "total") else None
-        if item is None:
+        cell = _cell_meaning(a, by_row.get((a.row_no, a.side_no)), context)
+        if cell.column_role is None:
             events.append(ParseEvent("three_public_cell_without_item",
-                                     f"table {table.table_no} row {a.row_no} column {a.column_label!r} ({name!r}): "
-                                     f"{a.amount} names no 三公 item; kept, not in the 三公 fact", source_page=a.source_page))
-        read.append(replace(a, column_role=item, column_measure=measure, fund=fund, spending_unit=unit,
-                            unit=a.unit or header_unit))
+                                     f"table {table.table_no} row {a.row_no} column {a.column_label!r}: {a.amount} names "
+                                     "no 三公 item; kept, not in the 三公 fact", source_page=a.source_page))
+        read.append(replace(cell, unit=a.unit or header_unit))
     return read, events
+
+
+@dataclass
+class _TableContext:
+    """What the whole table says about its cells: items per column, whether its columns are funds, …"""
+
+    column_items: dict[int, str | None]
+    columns_are_funds: bool
+    broader_total: bool
+    title_fund: str | None
+    years: list[int]
+
+
+def _table_context(table: GridTable, rows: list[BudgetTableRow], amounts: list[BudgetTableAmount]) -> _TableContext:
+    """Items named by the column labels; funds as columns (items then in rows); 会议费/培训费 beside a 三公
+    subtotal (the bare 合计 is then the grand total); the fund in the title; the years printed as rows."""
+    labels = {a.column_no: a.column_label for a in amounts}
+    column_items = {j: item_of(label) for j, label in labels.items()}
+    return _TableContext(
+        column_items=column_items,
+        columns_are_funds=any(fund_of(label) for label in labels.values()) and not any(column_items.values()),
+        broader_total=any(i in ("meeting", "training") for i in column_items.values()) and "total" in column_items.values(),
+        title_fund=fund_of(next((line for line in table.caption if "三公" in line), None)),
+        years=sorted({int(m.group(1)) for r in rows for m in [_YEAR_ROW.match(normalise(r.name))] if m}),
+    )
+
+
+def _cell_meaning(a: BudgetTableAmount, row: BudgetTableRow | None, context: _TableContext) -> BudgetTableAmount:
+    """The amount with its item, fund, measure and spending unit read from its column label and row label."""
+    name = row.name if row else None
+    period = _period(name, context.years)
+    item = context.column_items.get(a.column_no)
+    # the item printed in the column: the row is a unit (or a year, or the 合计 row); else the row names the item
+    unit = name if (item and name and period is None and not is_total(name) and row.row_kind != "total") else None
+    item = item or item_of(name)
+    fund = fund_of(a.column_label) or fund_of(name) or context.title_fund
+    if context.columns_are_funds and is_total(a.column_label):
+        fund = "all_funds"
+    if item is None and is_total(a.column_label) and not context.columns_are_funds:
+        item = "grand_total" if context.broader_total else "total"
+    measure = measure_of(a.column_label) or period
+    return replace(a, column_role=item, column_measure=measure, fund=fund, spending_unit=unit)
 
 
 def _unit_in_header(table: GridTable) -> str | None:
