@@ -7,7 +7,8 @@
 -- the measure (预算数 / 决算数, rows per year: 上年 prior_budget, 本年 budget, 增减 change) and the unit a
 -- row names (杭州 / 湖州 print one row per unit under the department's 合计 row). A cell that names no
 -- item is left out and listed (column_not_modelled) without holding its table back; a table with any
--- other broken row (an item or measure outside the contract, the same key twice) is held back alone.
+-- other broken row (an item or measure outside the contract, the same key twice, a row label that is an
+-- amount: spending_unit_is_an_amount) is held back alone.
 with candidates as (
     select
         {{ publication_columns() }},
@@ -31,7 +32,9 @@ with candidates as (
 checked as (
     select
         candidates.*,
-        case when expense is null then 'column_not_modelled' else
+        case when expense is null then 'column_not_modelled'
+             -- a "unit" that is a number: an amount read as a row label (a misread grid), not a unit
+             when regexp_matches(spending_unit, '^[-0-9,.，．]+$') then 'spending_unit_is_an_amount' else
         {{ contract_issue(key=['document_id', 'spending_unit', 'expense', 'fund', 'measure'],
                           required=['amount_yuan'],
                           accepted={'expense': ['total', 'outbound_travel', 'official_vehicles', 'vehicle_purchase',
