@@ -257,6 +257,9 @@ CREATE TABLE IF NOT EXISTS raw.budget_table_amounts (
     source_page     INTEGER NOT NULL,
     PRIMARY KEY (document_id, table_no, row_no, column_no)
 );
+-- “三公”经费 tables: the fund a cell is split by and the unit a row names (readers/three_public.py).
+ALTER TABLE raw.budget_table_amounts ADD COLUMN IF NOT EXISTS fund VARCHAR;
+ALTER TABLE raw.budget_table_amounts ADD COLUMN IF NOT EXISTS spending_unit VARCHAR;
 
 -- The generic table store: one row per non-empty cell (where a merged cell starts) of a table
 -- no reader read (kind unknown, or a kind without a reader), so nothing of it is lost.

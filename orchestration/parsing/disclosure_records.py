@@ -91,6 +91,11 @@ class BudgetTableAmount:
     :data:`orchestration.parsing.readers.budget_tables.COLUMN_ROLES`); ``column_measure``
     ``budget`` (…/预算数) or ``final`` (…/决算数) where a table prints both, else ``None``;
     ``amount`` as printed in ``unit`` (``元`` | ``万元`` | ``None`` when the table states none).
+    In a “三公”经费 table (:mod:`orchestration.parsing.readers.three_public`) ``column_role`` is the
+    item (column or row), ``column_measure`` may be ``prior_budget`` / ``change`` (rows per year),
+    ``fund`` the fund type the cell is split by (``general_public``, ``government_fund``,
+    ``state_capital``, ``all_funds``; ``None`` when the table does not split by fund) and
+    ``spending_unit`` the unit a row names (one row per unit); both ``None`` in other tables.
     """
 
     table_no: int
@@ -103,6 +108,8 @@ class BudgetTableAmount:
     amount: Decimal
     unit: str | None
     source_page: int
+    fund: str | None = None
+    spending_unit: str | None = None
 
 
 @dataclass

@@ -59,6 +59,7 @@ from .readers.budget_tables import column_labels, read_budget_table, split_heade
 from .readers.department_overview import is_overview_table, read_department_overview
 from .readers.narrative import read_narrative
 from .readers.project_goals import read_project_goals, stated_unit
+from .readers.three_public import read_three_public
 from .records import BudgetLine
 from .records import ParsedDocument, ParseError, ParseEvent
 from .tables import READ_KINDS, classify_table, table_title, table_unit
@@ -115,6 +116,9 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
                 events.append(ParseEvent("unit_not_stated", f"table {table.table_no} ({title}) states no 单位：; amounts kept without a unit",
                                          source_page=table.first_page))
             table_rows, table_amounts, _, table_events = read_budget_table(table, unit)
+            if kind.kind == "three_public_expenses":
+                table_amounts, more = read_three_public(table, table_rows, table_amounts)
+                table_events += more
             entry.row_count, entry.amount_count, entry.read = len(table_rows), len(table_amounts), True
             rows += table_rows
             amounts += table_amounts

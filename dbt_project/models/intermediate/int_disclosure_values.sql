@@ -58,7 +58,9 @@ select
     amounts.unit,
     amounts.amount_yuan,
     amounts.amount_wan,
-    amounts.source_page
+    amounts.source_page,
+    amounts.fund,
+    amounts.spending_unit
 from amounts
 inner join documents using (document_id)
 inner join disclosures using (document_id)

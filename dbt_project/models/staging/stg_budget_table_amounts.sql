@@ -13,5 +13,7 @@ select
     unit,
     cast(case unit when '元' then amount when '万元' then amount * 10000 end as decimal(20, 2))   as amount_yuan,
     cast(case unit when '万元' then amount when '元' then amount / 10000 end as decimal(20, 6))   as amount_wan,
-    source_page
+    source_page,
+    fund,
+    spending_unit
 from {{ source('raw', 'budget_table_amounts') }}
