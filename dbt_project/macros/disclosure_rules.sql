@@ -27,7 +27,7 @@
             sum(amount_yuan) filter (where column_role in ({{ totals }}))                      as total_yuan,
             coalesce(sum(amount_yuan) filter (where column_role in ({{ parts }})), 0)          as parts_yuan,
             coalesce(sum(amount_yuan) filter (where column_role is null), 0)                   as unmodelled_yuan,
-            string_agg(distinct column_label, ' + ') filter (where column_role is null and amount_yuan is not null)
+            string_agg(distinct column_label, ' + ' order by column_label) filter (where column_role is null and amount_yuan is not null)
                                                                                                as unmodelled_labels,
             count(*) filter (where column_role in ({{ totals }}))                              as total_cells,
             count(*) filter (where column_role in ({{ parts }}))                               as part_cells,
@@ -120,7 +120,7 @@
         {{ right_label }} as right_label, r.amount_yuan as right_yuan, l.unit,
         {{ located_on }}.row_x0 as bbox_x0, {{ located_on }}.row_top as bbox_top,
         {{ located_on }}.row_x1 as bbox_x1, {{ located_on }}.row_bottom as bbox_bottom,
-        {{ 'r' if located_on == 'l' else 'l' }}.table_no as other_table_no
+        nullif({{ 'r' if located_on == 'l' else 'l' }}.table_no, {{ located_on }}.table_no) as other_table_no
     from {{ left }} l
     inner join {{ right }} r on r.document_id = l.document_id and {{ on }}
 {%- endmacro %}
