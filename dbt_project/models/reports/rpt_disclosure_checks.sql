@@ -156,7 +156,8 @@ economic_totals as (
            case when count(*) filter (where row_kind = 'total' and code is null) > 0 then '合计' else 'Σ 类' end
                                                                                         as amount_label,
            min(table_no) as table_no, any_value(table_title) as table_title,
-           min(row_page) as row_page, any_value(unit) as unit,
+           coalesce(min(row_page) filter (where row_kind = 'total' and code is null), min(row_page)) as row_page,
+           any_value(unit) as unit,
            any_value(file_name) as file_name, any_value(department_name) as department_name,
            cast(null as double) as row_x0, cast(null as double) as row_top,
            cast(null as double) as row_x1, cast(null as double) as row_bottom
@@ -184,7 +185,8 @@ function_totals as (
            case when count(*) filter (where row_kind = 'total' and code is null) > 0 then '合计' else 'Σ 类' end
                                                                                         as amount_label,
            min(table_no) as table_no, any_value(table_title) as table_title,
-           min(row_page) as row_page, any_value(unit) as unit,
+           coalesce(min(row_page) filter (where row_kind = 'total' and code is null), min(row_page)) as row_page,
+           any_value(unit) as unit,
            any_value(file_name) as file_name, any_value(department_name) as department_name,
            cast(null as double) as row_x0, cast(null as double) as row_top,
            cast(null as double) as row_x1, cast(null as double) as row_bottom
