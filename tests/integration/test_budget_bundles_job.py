@@ -88,8 +88,21 @@ def test_cross_table_checks_are_warn_findings_with_evidence(bundles_warehouse):
     assert any("difference_cents" in w for w in warnings)
     counts = dict(query(wh, "SELECT rule, count(*) FILTER (WHERE difference_cents <> 0) FROM marts.rpt_disclosure_checks GROUP BY rule"))
     assert set(counts) == {"summary_balance", "income_table_vs_summary", "function_tree_sum", "total_equals_parts",
-                           "fiscal_summary_fund_sum", "fiscal_summary_vs_function", "three_public_parts", "same_code_same_amount"}
-    assert {r for r, n in counts.items() if n} == {"function_tree_sum", "total_equals_parts"}
+                           "fiscal_summary_fund_sum", "fiscal_summary_vs_function", "three_public_parts", "same_code_same_amount",
+                           "summary_class_vs_function", "function_vs_economic_total"}
+    assert {r for r, n in counts.items() if n} == {"function_tree_sum", "total_equals_parts",
+                                                   "summary_class_vs_function", "function_vs_economic_total"}
+    # the 决算 p6 收支总表 prints 八、社会保障和就业支出 326.71 (万元), its 支出决算表 p15 prints 208 326.72; the same
+    # class row of the 财政拨款收支总表 (p12) against the 一般公共预算财政拨款支出决算表
+    assert query(wh, """SELECT source_page, left_yuan, right_yuan FROM marts.rpt_disclosure_checks
+                        WHERE file_name = ? AND rule = 'summary_class_vs_function' AND difference_cents <> 0
+                        ORDER BY source_page""", [CAIZHENG]) == [
+        (6, D("3267100.00"), D("3267200.00")), (12, D("3267100.00"), D("3267200.00"))]
+    # 司法局 单位预算: the 经济分类 table's 合计 (p19) 22,118,861.34 against the function table's 基本支出 合计 printed
+    # 22,118,861 (p15, no decimals)
+    assert query(wh, """SELECT left_yuan, right_yuan FROM marts.rpt_disclosure_checks
+                        WHERE file_name = ? AND rule = 'function_vs_economic_total'""", [SIFAJU_UNIT]) == [
+        (D("22118861.34"), D("22118861.00"))]
     # 司法局 单位预算 p11: 行政运行 合计 14,348,853.34 but 基本 14,348,853.34 + 项目 64,840,547.00 printed on the row
     assert query(wh, """SELECT source_page, left_yuan, right_yuan, difference_yuan, bbox_top < bbox_bottom
                         FROM marts.rpt_disclosure_checks

@@ -24,10 +24,11 @@ projects as (
 
 -- 部门整体绩效目标 of the current versions: the tasks (任务N) and the indicators of the
 -- department-wide table (task_no 0) and of each task, as dim_department_task and
--- fct_department_target count them (read from the int_ models, not from those marts).
+-- fct_department_target count them (read from the int_ models, not from those marts: the parts that
+-- publish, a task or a task's indicator table held back by its contract is not counted).
 department_tasks as (
-    select * from {{ ref('int_department_tasks') }}
-    where document_id in {{ current_documents() }}
+    select * from {{ ref('int_department_task_rows') }}
+    where not is_held_back
 ),
 
 targets as (
@@ -38,12 +39,10 @@ targets as (
 ),
 
 target_indicators as (
-    select department_tasks.department_key, count(*) as department_indicator_count
-    from {{ ref('int_department_indicators') }} as indicators
-    inner join department_tasks
-        on indicators.task_key = department_tasks.task_key
-    where indicators.document_id in {{ current_documents() }}
-    group by department_tasks.department_key
+    select department_key, count(*) as department_indicator_count
+    from {{ ref('int_department_target_rows') }}
+    where not is_held_back
+    group by department_key
 ),
 
 department_years as (

@@ -1,9 +1,10 @@
 -- One row per task (任务N) of the current version of a loaded 部门整体绩效目标, plus one
 -- 'overall' row (task_no 0) per document for the department-wide goal (int_department_tasks),
--- so that every row of fct_department_target has a task.
+-- so that every row of fct_department_target has a task. The tasks and their contract check live
+-- in int_department_task_rows; a task held back is listed in rpt_disclosure_tables_held_back.
 with tasks as (
-    select * from {{ ref('int_department_tasks') }}
-    where document_id in {{ current_documents() }}
+    select * from {{ ref('int_department_task_rows') }}
+    where not is_held_back
 ),
 
 indicator_counts as (

@@ -3,9 +3,11 @@
 -- and in 万元 (÷ 10,000, macro yuan_to_wan) to read it next to the project budgets of
 -- fct_project_budget (万元) by department_key and fiscal_year; with the budget split where the
 -- form prints it (基本支出 / 项目支出, 事业发展性支出, 按预算级次划分: the 2026 form).
+-- The profiles and their contract check live in int_department_income_rows; a profile held back
+-- is listed in rpt_disclosure_tables_held_back.
 select
     document_id,
-    {{ department_key('department') }}                                  as department_key,
+    department_key,
     department,
     fiscal_year,
     finance_office,
@@ -33,5 +35,5 @@ select
     {{ yuan_to_wan('development_other_yuan') }}                         as development_other_wan,
     {{ yuan_to_wan('own_level_use_yuan') }}                             as own_level_use_wan,
     {{ yuan_to_wan('transfer_to_lower_levels_yuan') }}                  as transfer_to_lower_levels_wan
-from {{ ref('int_department_targets') }}
-where document_id in {{ current_documents() }}
+from {{ ref('int_department_income_rows') }}
+where not is_held_back

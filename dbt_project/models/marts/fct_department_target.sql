@@ -2,25 +2,22 @@
 -- ('overall', task_no 0) table and each task's table. expected_value is the
 -- raw 预期指标 text; expected_target_* are its normalization by the same function as
 -- the project indicators' targets (orchestration/parsing/targets.py).
--- The filler's name and phone are not in any mart.
+-- The filler's name and phone are not in any mart. The indicators with their task and their
+-- contract check live in int_department_target_rows; a task's table held back is listed in
+-- rpt_disclosure_tables_held_back.
 with indicators as (
-    select * from {{ ref('int_department_indicators') }}
-    where document_id in {{ current_documents() }}
-),
-
-tasks as (
-    select task_key, department_key, fiscal_year, task_label
-    from {{ ref('int_department_tasks') }}
+    select * from {{ ref('int_department_target_rows') }}
+    where not is_held_back
 )
 
 select
     indicators.department_indicator_key,
     indicators.task_key,
     indicators.document_id,
-    tasks.department_key,
-    tasks.fiscal_year,
+    indicators.department_key,
+    indicators.fiscal_year,
     indicators.task_no,
-    tasks.task_label,
+    indicators.task_label,
     indicators.seq,
     indicators.level1_name,
     indicators.level2_name,
@@ -46,5 +43,3 @@ select
     {%- endfor %}
     indicators.expected_target_value * indicators.expected_target_scale_factor as expected_target_value_normalized
 from indicators
-inner join tasks
-    on indicators.task_key = tasks.task_key

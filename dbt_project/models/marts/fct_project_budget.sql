@@ -1,4 +1,4 @@
--- One row per project: its budget in 万元 as published (*_wan) and in 元 (*_yuan, × 10,000)
+-- One row per project: its budget in 万元 as published (*_wan) and in 元 (*_yuan, macro wan_to_yuan)
 -- for BI users. Empty source cells stay NULL (an empty cell is not zero).
 select
     project_key,
@@ -13,8 +13,8 @@ select
     amount_fiscal_appropriation                                   as amount_fiscal_appropriation_wan,
     amount_special_account                                        as amount_special_account_wan,
     amount_other                                                  as amount_other_wan,
-    cast(amount_total * 10000 as decimal(22, 2))                  as amount_total_yuan,
-    cast(amount_fiscal_appropriation * 10000 as decimal(22, 2))   as amount_fiscal_appropriation_yuan,
-    cast(amount_special_account * 10000 as decimal(22, 2))        as amount_special_account_yuan,
-    cast(amount_other * 10000 as decimal(22, 2))                  as amount_other_yuan
+    {{ wan_to_yuan('amount_total') }}  as amount_total_yuan,
+    {{ wan_to_yuan('amount_fiscal_appropriation') }}  as amount_fiscal_appropriation_yuan,
+    {{ wan_to_yuan('amount_special_account') }}  as amount_special_account_yuan,
+    {{ wan_to_yuan('amount_other') }}  as amount_other_yuan
 from {{ ref('int_projects') }}

@@ -2,7 +2,9 @@
 -- leaves out: one row per document × table × fact × issue, with the pages and an example label,
 -- so that a table read unsoundly is seen by a person instead of failing the build for everyone
 -- (issue 26). is_table_held_back false: only the listed cells were left out (a column that is no
--- 三公 item, e.g. 会议费); the rest of the table published.
+-- 三公 item, e.g. 会议费); the rest of the table published. A 部门整体绩效目标's parts are listed the
+-- same way: its profile (fct_department_income), each task (dim_department_task) and each task's
+-- indicator table (fct_department_target), table_no being the task number.
 with rows_checked as (
     select 'fct_budget_income' as fact, document_id, file_name, department_name, fiscal_year, table_no,
            table_title, source_page, contract_issue, is_held_back, income_source_label as label
@@ -15,12 +17,29 @@ with rows_checked as (
     select 'fct_function_expenditure', document_id, file_name, department_name, fiscal_year, table_no,
            table_title, source_page, contract_issue, is_held_back, column_label
     from {{ ref('int_function_expenditure_rows') }}
+    union all
+    select 'fct_economic_expenditure', document_id, file_name, department_name, fiscal_year, table_no,
+           table_title, source_page, contract_issue, is_held_back, economic_code || ' / ' || column_label
+    from {{ ref('int_economic_expenditure_rows') }}
+    -- a 部门整体绩效目标's parts: the profile (table_no NULL), each task and its indicator table (table_no = task_no)
+    union all
+    select 'fct_department_income', document_id, null, department, fiscal_year, null,
+           '部门整体绩效目标 收入', null, contract_issue, is_held_back, department
+    from {{ ref('int_department_income_rows') }}
+    union all
+    select 'dim_department_task', document_id, null, department, fiscal_year, task_no,
+           '部门整体绩效目标 任务 ' || task_no, null, contract_issue, is_held_back, coalesce(task_label, task_key)
+    from {{ ref('int_department_task_rows') }}
+    union all
+    select 'fct_department_target', document_id, null, null, fiscal_year, task_no,
+           '部门整体绩效目标 任务 ' || task_no || ' 指标', source_page, contract_issue, is_held_back, indicator_name
+    from {{ ref('int_department_target_rows') }}
 )
 
 select
     fact,
     document_id,
-    any_value(file_name)                                        as file_name,
+    coalesce(any_value(file_name), any_value(documents.document_file_name)) as file_name,
     any_value(department_name)                                  as department_name,
     any_value(fiscal_year)                                      as fiscal_year,
     table_no,
@@ -32,5 +51,7 @@ select
     count(*)                                                    as cells,
     min(label)                                                  as example_label
 from rows_checked
+left join (select document_id, file_name as document_file_name from {{ ref('int_documents') }}) as documents
+    using (document_id)
 where contract_issue is not null
 group by fact, document_id, table_no, contract_issue

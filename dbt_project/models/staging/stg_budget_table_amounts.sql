@@ -1,5 +1,5 @@
 -- Amount cells of the standard tables of every disclosure, as printed and in
--- both units. The one place where 元 ↔ 万元 is converted (1 万元 = 10,000 元).
+-- both units. 元 ↔ 万元 by the unit macros (macros/units.sql).
 select
     document_id,
     table_no,
@@ -11,8 +11,8 @@ select
     column_measure,
     amount                                                                   as amount_as_printed,
     unit,
-    cast(case unit when '元' then amount when '万元' then amount * 10000 end as decimal(20, 2))   as amount_yuan,
-    cast(case unit when '万元' then amount when '元' then amount / 10000 end as decimal(20, 6))   as amount_wan,
+    {{ amount_in_yuan('amount', 'unit') }}                                  as amount_yuan,
+    {{ amount_in_wan('amount', 'unit') }}                                   as amount_wan,
     source_page,
     fund,
     spending_unit

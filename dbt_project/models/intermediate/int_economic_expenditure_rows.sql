@@ -1,0 +1,38 @@
+-- The amount cells fct_economic_expenditure sums (经济分类 tables: 一般公共预算基本支出经济分类预算表,
+-- …财政拨款基本支出决算表), each checked against the fact's contract (macro contract_issue): a stage
+-- (预算 / 决算), a code of a 类 / 款 (3 or 5 digits) with its 类, a department, and one cell per
+-- document × code × column (the same code read twice in a document, e.g. a table read twice or two
+-- tables of another meaning taken for one, would be summed twice into the fact's key). A table with a
+-- cell that breaks it is held back alone (is_held_back) and listed in rpt_disclosure_tables_held_back.
+with candidates as (
+    select
+        {{ publication_columns() }},
+        table_no,
+        code                                                                    as economic_code,
+        case length(code) when 3 then 'class' when 5 then 'section' end         as economic_level,
+        class_code,
+        section_code,
+        row_name,
+        row_page,
+        column_role,
+        column_label,
+        amount_yuan,
+        amount_wan,
+        unit,
+        table_title,
+        source_page
+    from {{ ref('int_disclosure_values') }}
+    where table_kind = 'economic_expenditure' and code is not null
+),
+
+checked as (
+    select
+        candidates.*,
+        {{ contract_issue(key=['document_id', 'economic_code', 'column_role', 'column_label'],
+                          required=['stage', 'economic_level', 'class_code', 'department_name'],
+                          accepted={'stage': ['budget', 'final_accounts']}) }}  as contract_issue
+    from candidates
+)
+
+select checked.*, {{ held_back() }} as is_held_back
+from checked
