@@ -6,7 +6,7 @@ A development tool, the department-form sibling of :mod:`.render_pdf` (both draw
 ``warehouse/samples/002_*.pdf`` (``make samples``) and the PDFs of the
 round-trip tests. A seed is parsed by the text path, rendered here from its
 **records** (not from the messy text grid), parsed again by
-:mod:`orchestration.parsing.department_targets_pdf`, and both record sets must
+:mod:`orchestration.parsing.readers.department_targets_pdf`, and both record sets must
 hold the same business fields.
 
 Layout: one ruled table (full grid) of eight columns — a narrow section

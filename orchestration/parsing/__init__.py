@@ -9,20 +9,20 @@ Modules:
 - :mod:`.records` — the record types (the contract with the warehouse);
 - :mod:`.text_common` — decoding, line joining, amounts, header facts;
 - :mod:`.detect` — document type and layout;
-- :mod:`.project_targets_text` — the three 项目支出绩效目标表 text layouts;
+- :mod:`.readers.project_targets_text` — the three 项目支出绩效目标表 text layouts;
 - :mod:`.indicators` — one 绩效指标 cell → indicator records;
 - :mod:`.targets` — one target text (实施周期指标值 / 年度指标值) → :class:`TargetValue`
   (:func:`parse_target`; reused for the department-wide indicators);
 - :mod:`.amounts` — amount columns and reconciliation;
 - :mod:`.department_records` — the 部门整体绩效目标 records (profile with income in 元, tasks, indicators);
-- :mod:`.department_targets_text` — 部门整体绩效目标: the one reader of the form's rows of
-  cells (:func:`.department_targets_text.parse_department_rows`, with its documented
+- :mod:`.readers.department_targets_text` — 部门整体绩效目标: the one reader of the form's rows of
+  cells (:func:`.readers.department_targets_text.parse_department_rows`, with its documented
   repairs), fed by the text extract (tab-separated lines) or by the PDF;
 - :mod:`.text_templates` — a national grid template found in a text extract: named in the
   quarantine reason (its columns are not recoverable from text);
 - :mod:`.pdf_document` — every PDF enters here: file checks, text layer, then
   项目支出绩效目标表 tables (pdfplumber), same records as the text path;
-- :mod:`.department_targets_pdf` — 部门整体绩效目标 PDFs: ruled table rows → cells → the
+- :mod:`.readers.department_targets_pdf` — 部门整体绩效目标 PDFs: ruled table rows → cells → the
   shared department reader (layout ``department_targets_pdf``);
 - :mod:`.spine` — every other PDF is a sequence of tables (doc_type ``budget_disclosure``,
   layout ``pdf_bundle``): :mod:`.formats` (PDF → tables of cells with page + bbox, a table
@@ -37,10 +37,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from .department_targets_text import parse_department_targets
+from .readers.department_targets_text import parse_department_targets
 from .detect import detect_document, sniff_binary_type
 from .pdf_document import parse_pdf
-from .project_targets_text import (
+from .readers.project_targets_text import (
     build_records,
     read_line_flow_rows,
     read_rows_then_indicators,

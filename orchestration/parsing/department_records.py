@@ -1,7 +1,7 @@
 """Typed records of a 部门整体绩效目标 (department-wide performance targets) document.
 
-The contract between :mod:`.department_targets_text` (the reader, fed by
-the text extract or by :mod:`.department_targets_pdf`) and the
+The contract between :mod:`.readers.department_targets_text` (the reader, fed by
+the text extract or by :mod:`.readers.department_targets_pdf`) and the
 warehouse writer, which maps each dataclass 1:1 onto a raw table (one
 column per field, in field order, plus ``document_id``):
 

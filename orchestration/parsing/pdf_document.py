@@ -10,7 +10,7 @@ and not 项目支出绩效目标表), the file is a department-wide form, read i
 steps below by the reader of its layout: the national grid reader
 (:mod:`.readers.grid_targets`, layout ``national_department_form``) when its pages print
 the national grid (三级指标 without the 指标解释 / 说明及公式 columns: 部门整体支出 /
-部门整体预算绩效目标申报表), else :mod:`.department_targets_pdf` (layout
+部门整体预算绩效目标申报表), else :mod:`.readers.department_targets_pdf` (layout
 ``department_targets_pdf``, the 部门整体绩效目标 form of 指标解释 / 指标说明及公式 / 预期指标). Any other PDF (no 项目支出绩效目标表 title or 项目名称 header on
 page 1, or no such table on any page) is read as a sequence of tables by
 :mod:`.spine`; a 项目支出绩效目标表 found among its tables is read by
@@ -26,7 +26,7 @@ import traceback
 
 import pdfplumber
 
-from .department_targets_pdf import parse_department_pdf
+from .readers.department_targets_pdf import parse_department_pdf
 from .pdf_text import check_text_layer
 from .readers.project_targets_pdf import read_project_pages
 from .records import ParsedDocument, ParseError, ParseEvent
@@ -40,7 +40,7 @@ def parse_pdf(data: bytes) -> ParsedDocument:
     ``page_count`` set, amounts in 万元 (``Decimal``; ``None`` for an empty
     cell) and page + bbox provenance on every budget line and indicator; a
     部门整体绩效目标 one with ``layout='department_targets_pdf'``, ``page_count``
-    set and ``department_targets`` (income in 元; see :mod:`.department_targets_pdf`).
+    set and ``department_targets`` (income in 元; see :mod:`.readers.department_targets_pdf`).
 
     Raises :class:`ParseError` when the bytes are not a readable PDF, a page
     has ``(cid:N)`` text or no text layer, no table header is found, a row

@@ -1,7 +1,7 @@
 """A PDF page's text layer: is there one, and its characters grouped into lines.
 
 Shared by the two PDF table readers, :mod:`.readers.project_targets_pdf` (项目支出绩效目标表) and
-:mod:`.department_targets_pdf` (部门整体绩效目标), which both read a page's
+:mod:`.readers.department_targets_pdf` (部门整体绩效目标), which both read a page's
 characters into lines and refuse a page without readable text the same way.
 Pure: pdfplumber characters in, lines out; geometry in points, origin top-left.
 """

@@ -1,6 +1,6 @@
 """Name the national template in a text extract the text readers cannot read, so its reason can be acted on.
 
-The text readers (:mod:`.project_targets_text`, :mod:`.department_targets_text`) read the
+The text readers (:mod:`.readers.project_targets_text`, :mod:`.readers.department_targets_text`) read the
 广州-style 项目支出绩效目标表 and the 部门整体绩效目标 tab-separated form. The national grid
 templates — 项目支出绩效目标申报表 (one project per form), the multi-project
 部门预算项目绩效目标申报表 grid, 部门整体支出绩效目标申报表 — are read from their PDF, XLSX,

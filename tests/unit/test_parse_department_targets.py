@@ -4,7 +4,7 @@ Every expected value below was read by hand from
 ``warehouse/samples/002_a1d5ee949bd46efb.txt`` (58 lines, tab-separated);
 line numbers are 1-based lines of that file. The repairs pinned here are
 the ones the messy extract needs (see the module docstring of
-``orchestration.parsing.department_targets_text``).
+``orchestration.parsing.readers.department_targets_text``).
 """
 
 import datetime as dt
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.parsing import ParseError, parse_document
-from orchestration.parsing.department_targets_text import split_projects
+from orchestration.parsing.readers.department_targets_text import split_projects
 
 SEED = next((Path(__file__).resolve().parents[2] / "warehouse" / "samples").glob("002_*.txt"))
 

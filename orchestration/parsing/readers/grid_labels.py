@@ -10,7 +10,7 @@ ignored), never by its position:
   指标值类型 / 计量单位 / 指标解释 / 评(扣)分标准 is a grid like any other. The
   Guangzhou 部门整体绩效目标 form (一级/二级/三级指标, 指标解释, 指标说明及公式,
   预期指标 / 预期达到目标, 计算单位) has no value column of these names: it is read by
-  :mod:`orchestration.parsing.department_targets_text`;
+  :mod:`orchestration.parsing.readers.department_targets_text`;
 - a **column type** (:func:`column_type`) comes from :data:`COLUMN_LABELS`, first match
   wins (so ``指标值类型`` is the comparator column and ``指标值及单位`` the value);
   a label of no known type is kept and reported by the reader, not dropped;

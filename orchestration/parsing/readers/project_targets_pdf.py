@@ -93,7 +93,7 @@ from decimal import Decimal
 
 from ..formats.pdf_columns import ColumnBands, Label, chars_by_column, column_bands, conserve_columns, horizontal_rules
 from ..pdf_text import TextLine, check_text_layer, text_lines
-from ..project_targets_text import HEADER_FIELDS, RowDraft, build_records
+from .project_targets_text import HEADER_FIELDS, RowDraft, build_records
 from ..records import ParsedDocument, ParseError, ParseEvent
 from ..text_common import (
     PROJECT_TITLE_MARK,

@@ -15,7 +15,7 @@ transfer_payment_targets          title has 转移支付 and 绩效 outside brac
 performance_target_grid           the header or a row has the national indicator grid's labels: 三级指标,
                                   or 一级指标 and 二级指标 (项目支出绩效目标申报表, the multi-project
                                   部门预算项目绩效目标申报表 grid, 部门整体支出绩效目标申报表), and a value
-                                  column (指标值 …; the 部门整体绩效目标 form of :mod:`..department_targets_pdf`
+                                  column (指标值 …; the 部门整体绩效目标 form of :mod:`..readers.department_targets_pdf`
                                   has 预期指标 instead, whatever 指标解释 column either has);
                                   whatever the title says (read by :mod:`..readers.grid_targets`)
 project_goals                     title has 绩效 and 项目 (项目支出绩效表, 项目支出绩效目标表, 重点项目绩效目标)
@@ -92,7 +92,7 @@ GRID_LEVEL_LABELS = ("一级指标", "二级指标", "三级指标")
 def is_indicator_grid_row(texts: list[str]) -> bool:
     """True for a row of labels that opens a national indicator grid: a cell 三级指标, or cells 一级指标 and
     二级指标, and a value column (指标值, 年度指标值, 预期实现值 …; quotes ignored), the rule of
-    :func:`..readers.grid_labels.is_grid_header`. The 部门整体绩效目标 form of :mod:`..department_targets_pdf`
+    :func:`..readers.grid_labels.is_grid_header`. The 部门整体绩效目标 form of :mod:`..readers.department_targets_pdf`
     (预期指标 / 预期达到目标 beside 指标解释 and 指标说明及公式) has no such value column."""
     from ..readers.grid_labels import is_grid_header
 

@@ -64,7 +64,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from .department_records import (
+from ..department_records import (
     OVERALL_TASK_NO,
     DepartmentIndicator,
     DepartmentTargets,
@@ -72,8 +72,8 @@ from .department_records import (
     DepartmentTask,
     department_indicator_codes,
 )
-from .records import ParsedDocument, ParseError, ParseEvent
-from .text_common import (
+from ..records import ParsedDocument, ParseError, ParseEvent
+from ..text_common import (
     SourceLine,
     find_department,
     find_department_title,
@@ -81,7 +81,7 @@ from .text_common import (
     fiscal_year_from_title,
     normalise_spaces,
 )
-from .vocabulary import DEPARTMENT_LEVEL2_VARIANTS, EMPTY_CELL_MARKS, LEVEL1_CODES, LEVEL2_CODES
+from ..vocabulary import DEPARTMENT_LEVEL2_VARIANTS, EMPTY_CELL_MARKS, LEVEL1_CODES, LEVEL2_CODES
 
 # --------------------------------------------------------------------------
 # Vocabulary of the form

@@ -45,10 +45,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .amounts import COLUMN_LABELS, assign_printed_numbers, decide_columns_from_subtotals, reconciliation_events
-from .indicators import parse_indicator_cell
-from .records import AMOUNT_FIELDS, BudgetLine, LineType, ParseError, ParseEvent, PerformanceIndicator
-from .text_common import (
+from ..amounts import COLUMN_LABELS, assign_printed_numbers, decide_columns_from_subtotals, reconciliation_events
+from ..indicators import parse_indicator_cell
+from ..records import AMOUNT_FIELDS, BudgetLine, LineType, ParseError, ParseEvent, PerformanceIndicator
+from ..text_common import (
     JoinedText,
     SourceLine,
     is_page_header_line,
@@ -56,7 +56,7 @@ from .text_common import (
     parse_amount,
     split_amount_tail,
 )
-from .vocabulary import FIRST_INDICATOR_START, LINE_STARTS_WITH_FIRST_INDICATOR, is_total_label
+from ..vocabulary import FIRST_INDICATOR_START, LINE_STARTS_WITH_FIRST_INDICATOR, is_total_label
 
 TOTAL_ROW_NAME = "合计"
 #: Blank lines in a row that the text extractor leaves at a page break.

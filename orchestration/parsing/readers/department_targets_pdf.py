@@ -50,8 +50,8 @@ from __future__ import annotations
 import re
 
 from .department_targets_text import CellRow, parse_department_rows
-from .pdf_text import check_text_layer, text_lines
-from .records import ParsedDocument, ParseEvent
+from ..pdf_text import check_text_layer, text_lines
+from ..records import ParsedDocument, ParseEvent
 
 LAYOUT = "department_targets_pdf"
 #: pdfplumber table finding: cells closed by drawn rules only (a form is fully ruled).
