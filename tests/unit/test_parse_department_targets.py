@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.parsing import ParseError, parse_document
-from orchestration.parsing.readers.department_targets_text import split_projects
+from orchestration.parsing.readers.department_form_cells import split_projects
 
 SEED = next((Path(__file__).resolve().parents[2] / "warehouse" / "samples").glob("002_*.txt"))
 

@@ -16,7 +16,7 @@ join split cells, and record every repair. Page by page:
    a project-target PDF (:func:`.pdf_text.check_text_layer`).
 2. **Rows of cells.** pdfplumber finds the ruled tables of the page (lines
    strategy: cells are the rectangles closed by drawn rules). Each table row
-   becomes one :class:`~.department_targets_text.CellRow` with one cell per
+   becomes one :class:`~.department_form_cells.CellRow` with one cell per
    column position of that table (pdfplumber's columns are the distinct left
    edges of the table's cells): a cell spanning several columns stands at its
    left-most position and leaves the others empty, and a vertically merged
@@ -49,7 +49,8 @@ from __future__ import annotations
 
 import re
 
-from .department_targets_text import CellRow, parse_department_rows
+from .department_form_cells import CellRow
+from .department_targets_text import parse_department_rows
 from ..pdf_text import check_text_layer, text_lines
 from ..records import ParsedDocument, ParseEvent
 

@@ -59,10 +59,8 @@ a label saying 万元 is converted ×10,000 (``income_converted_to_yuan``).
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from ..department_records import (
     OVERALL_TASK_NO,
@@ -72,6 +70,29 @@ from ..department_records import (
     DepartmentTask,
     department_indicator_codes,
 )
+from .department_form_cells import (
+    CANONICAL_FORMULA_HEADER,
+    CellRow,
+    FIELD_LABELS,
+    HEADER_FIELDS,
+    INCOME_FIELDS,
+    LABEL_VALUE,
+    PROFILE_LABELS,
+    TASK_HEADER_FIELDS,
+    TASK_MARKER,
+    TEXT_FIELDS,
+    UNIT_LIKE,
+    clean_cell,
+    is_category,
+    is_complete_category,
+    is_level1_label,
+    looks_cut_off,
+    parse_form_date,
+    parse_yuan,
+    split_projects,
+    squeeze,
+    where_text,
+)
 from ..records import ParsedDocument, ParseError, ParseEvent
 from ..text_common import (
     SourceLine,
@@ -79,73 +100,8 @@ from ..text_common import (
     find_department_title,
     has_department_title,
     fiscal_year_from_title,
-    normalise_spaces,
 )
-from ..vocabulary import DEPARTMENT_LEVEL2_VARIANTS, EMPTY_CELL_MARKS, LEVEL1_CODES, LEVEL2_CODES
-
-# --------------------------------------------------------------------------
-# Vocabulary of the form
-# --------------------------------------------------------------------------
-
-#: 一级指标 labels of the official taxonomy.
-LEVEL1_LABELS = frozenset(LEVEL1_CODES)
-
-#: 二级指标 labels of the official taxonomy and the variants seen in the seeds.
-LEVEL2_LABELS = frozenset(LEVEL2_CODES) | DEPARTMENT_LEVEL2_VARIANTS
-
-#: Indicator-table header cells → record field. The 说明及公式 header is matched
-#: on a fragment because it is printed truncated (``说明及公式``, ``说明及公``).
-_CANONICAL_FORMULA_HEADER = "指标说明及公式"
-_HEADER_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("level1_name", re.compile(r"^一级指标$")),
-    ("level2_name", re.compile(r"^二级指标$")),
-    ("indicator_name", re.compile(r"^三级指标$")),
-    ("explanation", re.compile(r"^指标解释$")),
-    ("formula", re.compile(r"说明及公")),
-    ("expected_value", re.compile(r"预期")),
-    ("calculation_unit", re.compile(r"^计算单位$")),
-)
-FIELD_LABELS = {
-    "level1_name": "一级指标",
-    "level2_name": "二级指标",
-    "indicator_name": "三级指标",
-    "explanation": "指标解释",
-    "formula": "指标说明及公式",
-    "expected_value": "预期指标",
-    "calculation_unit": "计算单位",
-}
-_TEXT_FIELDS = ("indicator_name", "explanation", "formula")
-
-_TASK_MARKER = re.compile(r"^任务\s*(\d+)$")
-_TASK_HEADER_FIELDS = (("task_name", "任务名称"), ("goal_text", "绩效目标"), ("projects_text", "实施项目"))
-_LABEL_VALUE = re.compile(r"^(?P<label>[^：:]{1,30}?)\s*[：:]\s*(?P<value>.*)$", re.S)
-_AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-_PROJECT_SEPARATORS = re.compile(r"[、，,；;]")
-#: A 计算单位 cell is short and has no digit (``个``, ``%``, ``万元``); anything else is a value.
-_UNIT_LIKE = re.compile(r"^\D{1,4}$")
-
-#: Footer / profile labels → profile field (the first label contained in the cell's label wins).
-_PROFILE_LABELS: tuple[tuple[str, str], ...] = (
-    ("财政主管处室", "finance_office"),
-    ("部门职能概述", "function_summary"),
-    ("总额", "income_total_yuan"),
-    ("财政拨款", "income_fiscal_appropriation_yuan"),
-    ("财政专户", "income_special_account_yuan"),
-    ("其他收入", "income_other_yuan"),
-    ("部门整体支出目标", "overall_goal"),
-    ("其他需要说明", "other_notes"),
-    ("填报人", "filler_named"),
-    ("填报日期", "filled_on"),
-    ("联系电话", "contact_phone_given"),
-)
-_INCOME_FIELDS = (
-    "income_total_yuan",
-    "income_fiscal_appropriation_yuan",
-    "income_special_account_yuan",
-    "income_other_yuan",
-)
-
+from ..vocabulary import EMPTY_CELL_MARKS
 
 # --------------------------------------------------------------------------
 # Entry point
@@ -202,120 +158,6 @@ def parse_department_rows(rows: list[CellRow], events: list[ParseEvent], layout:
         events=events + department_events + reader.events,
         department_targets=reader.result,
     )
-
-
-@dataclass
-class CellRow:
-    """One row of the form as cells, from either source.
-
-    - text extract: one line split on tabs; ``number`` is its line number,
-      ``text`` the line as extracted, ``page`` ``None``;
-    - PDF: one ruled table row (or a text line outside the table), cells in
-      the table's column positions (a merged or empty cell is ``''``);
-      ``number`` is the row's ordinal in reading order (page by page, top to
-      bottom), ``text`` the cells joined by tabs, ``page`` the 1-based page.
-
-    A row without cells (``cells == []``) is a page break.
-    """
-
-    number: int
-    cells: list[str]
-    text: str
-    page: int | None = None
-
-    @classmethod
-    def from_line(cls, line: SourceLine) -> "CellRow":
-        """A text line: a blank line becomes a page break (no cells)."""
-        cells = line.text.split("\t")
-        return cls(line.number, cells if any(c.strip() for c in cells) else [], line.text)
-
-    def where(self) -> str:
-        """``'line 13'`` (text) or ``'page 2, row 13'`` (PDF), for messages."""
-        return _where_text(self.number, self.page)
-
-    @classmethod
-    def page_break(cls, page: int | None = None) -> "CellRow":
-        return cls(0, [], "", page)
-
-
-def split_projects(text: str | None) -> list[str]:
-    """主要实施项目 cell → list of project names.
-
-    ``'网络信息工作、网络外宣专项工作、两新组织区域党委工作。'`` →
-    ``['网络信息工作', '网络外宣专项工作', '两新组织区域党委工作']``.
-    Separators: ``、，,；;``; a closing ``。`` and blanks are dropped; ``及``/``和``
-    are part of a name (``扫黄打非及版权工作``) and never split.
-    """
-    if not text:
-        return []
-    parts = (p.strip().rstrip("。.").strip() for p in _PROJECT_SEPARATORS.split(text))
-    return [p for p in parts if p]
-
-
-def parse_yuan(text: str, label: str) -> Decimal | None:
-    """``'28,036,202.00'`` → ``Decimal('28036202.00')`` (元); blank → ``None``.
-
-    Raises :class:`ParseError` naming ``label`` when the cell is not a number.
-    """
-    cleaned = text.strip().replace("，", ",")
-    if not cleaned:
-        return None
-    if not _AMOUNT.match(cleaned):
-        raise ParseError(f"{label}: {text!r} is not an amount in 元")
-    try:
-        return Decimal(cleaned.replace(",", ""))
-    except InvalidOperation:  # pragma: no cover - the regex guarantees a number
-        raise ParseError(f"{label}: {text!r} is not an amount in 元") from None
-
-
-def parse_form_date(text: str) -> dt.date | None:
-    """``'2023/1/4'``, ``'2023-01-04'``, ``'2023年1月4日'`` → ``date(2023, 1, 4)``; else ``None``."""
-    match = _DATE.match(text.strip())
-    if not match:
-        return None
-    try:
-        return dt.date(*(int(g) for g in match.groups()))
-    except ValueError:
-        return None
-
-
-# --------------------------------------------------------------------------
-# Cell classification
-# --------------------------------------------------------------------------
-
-
-def clean_cell(text: str) -> str:
-    """A cell's text with PDF spacing normalised (see :func:`.text_common.normalise_spaces`)."""
-    return normalise_spaces(text)
-
-
-def is_level1_label(text: str) -> bool:
-    """True for a 一级指标 label (产出指标, 效益指标, 满意度指标)."""
-    return _squeeze(text) in LEVEL1_LABELS
-
-
-def is_category(text: str) -> bool:
-    """True for a 二级指标 value: a taxonomy label, a ``…方面的指标`` description or a placeholder."""
-    squeezed = _squeeze(text)
-    return squeezed in LEVEL2_LABELS or squeezed.endswith("方面的指标") or squeezed in EMPTY_CELL_MARKS
-
-
-def is_complete_category(text: str) -> bool:
-    """A category that stands on its own: a label, a placeholder or a description listing ``、`` items."""
-    squeezed = _squeeze(text)
-    return squeezed in LEVEL2_LABELS or squeezed in EMPTY_CELL_MARKS or (
-        squeezed.endswith("方面的指标") and "、" in squeezed
-    )
-
-
-def looks_cut_off(text: str) -> bool:
-    """A 二级指标 description cut short: lists ``、`` items but does not end with 指标 (``数量、质量、时效、成``)."""
-    squeezed = _squeeze(text)
-    return "、" in squeezed and not squeezed.endswith("指标")
-
-
-def _squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 # --------------------------------------------------------------------------
@@ -403,7 +245,7 @@ class _Reader:
         """Read ``label：value`` cells into the profile; True when the line held at least one."""
         found = False
         for _, text in filled:
-            match = _LABEL_VALUE.match(text)
+            match = LABEL_VALUE.match(text)
             if not match:
                 continue
             label, value = match.group("label"), match.group("value").strip()
@@ -411,7 +253,7 @@ class _Reader:
                 self.result.profile.source_line = line.number
                 found = True
                 continue
-            target = next((f for mark, f in _PROFILE_LABELS if mark in label), None)
+            target = next((f for mark, f in PROFILE_LABELS if mark in label), None)
             if target is None:
                 continue
             found = True
@@ -420,7 +262,7 @@ class _Reader:
 
     def _set_profile(self, target: str, label: str, value: str, line: CellRow) -> None:
         profile = self.result.profile
-        if target in _INCOME_FIELDS:
+        if target in INCOME_FIELDS:
             amount = parse_yuan(value, label)
             if amount is not None and "万元" in label:
                 amount = amount * 10000
@@ -458,7 +300,7 @@ class _Reader:
     # -------------------------------------------------------------- tasks
     def _task_marker(self, filled, line: CellRow) -> bool:
         """``任务N`` as the first filled cell starts task N (alone on its row, or a merged section label)."""
-        match = _TASK_MARKER.match(filled[0][1])
+        match = TASK_MARKER.match(filled[0][1])
         if not match:
             return False
         self._close_table()
@@ -475,7 +317,7 @@ class _Reader:
     def _task_header_map(filled) -> dict[int, str]:
         columns = {}
         for column, text in filled:
-            for name, mark in _TASK_HEADER_FIELDS:
+            for name, mark in TASK_HEADER_FIELDS:
                 if mark in text:
                     columns[column] = name
         return columns
@@ -508,10 +350,10 @@ class _Reader:
         columns: dict[int, str] = {}
         truncated: list[tuple[int, str]] = []
         for column, text in filled:
-            for name, pattern in _HEADER_FIELDS:
+            for name, pattern in HEADER_FIELDS:
                 if pattern.search(text):
                     columns[column] = name
-                    if name == "formula" and text != _CANONICAL_FORMULA_HEADER:
+                    if name == "formula" and text != CANONICAL_FORMULA_HEADER:
                         truncated.append((column, text))
                     break
         if "indicator_name" not in columns.values():
@@ -523,7 +365,7 @@ class _Reader:
             self.events.append(
                 ParseEvent(
                     "header_repeated",
-                    f"indicator table header repeated after a page break (header of {_where_text(table.header_line, table.header_page)}); "
+                    f"indicator table header repeated after a page break (header of {where_text(table.header_line, table.header_page)}); "
                     "the table continues",
                     line.number,
                     line.page,
@@ -534,7 +376,7 @@ class _Reader:
             self.events.append(
                 ParseEvent(
                     "header_truncated",
-                    f"header {text!r} (column {column}) read as {_CANONICAL_FORMULA_HEADER}",
+                    f"header {text!r} (column {column}) read as {CANONICAL_FORMULA_HEADER}",
                     line.number,
                     line.page,
                 )
@@ -589,7 +431,7 @@ class _Reader:
         if expected_col is not None and expected_col in by_col:
             expected = (expected_col, by_col[expected_col])
         if unit_col is not None and unit_col in by_col:
-            if expected is None and not _UNIT_LIKE.match(by_col[unit_col]):
+            if expected is None and not UNIT_LIKE.match(by_col[unit_col]):
                 expected = (unit_col, by_col[unit_col])
                 drift = unit_col - (expected_col if expected_col is not None else unit_col)
                 moves.append(f"{by_col[unit_col]!r} column {unit_col} ({FIELD_LABELS['calculation_unit']}) → 预期指标")
@@ -647,7 +489,7 @@ class _Reader:
                 texts.append((column, text))
 
         assigned: dict[str, str] = {}
-        names = list(_TEXT_FIELDS)
+        names = list(TEXT_FIELDS)
         if len(texts) == 2 and not drift and table.field_at(texts[1][0]) == "formula":
             names = ["indicator_name", "formula"]
         for (column, text), name in zip(texts, names):
@@ -693,7 +535,7 @@ class _Reader:
         self.result.indicators.append(row)
 
     def _label(self, text: str, line: CellRow, repairs: list[str]) -> str | None:
-        squeezed = _squeeze(text)
+        squeezed = squeeze(text)
         if squeezed in EMPTY_CELL_MARKS:
             repairs.append("placeholder_cleared")
             self.events.append(ParseEvent("placeholder_cleared", f"placeholder {text!r} in a level cell stored as empty", line.number, line.page))
@@ -726,7 +568,7 @@ class _Reader:
     def _join_fragment(self, table: _Table, tail: str, line: CellRow) -> None:
         head_row = table.open_fragment
         assert head_row is not None and head_row.level2_name is not None
-        joined = head_row.level2_name + _squeeze(tail)
+        joined = head_row.level2_name + squeeze(tail)
         head_row.repairs.append("split_cell_joined")
         self.events.append(
             ParseEvent(
@@ -741,11 +583,6 @@ class _Reader:
             row.level2_name = joined
         table.open_fragment = None
         table.fragment_rows = []
-
-
-def _where_text(number: int, page: int | None) -> str:
-    """``'line 13'`` (text) or ``'page 2, row 13'`` (PDF): where a row is, for messages."""
-    return f"line {number}" if page is None else f"page {page}, row {number}"
 
 
 def _header_label(table: _Table, column: int) -> str:
