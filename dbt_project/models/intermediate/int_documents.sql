@@ -17,6 +17,8 @@ publications as (
     -- corrected re-publication must match (publication_kind).
     select
         documents.*,
+        disclosures.scope                       as disclosure_scope,
+        disclosures.stage                       as disclosure_stage,
         documents.doc_type
             || coalesce('|' || disclosures.scope || '|' || coalesce(disclosures.stage, ''), '') as publication_kind
     from documents
@@ -39,17 +41,36 @@ ranked as (
             )
         end                                     as version_count
     from publications
+),
+
+versioned as (
+    select
+        ranked.*,
+        ranked.version_count - ranked.version_rank + 1  as version_no,
+        coalesce(ranked.version_rank = 1, false)        as is_current,
+        newer.document_id                               as superseded_by_document_id
+    from ranked
+    left join ranked as newer
+        on ranked.version_rank is not null
+       and newer.version_rank = ranked.version_rank - 1
+       and newer.publication_kind = ranked.publication_kind
+       and newer.department = ranked.department
+       and coalesce(newer.fiscal_year, -1) = coalesce(ranked.fiscal_year, -1)
 )
 
+-- A department's 部门预算 (the department with its units) and its 单位预算 (one unit) are two
+-- publications of one department × year × stage; summing both counts the unit twice. The
+-- publication of record is the current 部门 disclosure when there is one, else the 单位 one:
+-- counts_in_department_totals (NULL for other document kinds and superseded versions).
 select
-    ranked.*,
-    ranked.version_count - ranked.version_rank + 1  as version_no,
-    coalesce(ranked.version_rank = 1, false)        as is_current,
-    newer.document_id                               as superseded_by_document_id
-from ranked
-left join ranked as newer
-    on ranked.version_rank is not null
-   and newer.version_rank = ranked.version_rank - 1
-   and newer.publication_kind = ranked.publication_kind
-   and newer.department = ranked.department
-   and coalesce(newer.fiscal_year, -1) = coalesce(ranked.fiscal_year, -1)
+    versioned.*,
+    case when versioned.doc_type = 'budget_disclosure' and versioned.is_current then
+        row_number() over (
+            partition by versioned.doc_type = 'budget_disclosure' and versioned.is_current,
+                         {{ normalized_department_name('versioned.department') }},
+                         coalesce(versioned.fiscal_year, -1), coalesce(versioned.disclosure_stage, '')
+            order by case versioned.disclosure_scope when 'department' then 1 when 'unit' then 2 else 3 end,
+                     versioned.document_id
+        ) = 1
+    end                                             as counts_in_department_totals
+from versioned

@@ -17,6 +17,9 @@ select
     version_count,
     is_current,
     superseded_by_document_id,
+    disclosure_scope,
+    disclosure_stage,
+    counts_in_department_totals,
     first_seen_at,
     ingested_at,
     error_message
