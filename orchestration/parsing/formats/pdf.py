@@ -32,7 +32,8 @@ rule here is about drawing, none about budgets (that is
    vertical lines at the boundaries of the header's labels (:mod:`.pdf_rules`),
    and pdfplumber's ``find_tables`` forms its cells.
 6. **Page breaks**: a table that is the first thing on its page, has no
-   title-like caption (a line ending in ``表`` or stating ``单位：``) and
+   title-like caption (a line ending in ``表`` or stating ``单位：``) or repeats the
+   title of the table before (:func:`repeats_title`), and
    follows a table that ended the previous page continues that table: its
    columns are mapped onto the first part's columns by their left edges
    (nearest; a column of the part without any text, a stray rule beside it,
@@ -155,7 +156,8 @@ def read_pdf_layout(pdf, check_page=None, is_header=None) -> DocumentLayout:
                         index == 0 and part_no == 0
                         and tables
                         and last_block_was_table_on == page_no - 1
-                        and not any(_TITLE_LIKE.search(line) for line in caption)
+                        and (not any(_TITLE_LIKE.search(line) for line in caption)
+                             or repeats_title(caption, tables[-1].caption))
                     )
                     if continues and _append_part(tables[-1], part, page_no, found_table, caption):
                         _join_cut_cells(tables[-1], page_no)
@@ -414,6 +416,16 @@ def _caption_row(row: list[GridCell]) -> list[str] | None:
         else:
             return None
     return lines
+
+
+def repeats_title(caption: list[str], previous: list[str]) -> bool:
+    """True when ``caption`` names the same table as ``previous`` (the caption of the table that ended
+    the page before): a title printed again on every page of a table (``表2`` / ``收入决算表`` above both
+    parts of the 佛山 决算's 收入决算表), white space ignored."""
+    def titles(lines: list[str]) -> list[str]:
+        return ["".join(line.split()) for line in lines if re.search(r"表\s*$|表[（(].*[)）]\s*$", line)]
+    named = titles(caption)
+    return bool(named) and named == titles(previous)
 
 
 def split_at_titles(grid: list[list[GridCell]]) -> list[list[list[GridCell]]]:

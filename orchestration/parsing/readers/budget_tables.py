@@ -8,7 +8,8 @@ them all from a :class:`~orchestration.parsing.formats.grid.GridTable`:
 
 1. **Header rows** are the leading rows before the first body row; a body row
    has an amount (``87,267,272.44``), a code (``204``) or a row label that
-   starts with an ordinal (``一、``, ``1.``) or is a total (合计/总计/小计).
+   starts with an ordinal (``一、``, ``1.``) or is a total (合计/总计/小计); a row
+   labelled 栏次 (the columns' numbers 1, 2, 3 …) is a header row.
 2. **Column labels**: a column's header cells top to bottom (a merged cell
    labels every column it spans), distinct texts joined with ``/``:
    ``收入预算/合计``, ``“三公”经费预算数/公务用车购置及运行费/购置费``.
@@ -34,7 +35,10 @@ them all from a :class:`~orchestration.parsing.formats.grid.GridTable`:
    一般公共预算资金 | 小计 | 10,070.48). Its row is read whole (one side), named by its label
    cells joined with ``/``; in an ``income_summary`` each amount's role is its row label's
    (``一般公共预算资金/小计`` → ``general_public``, ``收入总计`` → ``total``), else the column's.
-   A column with neither label nor text (a spacer of the grid) is no column of any side.
+   A column with neither label nor text (a spacer of the grid) is no column of any side; an
+   unlabelled amount column that never shares a row with a labelled one is that column drawn
+   over two grid columns (its label). A side with amounts but no label takes the label of the
+   side to its left when that one has no amounts (``支出合计`` drawn over the 功能分类 side).
 """
 
 from __future__ import annotations
@@ -53,6 +57,8 @@ _CODE_IN_NAME = re.compile(r"^(\d{3})(?:\s*(\d{2}))?(?:\s*(\d{2}))?\s+(\S.*)$")
 _ORDINAL = re.compile(r"^([一二三四五六七八九十]+、|\d+[.．、]|\(\d+\)|（\d+）)")
 _TOTAL = re.compile(r"(合计|总计|小计)$")
 _CODE_LEAVES = ("类", "款", "项")
+#: The label of a header row numbering the columns (栏次 | 1 | 2 | 3 …).
+_COLUMN_NUMBER_LABELS = ("栏次",)
 
 #: Column roles by label words, most specific first. A label is matched from
 #: its last segment upwards; a generic last segment (小计) yields to a
@@ -127,7 +133,9 @@ def split_header(table: GridTable) -> tuple[list[list[GridCell]], list[list[Grid
 
 
 def column_labels(header: list[list[GridCell]], column_count: int) -> list[str]:
-    """One label per column: the distinct header texts top to bottom joined with ``/``."""
+    """One label per column: the distinct header texts top to bottom joined with ``/`` (a row numbering the
+    columns, 栏次 | 1 | 2 …, names no column)."""
+    header = [row for row in header if not _numbers_columns(row)]
     labels = []
     for j in range(column_count):
         parts: list[str] = []
@@ -156,7 +164,7 @@ def read_budget_table(table: GridTable, unit: str | None, kind: str | None = Non
     for j, cell in enumerate(body[0] if body else []):
         if types[j] == "code" and cell.is_origin and cell.text in _CODE_LEAVES:
             labels[j] = f"{labels[j]}/{cell.text}" if labels[j] else cell.text
-    roles = _column_roles(labels, types)
+    roles = _column_roles(labels, types, kind)
     transposed = is_transposed(types, labels)
     sides = [list(range(len(types)))] if transposed else _sides(types)
     rows_by_source = transposed and kind == "income_summary"
@@ -167,14 +175,19 @@ def read_budget_table(table: GridTable, unit: str | None, kind: str | None = Non
     row_no = 0
     placeholders = 0
     for body_no, body_row in enumerate(body):
+        left_label = None  # the label of the side to the left when it has no amounts of its own
         for side_no, columns in enumerate(sides, start=1):
             parsed, skipped = _read_side(body_row, columns, types)
             placeholders += skipped
             if parsed is None:
+                left_label = None
                 continue
             code_parts, name, cells = parsed
             if transposed:
                 name = row_labels[body_no] or name
+            if not name and not code_parts and cells and left_label:
+                name = left_label  # one label cell drawn over two sides (支出合计 | … | 21,955.35)
+            left_label = name if name and not cells and not code_parts else None
             row_no += 1
             padded = [part.zfill(2) if k > 0 and len(part) == 1 else part for k, part in enumerate(code_parts)]
             if padded != code_parts:
@@ -262,15 +275,17 @@ def _amount_columns(labels: list[str], types: list[str]) -> list[int]:
     return out
 
 
-def _column_roles(labels: list[str], types: list[str]) -> list[str | None]:
+def _column_roles(labels: list[str], types: list[str], kind: str | None = None) -> list[str | None]:
     """Role per column (:func:`column_role`); the only amount column of a table, labelled 金额 or
-    nothing, holds the table's amounts: role ``total`` (a function table | 功能科目代码 | 功能科目名称 | 金额)."""
+    nothing, holds the table's amounts: role ``total`` (a function table | 功能科目代码 | 功能科目名称 | 金额);
+    so does an only column 基本支出 of an ``economic_expenditure`` table (a table of 基本支出 itself)."""
     roles = [column_role(label) for label in labels]
     amount_columns = _amount_columns(labels, types)
     if len(amount_columns) == 1:
         j = amount_columns[0]
         leaf = labels[j].split("/")[-1] if labels[j] else ""
-        if roles[j] is None or (roles[j] == "amount" and leaf not in ("预算数", "决算数")):
+        if roles[j] is None or (roles[j] == "amount" and leaf not in ("预算数", "决算数")) or (
+                roles[j] == "basic" and kind == "economic_expenditure"):
             for k, label in enumerate(labels):
                 if types[k] == "amount" and label == labels[j]:
                     roles[k] = "total"
@@ -309,9 +324,16 @@ def with_groups(labels: list[str | None]) -> list[str | None]:
     return out
 
 
+def _numbers_columns(row: list[GridCell]) -> bool:
+    """True for a header row labelled 栏次 (the columns' numbers 1, 2, 3 …)."""
+    return any(cell.is_origin and re.sub(r"\s+", "", cell.text) in _COLUMN_NUMBER_LABELS for cell in row)
+
+
 def _is_body_row(row: list[GridCell]) -> bool:
     """A row with an amount or code cell, or whose only text is a label starting with an ordinal or naming a total."""
     texts = [cell.text.strip() for cell in row if cell.is_origin and cell.text.strip()]
+    if _numbers_columns(row):
+        return False  # 栏次 | 1 | 2 | 3 …: the columns' numbers, a header row
     if any(_AMOUNT.match(text) for text in texts):
         return True
     labels = [text for text in texts if not BLANK_FORM_ELLIPSIS.match(text)]
