@@ -81,8 +81,7 @@ _TITLE_LIKE = re.compile(r"(表\s*$|表[（(].*[)）]\s*$|单位\s*[:：])")
 _CAPTION_CELL = re.compile(r"(表\s*$|^\s*(编制|预算)?(部门|单位)(名称)?\s*[:：]|^\s*(金额)?单位\s*[:：])")
 #: Where a caption cell holding several statements (``收支预算总表 部门：… 单位：万元``, wrapped lines
 #: joined) is cut into lines: before a department or unit statement and around a table number.
-_CAPTION_PARTS = re.compile(r"(?=(?:编制|预算)?(?:部门|单位)(?:名称)?\s*[:：])|(?<!金额)(?=单位\s*[:：])"
-                            r"|(?<=[表)）])(?=公开表)")
+_CAPTION_PARTS = re.compile(r"(?<![编制预算金额])(?=(?:编制|预算)?(?:部门|单位)(?:名称)?\s*[:：])|(?<=[表)）])(?=公开表)")
 #: A table number (``公开01表``, ``公开 02 表：``, ``公开表一``, ``预算03表``), not a title.
 TABLE_NUMBER = re.compile(r"^\s*(?:(?:公开|预算|决算)\s*(?:\d+|[一二三四五六七八九十]+)\s*表|公开表\s*(?:\d+|[一二三四五六七八九十]+))\s*[:：]?\s*")
 #: How many leading rows of a table may be repeated on a continuation page.
@@ -125,7 +124,13 @@ def read_pdf_layout(pdf, check_page=None, is_header=None) -> DocumentLayout:
             found = (page.find_tables({"explicit_horizontal_lines": cuts}) if cuts else page.find_tables()) if ruled else []
             if is_header is not None and (page.rects or page.lines):
                 found, columns_in_force = _with_rules_only_tables(page, found, is_header, columns_in_force)
-            found = sorted((snap_frame_strips(page, t) for t in found), key=lambda t: t.bbox[1])
+            snapped = [snap_frame_strips(page, t) for t in found]
+            for before, after in zip(found, snapped):
+                if after is not before:
+                    events.append(("frame_strips_snapped", f"the grid at y {before.bbox[1]:.0f}–{before.bbox[3]:.0f} draws a frame "
+                                   f"around its texts: {len(before.cells)} cells read as {len(after.cells)} (strips of "
+                                   f"< {FRAME_STRIP:.0f} pt are no columns or rows)", page_no))
+            found = sorted(snapped, key=lambda t: t.bbox[1])
             if not found:
                 lines = _lines_of(chars)
                 narrative.append(NarrativePage(page_no, lines[0] if lines else "", len(chars)))
@@ -146,6 +151,8 @@ def read_pdf_layout(pdf, check_page=None, is_header=None) -> DocumentLayout:
                     if part_no:  # a table whose title row is drawn inside the grid of the one above it
                         caption, counts, lost_events = [], (page_no, 0, 0, 0), []
                         top = min(cell.bbox[1] for cell in part[0])
+                        lost_events = [("title_inside_grid", f"a title row drawn inside the ruled grid at y {top:.0f} "
+                                        f"starts a table: {next(c.text for c in part[0] if c.text)[:80]}", page_no)]
                     inner_caption, part = _split_caption_rows(part)
                     caption += inner_caption
                     if not any(cell.text for row in part for cell in row):
