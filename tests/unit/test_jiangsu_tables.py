@@ -234,3 +234,10 @@ def test_foshan_income_table_over_two_pages_is_one_table(foshan_2019):
     assert classes == {"208": Decimal("76.23"), "214": Decimal("1531.04"), "221": Decimal("60.87")}
     assert sum(classes.values()) == Decimal("1668.14")
     assert totals[("2210201", "fiscal_appropriation")] == Decimal("60.87")  # p9
+
+
+def test_transposed_income_table_checked_by_its_arithmetic(zhengxie_2018, jiancha_2018):
+    for doc, detail in ((zhengxie_2018, "收入总计 10150.48 vs Σ of its 2 source subtotal(s) 10150.48"),
+                        (jiancha_2018, "收入总计 21955.35 vs Σ of its 2 source subtotal(s) 21955.35")):
+        (event,) = [e for e in doc.events if e.kind.startswith("income_sources_")]
+        assert event.kind == "income_sources_verified" and detail in event.detail

@@ -34,7 +34,8 @@ them all from a :class:`~orchestration.parsing.formats.grid.GridTable`:
    columns is printed transposed (items as rows: the Jiangsu 收入预算总表 lists its sources
    一般公共预算资金 | 小计 | 10,070.48). Its row is read whole (one side), named by its label
    cells joined with ``/``; in an ``income_summary`` each amount's role is its row label's
-   (``一般公共预算资金/小计`` → ``general_public``, ``收入总计`` → ``total``), else the column's.
+   (``一般公共预算资金/小计`` → ``general_public``, ``收入总计`` → ``total``), else the column's;
+   its 收入总计 is checked against the sum of the sources' subtotals (:func:`check_sources`).
    A column with neither label nor text (a spacer of the grid) is no column of any side; an
    unlabelled amount column that never shares a row with a labelled one is that column drawn
    over two grid columns (its label). A side with amounts but no label takes the label of the
@@ -231,7 +232,27 @@ def read_budget_table(table: GridTable, unit: str | None, kind: str | None = Non
     if placeholders:
         events.append(ParseEvent("placeholder_cells", f"table {table.table_no}: {placeholders} cells hold only an ellipsis (…), read as empty",
                                  source_page=table.first_page))
+    if rows_by_source:
+        events += check_sources(table.table_no, rows, amounts)
     return rows, amounts, labels, events
+
+
+def check_sources(table_no: int, rows: list[BudgetTableRow], amounts: list[BudgetTableAmount]) -> list[ParseEvent]:
+    """The arithmetic of a transposed income table (rule 6): its 收入总计 (role ``total``) against the sum of
+    its sources' subtotals (the other total rows with a role). One ``income_sources_verified`` event when
+    they are equal, else ``income_sources_differ`` with both numbers (as printed, the table's unit); none
+    when the table prints no 收入总计."""
+    kinds = {row.row_no: row.row_kind for row in rows}
+    totals = [a for a in amounts if kinds.get(a.row_no) == "total"]
+    grand = [a for a in totals if a.column_role == "total"]
+    if len(grand) != 1:
+        return []
+    parts = [a for a in totals if a.column_role not in (None, "total", "amount", "subtotal")]
+    summed = sum((a.amount for a in parts), type(grand[0].amount)(0))
+    kind = "income_sources_verified" if summed == grand[0].amount else "income_sources_differ"
+    roles = ", ".join(f"{a.column_role} {a.amount}" for a in parts)
+    return [ParseEvent(kind, f"table {table_no}: 收入总计 {grand[0].amount} vs Σ of its {len(parts)} source subtotal(s) "
+                             f"{summed} ({roles})", source_page=grand[0].source_page)]
 
 
 def label_unlabelled_amounts(labels: list[str], types: list[str], body: list[list[GridCell]]) -> list[str]:
