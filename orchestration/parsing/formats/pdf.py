@@ -17,11 +17,16 @@ rule here is about drawing, none about budgets (that is
    without its own cell gets the text of the cell that spans it
    (``covered_by``), so a header label spanning three columns labels all three.
 3b. **Text frames**: strips a few points wide that a producer's frame around each cell text
-   cuts out of a ruled cell are no columns or rows (:func:`snap_frame_strips`).
+   cuts out of a ruled cell are no columns or rows (:func:`.pdf_frames.snap_frame_strips`, a
+   ``frame_strips_snapped`` event).
 4. **Captions**: the text between the previous table (or the page top) and a
    table is its caption (title, ``编制部门：…``, ``单位：元``); leading grid
    rows that hold only a title or a unit statement are caption too. Text
    below a page's last table becomes the table's ``notes``.
+   A caption cell may hold the title, a table number, the department and the unit at once
+   (``收支预算总表 公开表一 部门：… 单位：万元``), or a ``部门：`` cell be followed by its value
+   (:func:`.pdf_captions.split_caption_rows`); a title row drawn inside the grid of the table
+   above it starts a table (:func:`.pdf_captions.split_at_titles`, a ``title_inside_grid`` event).
 5. **Character conservation**: every non-space character whose centre lies in a
    table's box ends in exactly one cell or is reported in a ``chars_outside_cells``
    / ``chars_not_extracted`` event with page and position (:func:`conserve_chars`;
@@ -33,7 +38,7 @@ rule here is about drawing, none about budgets (that is
    and pdfplumber's ``find_tables`` forms its cells.
 6. **Page breaks**: a table that is the first thing on its page, has no
    title-like caption (a line ending in ``表`` or stating ``单位：``) or repeats the
-   title of the table before (:func:`repeats_title`), and
+   title of the table before (:func:`.pdf_captions.repeats_title`), and
    follows a table that ended the previous page continues that table: its
    columns are mapped onto the first part's columns by their left edges
    (nearest; a column of the part without any text, a stray rule beside it,
@@ -65,25 +70,18 @@ rule here is about drawing, none about budgets (that is
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections import Counter
 
-from pdfplumber.table import Table
 from pdfplumber.utils import extract_text
 
 from .grid import DocumentLayout, GridCell, GridTable, NarrativePage
+from .pdf_captions import TITLE_LIKE, repeats_title, split_at_titles, split_caption_rows
+from .pdf_frames import FRAME_STRIP, snap_frame_strips
 from .pdf_rules import rules_only_tables
 
 #: A caption line that names a table or states its unit (not a running head).
-_TITLE_LIKE = re.compile(r"(表\s*$|表[（(].*[)）]\s*$|单位\s*[:：])")
-#: A text inside the grid that is a caption, not a header label.
-_CAPTION_CELL = re.compile(r"(表\s*$|^\s*(编制|预算)?(部门|单位)(名称)?\s*[:：]|^\s*(金额)?单位\s*[:：])")
-#: Where a caption cell holding several statements (``收支预算总表 部门：… 单位：万元``, wrapped lines
-#: joined) is cut into lines: before a department or unit statement and around a table number.
-_CAPTION_PARTS = re.compile(r"(?<![编制预算金额])(?=(?:编制|预算)?(?:部门|单位)(?:名称)?\s*[:：])|(?<=[表)）])(?=公开表)")
-#: A table number (``公开01表``, ``公开 02 表：``, ``公开表一``, ``预算03表``), not a title.
-TABLE_NUMBER = re.compile(r"^\s*(?:(?:公开|预算|决算)\s*(?:\d+|[一二三四五六七八九十]+)\s*表|公开表\s*(?:\d+|[一二三四五六七八九十]+))\s*[:：]?\s*")
+_TITLE_LIKE = TITLE_LIKE
 #: How many leading rows of a table may be repeated on a continuation page.
 HEADER_ROWS_MAX = 5
 #: A found table with fewer columns cannot hold a header of levels and a value (一级, 二级, 指标值): its rules
@@ -153,7 +151,7 @@ def read_pdf_layout(pdf, check_page=None, is_header=None) -> DocumentLayout:
                         top = min(cell.bbox[1] for cell in part[0])
                         lost_events = [("title_inside_grid", f"a title row drawn inside the ruled grid at y {top:.0f} "
                                         f"starts a table: {next(c.text for c in part[0] if c.text)[:80]}", page_no)]
-                    inner_caption, part = _split_caption_rows(part)
+                    inner_caption, part = split_caption_rows(part)
                     caption += inner_caption
                     if not any(cell.text for row in part for cell in row):
                         events.append(("empty_table_part", f"a ruled grid without text at y {top:.0f}–{bottom:.0f} was skipped", page_no))
@@ -182,83 +180,6 @@ def read_pdf_layout(pdf, check_page=None, is_header=None) -> DocumentLayout:
         finally:
             page.close()
     return DocumentLayout(len(pdf.pages), tables, narrative, head, events)
-
-
-def snap_frame_strips(page, found_table):
-    """The table with the strips of its text frames removed (step 3b), else the table itself.
-
-    Some producers (a Word table exported cell by cell) draw a frame around each cell's text inside the
-    ruled cell: pdfplumber then finds strips a few points wide or high beside every text (columns at
-    x 85–90, 196–203 of a cell 85–203) and a value drawn a little lower than its row's label becomes a
-    row of its own (``204 公共安全支出`` above ``16,444.36``). A boundary that closes such a strip
-    (narrower than :data:`FRAME_STRIP` points) and is drawn in fewer than half of the table's rows
-    (columns, for a horizontal boundary) is no rule of the table: every cell is snapped to the rules
-    kept, and cells that become the same are one (pdfplumber's ``Table`` of the snapped cells reads
-    their text). A table without such strips is returned unchanged.
-    """
-    cells = [tuple(cell) for cell in found_table.cells]
-    bounds = {c[0] for c in cells} | {c[2] for c in cells}
-    if not any(b - a < FRAME_STRIP for a, b in zip(sorted(bounds), sorted(bounds)[1:])):
-        return found_table  # the usual case: no strip, nothing to look at
-    chars = [c for c in _non_space(page.chars) if _centre_in(c, found_table.bbox)]
-    xs = _weak_boundaries(cells, 0, 2, 1, [(c["x0"] + c["x1"]) / 2 for c in chars])
-    if xs:  # columns first; the rows' boundaries are then counted across the columns kept
-        keep_x = sorted(({c[0] for c in cells} | {c[2] for c in cells}) - xs)
-        cells = _unique([(_snap_down(keep_x, c[0]), c[1], _snap_up(keep_x, c[2]), c[3]) for c in cells])
-    ys = _weak_boundaries(cells, 1, 3, 0, [(c["top"] + c["bottom"]) / 2 for c in chars])
-    if ys:
-        keep_y = sorted(({c[1] for c in cells} | {c[3] for c in cells}) - ys)
-        cells = _unique([(c[0], _snap_down(keep_y, c[1]), c[2], _snap_up(keep_y, c[3])) for c in cells])
-    return Table(page, cells) if xs or ys else found_table
-
-
-def _unique(boxes: list[tuple]) -> list[tuple]:
-    """The boxes of positive size, each once, in their order."""
-    out: list[tuple] = []
-    for box in boxes:
-        if box[0] < box[2] and box[1] < box[3] and box not in out:
-            out.append(box)
-    return out
-
-
-#: Strips of a text frame inside a ruled cell are narrower than this (points).
-FRAME_STRIP = 8.0
-
-
-def _weak_boundaries(cells: list[tuple], lo: int, hi: int, across: int, centres: list[float]) -> set[float]:
-    """Boundaries (x for ``lo, hi = 0, 2``; y for ``1, 3``) that close a band narrower than
-    :data:`FRAME_STRIP` holding no character (``centres``: the characters' centres on that axis), are
-    drawn in fewer than half of the bands across (rows for x) and run inside a cell of the table that
-    spans them (the ruled cell around a text frame; an empty margin column at the table's edge stays)."""
-    bounds = sorted({c[lo] for c in cells} | {c[hi] for c in cells})
-    if len(bounds) < 3:
-        return set()
-    outer = (bounds[0], bounds[-1])
-    lines = {c[across] for c in cells}
-    weak = set()
-    for a, b in zip(bounds, bounds[1:]):
-        if b - a >= FRAME_STRIP or any(a < centre < b for centre in centres):
-            continue
-        for bound in (a, b):
-            if bound in outer:
-                continue
-            drawn = {c[across] for c in cells if c[lo] == bound or c[hi] == bound}
-            spanned = any(c[lo] < bound < c[hi] for c in cells)  # a ruled cell around the frame runs across it
-            if spanned and len(drawn) * 2 < len(lines):
-                weak.add(bound)
-    return weak
-
-
-def _snap_down(bounds: list[float], value: float) -> float:
-    """The largest boundary at or below ``value``."""
-    k = bisect_left(bounds, value + 1e-6)
-    return bounds[max(k - 1, 0)]
-
-
-def _snap_up(bounds: list[float], value: float) -> float:
-    """The smallest boundary at or above ``value``."""
-    k = bisect_left(bounds, value - 1e-6)
-    return bounds[min(k, len(bounds) - 1)]
 
 
 def _with_rules_only_tables(page, found: list, is_header, columns_in_force):
@@ -383,120 +304,6 @@ def _cell_containing(cells, x: float, y: float):
 def _join(text: str | None) -> str:
     """A cell's text with wrapped lines joined without separator (CJK labels wrap mid-word)."""
     return "".join((text or "").split("\n")).strip()
-
-
-def caption_lines(text: str) -> list[str] | None:
-    """The caption lines of a grid cell printed as a caption (title, table number, ``部门：…``,
-    ``单位：万元``), else ``None`` (a header label).
-
-    A title printed inside the ruled grid fills its first row, often with the department and
-    the unit in the same cell (``收支预算总表`` / ``部门：江苏省政协办公厅 单位：万元``, read as
-    one text). The text is cut before each department or unit statement and after a table number
-    (``公开03表支出预算总表``); it is a caption when every part is a title (ends in ``表`` or
-    ``表（…）``), a table number or such a statement.
-    """
-    text = text.strip()
-    if not text:
-        return None
-    parts = [part.strip() for part in _CAPTION_PARTS.split(text) if part and part.strip()]
-    if all(_CAPTION_CELL.search(part) or _TITLE_LIKE.search(part) or TABLE_NUMBER.fullmatch(part) for part in parts):
-        return parts
-    return None
-
-
-def _caption_row(row: list[GridCell]) -> list[str] | None:
-    """The caption lines of a leading grid row, else ``None``: every cell with text is a caption
-    (:func:`caption_lines`) or the value after a cell ending in ``部门：`` (``部门：`` | ``江苏省人民检察院``
-    | ``单位：万元`` drawn as three cells)."""
-    lines: list[str] = []
-    after_label = False
-    for cell in row:
-        if not cell.is_origin or not cell.text:
-            continue
-        parts = caption_lines(cell.text)
-        if parts is not None:
-            lines += parts
-            after_label = bool(re.search(r"(部门|单位)(名称)?\s*[:：]\s*$", cell.text))
-        elif after_label:
-            lines[-1] = f"{lines[-1]}{cell.text}"
-            after_label = False
-        else:
-            return None
-    return lines
-
-
-def repeats_title(caption: list[str], previous: list[str]) -> bool:
-    """True when ``caption`` names the same table as ``previous`` (the caption of the table that ended
-    the page before): a title printed again on every page of a table (``表2`` / ``收入决算表`` above both
-    parts of the 佛山 决算's 收入决算表), white space ignored."""
-    def titles(lines: list[str]) -> list[str]:
-        return ["".join(line.split()) for line in lines if re.search(r"表\s*$|表[（(].*[)）]\s*$", line)]
-    named = titles(caption)
-    return bool(named) and named == titles(previous)
-
-
-def split_at_titles(grid: list[list[GridCell]]) -> list[list[list[GridCell]]]:
-    """The grid cut before each row after the first that is a table's title drawn inside the grid:
-    one full-width cell whose text is a caption (:func:`caption_lines`) naming a table (a part ending
-    in 表 or 表（…）: ``财政拨款政府性基金支出预算表`` below the last rows of the table above it, both
-    drawn as one ruled grid), stating a department or unit itself or in the row below it. Row indices of merged cells are recomputed per part."""
-    cuts = [i for i, row in enumerate(grid) if i > 0 and _is_title_row(row) and _states_scope(grid[i:i + 2])]
-    if not cuts:
-        return [grid]
-    bounds = [0, *cuts, len(grid)]
-    return [_reindex(grid[a:b]) for a, b in zip(bounds, bounds[1:]) if b > a]
-
-
-def _states_scope(rows: list[list[GridCell]]) -> bool:
-    """True when the title row, or the row below it, states a department or a unit (``部门：…``,
-    ``单位：万元``) as a table's caption does (a table of contents lists titles without)."""
-    for row in rows:
-        lines = _caption_row(row) or []
-        if any(re.match(r"\s*(编制|预算)?(部门|单位)(名称)?\s*[:：]|\s*(金额)?单位\s*[:：]", line) for line in lines):
-            return True
-    return False
-
-
-def _is_title_row(row: list[GridCell]) -> bool:
-    """True for a grid row holding one text, a caption that names a table (:func:`split_at_titles`)."""
-    texts = {cell.text for cell in row if cell.text}
-    if len(texts) != 1 or sum(1 for cell in row if cell.is_origin and cell.text) != 1:
-        return False
-    parts = caption_lines(texts.pop())
-    return bool(parts) and any(re.search(r"表\s*$|表[（(].*[)）]\s*$", part) and not TABLE_NUMBER.fullmatch(part)
-                               for part in parts)
-
-
-def _split_caption_rows(grid: list[list[GridCell]]) -> tuple[list[str], list[list[GridCell]]]:
-    """Leading rows that are empty or hold only a title, table number, department or unit
-    statement (:func:`_caption_row`) → caption lines."""
-    caption: list[str] = []
-    while grid:
-        lines = _caption_row(grid[0])
-        if lines is None:
-            break
-        caption += lines
-        grid = grid[1:]
-    # a caption row covering a spanning cell shifts the row indices of covered_by
-    return caption, _reindex(grid)
-
-
-def _reindex(grid: list[list[GridCell]]) -> list[list[GridCell]]:
-    """Recompute ``covered_by`` row indices after leading rows were removed."""
-    if not grid:
-        return grid
-    origin_rows = {}
-    for i, row in enumerate(grid):
-        for j, cell in enumerate(row):
-            if cell.is_origin:
-                origin_rows[(cell.bbox[1], cell.bbox[0])] = (i, j)
-    for row in grid:
-        for cell in row:
-            if not cell.is_origin:
-                cell.covered_by = origin_rows.get((cell.bbox[1], cell.bbox[0]), None) or (-1, -1)
-                if cell.covered_by == (-1, -1):
-                    cell.text = ""  # covered by a caption cell: its text is in the caption, not a label here
-    return grid
 
 
 def _append_part(table: GridTable, grid: list[list[GridCell]], page_no: int, found_table, caption: list[str]) -> bool:
