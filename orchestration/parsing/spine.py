@@ -94,10 +94,10 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
     overview_tables: list[tuple[object, InventoryEntry]] = []
     for table in layout.tables:
         title = table_title(table.caption)
-        unit = table_unit(table.caption)
         captions += table.caption
         header, _ = split_header(table)
         labels = column_labels(header, table.column_count)
+        unit = table_unit(table.caption) or table_unit(labels)  # 单位：万元 in the caption, else in a header cell
         kind = classify_table(title, labels, [[cell.text for cell in row] for row in table.rows])
         if kind.stage:
             stages[kind.stage] += 1
@@ -115,7 +115,7 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
             if unit is None:
                 events.append(ParseEvent("unit_not_stated", f"table {table.table_no} ({title}) states no 单位：; amounts kept without a unit",
                                          source_page=table.first_page))
-            table_rows, table_amounts, _, table_events = read_budget_table(table, unit)
+            table_rows, table_amounts, _, table_events = read_budget_table(table, unit, kind.kind)
             if kind.kind == "three_public_expenses":
                 table_amounts, more = read_three_public(table, table_rows, table_amounts)
                 table_events += more

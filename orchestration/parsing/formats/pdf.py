@@ -16,10 +16,17 @@ rule here is about drawing, none about budgets (that is
    without separator) and ``Table.cells`` the merged cells: a grid position
    without its own cell gets the text of the cell that spans it
    (``covered_by``), so a header label spanning three columns labels all three.
+3b. **Text frames**: strips a few points wide that a producer's frame around each cell text
+   cuts out of a ruled cell are no columns or rows (:func:`.pdf_frames.snap_frame_strips`, a
+   ``frame_strips_snapped`` event).
 4. **Captions**: the text between the previous table (or the page top) and a
    table is its caption (title, ``编制部门：…``, ``单位：元``); leading grid
    rows that hold only a title or a unit statement are caption too. Text
    below a page's last table becomes the table's ``notes``.
+   A caption cell may hold the title, a table number, the department and the unit at once
+   (``收支预算总表 公开表一 部门：… 单位：万元``), or a ``部门：`` cell be followed by its value
+   (:func:`.pdf_captions.split_caption_rows`); a title row drawn inside the grid of the table
+   above it starts a table (:func:`.pdf_captions.split_at_titles`, a ``title_inside_grid`` event).
 5. **Character conservation**: every non-space character whose centre lies in a
    table's box ends in exactly one cell or is reported in a ``chars_outside_cells``
    / ``chars_not_extracted`` event with page and position (:func:`conserve_chars`;
@@ -30,7 +37,8 @@ rule here is about drawing, none about budgets (that is
    vertical lines at the boundaries of the header's labels (:mod:`.pdf_rules`),
    and pdfplumber's ``find_tables`` forms its cells.
 6. **Page breaks**: a table that is the first thing on its page, has no
-   title-like caption (a line ending in ``表`` or stating ``单位：``) and
+   title-like caption (a line ending in ``表`` or stating ``单位：``) or repeats the
+   title of the table before (:func:`.pdf_captions.repeats_title`), and
    follows a table that ended the previous page continues that table: its
    columns are mapped onto the first part's columns by their left edges
    (nearest; a column of the part without any text, a stray rule beside it,
@@ -62,19 +70,18 @@ rule here is about drawing, none about budgets (that is
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections import Counter
 
 from pdfplumber.utils import extract_text
 
 from .grid import DocumentLayout, GridCell, GridTable, NarrativePage
+from .pdf_captions import TITLE_LIKE, repeats_title, split_at_titles, split_caption_rows
+from .pdf_frames import FRAME_STRIP, snap_frame_strips
 from .pdf_rules import rules_only_tables
 
 #: A caption line that names a table or states its unit (not a running head).
-_TITLE_LIKE = re.compile(r"(表\s*$|表[（(].*[)）]\s*$|单位\s*[:：])")
-#: A text inside the grid that is a caption, not a header label.
-_CAPTION_CELL = re.compile(r"(表\s*$|^\s*编制(部门|单位)\s*[:：]|^\s*(金额)?单位\s*[:：])")
+_TITLE_LIKE = TITLE_LIKE
 #: How many leading rows of a table may be repeated on a continuation page.
 HEADER_ROWS_MAX = 5
 #: A found table with fewer columns cannot hold a header of levels and a value (一级, 二级, 指标值): its rules
@@ -115,7 +122,13 @@ def read_pdf_layout(pdf, check_page=None, is_header=None) -> DocumentLayout:
             found = (page.find_tables({"explicit_horizontal_lines": cuts}) if cuts else page.find_tables()) if ruled else []
             if is_header is not None and (page.rects or page.lines):
                 found, columns_in_force = _with_rules_only_tables(page, found, is_header, columns_in_force)
-            found = sorted(found, key=lambda t: t.bbox[1])
+            snapped = [snap_frame_strips(page, t) for t in found]
+            for before, after in zip(found, snapped):
+                if after is not before:
+                    events.append(("frame_strips_snapped", f"the grid at y {before.bbox[1]:.0f}–{before.bbox[3]:.0f} draws a frame "
+                                   f"around its texts: {len(before.cells)} cells read as {len(after.cells)} (strips of "
+                                   f"< {FRAME_STRIP:.0f} pt are no columns or rows)", page_no))
+            found = sorted(snapped, key=lambda t: t.bbox[1])
             if not found:
                 lines = _lines_of(chars)
                 narrative.append(NarrativePage(page_no, lines[0] if lines else "", len(chars), lines))
@@ -133,28 +146,35 @@ def read_pdf_layout(pdf, check_page=None, is_header=None) -> DocumentLayout:
                 counts, lost_events = conserve_chars(page, found_table, page_no,
                                                      {id(c): c for _, _, chars in texts.values() for c in chars},
                                                      extracted)
-                inner_caption, grid = _split_caption_rows(grid)
-                caption += inner_caption
                 previous_bottom = bottom
-                if not any(cell.text for row in grid for cell in row):
-                    events.append(("empty_table_part", f"a ruled grid without text at y {top:.0f}–{bottom:.0f} was skipped", page_no))
-                    events += lost_events
-                    continue
-                continues = (
-                    index == 0
-                    and tables
-                    and last_block_was_table_on == page_no - 1
-                    and not any(_TITLE_LIKE.search(line) for line in caption)
-                )
-                if continues and _append_part(tables[-1], grid, page_no, found_table, caption):
-                    _join_cut_cells(tables[-1], page_no)
-                    tables[-1].char_counts.append(counts)
-                    tables[-1].events += lost_events
-                    continue
-                column_count = len(grid[0]) if grid else 0
-                tables.append(GridTable(len(tables) + 1, caption, grid, [page_no], (x0, top, x1, bottom),
-                                        column_count, column_x=_xs(found_table), char_counts=[counts],
-                                        events=list(lost_events)))
+                for part_no, part in enumerate(split_at_titles(grid)):
+                    if part_no:  # a table whose title row is drawn inside the grid of the one above it
+                        caption, counts, lost_events = [], (page_no, 0, 0, 0), []
+                        top = min(cell.bbox[1] for cell in part[0])
+                        lost_events = [("title_inside_grid", f"a title row drawn inside the ruled grid at y {top:.0f} "
+                                        f"starts a table: {next(c.text for c in part[0] if c.text)[:80]}", page_no)]
+                    inner_caption, part = split_caption_rows(part)
+                    caption += inner_caption
+                    if not any(cell.text for row in part for cell in row):
+                        events.append(("empty_table_part", f"a ruled grid without text at y {top:.0f}–{bottom:.0f} was skipped", page_no))
+                        events += lost_events
+                        continue
+                    continues = (
+                        index == 0 and part_no == 0
+                        and tables
+                        and last_block_was_table_on == page_no - 1
+                        and (not any(_TITLE_LIKE.search(line) for line in caption)
+                             or repeats_title(caption, tables[-1].caption))
+                    )
+                    if continues and _append_part(tables[-1], part, page_no, found_table, caption):
+                        _join_cut_cells(tables[-1], page_no)
+                        tables[-1].char_counts.append(counts)
+                        tables[-1].events += lost_events
+                        continue
+                    column_count = len(part[0]) if part else 0
+                    tables.append(GridTable(len(tables) + 1, caption, part, [page_no], (x0, top, x1, bottom),
+                                            column_count, column_x=_xs(found_table), char_counts=[counts],
+                                            events=list(lost_events)))
             below = _text_lines(page, previous_bottom, page.height, absorbed)
             if below:
                 tables[-1].notes += below
@@ -306,35 +326,6 @@ def _cell_containing(cells, x: float, y: float):
 def _join(text: str | None) -> str:
     """A cell's text with wrapped lines joined without separator (CJK labels wrap mid-word)."""
     return "".join((text or "").split("\n")).strip()
-
-
-def _split_caption_rows(grid: list[list[GridCell]]) -> tuple[list[str], list[list[GridCell]]]:
-    """Leading rows that are empty or hold only a title / unit statement → caption lines."""
-    caption: list[str] = []
-    while grid:
-        texts = [cell.text for cell in grid[0] if cell.is_origin and cell.text]
-        if texts and not all(_CAPTION_CELL.search(text) for text in texts):
-            break
-        caption += texts
-        grid = grid[1:]
-    # a caption row covering a spanning cell shifts the row indices of covered_by
-    return caption, _reindex(grid)
-
-
-def _reindex(grid: list[list[GridCell]]) -> list[list[GridCell]]:
-    """Recompute ``covered_by`` row indices after leading rows were removed."""
-    if not grid:
-        return grid
-    origin_rows = {}
-    for i, row in enumerate(grid):
-        for j, cell in enumerate(row):
-            if cell.is_origin:
-                origin_rows[(cell.bbox[1], cell.bbox[0])] = (i, j)
-    for row in grid:
-        for cell in row:
-            if not cell.is_origin:
-                cell.covered_by = origin_rows.get((cell.bbox[1], cell.bbox[0]), None) or (-1, -1)
-    return grid
 
 
 def _append_part(table: GridTable, grid: list[list[GridCell]], page_no: int, found_table, caption: list[str]) -> bool:

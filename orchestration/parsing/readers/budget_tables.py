@@ -8,7 +8,8 @@ them all from a :class:`~orchestration.parsing.formats.grid.GridTable`:
 
 1. **Header rows** are the leading rows before the first body row; a body row
    has an amount (``87,267,272.44``), a code (``204``) or a row label that
-   starts with an ordinal (``一、``, ``1.``) or is a total (合计/总计/小计).
+   starts with an ordinal (``一、``, ``1.``) or is a total (合计/总计/小计); a row
+   labelled 栏次 (the columns' numbers 1, 2, 3 …) is a header row.
 2. **Column labels**: a column's header cells top to bottom (a merged cell
    labels every column it spans), distinct texts joined with ``/``:
    ``收入预算/合计``, ``“三公”经费预算数/公务用车购置及运行费/购置费``.
@@ -27,7 +28,18 @@ them all from a :class:`~orchestration.parsing.formats.grid.GridTable`:
    (:func:`~orchestration.parsing.text_common.parse_amount`) and kept as
    printed with the table's unit; a cell that is not a number is an
    ``amount_cell_not_a_number`` event naming page and text (nothing is dropped silently).
-   The column's role comes from its label words (:data:`COLUMN_ROLES`).
+   The column's role comes from its label words (:data:`COLUMN_ROLES`); the only amount
+   column of a table labelled 金额 (or nothing) is the ``total``.
+6. **Orientation**: a table with one amount column, no code column and its labels in name
+   columns is printed transposed (items as rows: the Jiangsu 收入预算总表 lists its sources
+   一般公共预算资金 | 小计 | 10,070.48). Its row is read whole (one side), named by its label
+   cells joined with ``/``; in an ``income_summary`` each amount's role is its row label's
+   (``一般公共预算资金/小计`` → ``general_public``, ``收入总计`` → ``total``), else the column's;
+   its 收入总计 is checked against the sum of the sources' subtotals (:func:`check_sources`).
+   A column with neither label nor text (a spacer of the grid) is no column of any side; an
+   unlabelled amount column that never shares a row with a labelled one is that column drawn
+   over two grid columns (its label). A side with amounts but no label takes the label of the
+   side to its left when that one has no amounts (``支出合计`` drawn over the 功能分类 side).
 """
 
 from __future__ import annotations
@@ -46,6 +58,8 @@ _CODE_IN_NAME = re.compile(r"^(\d{3})(?:\s*(\d{2}))?(?:\s*(\d{2}))?\s+(\S.*)$")
 _ORDINAL = re.compile(r"^([一二三四五六七八九十]+、|\d+[.．、]|\(\d+\)|（\d+）)")
 _TOTAL = re.compile(r"(合计|总计|小计)$")
 _CODE_LEAVES = ("类", "款", "项")
+#: The label of a header row numbering the columns (栏次 | 1 | 2 | 3 …).
+_COLUMN_NUMBER_LABELS = ("栏次",)
 
 #: Column roles by label words, most specific first. A label is matched from
 #: its last segment upwards; a generic last segment (小计) yields to a
@@ -70,6 +84,11 @@ COLUMN_ROLES: tuple[tuple[str, str], ...] = (
     ("经营支出", "operating_expenditure"),
     ("对附属单位", "subsidy_to_affiliated"),
     ("年初结转", "opening_balance"),
+    ("上年结转", "opening_balance"),
+    ("上年结余", "opening_balance"),
+    ("财政专户", "special_account"),
+    ("专户管理", "special_account"),
+    ("债务资金", "debt_funds"),
     ("年末结转", "closing_balance"),
     ("基本支出", "basic"),
     ("项目支出", "project"),
@@ -81,8 +100,9 @@ COLUMN_ROLES: tuple[tuple[str, str], ...] = (
     ("总计", "total"),
     ("本年收入", "current_income"),
     ("本年支出", "current_expenditure"),
+    ("其他资金", "other_funds"),
 )
-_GENERIC_LEAVES = ("小计", "预算数", "决算数")
+_GENERIC_LEAVES = ("小计", "预算数", "决算数", "金额")
 
 
 def column_role(label: str) -> str | None:
@@ -114,7 +134,9 @@ def split_header(table: GridTable) -> tuple[list[list[GridCell]], list[list[Grid
 
 
 def column_labels(header: list[list[GridCell]], column_count: int) -> list[str]:
-    """One label per column: the distinct header texts top to bottom joined with ``/``."""
+    """One label per column: the distinct header texts top to bottom joined with ``/`` (a row numbering the
+    columns, 栏次 | 1 | 2 …, names no column)."""
+    header = [row for row in header if not _numbers_columns(row)]
     labels = []
     for j in range(column_count):
         parts: list[str] = []
@@ -126,9 +148,12 @@ def column_labels(header: list[list[GridCell]], column_count: int) -> list[str]:
     return labels
 
 
-def read_budget_table(table: GridTable, unit: str | None) -> tuple[list[BudgetTableRow], list[BudgetTableAmount], list[str], list[ParseEvent]]:
+def read_budget_table(table: GridTable, unit: str | None, kind: str | None = None
+                      ) -> tuple[list[BudgetTableRow], list[BudgetTableAmount], list[str], list[ParseEvent]]:
     """Read a standard table into rows and amounts (rules in the module docstring).
 
+    ``kind`` is the table's kind (:func:`..tables.classify.classify_table`); an ``income_summary``
+    printed transposed takes each amount's role from its row label (rule 6).
     Returns ``(rows, amounts, column_labels, events)``; amounts are as printed,
     in ``unit`` (``元``/``万元``/``None``). Never raises for a cell it cannot
     read: that cell becomes an event.
@@ -136,22 +161,34 @@ def read_budget_table(table: GridTable, unit: str | None) -> tuple[list[BudgetTa
     header, body = split_header(table)
     labels = column_labels(header, table.column_count)
     types = _column_types(labels, body)
+    labels = label_unlabelled_amounts(labels, types, body)
     for j, cell in enumerate(body[0] if body else []):
         if types[j] == "code" and cell.is_origin and cell.text in _CODE_LEAVES:
             labels[j] = f"{labels[j]}/{cell.text}" if labels[j] else cell.text
-    sides = _sides(types)
+    roles = _column_roles(labels, types, kind)
+    transposed = is_transposed(types, labels)
+    sides = [list(range(len(types)))] if transposed else _sides(types)
+    rows_by_source = transposed and kind == "income_summary"
+    row_labels = with_groups([_row_label(row, sides[0], types) for row in body]) if transposed else []
     rows: list[BudgetTableRow] = []
     amounts: list[BudgetTableAmount] = []
     events: list[ParseEvent] = []
     row_no = 0
     placeholders = 0
-    for body_row in body:
+    for body_no, body_row in enumerate(body):
+        left_label = None  # the label of the side to the left when it has no amounts of its own
         for side_no, columns in enumerate(sides, start=1):
             parsed, skipped = _read_side(body_row, columns, types)
             placeholders += skipped
             if parsed is None:
+                left_label = None
                 continue
             code_parts, name, cells = parsed
+            if transposed:
+                name = row_labels[body_no] or name
+            if not name and not code_parts and cells and left_label:
+                name = left_label  # one label cell drawn over two sides (支出合计 | … | 21,955.35)
+            left_label = name if name and not cells and not code_parts else None
             row_no += 1
             padded = [part.zfill(2) if k > 0 and len(part) == 1 else part for k, part in enumerate(code_parts)]
             if padded != code_parts:
@@ -166,7 +203,7 @@ def read_budget_table(table: GridTable, unit: str | None) -> tuple[list[BudgetTa
             rows.append(BudgetTableRow(
                 table_no=table.table_no, row_no=row_no, side_no=side_no,
                 side_label=labels[columns[0]].split("/")[0] if labels[columns[0]] else None,
-                row_kind="total" if name and _TOTAL.search(name) else "item",
+                row_kind="total" if name and _TOTAL.search(re.sub(r"\s+", "", name)) else "item",
                 code=code,
                 class_code=code_parts[0] if len(code_parts) > 0 else None,
                 section_code=code_parts[1] if len(code_parts) > 1 else None,
@@ -188,18 +225,136 @@ def read_budget_table(table: GridTable, unit: str | None) -> tuple[list[BudgetTa
                     continue
                 amounts.append(BudgetTableAmount(
                     table_no=table.table_no, row_no=row_no, side_no=side_no, column_no=j + 1,
-                    column_label=labels[j], column_role=column_role(labels[j]), column_measure=column_measure(labels[j]),
+                    column_label=labels[j], column_role=(column_role(name) if rows_by_source and name else None) or roles[j],
+                    column_measure=column_measure(labels[j]),
                     amount=value, unit=unit, source_page=cell.page,
                 ))
     if placeholders:
         events.append(ParseEvent("placeholder_cells", f"table {table.table_no}: {placeholders} cells hold only an ellipsis (…), read as empty",
                                  source_page=table.first_page))
+    if rows_by_source:
+        events += check_sources(table.table_no, rows, amounts)
     return rows, amounts, labels, events
+
+
+def check_sources(table_no: int, rows: list[BudgetTableRow], amounts: list[BudgetTableAmount]) -> list[ParseEvent]:
+    """The arithmetic of a transposed income table (rule 6): its 收入总计 (role ``total``) against the sum of
+    its sources' subtotals (the other total rows with a role). One ``income_sources_verified`` event when
+    they are equal, else ``income_sources_differ`` with both numbers (as printed, the table's unit); none
+    when the table prints no 收入总计."""
+    kinds = {row.row_no: row.row_kind for row in rows}
+    totals = [a for a in amounts if kinds.get(a.row_no) == "total"]
+    grand = [a for a in totals if a.column_role == "total"]
+    if len(grand) != 1:
+        return []
+    parts = [a for a in totals if a.column_role not in (None, "total", "amount", "subtotal")]
+    summed = sum((a.amount for a in parts), type(grand[0].amount)(0))
+    kind = "income_sources_verified" if summed == grand[0].amount else "income_sources_differ"
+    roles = ", ".join(f"{a.column_role} {a.amount}" for a in parts)
+    return [ParseEvent(kind, f"table {table_no}: 收入总计 {grand[0].amount} vs Σ of its {len(parts)} source subtotal(s) "
+                             f"{summed} ({roles})", source_page=grand[0].source_page)]
+
+
+def label_unlabelled_amounts(labels: list[str], types: list[str], body: list[list[GridCell]]) -> list[str]:
+    """Labels with an unlabelled amount column given the label of the nearest labelled amount column
+    whose rows it complements (never a text in the same row): one printed column drawn over two grid
+    columns (amounts right-aligned in cells of different widths: ``金额`` over 15,844.04 and a column
+    without header over 2,171.78 below it). A column that shares a row with every labelled one keeps
+    its empty label."""
+    out = list(labels)
+    filled = [{i for i, row in enumerate(body) if j < len(row) and row[j].is_origin and row[j].text}
+              for j in range(len(labels))]
+    labelled = [k for k, kind in enumerate(types) if kind == "amount" and labels[k]]
+    for j, kind in enumerate(types):
+        if kind != "amount" or labels[j] or not filled[j]:
+            continue
+        for k in sorted(labelled, key=lambda k: abs(k - j)):
+            if not filled[j] & filled[k]:
+                out[j] = labels[k]
+                break
+    return out
+
+
+def is_transposed(types: list[str], labels: list[str]) -> bool:
+    """True for a table printed transposed (rule 6): one amount column, no code column, labels in one or
+    more name columns (a 收入预算总表 listing its sources as rows: 一般公共预算资金 | 小计 | 10,070.48)."""
+    return len(_amount_columns(labels, types)) == 1 and "code" not in types and "name" in types
+
+
+def _amount_columns(labels: list[str], types: list[str]) -> list[int]:
+    """Amount columns, one per printed column (columns sharing a label by :func:`label_unlabelled_amounts`
+    counted once)."""
+    seen: dict[str, int] = {}
+    out = []
+    for j, kind in enumerate(types):
+        if kind != "amount":
+            continue
+        if labels[j] and labels[j] in seen:
+            continue
+        seen[labels[j]] = j
+        out.append(j)
+    return out
+
+
+def _column_roles(labels: list[str], types: list[str], kind: str | None = None) -> list[str | None]:
+    """Role per column (:func:`column_role`); the only amount column of a table, labelled 金额 or
+    nothing, holds the table's amounts: role ``total`` (a function table | 功能科目代码 | 功能科目名称 | 金额);
+    so does an only column 基本支出 of an ``economic_expenditure`` table (a table of 基本支出 itself)."""
+    roles = [column_role(label) for label in labels]
+    amount_columns = _amount_columns(labels, types)
+    if len(amount_columns) == 1:
+        j = amount_columns[0]
+        leaf = labels[j].split("/")[-1] if labels[j] else ""
+        if roles[j] is None or (roles[j] == "amount" and leaf not in ("预算数", "决算数")) or (
+                roles[j] == "basic" and kind == "economic_expenditure"):
+            for k, label in enumerate(labels):
+                if types[k] == "amount" and label == labels[j]:
+                    roles[k] = "total"
+    return roles
+
+
+def _row_label(row: list[GridCell], columns: list[int], types: list[str]) -> str | None:
+    """The label of a row of a transposed table: the distinct texts of its name cells left to right
+    (merged cells included) joined with ``/`` (``一般公共预算资金/小计``), else ``None``."""
+    parts: list[str] = []
+    for j in columns:
+        text = row[j].text.strip() if types[j] == "name" else ""
+        if text and text not in parts and not BLANK_FORM_ELLIPSIS.match(text):
+            parts.append(text)
+    return "/".join(parts) or None
+
+
+def with_groups(labels: list[str | None]) -> list[str | None]:
+    """Row labels of a transposed table with a subtotal's group named: a ``小计`` printed without its group
+    (the group's name drawn in one row of the block only) takes the group of the rows it heads, the
+    first part of the first label of the block below it with two parts (``小计`` followed by
+    ``一般公共预算资金/公共财政拨款(补助)资金`` → ``一般公共预算资金/小计``); the block ends at the next total."""
+    out = list(labels)
+    for i, label in enumerate(labels):
+        if not label or "/" in label or not _TOTAL.search(label) or label.endswith(("总计", "合计")):
+            continue
+        for below in labels[i + 1:]:
+            if not below or (_TOTAL.search(below) and "/" not in below):
+                if below and _TOTAL.search(below):
+                    break
+                continue
+            if "/" in below:
+                group = below.split("/")[0]
+                out[i] = f"{group}/{label}"
+                break
+    return out
+
+
+def _numbers_columns(row: list[GridCell]) -> bool:
+    """True for a header row labelled 栏次 (the columns' numbers 1, 2, 3 …)."""
+    return any(cell.is_origin and re.sub(r"\s+", "", cell.text) in _COLUMN_NUMBER_LABELS for cell in row)
 
 
 def _is_body_row(row: list[GridCell]) -> bool:
     """A row with an amount or code cell, or whose only text is a label starting with an ordinal or naming a total."""
     texts = [cell.text.strip() for cell in row if cell.is_origin and cell.text.strip()]
+    if _numbers_columns(row):
+        return False  # 栏次 | 1 | 2 | 3 …: the columns' numbers, a header row
     if any(_AMOUNT.match(text) for text in texts):
         return True
     labels = [text for text in texts if not BLANK_FORM_ELLIPSIS.match(text)]
@@ -212,16 +367,19 @@ def _column_types(labels: list[str], body: list[list[GridCell]]) -> list[str]:
     for j, label in enumerate(labels):
         texts = [row[j].text for row in body if j < len(row) and row[j].is_origin and row[j].text]
         leaf = label.split("/")[-1] if label else ""
-        code_label = "编码" in label or leaf in _CODE_LEAVES
-        if texts and code_label and all(_CODE.match(t) or t in _CODE_LEAVES or _TOTAL.search(t) or BLANK_FORM_ELLIPSIS.match(t) for t in texts):
+        code_label = "编码" in label or "代码" in label or leaf in _CODE_LEAVES
+        if texts and code_label and all(_CODE.match(t) or t in _CODE_LEAVES or _TOTAL.search(re.sub(r"\s+", "", t))
+                                        or BLANK_FORM_ELLIPSIS.match(t) for t in texts):
             types.append("code")
         elif texts:
             numeric = sum(1 for t in texts if _AMOUNT.match(t) or t in ("-", "—", "－", "/"))
             types.append("amount" if numeric * 2 >= len(texts) else "name")
-        elif code_label and ("编码" in leaf or leaf in _CODE_LEAVES):
+        elif code_label and ("编码" in leaf or "代码" in leaf or leaf in _CODE_LEAVES):
             types.append("code")
         elif "名称" in leaf or leaf == "项目" or leaf.endswith("项目"):
             types.append("name")
+        elif not label:
+            types.append("empty")  # no label and no text: a spacer column of the grid, no side of its own
         else:
             types.append("amount")
     return types
@@ -239,6 +397,8 @@ def _sides(types: list[str]) -> list[list[int]]:
     sides: list[list[int]] = []
     previous = None
     for j, kind in enumerate(types):
+        if kind == "empty":
+            continue
         if not sides or (kind != "amount" and previous == "amount"):
             sides.append([])
         sides[-1].append(j)

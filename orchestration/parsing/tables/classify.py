@@ -25,21 +25,33 @@ project_targets                   title has 绩效 and 项目, not 整体 or 自
                                   绩效指标 column holds the indicators)
 department_targets                title has 绩效目标 and 部门整体 or 整体支出
 three_public_expenses             title has 三公 (“三公”经费和机关运行经费预算表 / 决算表)
-economic_expenditure              title or header has 经济分类 (一般公共预算基本支出经济分类预算表; 决算:
-                                  一般公共预算财政拨款基本支出决算表, whose header says 经济分类)
-government_procurement            title has 政府采购
-fiscal_appropriation_summary      title has 财政拨款, 收 and 支, and 总表 (财政拨款收支预算总表 / 收入支出决算总表)
+administrative_operating_expenses title has 机关运行经费 (一般公共预算机关运行经费支出预算表: economic rows of
+                                  the 机关运行经费, not a function table; kept in the inventory, not read)
+government_procurement            title has 政府采购 (whose header may name a 经济科目 column)
+economic_expenditure              title or header has 经济分类 or 经济科目 (科目 = 分类: 一般公共预算基本支出经济分类预算表,
+                                  一般公共预算基本支出预算表（经济科目）; 决算: 一般公共预算财政拨款基本支出决算表, whose
+                                  header says 经济分类), or title has 基本支出, is no 总表 and the header names 科目 but
+                                  not 功能 (财政拨款基本支出预算表 | 科目编码 | 科目名称 | 金额); a title of 财政拨款 without
+                                  a fund (一般公共预算 …) → fund ``fiscal_appropriation`` (all funds: not read beside the
+                                  一般公共预算 table of the same rows)
+fiscal_appropriation_summary      title has 财政拨款, 收 and 支, and 总表 or 总体情况表 (财政拨款收支预算总表 / 收入支出决算总表 /
+                                  财政拨款收支总体情况表)
 function_expenditure              title has 政府性基金 → fund ``government_fund``; 国有资本经营 → ``state_capital``;
-                                  一般公共预算 and (功能分类 or 支出) → ``general_public``
-income_expenditure_summary        title has 收支 or 收入支出, and 总表 (财务收支预算总表, 收支总表, 收入支出决算总表)
-income_summary                    title has 收入 and not 支出 (收入预算总表, 收入决算表)
-expenditure_summary               title has 支出 and not 收入, and 总表 or 决算表 (支出预算总表, 支出决算表)
+                                  一般公共预算 and (功能分类, 功能科目 or 支出) → ``general_public``; 财政拨款 and 支出, no
+                                  收入, no 总表 → ``fiscal_appropriation`` (财政拨款支出预算表（功能科目）: all funds, not read)
+income_expenditure_summary        title has 收支 or 收入支出, and 总表 or 总体情况表 (财务收支预算总表, 收支总表, 收入支出决算总表,
+                                  收支总体情况表)
+income_summary                    title has 收入 and not 支出 (收入预算总表, 收入决算表, 收入总体情况表)
+expenditure_summary               title has 支出 and not 收入, and 总表, 总体情况表 or 决算表 (支出预算总表, 支出决算表,
+                                  本年支出总体情况表)
 project_expenditure               title has 项目支出 (项目支出表 / 项目支出预算表)
 project_goals                     no title of a kind above, and the header is a goal table's (广州 / 珠海
                                   重点项目预算绩效目标情况: 项目 | 预算数（单位：万元） | 绩效目标)
 contents                          title or first cell is 目录
 unknown                           anything else (kept in the inventory with its title and pages)
 ================================  =====================================================================
+
+A table number printed beside the title (``公开01表``, ``公开表一``) is not the title (:func:`table_title`).
 
 Stage: 决算 in the title → ``final_accounts``, 预算 → ``budget``, else ``None``
 (the document's stage applies).
@@ -107,10 +119,35 @@ def _names_indicator_levels(header_labels: list[str]) -> bool:
     return has_level_labels([_IGNORED.sub("", text) for text in header_labels])
 
 
+#: A table number printed beside the title (``公开01表``, ``公开 02 表：``, ``公开表一``, ``预算03表``): a
+#: number, not a title.
+_TABLE_NUMBER = re.compile(r"^\s*(?:(?:公开|预算|决算)\s*(?:\d+|[一二三四五六七八九十]+)\s*表|公开表\s*(?:\d+|[一二三四五六七八九十]+))\s*[:：]?\s*$")
+#: The start of a numbered title (``公开 09 表：…``, ``十一、…``).
+_NUMBERED = re.compile(r"^\s*((?:公开|预算)\s*\d+\s*表\s*[:：]|[一二三四五六七八九十]+、)")
+#: A caption line that is a statement, not the start of a wrapped title.
+_STATEMENT = re.compile(r"(部门|单位)(名称)?\s*[:：]|表\s*$|[。；]$")
+
+
 def table_title(caption: list[str]) -> str | None:
-    """The title among a table's caption lines: the last line ending in 表 (or 表（…）), else ``None``."""
-    titles = [line for line in caption if _TITLE_WORD.search(line) and not _UNIT.search(line)]
-    return titles[-1].strip() if titles else None
+    """The title among a table's caption lines: the last line ending in 表 (or 表（…）) that is not a bare
+    table number (``公开01表`` numbers the table; the title is ``收支预算总表`` beside it), else ``None``.
+    A title wrapped over two lines is joined with the line above it (lines of quotes only between them
+    passed over): when the line ending in 表 has three characters or fewer (``…培训费支出预`` / ``算表``) or
+    the line above starts with a table number or an ordinal (``公开 09 表：一般公共预算“三公”经费、会议费、培训费``
+    / ``支出预算表``) and is no statement itself (``部门：``, ``单位：``, a line ending in 表)."""
+    lines = [line.strip() for line in caption]
+    for k in range(len(lines) - 1, -1, -1):
+        line = lines[k]
+        if not _TITLE_WORD.search(line) or _UNIT.search(line) or _TABLE_NUMBER.match(line):
+            continue
+        above = k - 1
+        while above >= 0 and not _IGNORED.sub("", lines[above]):
+            above -= 1  # a line of quotes only (“ ” printed apart from the title's words)
+        if above >= 0 and not _STATEMENT.search(lines[above]) and not _TABLE_NUMBER.match(lines[above]) and (
+                len(_IGNORED.sub("", line)) <= 3 or _NUMBERED.match(lines[above])):
+            return f"{lines[above]}{line}"
+        return line
+    return None
 
 
 def table_unit(caption: list[str]) -> str | None:
@@ -119,6 +156,23 @@ def table_unit(caption: list[str]) -> str | None:
         match = _UNIT.search(line)
         if match:
             return match.group(1)
+    return None
+
+
+def _is_economic(t: str, header: str, whole: bool) -> bool:
+    """An economic-class table (经济分类 / 经济科目 in title or header; or a 基本支出 table that is not a
+    总表 and whose header names 科目 but not 功能: Jiangsu's 财政拨款基本支出预算表 | 科目编码 | 科目名称 | 金额
+    lists 301 工资福利支出 …)."""
+    if any(word in t or word in header for word in ("经济分类", "经济科目")):
+        return True
+    return "基本支出" in t and not whole and "功能" not in t + header and "科目" in header
+
+
+def _only_fiscal_appropriation(t: str) -> str | None:
+    """``fiscal_appropriation`` for a table of all 财政拨款 funds (财政拨款基本支出预算表, not split by fund), which
+    is kept apart from the 一般公共预算 table of the same rows (not read twice); else ``None``."""
+    if "财政拨款" in t and not any(fund in t for fund in ("一般公共预算", "政府性基金", "国有资本经营")):
+        return "fiscal_appropriation"
     return None
 
 
@@ -142,23 +196,28 @@ def classify_table(title: str | None, header_labels: list[str], rows: list[list[
         return TableKind("department_targets", stage=stage)
     if "三公" in t:
         return TableKind("three_public_expenses", stage=stage)
-    if "经济分类" in t or "经济分类" in header:
-        return TableKind("economic_expenditure", stage=stage)
-    if "政府采购" in t:
+    if "机关运行经费" in t:
+        return TableKind("administrative_operating_expenses", stage=stage)
+    whole = "总表" in t or "总体情况表" in t
+    if "政府采购" in t:  # before 经济分类: its header names the 经济科目 of each purchase
         return TableKind("government_procurement", stage=stage)
-    if "财政拨款" in t and "收" in t and "支" in t and "总表" in t:
+    if _is_economic(t, header, whole):
+        return TableKind("economic_expenditure", _only_fiscal_appropriation(t), stage)
+    if "财政拨款" in t and "收" in t and "支" in t and whole:
         return TableKind("fiscal_appropriation_summary", stage=stage)
     if "政府性基金" in t:
         return TableKind("function_expenditure", "government_fund", stage)
     if "国有资本经营" in t:
         return TableKind("function_expenditure", "state_capital", stage)
-    if "一般公共预算" in t and ("功能分类" in t or "支出" in t):
+    if "一般公共预算" in t and ("功能分类" in t or "功能科目" in t or "支出" in t):
         return TableKind("function_expenditure", "general_public", stage)
-    if ("收支" in t or "收入支出" in t) and "总表" in t:
+    if "财政拨款" in t and "支出" in t and "收入" not in t and not whole:
+        return TableKind("function_expenditure", "fiscal_appropriation", stage)
+    if ("收支" in t or "收入支出" in t) and whole:
         return TableKind("income_expenditure_summary", stage=stage)
     if "收入" in t and "支出" not in t and t.endswith("表"):
         return TableKind("income_summary", stage=stage)
-    if "支出" in t and "收入" not in t and ("总表" in t or "决算表" in t) and "项目支出" not in t:
+    if "支出" in t and "收入" not in t and (whole or "决算表" in t) and "项目支出" not in t:
         return TableKind("expenditure_summary", stage=stage)
     if "项目支出" in t:
         return TableKind("project_expenditure", stage=stage)
