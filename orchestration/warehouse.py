@@ -181,7 +181,11 @@ def connect(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
 #: Columns whose type was widened after warehouses were created with the narrower one:
 #: ``(table, column) → type`` of this version. ``raw.budget_table_amounts.amount`` was
 #: DECIMAL(18, 2): 北京's tables print 万元 to six decimals, which it rounded to 0.01 万元 (100 元).
-WIDENED_COLUMNS: dict[tuple[str, str], str] = {("budget_table_amounts", "amount"): "DECIMAL(24,6)"}
+#: ``(table, column) → (type, the statement that widens it)``: the SQL is written out, never assembled.
+WIDENED_COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
+    ("budget_table_amounts", "amount"): (
+        "DECIMAL(24,6)", "ALTER TABLE raw.budget_table_amounts ALTER COLUMN amount SET DATA TYPE DECIMAL(24,6)"),
+}
 
 
 def widen_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -191,12 +195,12 @@ def widen_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     DECIMAL holds every old value exactly); a current warehouse is left as it is.
     """
     altered = []
-    for (table, column), wanted in WIDENED_COLUMNS.items():
+    for (table, column), (wanted, statement) in WIDENED_COLUMNS.items():
         found = con.execute(
             "SELECT data_type FROM duckdb_columns() WHERE database_name = current_database() "
             "AND schema_name = 'raw' AND table_name = ? AND column_name = ?", [table, column]).fetchone()
         if found and found[0].replace(" ", "") != wanted:
-            con.execute(f"ALTER TABLE raw.{table} ALTER COLUMN {column} SET DATA TYPE {wanted}")
+            con.execute(statement)
             altered.append(f"{table}.{column}")
     return altered
 
