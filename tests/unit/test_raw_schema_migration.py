@@ -110,14 +110,15 @@ def test_an_amount_column_narrower_than_this_version_is_widened_on_open_keeping_
     con = duckdb.connect(str(db))
     try:  # the column as an older version created it, holding one cell
         con.execute("ALTER TABLE raw.budget_table_amounts ALTER COLUMN amount SET DATA TYPE DECIMAL(18, 2)")
-        con.execute("INSERT INTO raw.budget_table_amounts VALUES ('d', 1, 1, 1, 2, '合计', 'total', NULL, 1234.56, '万元', 1)")
+        con.execute("INSERT INTO raw.budget_table_amounts (document_id, table_no, row_no, side_no, column_no, column_label, "
+                    "amount, unit, source_page) VALUES ('d', 1, 1, 1, 2, '合计', 1234.56, '万元', 1)")
     finally:
         con.close()
     with connect(db) as con:
         assert con.execute("SELECT data_type FROM duckdb_columns() WHERE table_name = 'budget_table_amounts' "
                            "AND column_name = 'amount'").fetchone() == ("DECIMAL(24,6)",)
         assert str(con.execute("SELECT amount FROM raw.budget_table_amounts").fetchone()[0]) == "1234.560000"
-        con.execute("INSERT INTO raw.budget_table_amounts VALUES ('d', 1, 2, 1, 2, '合计', 'total', NULL, "
-                    "50666.454093, '万元', 1)")
+        con.execute("INSERT INTO raw.budget_table_amounts (document_id, table_no, row_no, side_no, column_no, "
+                    "column_label, amount, unit, source_page) VALUES ('d', 1, 2, 1, 2, '合计', 50666.454093, '万元', 1)")
         assert str(con.execute("SELECT amount FROM raw.budget_table_amounts WHERE row_no = 2").fetchone()[0]) \
             == "50666.454093"
