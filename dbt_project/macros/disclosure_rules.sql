@@ -124,3 +124,21 @@
     from {{ left }} l
     inner join {{ right }} r on r.document_id = l.document_id and {{ on }}
 {%- endmacro %}
+
+
+{#- The total of a group of table rows (one amount column, 元): the printed 合计 row (a total row
+    without code) when the group has one, else Σ of its 类 rows (3-digit codes); with the label saying
+    which, the first table and page, and no row box (several rows stand behind it). The select list of
+    an aggregate grouped by document, stage and coverage (rpt_disclosure_checks: function_vs_economic_total). -#}
+{% macro printed_total_else_sum_of_classes() -%}
+coalesce(sum(amount_yuan) filter (where row_kind = 'total' and code is null),
+                    sum(amount_yuan) filter (where length(code) = 3))                 as amount_yuan,
+           case when count(*) filter (where row_kind = 'total' and code is null) > 0 then '合计' else 'Σ 类' end
+                                                                                        as amount_label,
+           min(table_no) as table_no, any_value(table_title) as table_title,
+           coalesce(min(row_page) filter (where row_kind = 'total' and code is null), min(row_page)) as row_page,
+           any_value(unit) as unit,
+           any_value(file_name) as file_name, any_value(department_name) as department_name,
+           cast(null as double) as row_x0, cast(null as double) as row_top,
+           cast(null as double) as row_x1, cast(null as double) as row_bottom
+{%- endmacro %}

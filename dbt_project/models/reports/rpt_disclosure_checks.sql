@@ -151,16 +151,7 @@ economic_totals as (
     -- the document's economic tables of one coverage (a table split over pages is several tables): their printed
     -- 合计 row, else Σ 类
     select document_id, stage, coverage,
-           coalesce(sum(amount_yuan) filter (where row_kind = 'total' and code is null),
-                    sum(amount_yuan) filter (where length(code) = 3))                 as amount_yuan,
-           case when count(*) filter (where row_kind = 'total' and code is null) > 0 then '合计' else 'Σ 类' end
-                                                                                        as amount_label,
-           min(table_no) as table_no, any_value(table_title) as table_title,
-           coalesce(min(row_page) filter (where row_kind = 'total' and code is null), min(row_page)) as row_page,
-           any_value(unit) as unit,
-           any_value(file_name) as file_name, any_value(department_name) as department_name,
-           cast(null as double) as row_x0, cast(null as double) as row_top,
-           cast(null as double) as row_x1, cast(null as double) as row_bottom
+           {{ printed_total_else_sum_of_classes() }}
     from economic_tables
     where column_role in ('total', 'amount') and (length(code) = 3 or (row_kind = 'total' and code is null))
       and role_cells = 1
@@ -180,16 +171,7 @@ function_totals as (
     -- the 一般公共预算 function tables' printed 合计 row, else Σ 类, per coverage: 基本支出, 项目支出, or the
     -- year's total (本年支出 in a 决算)
     select document_id, stage, coverage,
-           coalesce(sum(amount_yuan) filter (where row_kind = 'total' and code is null),
-                    sum(amount_yuan) filter (where length(code) = 3))                 as amount_yuan,
-           case when count(*) filter (where row_kind = 'total' and code is null) > 0 then '合计' else 'Σ 类' end
-                                                                                        as amount_label,
-           min(table_no) as table_no, any_value(table_title) as table_title,
-           coalesce(min(row_page) filter (where row_kind = 'total' and code is null), min(row_page)) as row_page,
-           any_value(unit) as unit,
-           any_value(file_name) as file_name, any_value(department_name) as department_name,
-           cast(null as double) as row_x0, cast(null as double) as row_top,
-           cast(null as double) as row_x1, cast(null as double) as row_bottom
+           {{ printed_total_else_sum_of_classes() }}
     from (
         select *, case column_role when 'basic' then 'basic' when 'project' then 'project' else 'total' end as coverage
         from general_public_function_classes
