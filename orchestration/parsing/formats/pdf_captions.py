@@ -66,11 +66,12 @@ def _caption_row(row: list[GridCell]) -> list[str] | None:
 def repeats_title(caption: list[str], previous: list[str]) -> bool:
     """True when ``caption`` names the same table as ``previous`` (the caption of the table that ended
     the page before): a title printed again on every page of a table (``表2`` / ``收入决算表`` above both
-    parts of the 佛山 决算's 收入决算表), white space ignored."""
+    parts of the 佛山 决算's 收入决算表), white space ignored. The title nearest each grid is compared: the
+    first page may print a part heading above it (``第二部分 …部门决算表``) that the next pages do not."""
     def titles(lines: list[str]) -> list[str]:
         return ["".join(line.split()) for line in lines if re.search(r"表\s*$|表[（(].*[)）]\s*$", line)]
-    named = titles(caption)
-    return bool(named) and named == titles(previous)
+    named, before = titles(caption), titles(previous)
+    return bool(named) and bool(before) and named[-1] == before[-1]
 
 
 def split_at_titles(grid: list[list[GridCell]]) -> list[list[list[GridCell]]]:

@@ -54,7 +54,14 @@ from ..vocabulary import BLANK_FORM_ELLIPSIS
 
 _AMOUNT = re.compile(r"^[-(（]?[0-9０-９][0-9０-９,，]*([.．][0-9０-９]+)?[)）]?$")
 _CODE = re.compile(r"^(\d{1,3}|\d{5}|\d{7})$")
-_CODE_IN_NAME = re.compile(r"^(\d{3})(?:\s*(\d{2}))?(?:\s*(\d{2}))?\s+(\S.*)$")
+#: A code printed in the name cell, separated from the name by white space (``204 06 01 行政运行``), a
+#: dash (``2010801-行政运行``, ``30101-基本工资``) or brackets (``[201]一般公共服务支出``, ``【20140】信访事务``).
+_CODE_IN_NAME = re.compile(
+    r"^(?:[\[【［]\s*(\d{3})(\d{2})?(\d{2})?\s*[\]】］]\s*"
+    r"|(\d{3})(?:\s*(\d{2}))?(?:\s*(\d{2}))?(?:\s*[-－—]\s*|\s+))(\S.*)$")
+#: A column of printed row numbers (行次 1, 2, …; 栏次; 序号): the rows' numbers, not amounts.
+_LINE_LEAVES = ("行次", "栏次", "序号")
+_LINE_NUMBER = re.compile(r"^\d{1,3}$")
 _ORDINAL = re.compile(r"^([一二三四五六七八九十]+、|\d+[.．、]|\(\d+\)|（\d+）)")
 _TOTAL = re.compile(r"(合计|总计|小计)$")
 _CODE_LEAVES = ("类", "款", "项")
@@ -229,6 +236,13 @@ def read_budget_table(table: GridTable, unit: str | None, kind: str | None = Non
                     column_measure=column_measure(labels[j]),
                     amount=value, unit=unit, source_page=cell.page,
                 ))
+    for j in (j for j, kind in enumerate(types) if kind == "line"):
+        numbers = [int(row[j].text) for row in body if j < len(row) and row[j].is_origin and row[j].text]
+        if numbers:
+            events.append(ParseEvent(
+                "row_number_column",
+                f"table {table.table_no} column {labels[j]!r}: the rows' printed numbers ({len(numbers)}, "
+                f"{min(numbers)}–{max(numbers)}), not amounts", source_page=table.first_page))
     if placeholders:
         events.append(ParseEvent("placeholder_cells", f"table {table.table_no}: {placeholders} cells hold only an ellipsis (…), read as empty",
                                  source_page=table.first_page))
@@ -362,13 +376,15 @@ def _is_body_row(row: list[GridCell]) -> bool:
 
 
 def _column_types(labels: list[str], body: list[list[GridCell]]) -> list[str]:
-    """``code`` | ``name`` | ``amount`` per column (rule 3)."""
+    """``code`` | ``name`` | ``amount`` | ``line`` (printed row numbers: 行次, 栏次, 序号) | ``empty`` per column (rule 3)."""
     types = []
     for j, label in enumerate(labels):
         texts = [row[j].text for row in body if j < len(row) and row[j].is_origin and row[j].text]
         leaf = label.split("/")[-1] if label else ""
         code_label = "编码" in label or "代码" in label or leaf in _CODE_LEAVES
-        if texts and code_label and all(_CODE.match(t) or t in _CODE_LEAVES or _TOTAL.search(re.sub(r"\s+", "", t))
+        if re.sub(r"\s+", "", leaf) in _LINE_LEAVES and all(_LINE_NUMBER.match(t) for t in texts):
+            types.append("line")
+        elif texts and code_label and all(_CODE.match(t) or t in _CODE_LEAVES or _TOTAL.search(re.sub(r"\s+", "", t))
                                         or BLANK_FORM_ELLIPSIS.match(t) for t in texts):
             types.append("code")
         elif texts:
@@ -418,6 +434,8 @@ def _read_side(row: list[GridCell], columns: list[int], types: list[str]):
         if cell.is_origin and BLANK_FORM_ELLIPSIS.match(cell.text):
             placeholders += 1  # a blank form's '…': an empty cell, counted in a placeholder_cells event
             continue
+        if types[j] == "line":
+            continue  # the row's printed number (行次), reported once per table (row_number_column)
         if types[j] == "code":
             if cell.is_origin and _CODE.match(cell.text):
                 code_parts += _split_code(cell.text)
@@ -441,8 +459,9 @@ def _read_side(row: list[GridCell], columns: list[int], types: list[str]):
     if name and not code_parts:
         match = _CODE_IN_NAME.match(name)
         if match:
-            code_parts = [part for part in match.groups()[:3] if part]
-            name = match.group(4)
+            groups = match.groups()
+            code_parts = [part for part in (groups[:3] if groups[0] else groups[3:6]) if part]
+            name = groups[6]
     if not code_parts and not name and not cells:
         return None, placeholders
     return (code_parts, name, cells), placeholders
