@@ -236,6 +236,11 @@ def read_budget_table(table: GridTable, unit: str | None, kind: str | None = Non
                     column_measure=column_measure(labels[j]),
                     amount=value, unit=unit, source_page=cell.page,
                 ))
+    for row in header:
+        if _numbers_columns(row):  # its characters are in no label: kept here
+            printed = " ".join(cell.text for cell in row if cell.is_origin and cell.text.strip())
+            events.append(ParseEvent("column_numbers_row", f"table {table.table_no}: column numbers {printed} printed "
+                                     "under the header, not amounts", source_page=row[0].page if row else table.first_page))
     for j in (j for j, kind in enumerate(types) if kind == "line"):
         numbers = [int(row[j].text) for row in body if j < len(row) and row[j].is_origin and row[j].text]
         if numbers:
@@ -360,8 +365,15 @@ def with_groups(labels: list[str | None]) -> list[str | None]:
 
 
 def _numbers_columns(row: list[GridCell]) -> bool:
-    """True for a header row labelled 栏次 (the columns' numbers 1, 2, 3 …)."""
-    return any(cell.is_origin and re.sub(r"\s+", "", cell.text) in _COLUMN_NUMBER_LABELS for cell in row)
+    """True for a header row numbering the columns: labelled 栏次, or whose texts are consecutive whole
+    numbers (``** | 1 | 2 | 3 | 4 | 5`` in 杭州/湖州, ``1 | 2 | … | 12``) beside at most a mark (``**``, ``*``)."""
+    texts = [re.sub(r"\s+", "", cell.text) for cell in row if cell.is_origin and cell.text.strip()]
+    if any(text in _COLUMN_NUMBER_LABELS for text in texts):
+        return True
+    numbers = [int(text) for text in texts if re.fullmatch(r"\d{1,2}", text)]
+    marks = [text for text in texts if not re.fullmatch(r"\d{1,2}", text)]
+    return (len(numbers) >= 3 and all(b == a + 1 for a, b in zip(numbers, numbers[1:]))
+            and all(re.fullmatch(r"[*＊]+", mark) for mark in marks))
 
 
 def _is_body_row(row: list[GridCell]) -> bool:
