@@ -71,3 +71,13 @@ def codes(doc: ParsedDocument, key: str, length: int) -> list[str]:
     """Codes of one level (3 class, 5 section, 7 item) in table ``key``, in table order."""
     (entry,) = tables_by_key(doc)[key]
     return [r.code for r in doc.disclosure.rows if r.table_no == entry.table_no and r.code and len(r.code) == length]
+
+
+@functools.lru_cache(maxsize=None)
+def parsed_realdoc(relative: str) -> ParsedDocument:
+    """A real document of ``$REALDOCS_DIR`` by its path inside it (``guangdong/深圳_….pdf``), parsed once per
+    session; the test is skipped when the folder is absent."""
+    path = REALDOCS / relative
+    if not path.is_file():
+        pytest.skip(f"real document {path} not found (set REALDOCS_DIR to the realdocs folder)")
+    return parse_document(path.read_bytes(), path.name)
