@@ -7,7 +7,8 @@
 -- reason to drop the document. A rule applies only to a table that has the parts
 -- it names. Each rule is one call of a rule shape (macros/disclosure_rules.sql):
 --   summary_balance            收支总表 / 财政拨款收支总表: income 总计 = expenditure 总计 (same printed row)
---   income_table_vs_summary    收入总表 合计 = 收支总表 本年收入合计 (else its income 总计)
+--   income_table_vs_summary    收入总表 合计 = 收支总表 本年收入合计 (else its income 总计); = its income 总计 when
+--                              the 收入总表 counts 上年结转结余 among its sources (珠海, 杭州)
 --   function_tree_sum          类 = Σ 款, 款 = Σ 项, and the table's 合计 = Σ 类, per amount column
 --   total_equals_parts         合计 = Σ the row's own parts: 基本支出 + 项目支出 (+ 上缴上级/经营/对附属单位
 --                              in 决算, + a column the table adds, e.g. 单位预留机动经费, when its arithmetic says so)
@@ -29,28 +30,50 @@ with v as (
 ),
 
 first_amount as (
-    -- the first amount cell of each row side (a 收支总表 side has one amount column)
-    select *, row_number() over (partition by document_id, table_no, row_no order by column_no) as column_rank
+    -- the first amount cell of each row side (a 收支总表 side has one amount column); the row label without
+    -- white space (收 入 总 计 = 收入总计)
+    select *,
+           row_number() over (partition by document_id, table_no, row_no order by column_no) as column_rank,
+           regexp_replace(coalesce(row_name, ''), '\s', '', 'g')                                 as label
     from v
 ),
 
-summary_totals as (
-    select * from first_amount
+summary_sides as (
+    -- a 收支总表's total rows with an amount, and which is the side's last (its grand total: 收入总计 / 支出总计,
+    -- 总计 of a 决算, 收入合计 / 支出合计 where 上年结转 is printed above them, as 江苏 does)
+    select *, row_no = max(row_no) over (partition by document_id, table_no, side_no) as is_grand_total
+    from first_amount
     where table_kind in ('income_expenditure_summary', 'fiscal_appropriation_summary')
-      and column_rank = 1 and row_name like '%总计'
+      and column_rank = 1 and row_kind = 'total'
+),
+
+summary_totals as (
+    -- each side's grand total; a table may print two expenditure sides (江苏: 功能分类 | 支出用途)
+    select * from summary_sides where is_grand_total
 ),
 
 summary_income as (
-    select *, row_number() over (
-        partition by document_id order by (row_name = '本年收入合计') desc, row_no) as pick
-    from first_amount
-    where table_kind = 'income_expenditure_summary' and side_no = 1 and column_rank = 1
-      and (row_name = '本年收入合计' or row_name like '%收入总计' or row_name = '总计')
+    -- the year's income: 本年收入合计 / 当年收入小计 where printed, else the income side's grand total (pick);
+    -- the grand total (收入总计, with 上年结转) for a 收入总表 that counts 上年结转结余 among its sources (pick_grand)
+    select *,
+           row_number() over (
+               partition by document_id
+               order by regexp_matches(label, '^(本年|当年)收入(合计|小计)$') desc, is_grand_total desc, row_no) as pick,
+           row_number() over (partition by document_id order by is_grand_total desc, row_no desc)         as pick_grand
+    from summary_sides
+    where table_kind = 'income_expenditure_summary' and side_no = 1
+      and (regexp_matches(label, '^(本年|当年)收入(合计|小计)$') or is_grand_total)
 ),
 
 income_totals as (
-    select * from v
-    where table_kind = 'income_summary' and row_kind = 'total' and code is null and column_role = 'total'
+    -- a 收入总表's 合计, and whether its sources include 上年结转结余 (珠海, 杭州 print it as a source column)
+    select * from (
+        select *, bool_or(column_role = 'opening_balance' and amount_yuan <> 0)
+                      over (partition by document_id, table_no)                   as counts_opening_balance
+        from v
+        where table_kind = 'income_summary'
+    )
+    where row_kind = 'total' and code is null and column_role = 'total'
 ),
 
 coded as (
@@ -73,10 +96,11 @@ three_public_cells as (
 fiscal_fund_totals as (
     -- the year's expenditure: 本年支出合计 where printed (a 决算's 总计 adds 年末结转和结余), else 支出总计
     select *, row_number() over (
-        partition by document_id, column_role order by (row_name = '本年支出合计') desc, row_no) as pick
+        partition by document_id, column_role
+        order by regexp_matches(regexp_replace(row_name, '\s', '', 'g'), '^(本年|当年)支出(合计|小计)$') desc, row_no) as pick
     from v
-    where table_kind = 'fiscal_appropriation_summary' and side_no = 2
-      and (row_name = '本年支出合计' or row_name like '%总计')
+    where table_kind = 'fiscal_appropriation_summary' and side_no = 2 and row_kind = 'total'
+      and regexp_matches(regexp_replace(row_name, '\s', '', 'g'), '^(本年|当年)支出(合计|小计)$|总计$')
       and column_role in ('general_public', 'government_fund', 'state_capital')
 ),
 
@@ -184,11 +208,11 @@ function_totals as (
 
 checks as (
     select * from ({{ rule_same_amount('summary_balance', 'summary_totals', 'summary_totals',
-        on="r.table_no = l.table_no and r.row_page = l.row_page and abs(r.row_top - l.row_top) < 1 and l.side_no = 1 and r.side_no = 2",
+        on="r.table_no = l.table_no and r.row_page = l.row_page and abs(r.row_top - l.row_top) < 1 and l.side_no = 1 and r.side_no > 1",
         subject="l.row_name || ' = ' || r.row_name", left_label='l.row_name', right_label='r.row_name') }})
     union all
     select * from ({{ rule_same_amount('income_table_vs_summary', 'income_totals', 'summary_income',
-        on="r.pick = 1",
+        on="((l.counts_opening_balance and r.pick_grand = 1) or (not l.counts_opening_balance and r.pick = 1))",
         subject="'收入总表 ' || l.row_name || ' = 收支总表 ' || r.row_name",
         left_label="l.table_title || ' ' || l.row_name", right_label="r.table_title || ' ' || r.row_name") }})
     union all
