@@ -35,6 +35,9 @@ select
     tables.fund_type,
     tables.table_key,
     tables.title                                                as table_title,
+    -- what part of the expenditure a table covers, from its title: 基本支出 | 项目支出 | all of it (the one place)
+    case when tables.title like '%基本支出%' then 'basic' when tables.title like '%项目支出%' then 'project'
+         else 'total' end                                       as table_coverage,
     tables.first_page                                           as table_first_page,
     table_rows.row_no,
     table_rows.side_no,

@@ -1,7 +1,8 @@
 -- The amount cells fct_economic_expenditure sums (经济分类 tables: 一般公共预算基本支出经济分类预算表,
 -- …财政拨款基本支出决算表), each checked against the fact's contract (macro contract_issue): a stage
--- (预算 / 决算), a code of a 类 / 款 (3 or 5 digits) with its 类, a department, and one cell per
--- document × code × column (the same code read twice in a document, e.g. a table read twice or two
+-- (预算 / 决算), a code of a 类 / 款 / 项 (3, 5 or 7 digits: 北京 prints 3021101) with its 类, a department,
+-- and one cell per document × coverage (基本支出 / 项目支出 / all, from the title: 广州 and 珠海 print one
+-- economic table of each) × code × column (the same code read twice in a document, e.g. a table read twice or two
 -- tables of another meaning taken for one, would be summed twice into the fact's key). A table with a
 -- cell that breaks it is held back alone (is_held_back) and listed in rpt_disclosure_tables_held_back.
 with candidates as (
@@ -9,7 +10,8 @@ with candidates as (
         {{ publication_columns() }},
         table_no,
         code                                                                    as economic_code,
-        case length(code) when 3 then 'class' when 5 then 'section' end         as economic_level,
+        case length(code) when 3 then 'class' when 5 then 'section' when 7 then 'item' end as economic_level,
+        table_coverage                                                          as coverage,
         class_code,
         section_code,
         row_name,
@@ -28,7 +30,7 @@ with candidates as (
 checked as (
     select
         candidates.*,
-        {{ contract_issue(key=['document_id', 'economic_code', 'column_role', 'column_label'],
+        {{ contract_issue(key=['document_id', 'coverage', 'economic_code', 'column_role', 'column_label'],
                           required=['stage', 'economic_level', 'class_code', 'department_name'],
                           accepted={'stage': ['budget', 'final_accounts']}) }}  as contract_issue
     from candidates

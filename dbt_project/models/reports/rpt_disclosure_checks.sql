@@ -163,8 +163,7 @@ economic_tables as (
     -- the 经济分类 tables of 一般公共预算 (财政拨款) funds and what they cover: 基本支出 or 项目支出 when the title
     -- says so, else the whole expenditure
     select *,
-           case when table_title like '%基本支出%' then 'basic' when table_title like '%项目支出%' then 'project'
-                else 'total' end                                                   as coverage,
+           table_coverage                                                          as coverage,
            count(*) over (partition by document_id, table_no, row_no, column_role) as role_cells
     from v
     where table_kind = 'economic_expenditure'
