@@ -72,6 +72,7 @@ _COLUMN_NUMBER_LABELS = ("栏次",)
 #: its last segment upwards; a generic last segment (小计) yields to a
 #: specific parent (公务用车购置及运行费/小计 → official_vehicles).
 COLUMN_ROLES: tuple[tuple[str, str], ...] = (
+    ("扣除", "net_amount"),  # 扣除基建项目后预算数 (北京): the column above net of a part, not a part of the row
     ("事业单位经营收入", "operating_income"),
     ("经营收入", "operating_income"),
     ("事业收入", "business_income"),
@@ -87,6 +88,8 @@ COLUMN_ROLES: tuple[tuple[str, str], ...] = (
     ("机关运行经费", "administrative_operating"),
     ("人员经费", "personnel"),
     ("公用经费", "public_operating"),
+    ("人员支出", "personnel"),  # 湖州 基本支出/人员支出
+    ("公用支出", "public_operating"),  # 杭州 基本支出/日常公用支出
     ("上缴上级", "remitted_to_superior"),
     ("经营支出", "operating_expenditure"),
     ("对附属单位", "subsidy_to_affiliated"),
