@@ -82,7 +82,14 @@ coded as (
 ),
 
 expenditure_cells as (
-    select * from v where table_kind in ('expenditure_summary', 'function_expenditure')
+    -- a table printing 基本支出 only as its two columns 人员经费/支出 and 公用经费/支出 (湖州, 杭州: no 小计) has
+    -- them as the 基本支出 part; a table with a 基本支出 column has them inside it (not parts of the row again)
+    select * replace (case when column_role in ('personnel', 'public_operating') and not has_basic then 'basic'
+                           else column_role end as column_role)
+    from (
+        select *, bool_or(column_role = 'basic') over (partition by document_id, table_no) as has_basic
+        from v where table_kind in ('expenditure_summary', 'function_expenditure')
+    )
 ),
 
 fiscal_expenditure_cells as (
