@@ -1,6 +1,7 @@
 -- A prose-only 部门预算 / 决算 disclosure (doc_type budget_narrative) beside the tables file of its department,
 -- year and stage: every headline figure the prose states that a standard table also prints, with both numbers
--- and both pages. comparison: equal | differs (a finding: the two publications disagree) | not_in_tables
+-- and both pages. comparison: equal (at the precision the prose prints: the table's 30,939.116470 万元 is the
+-- prose's 30,939.12) | differs (a finding: the two publications disagree) | not_in_tables
 -- (the paired tables file has no readable value for it) | no_tables_file (no tables file of that department,
 -- year and stage in the warehouse).
 -- Figures compared (narrative measure → table value):
@@ -128,7 +129,11 @@ select
     case
         when pairs.tables_document_id is null then 'no_tables_file'
         when table_value.amount_yuan is null then 'not_in_tables'
-        when figures.amount_yuan = table_value.amount_yuan then 'equal'
+        -- the prose states its figure rounded (30,939.12 万元 for a table's 30,939.116470): the table's amount in
+        -- the prose's unit, rounded to the decimals the prose prints, must be the printed figure
+        when round(table_value.amount_yuan / case figures.unit when '万元' then 10000 when '亿元' then 100000000 else 1 end,
+                   cast(length(split_part(rtrim(rtrim(cast(figures.amount_as_printed as varchar), '0'), '.'), '.', 2)) as integer))
+             = figures.amount_as_printed then 'equal'
         else 'differs'
     end                                                     as comparison
 from narratives
