@@ -1,7 +1,7 @@
 """No content of one document can fail the build for the others (issue 26), end to end on a real warehouse.
 
 Into a copy of the warehouse built from the five seeds, rows are planted that would break the error-severity
-tests of the marts: a 部门预算 whose 经济分类 table prints a 7-digit code (``accepted_values`` on
+tests of the marts: a 部门预算 whose 经济分类 table prints a 4-digit code (``accepted_values`` on
 ``fct_economic_expenditure.economic_level``), and a task without a name in the seeds' 部门整体绩效目标 with one
 indicator (``not_null`` on ``dim_department_task.task_label``, then ``relationships`` from
 ``fct_department_target.task_key``). ``dbt build`` of the whole project passes; each planted part is listed
@@ -26,12 +26,12 @@ from orchestration.settings import duckdb_path
 pytestmark = pytest.mark.slow
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-PLANTED = "planted-economic-7-digit"
+PLANTED = "planted-economic-4-digit"
 
 
 def _plant_disclosure(con: duckdb.DuckDBPyConnection) -> None:
     """A 部门预算 of 甲部门 2025: table 1 a sound 一般公共预算 功能分类 table, table 2 an 经济分类 table whose
-    second row carries the 7-digit code 3010101 (no 类 / 款 of the economic classification)."""
+    second row carries the 4-digit code 3010 (no 类 / 款 / 项 of the economic classification: 3, 5 or 7 digits)."""
     con.execute(
         "INSERT INTO raw.documents (document_id, file_name, format, doc_type, department, fiscal_year, byte_size, "
         "parser_version, status, ingested_at, first_seen_at) VALUES (?, ?, 'pdf', 'budget_disclosure', '甲部门', "
@@ -47,7 +47,7 @@ def _plant_disclosure(con: duckdb.DuckDBPyConnection) -> None:
             "VALUES (?, ?, 'table', ?, ?, ?, ?, ?, 'budget', '元', 2, 2, ['合计'], true, ?)",
             [PLANTED, table_no, kind, title, table_no, table_no, fund, table_no])
     rows = [(1, 1, "201", "201", None, "一般公共服务支出", 300.00), (1, 2, "20101", "201", "01", "人大事务", 300.00),
-            (2, 1, "301", "301", None, "工资福利支出", 300.00), (2, 2, "3010101", "301", "01", "基本工资", 300.00)]
+            (2, 1, "301", "301", None, "工资福利支出", 300.00), (2, 2, "3010", "301", "0", "基本工资", 300.00)]
     for table_no, row_no, code, class_code, section_code, name, amount in rows:
         con.execute(
             "INSERT INTO raw.budget_table_rows (document_id, table_no, row_no, side_no, row_kind, code, class_code, "
@@ -97,7 +97,7 @@ def test_planted_parts_are_held_back_alone_and_the_build_passes(seeded_warehouse
         assert held_back == [
             ("dim_department_task", targets_document, 9, "task_label_missing", True, 1, f"{targets_document}:9"),
             ("fct_department_target", targets_document, 9, "task_not_published", True, 1, "种植面积"),
-            ("fct_economic_expenditure", PLANTED, 2, "economic_level_missing", True, 1, "3010101 / 合计"),
+            ("fct_economic_expenditure", PLANTED, 2, "economic_level_missing", True, 1, "3010 / 合计"),
         ]
         # the planted document's sound table publishes; its broken table does not
         assert con.execute(

@@ -60,5 +60,6 @@ def test_fund_item_and_measure_in_yuan(warehouse):
     assert (rows["grand_total"], rows["total"], rows["meeting"], rows["training"]) == (
         D("12767000.00"), D("4182600.00"), D("1584400.00"), D("7000000.00"))
     assert rows["grand_total"] == rows["total"] + rows["meeting"] + rows["training"]
-    assert query(wh, """SELECT count(*) FROM raw.parse_events JOIN raw.documents USING (document_id)
-                        WHERE file_name = ? AND kind = 'unit_from_header_cell'""", [JIANCHA]) == [(1,)]
+    # the unit is printed in the grid's first row (部门名称：… 单位：万元), cut out as the table's caption
+    assert query(wh, """SELECT DISTINCT unit FROM raw.document_tables JOIN raw.documents USING (document_id)
+                        WHERE file_name = ? AND kind = 'three_public_expenses'""", [JIANCHA]) == [("万元",)]
