@@ -70,6 +70,7 @@ rule here is about drawing, none about budgets (that is
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from collections import Counter
 
@@ -135,6 +136,7 @@ def read_pdf_layout(pdf, check_page=None, is_header=None) -> DocumentLayout:
                 last_block_was_table_on = None
                 continue
             previous_bottom = 0.0
+            visible = _non_space(chars)
             cut_texts = {id(found_table): _cut_cell_texts(page, found_table, cuts) for found_table in found} if cuts else {}
             absorbed = {id(c) for texts in cut_texts.values() for _, _, chars in texts.values() for c in chars}
             for index, found_table in enumerate(found):
@@ -145,7 +147,7 @@ def read_pdf_layout(pdf, check_page=None, is_header=None) -> DocumentLayout:
                 grid = _grid(found_table, page_no, texts, extracted)
                 counts, lost_events = conserve_chars(page, found_table, page_no,
                                                      {id(c): c for _, _, chars in texts.values() for c in chars},
-                                                     extracted)
+                                                     extracted, visible)
                 previous_bottom = bottom
                 for part_no, part in enumerate(split_at_titles(grid)):
                     if part_no:  # a table whose title row is drawn inside the grid of the one above it
@@ -215,7 +217,8 @@ def _centre_in(char: dict, bbox) -> bool:
 
 
 def conserve_chars(page, found_table, page_no: int, absorbed: dict | None = None,
-                   extracted: list[list[str | None]] | None = None) -> tuple[tuple[int, int, int, int], list[tuple[str, str, int]]]:
+                   extracted: list[list[str | None]] | None = None,
+                   visible: list[dict] | None = None) -> tuple[tuple[int, int, int, int], list[tuple[str, str, int]]]:
     """Character conservation of one table part: every non-space character whose centre lies in
     the table's region is counted in a cell of ``Table.extract()`` or reported.
 
@@ -229,10 +232,11 @@ def conserve_chars(page, found_table, page_no: int, absorbed: dict | None = None
     ``absorbed`` (``id`` → character) are the characters read into cut cells from beyond their
     drawn box (step 7): those outside the table's box count in the region, and all of them in the
     cells (not as outside any cell). ``extracted`` is ``found_table.extract()`` when the caller
-    already has it (it is extracted once per table part).
+    already has it (it is extracted once per table part), ``visible`` the page's non-space characters
+    (computed once per page).
     """
     absorbed = absorbed or {}
-    region = [c for c in _non_space(page.chars) if _centre_in(c, found_table.bbox)]
+    region = [c for c in (_non_space(page.chars) if visible is None else visible) if _centre_in(c, found_table.bbox)]
     in_no_cell = _in_no_cell(region, found_table.cells)
     outside = [c for c in in_no_cell if id(c) not in absorbed]
     beyond = sum(1 for c in absorbed.values() if not _centre_in(c, found_table.bbox))
@@ -483,9 +487,10 @@ def cut_lines(page) -> list[dict]:
     if not verticals:
         return []
     ends: dict[tuple[str, int], list[float]] = {}
+    by_height = _by_height(horizontals)
     for e in verticals:
         for side in ("top", "bottom"):
-            if (not _meets_horizontal(e["x0"], e[side], horizontals) and not _continued(e, side, verticals)
+            if (not _meets_horizontal(e["x0"], e[side], by_height) and not _continued(e, side, verticals)
                     and not _ruled_beyond(e, side, verticals)):
                 ends.setdefault((side, round(e[side])), []).append(e["x0"])
     lines = []
@@ -505,9 +510,19 @@ def cut_lines(page) -> list[dict]:
     return lines
 
 
-def _meets_horizontal(x: float, y: float, horizontals) -> bool:
+def _by_height(horizontals) -> dict[int, list[dict]]:
+    """Horizontal rules indexed by every whole point of height within :data:`EDGE_TOLERANCE` of them, so a
+    rule near a height is found by one lookup (a page of a large table has hundreds of rules)."""
+    index: dict[int, list[dict]] = {}
+    for h in horizontals:
+        for key in range(math.floor(h["top"] - EDGE_TOLERANCE), math.floor(h["top"] + EDGE_TOLERANCE) + 1):
+            index.setdefault(key, []).append(h)
+    return index
+
+
+def _meets_horizontal(x: float, y: float, by_height: dict[int, list[dict]]) -> bool:
     return any(abs(h["top"] - y) <= EDGE_TOLERANCE and h["x0"] - EDGE_TOLERANCE <= x <= h["x1"] + EDGE_TOLERANCE
-               for h in horizontals)
+               for h in by_height.get(math.floor(y), ()))
 
 
 def _ruled_beyond(edge, side: str, verticals) -> bool:
