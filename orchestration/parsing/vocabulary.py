@@ -45,6 +45,17 @@ TARGET_VALUE_PLACEHOLDERS = frozenset(
 #: compared with the cell's squeezed text (white space removed).
 EMPTY_CELL_MARKS = frozenset({"-", "—", "－", "/", "无"})
 
+#: The fund types (资金性质) a 部门预算/决算 table names in a column, row or title label, as
+#: (word, fund_type): 一般公共预算 / 政府性基金 / 国有资本经营预算. One list for every reader
+#: (budget table column roles, “三公”经费 funds, the narrative's figures); a new fund word is added here.
+FUND_TYPE_WORDS: tuple[tuple[str, str], ...] = (
+    ("一般公共预算", "general_public"),
+    ("政府性基金", "government_fund"),
+    ("国有资本经营", "state_capital"),
+)
+#: 财政拨款 (fiscal appropriation): the sum of the fund types above, named where a label has no single fund.
+FISCAL_APPROPRIATION_WORD: tuple[str, str] = ("财政拨款", "fiscal_appropriation")
+
 #: An ellipsis a blank 部门预算/决算 form prints where rows go (``…``, ``………``): an empty cell.
 BLANK_FORM_ELLIPSIS = re.compile(r"^[…\.。·]+$")
 

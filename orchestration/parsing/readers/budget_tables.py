@@ -50,7 +50,7 @@ from ..disclosure_records import BudgetTableAmount, BudgetTableRow
 from ..formats.grid import GridCell, GridTable
 from ..records import ParseError, ParseEvent
 from ..text_common import parse_amount
-from ..vocabulary import BLANK_FORM_ELLIPSIS
+from ..vocabulary import BLANK_FORM_ELLIPSIS, FISCAL_APPROPRIATION_WORD, FUND_TYPE_WORDS
 
 _AMOUNT = re.compile(r"^[-(（]?[0-9０-９][0-9０-９,，]*([.．][0-9０-９]+)?[)）]?$")
 _CODE = re.compile(r"^(\d{1,3}|\d{5}|\d{7})$")
@@ -102,10 +102,8 @@ COLUMN_ROLES: tuple[tuple[str, str], ...] = (
     ("年末结转", "closing_balance"),
     ("基本支出", "basic"),
     ("项目支出", "project"),
-    ("一般公共预算", "general_public"),
-    ("政府性基金", "government_fund"),
-    ("国有资本经营", "state_capital"),
-    ("财政拨款", "fiscal_appropriation"),
+    *FUND_TYPE_WORDS,
+    FISCAL_APPROPRIATION_WORD,
     ("合计", "total"),
     ("总计", "total"),
     ("本年收入", "current_income"),

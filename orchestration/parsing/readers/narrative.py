@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..disclosure_records import NarrativeFigure
+from ..vocabulary import FISCAL_APPROPRIATION_WORD, FUND_TYPE_WORDS
 
 #: A number followed by its unit (NFKC text without white space); thousands separators allowed.
 AMOUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(亿元|万元|元)")
@@ -58,17 +59,10 @@ _FOOTER = re.compile(r"^[-─—–_\s\d]*$|^第\d+页(共\d+页)?$|^-?\s*\d+\s*
 HEADING_CHARS = 24
 
 #: Fund named in a label, most specific first.
-_FUNDS: tuple[tuple[str, str], ...] = (
-    ("一般公共预算", "general_public"),
-    ("政府性基金", "government_fund"),
-    ("国有资本经营", "state_capital"),
-    ("财政拨款", "fiscal_appropriation"),
-)
+_FUNDS: tuple[tuple[str, str], ...] = (*FUND_TYPE_WORDS, FISCAL_APPROPRIATION_WORD)
 #: Income sources named in a 收入 label, most specific first.
 _SOURCES: tuple[tuple[str, str], ...] = (
-    ("一般公共预算", "general_public"),
-    ("政府性基金", "government_fund"),
-    ("国有资本经营", "state_capital"),
+    *FUND_TYPE_WORDS,
     ("财政专户", "special_account"),
     ("事业单位经营", "operating"),
     ("事业收入", "public_service"),

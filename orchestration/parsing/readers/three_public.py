@@ -39,6 +39,7 @@ from dataclasses import dataclass, replace
 from ..disclosure_records import BudgetTableAmount, BudgetTableRow
 from ..formats.grid import GridTable
 from ..records import ParseEvent
+from ..vocabulary import FUND_TYPE_WORDS
 
 #: Items of a 三公 table by words of their label (NFKC, no spaces or quotes), most specific first.
 ITEMS: tuple[tuple[str, str], ...] = (
@@ -57,11 +58,7 @@ ITEMS: tuple[tuple[str, str], ...] = (
     ("三公经费", "total"),
 )
 #: Fund types named in a label.
-FUNDS: tuple[tuple[str, str], ...] = (
-    ("一般公共预算", "general_public"),
-    ("政府性基金", "government_fund"),
-    ("国有资本经营", "state_capital"),
-)
+FUNDS: tuple[tuple[str, str], ...] = FUND_TYPE_WORDS
 _TOTAL_WORDS = ("合计", "总计", "小计")
 _CAPTION_SEGMENT = re.compile(r"^(单位|金额单位|部门|部门名称|单位名称|编制部门|编制单位)[:：]")
 _YEAR_ROW = re.compile(r"^(20\d\d)年")
