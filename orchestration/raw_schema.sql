@@ -241,6 +241,10 @@ CREATE TABLE IF NOT EXISTS raw.budget_table_rows (
     bbox_bottom   DOUBLE,
     PRIMARY KEY (document_id, table_no, row_no)
 );
+-- A class table printed with names and no codes: the row's level (1 类, 2 款, 3 项) and its names from the 类
+-- down (公共安全支出/司法/行政运行), proved by the table's sums (parsing/readers/outline.py); NULL otherwise.
+ALTER TABLE raw.budget_table_rows ADD COLUMN IF NOT EXISTS outline_level INTEGER;
+ALTER TABLE raw.budget_table_rows ADD COLUMN IF NOT EXISTS outline_path VARCHAR;
 
 -- One row per non-empty amount cell of a standard table.
 CREATE TABLE IF NOT EXISTS raw.budget_table_amounts (

@@ -61,7 +61,10 @@ class BudgetTableRow:
       (``204``, ``20406``, ``2040601``; three code columns or ``204 06 01`` in the name);
       ``class_code``/``section_code``/``item_code`` its 类/款/项 parts;
     - ``name``: the row label (科目名称 / 项目), ``None`` for a row of amounts only;
-    - provenance: ``source_page`` and the bbox of the row's first cell.
+    - provenance: ``source_page`` and the bbox of the row's first cell;
+    - ``outline_level`` / ``outline_path``: in a class table printed with names and no codes (浙江's
+      杭州), the row's level (1 = 类, 2 = 款, 3 = 项) and the names from its 类 down to it joined with
+      ``/`` (``公共安全支出/司法/行政运行``), proved by the table's sums (:mod:`.readers.outline`); else ``None``.
     """
 
     table_no: int
@@ -79,6 +82,8 @@ class BudgetTableRow:
     bbox_top: float | None = None
     bbox_x1: float | None = None
     bbox_bottom: float | None = None
+    outline_level: int | None = None
+    outline_path: str | None = None
 
 
 @dataclass

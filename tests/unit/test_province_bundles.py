@@ -115,6 +115,25 @@ def test_hangzhou_spaced_totals_and_the_column_numbers_row():
     assert any(e.kind == "column_numbers_row" and "** 1 2 3 4 5" in e.detail for e in doc.events)
 
 
+def test_hangzhou_class_levels_read_from_the_sums():
+    # 表5 p30: names only, indented 44 / 54 / 64 pt: 一般公共服务支出 12,868.19 › 社会工作事务 0.19 › 其他社会工作事务支出
+    # 0.19; › 其他一般公共服务支出 12,868.00 › 其他一般公共服务支出 12,868.00; 公共安全支出 69,081.15 › 司法 11,254.99 ›
+    # 行政运行 8,553.80 … (the same name on two levels: only the sums tell them apart)
+    doc = parsed_realdoc("zhejiang/杭州_市司法局_2026_部门预算.pdf")
+    (function,) = _tables(doc, "function_expenditure", "general_public")
+    rows = [r for r in doc.disclosure.rows if r.table_no == function.table_no and r.outline_level]
+    assert [(r.outline_level, r.outline_path) for r in rows[:6]] == [
+        (1, "一般公共服务支出"), (2, "一般公共服务支出/社会工作事务"),
+        (3, "一般公共服务支出/社会工作事务/其他社会工作事务支出"), (2, "一般公共服务支出/其他一般公共服务支出"),
+        (3, "一般公共服务支出/其他一般公共服务支出/其他一般公共服务支出"), (1, "公共安全支出")]
+    assert rows[7].outline_path == "公共安全支出/司法/行政运行"
+    assert [sum(1 for r in rows if r.outline_level == k) for k in (1, 2, 3)] == [4, 7, 28]
+    # 表6 p32 (经济分类, 类/款): two levels; every table of the file printing names only got its levels
+    (economic,) = _tables(doc, "economic_expenditure")
+    assert {r.outline_level for r in doc.disclosure.rows if r.table_no == economic.table_no and r.outline_level} == {1, 2}
+    assert [e.detail[:8] for e in doc.events if e.kind == "outline_from_sums"] == ["table 3:", "table 5:", "table 6:"]
+
+
 def test_huzhou_summary_balances():
     # 表01 p17-18: 本年收入合计 6256.31 | 本年支出合计 6256.31; 收 入 总 计 6256.31 | 支 出 总 计 6256.31
     doc = parsed_realdoc("zhejiang/湖州_市退役军人事务局_2026_部门预算.pdf")

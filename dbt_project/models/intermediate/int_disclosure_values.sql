@@ -21,6 +21,26 @@ documents as (
 
 disclosures as (
     select * from {{ ref('stg_disclosures') }}
+),
+
+-- a class table printed with names only takes the codes of int_class_code_paths when every one of its 类 has
+-- one (so the class totals the rules compare are whole); a 款 / 项 whose path no document prints stays uncoded
+-- (its sums were proved when the levels were read: parse event outline_from_sums)
+name_path_codes as (
+    select
+        table_rows.document_id, table_rows.table_no, table_rows.row_no, paths.code,
+        bool_and(paths.code is not null) filter (where table_rows.outline_level = 1)
+            over (partition by table_rows.document_id, table_rows.table_no) as table_resolved
+    from table_rows
+    inner join tables using (document_id, table_no)
+    left join {{ ref('int_class_code_paths') }} as paths
+        on paths.name_path = regexp_replace(table_rows.outline_path, '\s', '', 'g')
+       and paths.class_family = case when tables.table_kind = 'economic_expenditure' then 'economic' else 'function' end
+    where table_rows.code is null and table_rows.outline_path is not null
+),
+
+name_paths as (
+    select document_id, table_no, row_no, code from name_path_codes where table_resolved
 )
 
 select
@@ -43,10 +63,16 @@ select
     table_rows.side_no,
     table_rows.side_label,
     table_rows.row_kind,
-    table_rows.code,
-    table_rows.class_code,
-    table_rows.section_code,
-    table_rows.item_code,
+    -- the code as printed, else (a class table printed with names only) the code the warehouse's documents print
+    -- for the row's name path (int_class_code_paths)
+    coalesce(table_rows.code, paths.code)                       as code,
+    case when table_rows.code is not null then 'printed'
+         when paths.code is not null then 'name_path' end       as code_source,
+    coalesce(table_rows.class_code, left(paths.code, 3))        as class_code,
+    coalesce(table_rows.section_code, case when length(paths.code) >= 5 then substr(paths.code, 4, 2) end) as section_code,
+    coalesce(table_rows.item_code, case when length(paths.code) = 7 then substr(paths.code, 6, 2) end)     as item_code,
+    table_rows.outline_level,
+    table_rows.outline_path,
     table_rows.name                                             as row_name,
     table_rows.source_page                                      as row_page,
     table_rows.bbox_x0                                          as row_x0,
@@ -74,3 +100,7 @@ inner join table_rows
 inner join tables
     on tables.document_id = amounts.document_id
    and tables.table_no = amounts.table_no
+left join name_paths as paths
+    on paths.document_id = amounts.document_id
+   and paths.table_no = amounts.table_no
+   and paths.row_no = amounts.row_no

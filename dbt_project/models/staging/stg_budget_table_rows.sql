@@ -15,5 +15,7 @@ select
     bbox_x0,
     bbox_top,
     bbox_x1,
-    bbox_bottom
+    bbox_bottom,
+    outline_level,
+    outline_path
 from {{ source('raw', 'budget_table_rows') }}

@@ -45,12 +45,14 @@ them all from a :class:`~orchestration.parsing.formats.grid.GridTable`:
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from ..disclosure_records import BudgetTableAmount, BudgetTableRow
 from ..formats.grid import GridCell, GridTable
 from ..records import ParseError, ParseEvent
 from ..text_common import parse_amount
 from ..vocabulary import BLANK_FORM_ELLIPSIS, FISCAL_APPROPRIATION_WORD, FUND_TYPE_WORDS
+from .outline import infer_levels
 
 _AMOUNT = re.compile(r"^[-(（]?[0-9０-９][0-9０-９,，]*([.．][0-9０-９]+)?[)）]?$")
 _CODE = re.compile(r"^(\d{1,3}|\d{5}|\d{7})$")
@@ -254,7 +256,50 @@ def read_budget_table(table: GridTable, unit: str | None, kind: str | None = Non
                                  source_page=table.first_page))
     if rows_by_source:
         events += check_sources(table.table_no, rows, amounts)
+    if kind in CLASS_TABLE_KINDS:
+        events += assign_outline(table.table_no, rows, amounts)
     return rows, amounts, labels, events
+
+
+#: Tables whose rows are function or economic classes (类/款/项): where a producer prints names only,
+#: :func:`assign_outline` reads the levels from the sums.
+CLASS_TABLE_KINDS = frozenset({"function_expenditure", "expenditure_summary", "economic_expenditure"})
+
+
+def assign_outline(table_no: int, rows: list[BudgetTableRow], amounts: list[BudgetTableAmount]) -> list[ParseEvent]:
+    """Give the rows of a class table printed with names and no codes their level and name path, when
+    the table's sums prove one reading (:func:`.outline.infer_levels`); mutates ``rows``.
+
+    Applies when no row has a code, the table's first row is its 合计 and at least two named item
+    rows follow (a table that prints codes, or has no 合计 to anchor the sums, is left as it is).
+    Returns one event: ``outline_from_sums`` (how many 类/款/项 were read) or ``outline_not_proved``
+    (no single reading: the rows stay without level, listed as unread class rows downstream).
+    """
+    if any(row.code for row in rows) or not rows or rows[0].row_kind != "total":
+        return []
+    items = rows[1:]
+    if len(items) < 2 or any(row.row_kind != "item" or not row.name for row in items):
+        return []
+    totals: dict[int, Decimal] = {}
+    for amount in amounts:
+        if amount.column_role == "total" and amount.row_no not in totals:
+            totals[amount.row_no] = Decimal(str(amount.amount))
+    if rows[0].row_no not in totals:
+        return []
+    outline = infer_levels([totals.get(row.row_no, Decimal(0)) for row in items], totals[rows[0].row_no])
+    page = rows[0].source_page
+    if outline is None:
+        return [ParseEvent("outline_not_proved", f"table {table_no}: {len(items)} class rows printed with names and no "
+                           "codes, and no single reading of their 类/款/项 levels makes every parent equal the sum of its "
+                           "children: rows kept without a level", source_page=page)]
+    path: list[str] = []
+    for row, level in zip(items, outline.levels):
+        path = [*path[:level - 1], row.name]
+        row.outline_level, row.outline_path = level, "/".join(path)
+    counts = [outline.levels.count(level) for level in range(1, outline.depth + 1)]
+    names = "/".join(f"{count} {word}" for count, word in zip(counts, ("类", "款", "项")))
+    return [ParseEvent("outline_from_sums", f"table {table_no}: printed with names and no codes; levels read from the "
+                       f"sums ({names}; every parent equals the sum of its children, the 类 the 合计)", source_page=page)]
 
 
 def check_sources(table_no: int, rows: list[BudgetTableRow], amounts: list[BudgetTableAmount]) -> list[ParseEvent]:
