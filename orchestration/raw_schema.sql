@@ -245,6 +245,9 @@ CREATE TABLE IF NOT EXISTS raw.budget_table_rows (
 -- down (公共安全支出/司法/行政运行), proved by the table's sums (parsing/readers/outline.py); NULL otherwise.
 ALTER TABLE raw.budget_table_rows ADD COLUMN IF NOT EXISTS outline_level INTEGER;
 ALTER TABLE raw.budget_table_rows ADD COLUMN IF NOT EXISTS outline_path VARCHAR;
+-- A row classified twice or more (支出功能分类 | 政府支出经济分类 | 部门支出经济分类, 北京): the other classifications'
+-- codes as '<column label> <code>' joined with '; ' (code holds the table's own).
+ALTER TABLE raw.budget_table_rows ADD COLUMN IF NOT EXISTS cross_codes VARCHAR;
 
 -- One row per non-empty amount cell of a standard table.
 CREATE TABLE IF NOT EXISTS raw.budget_table_amounts (

@@ -64,7 +64,10 @@ class BudgetTableRow:
     - provenance: ``source_page`` and the bbox of the row's first cell;
     - ``outline_level`` / ``outline_path``: in a class table printed with names and no codes (浙江's
       杭州), the row's level (1 = 类, 2 = 款, 3 = 项) and the names from its 类 down to it joined with
-      ``/`` (``公共安全支出/司法/行政运行``), proved by the table's sums (:mod:`.readers.outline`); else ``None``.
+      ``/`` (``公共安全支出/司法/行政运行``), proved by the table's sums (:mod:`.readers.outline`); else ``None``;
+    - ``cross_codes``: a row classified twice or more (北京's 支出总表: 支出功能分类 | 政府支出经济分类 | 部门支出经济分类
+      on every row) keeps the table's own classification in ``code`` and the others here as printed
+      ``'<column label> <code>'`` joined with ``'; '`` (``'支出功能分类科目 2010801; 政府支出经济分类科目 50101'``).
     """
 
     table_no: int
@@ -84,6 +87,7 @@ class BudgetTableRow:
     bbox_bottom: float | None = None
     outline_level: int | None = None
     outline_path: str | None = None
+    cross_codes: str | None = None
 
 
 @dataclass

@@ -153,7 +153,7 @@ def test_beijing_six_decimal_amounts_and_dash_codes():
     assert D("50927.950741") + D("108.268428") == D("51036.219169")
     # 市审计局 预算06表 p6, first row: 50101-工资奖金津补贴 | 30101-基本工资 | 3,138.093600 (合计) | 3,138.093600
     # (人员经费). The table crosses two classifications (政府 and 部门 经济分类): 30101 recurs under 50501
-    # (事业单位), so the code is not unique in it and the economic fact holds the table back for review.
+    # (事业单位); the row keeps its 部门 code and the 政府 one as its cross code, and the fact sums the combinations.
     doc = parsed_realdoc("beijing/北京_市审计局_2026_部门预算报表.pdf")
     (basic,) = [e for e in _tables(doc, "economic_expenditure") if e.first_page == 6]
     first = next(r for r in doc.disclosure.rows if r.table_no == basic.table_no and r.code)
@@ -161,3 +161,12 @@ def test_beijing_six_decimal_amounts_and_dash_codes():
     cells = {a.column_role: a.amount for a in doc.disclosure.amounts
              if a.table_no == basic.table_no and a.row_no == first.row_no}
     assert cells["total"] == cells["personnel"] == D("3138.093600")
+    assert first.cross_codes == "政府支出经济分类科目 50101"
+    # 预算03表 p3: 支出功能分类科目 | 政府支出经济分类科目 | 部门支出经济分类科目 on each of 64 rows, then 合 计
+    # 32,852.053832: the 部门 code is the row's own, the two others its cross codes; the rows add up to the 合计
+    (summary_by_class,) = [e for e in _tables(doc, "economic_expenditure") if e.first_page == 3]
+    rows = {r.row_no: r for r in doc.disclosure.rows if r.table_no == summary_by_class.table_no}
+    assert (rows[1].code, rows[1].cross_codes) == ("30101", "支出功能分类科目 2010801; 政府支出经济分类科目 50101")
+    totals = [a for a in doc.disclosure.amounts if a.table_no == summary_by_class.table_no and a.column_role == "total"]
+    assert sum(a.amount for a in totals if rows[a.row_no].row_kind == "item") == D("32852.053832")
+    assert [a.amount for a in totals if rows[a.row_no].row_kind == "total"] == [D("32852.053832")]

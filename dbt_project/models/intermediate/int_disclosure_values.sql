@@ -73,6 +73,7 @@ select
     coalesce(table_rows.item_code, case when length(paths.code) = 7 then substr(paths.code, 6, 2) end)     as item_code,
     table_rows.outline_level,
     table_rows.outline_path,
+    table_rows.cross_codes,
     table_rows.name                                             as row_name,
     table_rows.source_page                                      as row_page,
     table_rows.bbox_x0                                          as row_x0,

@@ -3,7 +3,9 @@
 -- (预算 / 决算), a code of a 类 / 款 / 项 (3, 5 or 7 digits: 北京 prints 3021101) with its 类, a department,
 -- and one cell per document × coverage (基本支出 / 项目支出 / all, from the title: 广州 and 珠海 print one
 -- economic table of each) × code × column (the same code read twice in a document, e.g. a table read twice or two
--- tables of another meaning taken for one, would be summed twice into the fact's key). A table with a
+-- tables of another meaning taken for one, would be summed twice into the fact's key) — a row classified twice
+-- (北京's 支出总表: 功能 × 部门经济分类, cross_codes) is one cell per code combination, summed into its economic code by
+-- the fact. A table with a
 -- cell that breaks it is held back alone (is_held_back) and listed in rpt_disclosure_tables_held_back.
 with candidates as (
     select
@@ -14,6 +16,7 @@ with candidates as (
         table_coverage                                                          as coverage,
         class_code,
         section_code,
+        cross_codes,
         row_name,
         row_page,
         column_role,
@@ -30,7 +33,7 @@ with candidates as (
 checked as (
     select
         candidates.*,
-        {{ contract_issue(key=['document_id', 'coverage', 'economic_code', 'column_role', 'column_label'],
+        {{ contract_issue(key=['document_id', 'coverage', 'economic_code', 'cross_codes', 'column_role', 'column_label'],
                           required=['stage', 'economic_level', 'class_code', 'department_name'],
                           accepted={'stage': ['budget', 'final_accounts']}) }}  as contract_issue
     from candidates

@@ -17,5 +17,6 @@ select
     bbox_x1,
     bbox_bottom,
     outline_level,
-    outline_path
+    outline_path,
+    cross_codes
 from {{ source('raw', 'budget_table_rows') }}

@@ -185,15 +185,16 @@ def read_budget_table(table: GridTable, unit: str | None, kind: str | None = Non
     events: list[ParseEvent] = []
     row_no = 0
     placeholders = 0
+    own_column = classification_column(labels, types, kind)
     for body_no, body_row in enumerate(body):
         left_label = None  # the label of the side to the left when it has no amounts of its own
         for side_no, columns in enumerate(sides, start=1):
-            parsed, skipped = _read_side(body_row, columns, types)
+            parsed, skipped = _read_side(body_row, columns, types, own_column)
             placeholders += skipped
             if parsed is None:
                 left_label = None
                 continue
-            code_parts, name, cells = parsed
+            code_parts, name, cells, cross = parsed
             if transposed:
                 name = row_labels[body_no] or name
             if not name and not code_parts and cells and left_label:
@@ -220,6 +221,7 @@ def read_budget_table(table: GridTable, unit: str | None, kind: str | None = Non
                 item_code=code_parts[2] if len(code_parts) > 2 else None,
                 name=name, source_page=first.page,
                 bbox_x0=first.bbox[0], bbox_top=first.bbox[1], bbox_x1=first.bbox[2], bbox_bottom=first.bbox[3],
+                cross_codes="; ".join(f"{labels[j] or f'column {j + 1}'} {code}" for j, code in cross) or None,
             ))
             for j, cell in cells:
                 try:
@@ -480,10 +482,13 @@ def _sides(types: list[str]) -> list[list[int]]:
     return sides
 
 
-def _read_side(row: list[GridCell], columns: list[int], types: list[str]):
-    """``((code parts, name, [(column, amount cell)]) or None when the side is blank, placeholder cells skipped)``."""
+def _read_side(row: list[GridCell], columns: list[int], types: list[str], primary: int | None = None):
+    """``((code parts, name, [(column, amount cell)], cross codes) or None when the side is blank, placeholder
+    cells skipped)``. ``primary``: the classification column whose ``code-name`` is the row's own when the row
+    prints several (:func:`classification_columns`); the others' ``(column, code)`` are its cross codes."""
     code_parts: list[str] = []
     name = None
+    coded_names: dict[int, str] = {}
     cells: list[tuple[int, GridCell]] = []
     label_texts: list[str] = []
     placeholders = 0
@@ -508,10 +513,20 @@ def _read_side(row: list[GridCell], columns: list[int], types: list[str]):
         elif types[j] == "name":
             if cell.is_origin and cell.text:
                 name = cell.text
+                if _CODE_IN_NAME.match(cell.text):
+                    coded_names[j] = cell.text
             elif cell.text and not label_texts and not name:
                 label_texts.append(cell.text)
         elif cell.is_origin and cell.text:
             cells.append((j, cell))
+    cross: list[tuple[int, str]] = []
+    if len(coded_names) > 1 and not code_parts:
+        own = primary if primary in coded_names else max(coded_names)
+        name = coded_names[own]
+        for j, text in coded_names.items():
+            if j != own:
+                groups = _CODE_IN_NAME.match(text).groups()
+                cross.append((j, "".join(part for part in (groups[:3] if groups[0] else groups[3:6]) if part)))
     if name is None and label_texts:
         name = label_texts[0]
     if name and not code_parts:
@@ -522,4 +537,25 @@ def _read_side(row: list[GridCell], columns: list[int], types: list[str]):
             name = groups[6]
     if not code_parts and not name and not cells:
         return None, placeholders
-    return (code_parts, name, cells), placeholders
+    return (code_parts, name, cells, cross), placeholders
+
+
+#: Words of a classification column label, by the table kind whose own code it holds (北京's 支出总表 prints
+#: 支出功能分类科目 | 政府支出经济分类科目 | 部门支出经济分类科目 on every row: an economic table's own code is the
+#: 部门 economic one, the others are its cross codes).
+_OWN_CLASSIFICATION: dict[str, tuple[str, ...]] = {
+    "economic_expenditure": ("部门支出经济", "部门经济", "经济"),
+    "function_expenditure": ("功能",),
+    "expenditure_summary": ("功能",),
+}
+
+
+def classification_column(labels: list[str], types: list[str], kind: str | None) -> int | None:
+    """The name column holding the table's own classification when rows print several (``code-name`` in two or
+    more columns): the first column whose label has the most specific word of :data:`_OWN_CLASSIFICATION` for
+    ``kind``; ``None`` (the last coded column is the row's own) when no label says."""
+    for word in _OWN_CLASSIFICATION.get(kind or "", ()):
+        for j, label in enumerate(labels):
+            if types[j] == "name" and word in re.sub(r"\s", "", label or ""):
+                return j
+    return None
