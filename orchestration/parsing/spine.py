@@ -179,6 +179,9 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
         document.evaluations = evaluations
         if evaluation_only:  # the form's title with the year printed under it: 部门整体绩效自评表（2024年度）
             document.title = "".join(layout.tables[0].caption)[:200] or document.title
+            projects = sorted({e.project_name for e in evaluations.evaluations if e.scope == "project" and e.project_name})
+            if len(projects) == 1:  # a project's 自评表: the project names the publication (int_documents)
+                document.title = f"{document.title}：{projects[0]}"[:300]
     if grid_document is not None:
         document.budget_lines, document.indicators = grid_document.budget_lines, grid_document.indicators
         document.department_targets = grid_document.department_targets

@@ -203,3 +203,11 @@ def test_outcome_status_rule(target, outcome, status):
     parsed_target = parse_target(target)
     parsed_outcome, _ = parse_outcome(outcome, parsed_target)
     assert outcome_status(parsed_target, parsed_outcome) == status
+
+
+def test_classified_by_title_or_score_label_never_by_an_indicator_that_names_self_evaluation():
+    assert classify_table("部门整体绩效自评表", ["专项名称"]).kind == "self_evaluation"
+    assert classify_table(None, ["项目名称", "自 评 得 分"]).kind == "self_evaluation"
+    # 北京 市审计局 预算 grid: an indicator named 绩效自评审核及评价项目数量 is a target, not a self-evaluation
+    grid = [["一级指标", "二级指标", "三级指标", "指标值"], ["产出指标", "数量指标", "绩效自评审核及评价项目数量", "≥25个"]]
+    assert classify_table("项目支出绩效目标表", grid[0], grid).kind == "performance_target_grid"

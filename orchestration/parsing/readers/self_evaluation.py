@@ -260,6 +260,8 @@ class _TableReader:
         return None if c is None or c >= len(row) else (c, row[c])
 
     def _value(self, r: int, row: list[GridCell], columns: dict[int, str], role: str) -> Decimal | None:
+        """The number in ``role``'s origin cell (``None`` when empty, a dash, covered or not a number: then left
+        for the ``evaluation_cells_not_read`` event)."""
         found = self._cell(row, columns, role)
         if found is None or not found[1].is_origin:
             return None
@@ -282,6 +284,7 @@ class _TableReader:
         return cell.text.strip() or None
 
     def _read_funding(self, r: int, row: list[GridCell], columns: dict[int, str], label: str) -> None:
+        """A funding row (合计, 财政资金小计 …): its numbers by the header's roles, its label as printed."""
         values = {role: self._value(r, row, columns, role) for role in dict(FUNDING_ROLES)}
         if all(v is None for v in values.values()):
             return
@@ -297,6 +300,7 @@ class _TableReader:
             bbox_bottom=cell.bbox[3], **values))
 
     def _read_goal(self, r: int, row: list[GridCell], columns: dict[int, str]) -> None:
+        """The row under 预期目标 | 实际完成情况: the two texts (wrapped over rows: joined)."""
         goal, actual = self._text(r, row, columns, "goal"), self._text(r, row, columns, "actual")
         if goal:
             self.evaluation.goal_text = goal if self.evaluation.goal_text is None else self.evaluation.goal_text + goal
@@ -304,6 +308,8 @@ class _TableReader:
             self.evaluation.actual_text = actual if self.evaluation.actual_text is None else self.evaluation.actual_text + actual
 
     def _read_indicator(self, r: int, row: list[GridCell], columns: dict[int, str]) -> None:
+        """An indicator row: levels (a merged 一级/二级 cell's text on every row it spans), target, outcome
+        normalised (:func:`..outcomes.parse_outcome`), 分值, 得分, 偏差原因, and the status of the one rule."""
         name = self._text(r, row, columns, "level3")
         target_text = self._text(r, row, columns, "target")
         outcome_text = self._text(r, row, columns, "outcome")
@@ -323,14 +329,9 @@ class _TableReader:
             deviation_text=self._text(r, row, columns, "deviation"), status=outcome_status(target, outcome),
             outcome_unit_from_target=inherited, source_page=cell.page, bbox_x0=row[0].bbox[0],
             bbox_top=cell.bbox[1], bbox_x1=row[-1].bbox[2], bbox_bottom=cell.bbox[3], target=target, outcome=outcome))
-        for c, cell in enumerate(row):
-            if cell.is_origin and c == 0 and self._is_section_row(r):
-                self.used.add((r, c))
-
-    def _is_section_row(self, r: int) -> bool:
-        return r > 0 and self.table.rows[r][0].covered_by is None and self._is_section(r, 0)
 
     def _read_list_row(self, r: int, row: list[GridCell], columns: dict[int, str]) -> None:
+        """A row of a 项目名称 | 自评分数 list: one project's evaluation (a score above 100 is a finding)."""
         project = self._text(r, row, columns, "project")
         score = self._value(r, row, columns, "score")
         if project is None and score is None:
@@ -348,6 +349,7 @@ class _TableReader:
                                           source_page=cell.page))
 
     def _read_total(self, r: int, row: list[GridCell], label: str, columns: dict[int, str]) -> None:
+        """A 总分 row: its numbers with the role of their column, placed by :meth:`_place_totals`."""
         numbers = []
         for c, cell in enumerate(row):
             if cell.is_origin and (value := number(cell.text)) is not None:
