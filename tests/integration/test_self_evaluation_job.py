@@ -92,7 +92,7 @@ def test_targets_vs_outcomes_match_by_normalised_names_and_list_both_sides_unmat
 
 def test_chart_shape_and_report_section(evaluation_run):
     shape = query(evaluation_run, "SELECT * FROM marts.rpt_outcomes_by_department")
-    assert shape == [("宁德市人民政府办公室", 2024, 21, 18, 3, 0, Decimal("85.7"), Decimal("170.330000"),
+    assert shape == [("宁德市人民政府办公室", 2024, 21, 18, 3, 0, 85.7, Decimal("170.330000"),
                       Decimal("180.000000"))]
     con = duckdb.connect(str(evaluation_run / SERVING_FILE_NAME), read_only=True)
     try:

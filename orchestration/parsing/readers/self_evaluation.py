@@ -385,7 +385,17 @@ class _TableReader:
         self._check_weights()
         self._check_score_total()
         self._check_execution_rates()
+        self._report_unknown_categories()
         self._report_unread()
+
+    def _report_unknown_categories(self) -> None:
+        """一级/二级 names outside the taxonomy (kept as printed, without code): one event naming them."""
+        unknown = sorted({name for i in self.result.indicators for name, code in (
+            (i.level1_name, i.level1_code), (i.level2_name, i.level2_code)) if name and code is None})
+        if unknown:
+            self.events.append(ParseEvent("indicator_category_unknown", f"{self._where()}: 一级/二级指标 not in the "
+                                          f"taxonomy, kept as printed without code: {'、'.join(unknown)}",
+                                          source_page=self.table.first_page))
 
     def _place_totals(self) -> None:
         """Each printed 总分 number is Σ 分值 or Σ 得分: the one it equals, else its column's role, else the row's words."""
