@@ -219,3 +219,21 @@ def test_classified_by_title_or_score_label_never_by_an_indicator_that_names_sel
     # 北京 市审计局 预算 grid: an indicator named 绩效自评审核及评价项目数量 is a target, not a self-evaluation
     grid = [["一级指标", "二级指标", "三级指标", "指标值"], ["产出指标", "数量指标", "绩效自评审核及评价项目数量", "≥25个"]]
     assert classify_table("项目支出绩效目标表", grid[0], grid).kind == "performance_target_grid"
+
+
+def test_report_section_is_skipped_without_self_evaluations_and_drawn_with_them():
+    import duckdb
+
+    from orchestration.reporting.outcomes import NO_SELF_EVALUATIONS, targets_met_by_department
+
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA marts")
+    empty = targets_met_by_department(con)
+    assert (empty.spec, empty.reading, empty.note) == (None, NO_SELF_EVALUATIONS, NO_SELF_EVALUATIONS)
+    con.execute("""CREATE TABLE marts.rpt_outcomes_by_department AS SELECT * FROM (VALUES
+        ('宁德市人民政府办公室', 2024, 17, 15, 2, 0, 88.2, 85.33, 90.0)) AS t(department, fiscal_year,
+        indicator_count, met_count, not_met_count, not_comparable_count, met_share_pct, score_sum, weight_sum)""")
+    drawn = targets_met_by_department(con)
+    assert drawn.spec is not None
+    assert drawn.reading == ("15 of 17 comparable self-evaluated indicators met their target (88%) across 1 "
+                             "department(s); most not met: 宁德市人民政府办公室 2024 (2).")
