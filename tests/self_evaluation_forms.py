@@ -63,3 +63,30 @@ def project_targets() -> Form:
             [C("效益指标"), C("社会效益指标"), C("热线知晓率"), C("≥80%"), C(std)],
         ],
     )
+
+
+def department_targets() -> Form:
+    """宁德市人民政府办公室's published 部门整体支出绩效目标申报表 of 2024 in the national grid (the layout of
+    :data:`tests.national_forms.DEPARTMENT_GRID`): 电梯维保次数 and 转办准确率 are self-evaluated on the real 自评表,
+    12345平台座席满意率 is too but the 自评表 prints it as 度12345平台座席满意率 (its 二级 cell's last character
+    overflows into it), and 公文办理数量 is not evaluated."""
+    from tests.national_forms import GRID_HEADER_2026, STD
+
+    items = [
+        ("产出指标", "数量指标", "电梯维保次数", "≥", "24", "次", "反映电梯维保情况", STD),
+        ("产出指标", "数量指标", "公文办理数量", "≥", "3000", "件", "反映公文办理情况", STD),
+        ("产出指标", "质量指标", "转办准确率", "≥", "95", "%", "反映转办质量", STD),
+        ("满意度指标", "服务对象满意度指标", "12345平台座席满意率", "≥", "95", "%", "", STD),
+    ]
+    rows = [
+        [C("部门(单位) 名称"), C(DEPARTMENT, 4), C("填报人"), C("（略）", 2)],
+        [C("部门总体 资金情况 单位:万元", 1, 2), C("收入构成"), C("财政拨款"), C("9209.55", 2), C("其他资金"), C("")],
+        [C("支出构成"), C("基本支出"), C("3843.67", 2), C("项目支出"), C("5365.88")],
+        [C(t) for t in GRID_HEADER_2026],
+    ]
+    previous = None
+    for k, item in enumerate(items):
+        span = sum(1 for other in items[k:] if other[0] == item[0]) if item[0] != previous else 0
+        rows.append(([C(item[0], 1, span)] if span else []) + [C(t) for t in item[1:]])
+        previous = item[0]
+    return Form(name="department-targets", columns=8, above=["2024年度部门整体支出绩效目标申报表"], rows=rows)

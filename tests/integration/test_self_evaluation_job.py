@@ -4,7 +4,9 @@ targets (rpt_targets_vs_outcomes), the chart shape and the report section, on a 
 Inbox: the real 宁德 部门整体绩效自评表 and 佛山 部门决算 (its page-29 list 项目名称 | 自评分数), and a rendered
 项目支出绩效自评表 of 宁德市人民政府办公室 2024 (政务热线运行维护) beside that project's rendered 绩效目标申报表
 (``tests/self_evaluation_forms.py``): three of its four evaluated indicators are among the published targets
-(``“接通率”`` printed with quotes in the evaluation), 群众满意度 is not, and the published 热线知晓率 is not evaluated.
+(``“接通率”`` printed with quotes in the evaluation), 群众满意度 is not, and the published 热线知晓率 is not evaluated;
+and a rendered 2024 部门整体支出绩效目标申报表 of 宁德市人民政府办公室 whose targets 电梯维保次数 and 转办准确率 the real
+部门整体绩效自评表 evaluates (12345平台座席满意率 too, but the 自评表 prints it as 度12345平台座席满意率).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from orchestration.settings import SERVING_FILE_NAME
 from tests.bundles import REALDOCS
 from tests.national_forms import to_pdf
 from tests.pipeline import batch_over_copies, query
-from tests.self_evaluation_forms import project_evaluation, project_targets
+from tests.self_evaluation_forms import department_targets, project_evaluation, project_targets
 
 pytestmark = pytest.mark.slow
 
@@ -35,14 +37,17 @@ def evaluation_run(tmp_path_factory):
     evaluation, targets = rendered / "政务热线_项目支出绩效自评表.pdf", rendered / "政务热线_绩效目标申报表.pdf"
     evaluation.write_bytes(to_pdf(project_evaluation()))
     targets.write_bytes(to_pdf(project_targets()))
-    result, warehouse_dir = batch_over_copies(tmp_path_factory, "self_evaluation", [NINGDE, FOSHAN, evaluation, targets])
+    department = rendered / "宁德_部门整体支出绩效目标申报表.pdf"
+    department.write_bytes(to_pdf(department_targets()))
+    result, warehouse_dir = batch_over_copies(tmp_path_factory, "self_evaluation",
+                                              [NINGDE, FOSHAN, evaluation, targets, department])
     assert result.success
     return warehouse_dir
 
 
 def test_every_document_loads_and_the_raw_tables_hold_what_the_pages_print(evaluation_run):
     statuses = query(evaluation_run, "SELECT file_name, status FROM raw.documents ORDER BY file_name")
-    assert {status for _, status in statuses} == {"loaded"} and len(statuses) == 4
+    assert {status for _, status in statuses} == {"loaded"} and len(statuses) == 5
     summaries = query(evaluation_run, """
         SELECT d.file_name, count(*), sum(e.total_score), min(e.first_page)
         FROM raw.evaluation_summaries e JOIN raw.documents d USING (document_id)
@@ -83,11 +88,21 @@ def test_targets_vs_outcomes_match_by_normalised_names_and_list_both_sides_unmat
         ("工单按时办结率", "matched", True, "≥98%", "≥98%", "not_met"),
         ("群众满意度", "outcome_without_target", True, "≥90%", None, "met"),
         ("热线知晓率", "target_without_outcome", True, None, "≥80%", None)]
-    # the 部门整体 evaluation: no published 部门整体绩效目标 of 宁德 2024 in this warehouse, said as such
+    # the 部门整体 evaluation against the department's published 部门整体 targets of the same year
     department = query(evaluation_run, """
-        SELECT match_status, targets_loaded, count(*) FROM marts.rpt_targets_vs_outcomes
-        WHERE scope = 'department' GROUP BY ALL""")
-    assert department == [("outcome_without_target", False, 17)]
+        SELECT indicator_name, match_status, targets_loaded, evaluated_target_text, published_comparator,
+               published_value_normalized, status
+        FROM marts.rpt_targets_vs_outcomes
+        WHERE scope = 'department' AND match_status <> 'outcome_without_target' ORDER BY match_status, indicator_name""")
+    assert department == [
+        ("电梯维保次数", "matched", True, "≥24次", "ge", 24.0, "met"),
+        ("转办准确率", "matched", True, "≥95%", "ge", 95.0, "met"),
+        ("12345平台座席满意率", "target_without_outcome", True, None, "ge", 95.0, None),
+        ("公文办理数量", "target_without_outcome", True, None, "ge", 3000.0, None)]
+    unmatched = query(evaluation_run, """
+        SELECT count(*), count(*) FILTER (WHERE targets_loaded), bool_or(indicator_name = '度12345平台座席满意率')
+        FROM marts.rpt_targets_vs_outcomes WHERE scope = 'department' AND match_status = 'outcome_without_target'""")
+    assert unmatched == [(15, 15, True)]
 
 
 def test_chart_shape_and_report_section(evaluation_run):

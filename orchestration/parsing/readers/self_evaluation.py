@@ -108,16 +108,21 @@ def role_of(label: str, roles: tuple[tuple[str, tuple[str, ...]], ...]) -> str |
     return next((role for role, words in roles if any(word in text for word in words)), None)
 
 
+#: Numbers the raw columns hold (DECIMAL(18, 6)): a larger one is a misprint, left in the cell (reported).
+MAX_NUMBER = Decimal(10) ** 12
+
+
 def number(text: str | None) -> Decimal | None:
-    """A printed number (``'9,209.55'``, ``'88.75%'``, ``'１０'``) → ``Decimal``; ``None`` when the cell is empty or
-    not a number."""
+    """A printed number (``'9,209.55'``, ``'88.75%'``, ``'１０'``) → ``Decimal``; ``None`` when the cell is empty, not
+    a number, or not below :data:`MAX_NUMBER` (then the cell is named in ``evaluation_cells_not_read``)."""
     cleaned = re.sub(r"[,\s%％]", "", unicodedata.normalize("NFKC", text or ""))
-    if not re.fullmatch(r"-?\d+(?:\.\d+)?", cleaned):
+    if not re.fullmatch(r"-?\d{1,30}(?:\.\d{1,6})?", cleaned):
         return None
     try:
-        return Decimal(cleaned)
+        value = Decimal(cleaned)
     except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
         return None
+    return value if abs(value) < MAX_NUMBER else None
 
 
 def is_self_evaluation_label(text: str | None) -> bool:
