@@ -338,8 +338,8 @@ class ParsedFile:
         if self.parsed.doc_type == "project_targets" or self.parsed.department_targets is not None:
             return "loaded"
         disclosure = self.parsed.disclosure
-        if disclosure is not None and (disclosure.has_amounts or self.parsed.budget_lines):
-            return "loaded"
+        if disclosure is not None and (disclosure.has_amounts or self.parsed.budget_lines or self.parsed.evaluations):
+            return "loaded"  # evaluations: a 绩效自评表 (alone, or in a 决算 without amounts read)
         return "registered"
 
 

@@ -309,3 +309,89 @@ CREATE TABLE IF NOT EXISTS raw.narrative_figures (
     sentence      VARCHAR NOT NULL,        -- the sentence the figure comes from
     PRIMARY KEY (document_id, figure_no)
 );
+
+-- 绩效自评表 (performance self-evaluation, orchestration/parsing/readers/self_evaluation.py): one row per
+-- evaluation — a whole 项目支出 / 部门整体绩效自评表, or one project of a list 项目名称 | 自评分数 (佛山 决算).
+-- Amounts as printed in `unit` (万元 | 元 | NULL when the table states none); rates in % as printed; points.
+CREATE TABLE IF NOT EXISTS raw.evaluation_summaries (
+    document_id           VARCHAR NOT NULL,
+    evaluation_no         INTEGER NOT NULL,   -- 1-based in the document
+    table_no              INTEGER NOT NULL,   -- the table it was read from (document_tables.table_no)
+    scope                 VARCHAR NOT NULL,   -- department 部门整体 | project 项目
+    form                  VARCHAR NOT NULL,   -- evaluation_table | score_list
+    title                 VARCHAR,            -- the table's title (部门整体绩效自评表)
+    project_name          VARCHAR,            -- 项目名称 / 专项名称
+    unit_name             VARCHAR,            -- 部门（单位）名称 / 主管部门 / 实施单位
+    unit_code             VARCHAR,            -- 部门预算编码
+    unit                  VARCHAR,            -- 万元 | 元 | NULL (not stated)
+    budget_initial        DECIMAL(18, 6),     -- 年初预算数 (total row)
+    budget_full           DECIMAL(18, 6),     -- 全年预算数 (小计 ③ = ①+②)
+    executed              DECIMAL(18, 6),     -- 全年执行数 (年度拨付金额)
+    execution_rate        DECIMAL(18, 6),     -- 执行率 % as printed
+    funding_weight        DECIMAL(18, 6),     -- 分值 of the funds
+    funding_score         DECIMAL(18, 6),     -- 得分 of the funds
+    goal_text             VARCHAR,            -- 总体目标 预期目标
+    actual_text           VARCHAR,            -- 实际完成情况
+    total_weight          DECIMAL(18, 6),     -- Σ 分值 read
+    total_score           DECIMAL(18, 6),     -- Σ 得分 read (score list: the printed 自评分数)
+    total_weight_printed  DECIMAL(18, 6),     -- 总分值 as printed
+    total_score_printed   DECIMAL(18, 6),     -- 评价总分 / 自评得分 as printed
+    grade                 VARCHAR,            -- 评价等级 as printed
+    indicator_count       INTEGER NOT NULL,
+    first_page            INTEGER NOT NULL,
+    last_page             INTEGER NOT NULL,
+    bbox_x0               DOUBLE,
+    bbox_top              DOUBLE,
+    bbox_x1               DOUBLE,
+    bbox_bottom           DOUBLE,
+    PRIMARY KEY (document_id, evaluation_no)
+);
+
+-- One funding row of a self-evaluation (合计, 财政资金小计, 当年财政拨款, 上年结转资金, 其他资金 …).
+CREATE TABLE IF NOT EXISTS raw.evaluation_funding (
+    document_id     VARCHAR NOT NULL,
+    evaluation_no   INTEGER NOT NULL,
+    row_no          INTEGER NOT NULL,
+    row_label       VARCHAR NOT NULL,   -- as printed, white space removed
+    budget_initial  DECIMAL(18, 6),     -- 年初预算数
+    adjustment      DECIMAL(18, 6),     -- 年中调整金额
+    budget_full     DECIMAL(18, 6),     -- 全年预算数 / 小计
+    executed        DECIMAL(18, 6),     -- 全年执行数 / 年度拨付金额
+    execution_rate  DECIMAL(18, 6),     -- 执行率 %
+    balance         DECIMAL(18, 6),     -- 结余金额
+    balance_rate    DECIMAL(18, 6),     -- 结余率 %
+    weight          DECIMAL(18, 6),     -- 分值
+    score           DECIMAL(18, 6),     -- 得分
+    source_page     INTEGER NOT NULL,
+    bbox_x0         DOUBLE,
+    bbox_top        DOUBLE,
+    bbox_x1         DOUBLE,
+    bbox_bottom     DOUBLE,
+    PRIMARY KEY (document_id, evaluation_no, row_no)
+);
+
+-- One indicator of a self-evaluation: target (年度指标值) and outcome (实际完成值), both normalised
+-- (target_* / outcome_* columns are added from TargetValue by warehouse.flattened_columns_ddl).
+CREATE TABLE IF NOT EXISTS raw.indicator_outcomes (
+    document_id               VARCHAR NOT NULL,
+    evaluation_no             INTEGER NOT NULL,
+    indicator_no              INTEGER NOT NULL,   -- 1-based within the evaluation
+    level1_code               VARCHAR,
+    level1_name               VARCHAR,            -- 一级指标
+    level2_code               VARCHAR,
+    level2_name               VARCHAR,            -- 二级指标
+    indicator_name            VARCHAR,            -- 三级指标
+    target_text               VARCHAR,            -- 年度指标值 as printed
+    outcome_text              VARCHAR,            -- 实际完成值 as printed
+    weight                    DECIMAL(18, 6),     -- 分值
+    score                     DECIMAL(18, 6),     -- 得分
+    deviation_text            VARCHAR,            -- 偏差原因分析及改进措施
+    status                    VARCHAR NOT NULL,   -- met | not_met | not_comparable (parsing/outcomes.py: outcome_status)
+    outcome_unit_from_target  BOOLEAN NOT NULL,   -- a bare 实际完成值 read in the target's unit
+    source_page               INTEGER NOT NULL,
+    bbox_x0                   DOUBLE,
+    bbox_top                  DOUBLE,
+    bbox_x1                   DOUBLE,
+    bbox_bottom               DOUBLE,
+    PRIMARY KEY (document_id, evaluation_no, indicator_no)
+);

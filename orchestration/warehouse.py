@@ -33,6 +33,7 @@ from orchestration.parsing.disclosure_records import (
     NarrativeFigure,
     TableCell,
 )
+from orchestration.parsing.evaluation_records import EvaluationFunding, IndicatorOutcome, SelfEvaluation
 from orchestration.parsing.records import (
     PARSER_VERSION,
     BudgetLine,
@@ -56,6 +57,10 @@ RAW_TABLES: tuple[str, ...] = (
     "budget_table_amounts",
     "table_cells",
     "narrative_figures",
+    # 绩效自评表 (self-evaluations, in any document)
+    "evaluation_summaries",
+    "evaluation_funding",
+    "indicator_outcomes",
 )
 
 
@@ -102,12 +107,16 @@ _TABLE_ROW_COLUMNS = record_columns(BudgetTableRow)
 _TABLE_AMOUNT_COLUMNS = record_columns(BudgetTableAmount)
 _TABLE_CELL_COLUMNS = record_columns(TableCell)
 _NARRATIVE_FIGURE_COLUMNS = record_columns(NarrativeFigure)
+_EVALUATION_COLUMNS = record_columns(SelfEvaluation)
+_EVALUATION_FUNDING_COLUMNS = record_columns(EvaluationFunding)
+_INDICATOR_OUTCOME_COLUMNS = record_columns(IndicatorOutcome)
 
 
 #: Staging tables whose record type has flattened (nested dataclass) fields.
 _FLATTENED_RECORDS: dict[str, type] = {
     "performance_indicators": PerformanceIndicator,
     "department_indicators": DepartmentIndicator,
+    "indicator_outcomes": IndicatorOutcome,
 }
 _SQL_TYPES = {"str": "VARCHAR", "float": "DOUBLE", "int": "INTEGER", "bool": "BOOLEAN"}
 
@@ -384,6 +393,13 @@ def _insert_records(con: duckdb.DuckDBPyConnection, doc_id: str, parsed: ParsedD
             _insert_dataclasses(con, "table_cells", _TABLE_CELL_COLUMNS, doc_id, disclosure.cells)
         if disclosure.figures:
             _insert_dataclasses(con, "narrative_figures", _NARRATIVE_FIGURE_COLUMNS, doc_id, disclosure.figures)
+    evaluations = parsed.evaluations
+    if evaluations is not None:
+        _insert_dataclasses(con, "evaluation_summaries", _EVALUATION_COLUMNS, doc_id, evaluations.evaluations)
+        if evaluations.funding:
+            _insert_dataclasses(con, "evaluation_funding", _EVALUATION_FUNDING_COLUMNS, doc_id, evaluations.funding)
+        if evaluations.indicators:
+            _insert_dataclasses(con, "indicator_outcomes", _INDICATOR_OUTCOME_COLUMNS, doc_id, evaluations.indicators)
     if parsed.events:
         _insert_rows(
             con, "INSERT INTO raw.parse_events VALUES", 6,

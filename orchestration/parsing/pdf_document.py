@@ -149,6 +149,8 @@ def _parse_open_pdf(pdf) -> ParsedDocument:
         # grid reader; the Guangzhou form (预期指标, 指标说明及公式: no value column) by the department reader
         document = _read_national_grid(pdf, otherwise=None) if _prints_national_grid(pdf) else None
         return document if document is not None else parse_department_pdf(pdf)
+    if pdf.pages and _has_self_evaluation_title(pdf.pages[0]):
+        return _read_as_tables(pdf)  # a 绩效自评表: the spine's self_evaluation tables (readers/self_evaluation.py)
     if pdf.pages and _has_grid_labels(pdf.pages[0]):
         document = _read_national_grid(pdf)
         if document is not None:
@@ -171,6 +173,13 @@ def _prints_national_grid(pdf) -> bool:
     (指标解释, 评(扣)分标准 …) the grid has. The pages' characters stay cached for the reader that follows."""
     text = "".join(squeeze("".join(c["text"] for c in page.chars)) for page in pdf.pages)
     return "三级指标" in text or ("一级指标" in text and "二级指标" in text)
+
+
+def _has_self_evaluation_title(first_page) -> bool:
+    """True when page 1's head names a 绩效自评表 (自评表, 绩效自评, 自评结果): read as a sequence of tables, whose
+    self-evaluation tables the spine reads (:mod:`.readers.self_evaluation`), not as a grid of targets."""
+    text = re.sub(r"\s+", "", "".join(c["text"] for c in first_page.chars[:300]))
+    return bool(re.search(r"自评(?:表|结果|情况)|绩效自评", text))
 
 
 def _has_grid_labels(first_page) -> bool:

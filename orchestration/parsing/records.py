@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from .department_records import DepartmentTargets
     from .disclosure_records import Disclosure
+    from .evaluation_records import EvaluationSet
 
 from .targets import TargetValue, parse_target
 
@@ -206,6 +207,8 @@ class ParsedDocument:
     disclosure: Disclosure | None = None
     char_counts: list[tuple[int, int, int, int]] = field(default_factory=list)
     column_char_counts: list[tuple[int, str, int, int, int]] = field(default_factory=list)
+    #: 绩效自评表 read from the document's tables (:mod:`.readers.self_evaluation`), else ``None``.
+    evaluations: EvaluationSet | None = None
 
     @property
     def spending_unit_count(self) -> int:

@@ -59,7 +59,9 @@ from .readers.budget_tables import column_labels, read_budget_table, split_heade
 from .readers.department_overview import is_overview_table, read_department_overview
 from .readers.narrative import read_narrative
 from .readers.project_goals import read_project_goals, stated_unit
+from .readers.self_evaluation import read_self_evaluation
 from .readers.three_public import read_three_public
+from .evaluation_records import EvaluationSet
 from .records import BudgetLine
 from .records import ParsedDocument, ParseError, ParseEvent
 from .tables import READ_KINDS, classify_table, table_title, table_unit
@@ -92,6 +94,7 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
     grid_tables: list[tuple[object, InventoryEntry]] = []
     goal_lines: list[list[BudgetLine]] = []
     overview_tables: list[tuple[object, InventoryEntry]] = []
+    evaluations = EvaluationSet()
     for table in layout.tables:
         title = table_title(table.caption)
         captions += table.caption
@@ -133,6 +136,8 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
             entry.read, entry.row_count = True, sum(1 for line in lines if line.line_type == "project")
         elif kind.kind == "department_targets" and is_overview_table(table):
             overview_tables.append((table, entry))
+        elif kind.kind == "self_evaluation":
+            events += _read_self_evaluation(table, title, unit, entry, evaluations)
         else:
             events.append(ParseEvent("table_not_read", _unread_table_detail(table, kind.key, title),
                                      source_page=table.first_page))
@@ -146,9 +151,16 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
     titles = [e.title for e in inventory if e.entry_type == "table" and e.title]
     scope = "unit" if (any(re.search(r"预算单位|单位预算|单位决算", t) for t in titles)
                        or any(re.match(r"\s*编制单位", line) for line in captions)) else "department"
-    standard_read = [e for e in inventory if e.read]
+    standard_read = [e for e in inventory if e.read and e.kind != "self_evaluation"]
     is_template = bool(standard_read) and not amounts
     department = _department(captions, layout.head_lines, layout.tables)
+    evaluation_only = bool(evaluations.evaluations) and all(
+        e.kind == "self_evaluation" for e in inventory if e.entry_type == "table")
+    if evaluation_only:
+        # a 自评表 alone: its 部门（单位）名称 cell names the department (its head lines are the form's title), and
+        # it is a publication of its own (stage self_evaluation), never a version of the 部门预算 or 决算
+        department = next((e.unit_name for e in evaluations.evaluations if e.unit_name), department)
+        stage = "self_evaluation"
     if is_template:
         events.append(ParseEvent("template_without_amounts",
                                  f"{len(standard_read)} standard tables and not one amount: a blank form (template), registered, not loaded as a department"))
@@ -163,6 +175,13 @@ def read_disclosure(layout: DocumentLayout) -> ParsedDocument:
         disclosure=Disclosure(scope=scope, stage=stage, inventory=inventory, rows=rows, amounts=amounts,
                               is_template=is_template, cells=cells),
     )
+    if evaluations.evaluations:
+        document.evaluations = evaluations
+        if evaluation_only:  # the form's title with the year printed under it: 部门整体绩效自评表（2024年度）
+            document.title = "".join(layout.tables[0].caption)[:200] or document.title
+            projects = sorted({e.project_name for e in evaluations.evaluations if e.scope == "project" and e.project_name})
+            if len(projects) == 1:  # a project's 自评表: the project names the publication (int_documents)
+                document.title = f"{document.title}：{projects[0]}"[:300]
     if grid_document is not None:
         document.budget_lines, document.indicators = grid_document.budget_lines, grid_document.indicators
         document.department_targets = grid_document.department_targets
@@ -265,6 +284,24 @@ def _subject_department(figures) -> str | None:
             if match and not re.search(r"本部门|我部门", match.group(1)):
                 return match.group(1)
     return None
+
+
+def _read_self_evaluation(table, title: str | None, unit: str | None, entry: InventoryEntry,
+                          evaluations: EvaluationSet) -> list[ParseEvent]:
+    """A 绩效自评表 (:mod:`.readers.self_evaluation`): its evaluations, funding rows and indicator outcomes join the
+    document's ``evaluations`` (numbered on), its entry is marked read; returns the reader's events and a
+    ``self_evaluation_read`` event counting what was read."""
+    number_from = len(evaluations.evaluations) + 1
+    found, table_events = read_self_evaluation(table, title, number_from, unit)
+    evaluations.evaluations += found.evaluations
+    evaluations.funding += found.funding
+    evaluations.indicators += found.indicators
+    entry.read, entry.row_count = True, len(found.indicators) or len(found.evaluations)
+    scores = ", ".join(f"{e.project_name or e.unit_name}: {e.total_score_printed}" for e in found.evaluations)[:300]
+    return [*table_events, ParseEvent("self_evaluation_read", f"table {table.table_no} ({title or '自评'}) pages "
+                                      f"{table.first_page}-{table.last_page}: {len(found.evaluations)} evaluation(s), "
+                                      f"{len(found.funding)} funding row(s), {len(found.indicators)} indicator(s) "
+                                      f"({scores})", source_page=table.first_page)]
 
 
 def _read_overviews(document: ParsedDocument, overview_tables) -> None:

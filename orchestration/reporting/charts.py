@@ -20,6 +20,8 @@ import altair as alt
 import duckdb
 import pandas as pd
 
+from .outcomes import targets_met_by_department  # issue 27 §1: targets met by department (绩效自评表)
+
 #: CJK-capable font stack for chart labels: WenQuanYi Zen Hei is what the
 #: project installs (``make fonts``); the others are the usual CJK fonts of
 #: Windows and macOS machines the file may be opened on.
@@ -401,4 +403,4 @@ SECTIONS = (
 
 def build_sections(con: duckdb.DuckDBPyConnection) -> list[Section]:
     """Every section of the report, from an open (read-only) serving connection."""
-    return [section(con) for section in SECTIONS]
+    return [section(con) for section in (*SECTIONS, targets_met_by_department)]

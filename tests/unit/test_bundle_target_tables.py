@@ -198,7 +198,9 @@ def test_hangzhou_goal_table_equals_the_project_expenditure_total():
     ("项目支出绩效目标表（含转移支付项目）", ["项目名称（资金使用单位）", "合计", "财政拨款", "绩效目标", "绩效指标"],
      "project_targets"),
     ("部门预算项目支出及其他支出预算表", ["单位名称", "项目名称", "总计", "一般公共预算", "绩效目标"], "project_expenditure"),
-    ("项目支出绩效自评表", ["项目名称", "年度目标", "一级指标", "二级指标"], "performance_target_grid"),
+    # issue 27 §1: a 自评表 prints the grid's labels beside 实际完成值 / 得分; it is read as a self-evaluation
+    # (readers/self_evaluation.py), no longer as a grid of published targets
+    ("项目支出绩效自评表", ["项目名称", "年度目标", "一级指标", "二级指标"], "self_evaluation"),
 ])
 def test_target_tables_are_classified_by_the_meaning_of_title_and_header(title, header, kind):
     assert classify_table(title, header).kind == kind

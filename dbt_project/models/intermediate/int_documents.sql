@@ -20,7 +20,10 @@ publications as (
         disclosures.scope                       as disclosure_scope,
         disclosures.stage                       as disclosure_stage,
         documents.doc_type
-            || coalesce('|' || disclosures.scope || '|' || coalesce(disclosures.stage, ''), '') as publication_kind
+            || coalesce('|' || disclosures.scope || '|' || coalesce(disclosures.stage, ''), '')
+            -- a 绩效自评表 alone (stage self_evaluation) is one publication per title: 部门整体, or one project's
+            || case when disclosures.stage = 'self_evaluation' then '|' || coalesce(documents.title, '') else '' end
+                                                as publication_kind
     from documents
     left join disclosures
         on documents.document_id = disclosures.document_id

@@ -58,6 +58,9 @@ _STAGING_DESCRIPTIONS = {
     "budget_table_amounts": "Standard-table amount cells: header label, column role, amount as printed with its unit (元/万元).",
     "table_cells": "The generic table store: every non-empty cell of a table no reader read (unknown kind), with page and bbox.",
     "narrative_figures": "Headline figures a prose-only 部门预算/决算 states (收支总计, 基本支出, “三公”经费 …): measure, amount as printed with its unit, 元, page and sentence.",
+    "evaluation_summaries": "绩效自评表: one row per self-evaluation (a 自评表, or a project of a 项目名称 | 自评分数 list): funds, 执行率, 总体目标 vs 实际完成情况, 自评得分.",
+    "evaluation_funding": "绩效自评表 funding rows (合计, 财政资金小计 …): 年初预算数, 全年预算数, 全年执行数, 执行率, 分值, 得分 as printed.",
+    "indicator_outcomes": "绩效自评表 indicators: 一级/二级/三级指标, 年度指标值 (target) and 实际完成值 (outcome) normalized, 分值, 得分, met / not_met / not_comparable.",
 }
 
 

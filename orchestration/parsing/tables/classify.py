@@ -12,6 +12,10 @@ kind                              rule
 ================================  =====================================================================
 transfer_payment_targets          title has 转移支付 and 绩效 outside brackets (专项转移支付绩效目标表: the targets of a transfer
                                   payment, not of the department's projects; kept in the inventory, not read)
+self_evaluation                   title has 自评 (项目支出绩效自评表, 部门整体绩效自评表), or the header or a row has a cell
+                                  that is a self-evaluation score label (自评得分, 自评分数: the 佛山 决算's untitled
+                                  项目名称 | 自评分数 list); read by :mod:`..readers.self_evaluation` (before the grid
+                                  rule: a 自评表 prints the national grid's labels beside 实际完成值 and 得分)
 performance_target_grid           the header or a row has the national indicator grid's labels: 三级指标,
                                   or 一级指标 and 二级指标 (项目支出绩效目标申报表, the multi-project
                                   部门预算项目绩效目标申报表 grid, 部门整体支出绩效目标申报表), and a value
@@ -176,6 +180,15 @@ def _only_fiscal_appropriation(t: str) -> str | None:
     return None
 
 
+def _is_self_evaluation(title: str, header_labels: list[str], rows: list[list[str]] | None) -> bool:
+    """A 绩效自评表: 自评 in the (squeezed) title, or a header or row cell that is a self-evaluation score label
+    (:func:`..readers.self_evaluation.is_self_evaluation_label`: 自评得分, 自评分数 …; an indicator named
+    绩效自评审核及评价项目数量 is no label)."""
+    from ..readers.self_evaluation import is_self_evaluation_label
+
+    return "自评" in title or any(is_self_evaluation_label(text) for row in [header_labels, *(rows or [])] for text in row)
+
+
 def classify_table(title: str | None, header_labels: list[str], rows: list[list[str]] | None = None) -> TableKind:
     """Kind of a table from its ``title`` (may be ``None``), ``header_labels`` and, optionally, the texts of
     its ``rows`` (a national grid's label row may follow a block of label–value rows); rules in the module
@@ -187,6 +200,8 @@ def classify_table(title: str | None, header_labels: list[str], rows: list[list[
     core = re.sub(r"[（(][^)）]*[)）]", "", t)  # 项目支出绩效目标表（含转移支付项目） is a project table
     if "转移支付" in core and "绩效" in core:
         return TableKind("transfer_payment_targets", stage=stage)
+    if _is_self_evaluation(t, header_labels, rows):
+        return TableKind("self_evaluation", stage=stage)
     if any(is_indicator_grid_row(row) for row in [header_labels, *(rows or [])]) or (
             "绩效" in t and "整体" not in t and _names_indicator_levels(header_labels)):
         return TableKind("performance_target_grid", stage=stage)
