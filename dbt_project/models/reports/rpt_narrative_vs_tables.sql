@@ -5,8 +5,8 @@
 -- (the paired tables file has no readable value for it) | no_tables_file (no tables file of that department,
 -- year and stage in the warehouse).
 -- Figures compared (narrative measure → table value):
---   total / income_total / expenditure_total (no fund named) → 收支总表 总计 (the largest 总计 row);
---   basic_expenditure / project_expenditure (no fund named)  → 支出总表 合计 row, 基本支出 / 项目支出 column;
+--   total / income_total / expenditure_total (no fund named) → 收支总表 总计 (its largest total row);
+--   basic_expenditure / project_expenditure (no fund named)  → 支出总表 total row (the largest 合计), 基本支出 / 项目支出 column;
 --   three_public_total, outbound_travel, official_vehicles, vehicle_purchase, vehicle_operation,
 --   official_reception, administrative_operating            → “三公”经费 table, the column of that item.
 with documents as (
@@ -72,17 +72,25 @@ values as (
     select * from {{ ref('int_disclosure_values') }}
 ),
 
+expenditure_total_row as (
+    -- the 支出总表's total row by meaning: the row with the largest 合计 (江苏 prints it unnamed, first)
+    select document_id, arg_max(table_no, amount_yuan) as table_no, arg_max(row_no, amount_yuan) as row_no
+    from values
+    where table_kind = 'expenditure_summary' and column_role = 'total'
+    group by document_id
+),
+
 table_values as (
-    -- 收支总表 总计
+    -- 收支总表 总计: its largest total row (总计, or 收入合计 where no balance is carried over)
     select document_id, 'summary_total' as compared_with, table_title, source_page, amount_yuan
     from values
     where table_kind = 'income_expenditure_summary' and row_kind = 'total'
-      and contains(replace(coalesce(row_name, ''), ' ', ''), '总计')
     union all
-    -- 支出总表 合计 row: 基本支出 / 项目支出
-    select document_id, column_role, table_title, source_page, amount_yuan
+    -- 支出总表 total row: 基本支出 / 项目支出
+    select values.document_id, column_role, table_title, source_page, amount_yuan
     from values
-    where table_kind = 'expenditure_summary' and row_kind = 'total' and column_role in ('basic', 'project')
+    inner join expenditure_total_row using (document_id, table_no, row_no)
+    where table_kind = 'expenditure_summary' and column_role in ('basic', 'project')
     union all
     -- “三公”经费 table: the column of each item; its 合计 / 总额 column is the total
     select document_id,
