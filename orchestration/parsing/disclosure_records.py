@@ -194,7 +194,8 @@ class Disclosure:
     is_template: bool = False
     #: Cells of the tables no reader read (:class:`TableCell`).
     cells: list[TableCell] = field(default_factory=list)
-    #: Headline figures stated in the prose (a narrative disclosure: ``doc_type == 'budget_narrative'``).
+    #: Headline figures stated in the prose: a narrative disclosure (``doc_type == 'budget_narrative'``), or the
+    #: 说明 chapters printed beside a bundle's tables.
     figures: list[NarrativeFigure] = field(default_factory=list)
 
     @property

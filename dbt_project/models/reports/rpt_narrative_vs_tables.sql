@@ -1,7 +1,10 @@
 -- A prose-only 部门预算 / 决算 disclosure (doc_type budget_narrative) beside the tables file of its department,
 -- year and stage: every headline figure the prose states that a standard table also prints, with both numbers
--- and both pages. comparison: equal (at the precision the prose prints: the table's 30,939.116470 万元 is the
--- prose's 30,939.12) | differs (a finding: the two publications disagree) | not_in_tables
+-- and both pages; and a bundle's own 说明 chapters against its own tables (narrative = tables document).
+-- comparison: equal (at the precision the prose prints: the table's 30,939.116470 万元 is the
+-- prose's 30,939.12; a figure of 0 beside a table printed empty) | differs (a finding: the two publications
+-- disagree) | table_without_data (present but empty: the table is printed without its data row while the prose
+-- states a non-zero figure for it, a finding) | not_in_tables
 -- (the paired tables file has no readable value for it) | no_tables_file (no tables file of that department,
 -- year and stage in the warehouse).
 -- Figures compared (narrative measure → table value):
@@ -18,12 +21,15 @@ disclosures as (
 ),
 
 narratives as (
+    -- a prose-only disclosure, or a bundle whose 说明 chapters state figures beside its own tables (is_combined)
     select documents.document_id, documents.file_name, documents.department, documents.fiscal_year,
-           disclosures.stage,
+           disclosures.stage, documents.doc_type = 'budget_disclosure' as is_combined,
            {{ pairing_department_name('documents.department') }} as pairing_name
     from documents
     inner join disclosures using (document_id)
     where documents.doc_type = 'budget_narrative'
+       or (documents.doc_type = 'budget_disclosure' and not disclosures.is_template
+           and documents.document_id in (select document_id from {{ ref('stg_narrative_figures') }}))
 ),
 
 tables_files as (
@@ -46,11 +52,15 @@ pairs as (
            ) as pair_rank
     from narratives
     inner join tables_files
-        on tables_files.fiscal_year = narratives.fiscal_year
+        on not narratives.is_combined
+       and tables_files.fiscal_year = narratives.fiscal_year
        and coalesce(tables_files.stage, '') = coalesce(narratives.stage, '')
        and (tables_files.pairing_name = narratives.pairing_name
             or contains(tables_files.pairing_name, narratives.pairing_name)
             or contains(narratives.pairing_name, tables_files.pairing_name))
+    union all
+    -- a bundle's 说明 is compared with its own tables
+    select document_id, document_id, file_name, 1 from narratives where is_combined
 ),
 
 figures as (
@@ -102,6 +112,21 @@ table_values as (
     where table_kind = 'three_public_expenses'
 ),
 
+empty_tables as (
+    -- a table printed without a data row (三公 with its header only): present, but no value to compare
+    select document_id, compared_with, min(title) as table_title, min(first_page) as source_page
+    from (
+        select document_id, title, first_page, unnest(case table_kind
+            when 'income_expenditure_summary' then ['summary_total']
+            when 'expenditure_summary' then ['basic', 'project']
+            when 'three_public_expenses' then ['three_public_total', 'outbound_travel', 'official_vehicles',
+                                               'vehicle_purchase', 'vehicle_operation', 'official_reception'] end) as compared_with
+        from {{ ref('int_document_tables') }}
+        where entry_type = 'table' and coalesce(amount_count, 0) = 0
+    )
+    group by document_id, compared_with
+),
+
 table_value as (
     -- one value per document and item: the largest (the total row of a table listing units)
     select document_id, compared_with,
@@ -130,12 +155,16 @@ select
     figures.sentence,
     pairs.tables_document_id,
     pairs.tables_file_name,
-    table_value.table_title                                 as tables_table_title,
-    table_value.source_page                                 as tables_page,
+    coalesce(table_value.table_title, empty_tables.table_title) as tables_table_title,
+    coalesce(table_value.source_page, empty_tables.source_page) as tables_page,
     cast(table_value.amount_yuan as decimal(24, 2))         as tables_amount_yuan,
     cast(figures.amount_yuan - table_value.amount_yuan as decimal(24, 2)) as difference_yuan,
     case
         when pairs.tables_document_id is null then 'no_tables_file'
+        -- present but empty: the table is printed without its data row while the prose states a figure for it
+        when table_value.amount_yuan is null and empty_tables.document_id is not null and figures.amount_yuan <> 0
+            then 'table_without_data'
+        when table_value.amount_yuan is null and empty_tables.document_id is not null then 'equal'
         when table_value.amount_yuan is null then 'not_in_tables'
         -- the prose states its figure rounded (30,939.12 万元 for a table's 30,939.116470): the table's amount in
         -- the prose's unit, rounded to the decimals the prose prints, must be the printed figure
@@ -151,4 +180,7 @@ left join pairs
 left join table_value
     on table_value.document_id = pairs.tables_document_id
    and table_value.compared_with = figures.compared_with
+left join empty_tables
+    on empty_tables.document_id = pairs.tables_document_id
+   and empty_tables.compared_with = figures.compared_with
 where figures.compared_with is not null
