@@ -102,7 +102,7 @@ select
                                                                              as change_rate,
     {{ yuan_to_wan('yoy_matched.prior_yuan') }}                              as prior_wan,
     {{ yuan_to_wan('yoy_matched.current_yuan') }}                            as current_wan,
-    {{ yuan_to_wan('yoy_matched.current_yuan - yoy_matched.prior_yuan') }}   as change_wan,
+    {{ yuan_to_wan('(yoy_matched.current_yuan - yoy_matched.prior_yuan)') }}   as change_wan,
     case when yoy_matched.prior_yuan is null then 'current_only'
          when yoy_matched.current_yuan is null then 'prior_only'
          else 'both' end                                                     as presence,
