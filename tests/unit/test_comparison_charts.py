@@ -1,0 +1,51 @@
+"""The comparison charts of the report (orchestration/reporting/comparisons.py) on a small serving database."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from orchestration.reporting import comparisons
+
+YOY_COLUMNS = ("department_name VARCHAR, scope VARCHAR, stage VARCHAR, fund_type VARCHAR, function_code VARCHAR, "
+               "function_level VARCHAR, function_name VARCHAR, prior_year INT, current_year INT, "
+               "prior_wan DECIMAL(18,6), current_wan DECIMAL(18,6), change_wan DECIMAL(18,6), change_rate DOUBLE, "
+               "presence VARCHAR, prior_page INT, current_page INT")
+
+
+@pytest.fixture
+def con():
+    connection = duckdb.connect()
+    connection.execute("CREATE SCHEMA marts")
+    connection.execute(f"CREATE TABLE marts.rpt_yoy_function_expenditure ({YOY_COLUMNS})")
+    yield connection
+    connection.close()
+
+
+def test_no_section_when_the_mart_is_empty_or_missing(con):
+    assert comparisons.year_over_year(con) == []
+    assert comparisons.year_over_year_three_public(con) == []  # mart missing
+    assert comparisons.plan_vs_outcome_printed(con) == []
+
+
+def test_year_over_year_takes_one_fund_type_per_pair(con):
+    # 万里街道 2024 → 2025, 212 城乡社区支出 (p19 → p17, 元 as 万元) printed in the 支出总表 (all_funds) and the
+    # 一般公共预算 table: charted once, from the 支出总表
+    rows = [
+        ("万里街道", "department", "budget", fund, "212", "class", "城乡社区支出", 2024, 2025,
+         11938.5303, 15436.9326, 3498.4023, 0.293, "both", 19, 17)
+        for fund in ("all_funds", "general_public")
+    ] + [("万里街道", "department", "budget", "all_funds", "208", "class", "社会保障和就业支出", 2024, 2025,
+          1960.4064, 1609.1895, -351.2169, -0.1792, "both", 17, 15),
+         ("万里街道", "department", "budget", "all_funds", "213", "class", "农林水支出", 2024, 2025,
+          None, 10.0, None, None, "current_only", None, 17)]
+    con.executemany("INSERT INTO marts.rpt_yoy_function_expenditure VALUES "
+                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    (section,) = comparisons.year_over_year(con)
+    assert list(section.table["fund_type"].unique()) == ["all_funds"]
+    assert len(section.table) == 3
+    assert section.reading == (
+        "1 department-year pairs compared (same stage and scope); the largest rise is 212 城乡社区支出 at 万里街道 "
+        "(+3,498.40 万元, +29.3%); the largest fall 208 社会保障和就业支出 at 万里街道 (-351.22 万元); "
+        "1 class rows printed in one year only.")
+    assert section.spec["title"] == "同比增减（功能分类·类），万元"
