@@ -134,6 +134,14 @@ SHEETS: tuple[Sheet, ...] = (
     ), order_by="department_name, fiscal_year, expense"),
     Sheet("targets_vs_budget", "绩效目标与预算", "rpt_targets_vs_department_budget", None,
           order_by="1, 2"),
+    Sheet("targets_vs_budget_projects", "绩效目标与预算（项目）", "rpt_targets_vs_budget_projects", (
+        _c("department", "部门"), _c("fiscal_year", "年度", "int"), _c("comparison", "对比（project 项目 / total 合计）"),
+        _c("project_name", "项目名称"), _c("targets_amount_wan", "绩效目标表金额（万元）", "wan"),
+        _c("bundle_amount_wan", "部门预算项目支出表金额（万元）", "wan"), _c("difference_wan", "差额（万元）", "wan"),
+        _c("status", "结果（equal 一致 / differs 不一致 / targets_only 仅目标表 / bundle_only 仅预算）"),
+        _c("targets_file_name", "绩效目标表文件"), _c("targets_page", "绩效目标表页码", "int"),
+        _c("bundle_file_name", "部门预算文件"), _c("bundle_page", "项目支出表页码", "int"), _c("bundle_label", "合计口径"),
+    ), order_by="department, fiscal_year, targets_file_name, comparison DESC, project_name"),
     Sheet("targets_vs_outcomes", "绩效目标与完成", "rpt_targets_vs_outcomes", None, order_by="1"),
     Sheet("findings", "发现（公开表勾稽）", "rpt_disclosure_checks", (
         _c("department_name", "部门"), _c("file_name", "文件"), _c("source_page", "页码", "int"),

@@ -1,8 +1,11 @@
 """The comparison marts (issue 27 §2) and the export (§3) on real documents, through the whole pipeline.
 
 One batch run over real disclosures of ``../shared/realdocs``: 上海 万里街道 部门预算 2024 and 2025, 江苏省人民检察院
-部门预算 2018 and 2019 (the tables files), and two 部门决算 (上海 普陀区财政局 2024, 佛山 市轨道交通局 2019).
-Every number asserted was read off the page named beside it.
+部门预算 2018 and 2019 (the tables files), two 部门决算 (上海 普陀区财政局 2024, 佛山 市轨道交通局 2019), and two
+2026 部门预算 with a 项目支出绩效目标表 and a 项目支出表 inside (深圳 市信访局, 广州 市统计局). realdocs holds no
+standalone 项目支出绩效目标表 of the same department and year as a 部门预算, so one is rendered here
+(:data:`SHENZHEN_TARGETS_SEED`, 深圳市信访局 2026) with one project equal to the bundle's, one different and one the
+bundle does not list. Every number asserted was read off the page named beside it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.reporting.export import WORKBOOK_NAME, write_export
+from devtools.render_pdf import render_seed
 from tests.bundles import REALDOCS
 from tests.pipeline import batch_over_copies, query
 
@@ -31,7 +35,40 @@ FOSHAN = "佛山_市轨道交通局_2019_部门决算.pdf"
 FILES = {
     WANLI_2024: "budget-bundles", WANLI_2025: "budget-bundles", CAIZHENG: "budget-bundles",
     JCY_2018: "jiangsu", JCY_2019: "jiangsu", FOSHAN: "guangdong",
+    "深圳_市信访局_2026_部门预算.pdf": "guangdong", "广州_市统计局_2026_部门预算.pdf": "guangdong",
 }
+SHENZHEN_TARGETS = "深圳_市信访局_2026_项目支出绩效目标表.pdf"
+#: A standalone 项目支出绩效目标表 of 深圳市信访局 2026 (rendered): 社工服务项目 as its 部门预算 prints it (498.82, 表5
+#: 项目支出总表 p23), 信访专项 480.00 where the bundle prints 486.39, 信访宣传经费 the bundle does not list.
+SHENZHEN_TARGETS_SEED = """
+2026年项目支出绩效目标表
+
+部门名称：深圳市信访局 单位：万元
+
+项目名称（资金使用单位） 总计 财政拨款 财政专户拨款 其他资金 绩效目标
+
+合计 998.82 998.82
+
+深圳市信访局 998.82 998.82
+
+    社工服务项目 498.82 498.82
+
+通过购买社工服务，为来访群众提供心理疏导、矛盾调处
+
+和政策咨询等专业服务，提升信访工作的群众满意度。
+
+    信访专项 480.00 480.00
+
+保障信访工作各项专项任务的顺利开展，及时受理群众来信
+
+来访事项，按期办结率达到规定要求，维护社会和谐稳定。
+
+    信访宣传经费 20.00 20.00
+
+开展信访法治宣传进社区、进企业活动，引导群众依法逐级
+
+反映诉求，营造依法信访的良好社会氛围和舆论环境。
+"""
 WANLI = "上海市普陀区人民政府万里街道办事处"
 
 
@@ -41,7 +78,11 @@ def comparison_warehouse(tmp_path_factory):
     missing = [f.name for f in files if not f.exists()]
     if missing:
         pytest.skip(f"real documents not found: {missing}")
-    result, wh = batch_over_copies(tmp_path_factory, "comparison", files)
+    seed = tmp_path_factory.mktemp("rendered") / "shenzhen_targets.txt"
+    seed.write_text(SHENZHEN_TARGETS_SEED, encoding="utf-8")
+    rendered = seed.with_name(SHENZHEN_TARGETS)
+    rendered.write_bytes(render_seed(seed))
+    result, wh = batch_over_copies(tmp_path_factory, "comparison", files + [rendered])
     assert result.success
     return wh
 
@@ -107,6 +148,38 @@ def test_budget_vs_final_from_the_budget_printed_in_the_final_accounts(compariso
                         WHERE final_accounts_document_id IS NOT NULL""")[0][1] == 0
 
 
+def test_targets_against_the_budget_across_documents(comparison_warehouse):
+    wh = comparison_warehouse
+    rows = {(r[0], r[1]): r[2:] for r in query(wh, """
+        SELECT comparison, project_name, targets_page, targets_amount_wan, bundle_page, bundle_amount_wan,
+               difference_wan, status, bundle_file_name
+        FROM marts.rpt_targets_vs_budget_projects WHERE targets_file_name = ?""", [SHENZHEN_TARGETS])}
+    bundle = "深圳_市信访局_2026_部门预算.pdf"
+    # 表5 项目支出总表 p23 (万元): 社工服务项目 498.82, 信访专项 486.39; the department's row 深圳市信访局 1,612.29
+    assert rows[("project", "社工服务项目")] == (1, D("498.82"), 23, D("498.820000"), D("0.000000"), "equal", bundle)
+    assert rows[("project", "信访专项")][:6] == (1, D("480.00"), 23, D("486.390000"), D("-6.390000"), "differs")
+    assert rows[("project", "信访宣传经费")][5] == "targets_only"
+    assert rows[("project", "信访大厅运行")][3:6] == (D("603.840000"), None, "bundle_only")  # p23: 603.84
+    assert rows[("total", "合计")][:6] == (1, D("998.82"), 23, D("1612.290000"), D("-613.470000"), "differs")
+    # inside the real 深圳 bundle: the 项目支出绩效目标表 (p10-11) against its own 项目支出总表 (p23): every
+    # project equal; 合计 1,612.30 (the units' sum the reader derives) against the printed 1,612.29 (a 0.01 rounding)
+    inside = query(wh, """SELECT project_name, targets_page, status FROM marts.rpt_targets_vs_budget_projects
+                          WHERE targets_file_name = ? AND comparison = 'project' ORDER BY project_name""", [bundle])
+    assert ("社工服务项目", 10, "equal") in inside and ("信访专项", 11, "equal") in inside
+    assert {status for _, _, status in inside} == {"equal"}
+    assert query(wh, """SELECT targets_amount_wan, bundle_amount_wan, status FROM marts.rpt_targets_vs_budget_projects
+                        WHERE targets_file_name = ? AND comparison = 'total'""", [bundle]) == [
+        (D("1612.30"), D("1612.290000"), "differs")]
+    # 广州 市统计局: 表12 部门预算项目支出及其他支出预算表 合计 1,082.05 (p21) against the 绩效目标 table's 736.91
+    # (p25: 534.72 + 195.19 + 7.00): 统计专项经费 195.19 on both pages; the table lists projects with no target
+    gz = {r[0]: r[1:] for r in query(wh, """
+        SELECT project_name, targets_amount_wan, bundle_amount_wan, status FROM marts.rpt_targets_vs_budget_projects
+        WHERE department = '广州市统计局'""")}
+    assert gz["合计"] == (D("736.91"), D("1082.050000"), "differs")
+    assert gz["统计专项经费"] == (D("195.19"), D("195.190000"), "equal")
+    assert gz["机构运行辅助经费"] == (None, D("86.370000"), "bundle_only")
+
+
 def _soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -127,7 +200,7 @@ def test_export_opens_in_libreoffice_with_the_sheets_and_totals(comparison_wareh
     stem = Path(WORKBOOK_NAME).stem
     sheets = {p.name[len(stem) + 1:-4]: p for p in out.glob("*.csv")}
     expected = {"功能分类支出", "同比（功能分类）", "同比（经济分类）", "同比（三公经费）", "预算与决算（功能分类）",
-                "预算与决算（三公经费）", "发现（公开表勾稽）"}
+                "预算与决算（三公经费）", "发现（公开表勾稽）", "绩效目标与预算（项目）"}
     assert expected <= set(sheets)
     assert ("绩效目标与完成" in sheets) == ("targets_vs_outcomes" in result.rows)
 
