@@ -25,6 +25,15 @@ from orchestration.reporting.charts import Section, _spec, fetch, table_has_rows
 #: fund) when the pair has it, else the 一般公共预算 table; never both (the same money twice).
 FUND_PREFERENCE = ("all_funds", "general_public", "government_fund", "state_capital")
 
+#: The names of the 三公 items (fct_three_public_expenses.expense) for labels: the column labels printed
+#: (决算数/公务接待费) differ from table to table; an item not listed keeps its printed label.
+EXPENSE_NAMES = {
+    "total": "“三公”经费合计", "outbound_travel": "因公出国（境）费", "official_vehicles": "公务用车购置及运行费",
+    "vehicle_purchase": "公务用车购置费", "vehicle_operation": "公务用车运行费", "official_reception": "公务接待费",
+    "meeting": "会议费", "training": "培训费", "grand_total": "三公、会议费、培训费合计",
+    "administrative_operating": "机关运行经费", "administrative_expenses": "行政经费",
+}
+
 YOY_TABLE = "rpt_yoy_function_expenditure"
 YOY_THREE_PUBLIC_TABLE = "rpt_yoy_three_public_expenses"
 BVF_FUNCTION_TABLE = "rpt_budget_vs_final_by_function"
@@ -143,7 +152,7 @@ def plan_vs_outcome_printed(con: duckdb.DuckDBPyConnection) -> list[Section]:
     frames = []
     if table_has_rows(con, BVF_THREE_PUBLIC_TABLE):
         frames.append(fetch(con, f"""
-            SELECT department_name, fiscal_year, '三公 ' || expense_label AS item, budget_source,
+            SELECT department_name, fiscal_year, expense, expense_label AS item, budget_source,
                    budget_wan, final_wan, budget_page, final_page
             FROM marts.{BVF_THREE_PUBLIC_TABLE}
             WHERE budget_wan IS NOT NULL AND final_wan IS NOT NULL"""))
@@ -158,6 +167,10 @@ def plan_vs_outcome_printed(con: duckdb.DuckDBPyConnection) -> list[Section]:
         not f.empty for f in frames) else pd.DataFrame()
     if frame.empty:
         return []
+    if "expense" in frame:
+        named = frame["expense"].map(EXPENSE_NAMES)
+        frame["item"] = named.where(named.notna(), frame["item"]).where(frame["expense"].notna(), frame["item"])
+        frame = frame.drop(columns="expense")
     frame["budget_wan"] = frame["budget_wan"].astype(float)
     frame["final_wan"] = frame["final_wan"].astype(float)
     frame["difference_wan"] = frame["final_wan"] - frame["budget_wan"]

@@ -49,3 +49,17 @@ def test_year_over_year_takes_one_fund_type_per_pair(con):
         "(+3,498.40 万元, +29.3%); the largest fall 208 社会保障和就业支出 at 万里街道 (-351.22 万元); "
         "1 class rows printed in one year only.")
     assert section.spec["title"] == "同比增减（功能分类·类），万元"
+
+
+def test_plan_vs_outcome_printed_names_the_items_and_the_source(con):
+    # 佛山 市轨道交通局 2019 决算 表7 p21 (万元): 预算数 合计 0.00 | 决算数 合计 0.16, 公务接待费 0.00 | 0.16
+    con.execute("""CREATE TABLE marts.rpt_budget_vs_final_three_public AS SELECT * FROM (VALUES
+        ('佛山市轨道交通局', 2019, 'total', '决算数/合计', 'printed_in_final_accounts', 0.00, 0.16, 21, 21),
+        ('佛山市轨道交通局', 2019, 'official_reception', '决算数/公务接待费', 'printed_in_final_accounts', 0.00, 0.16, 21, 21),
+        ('佛山市轨道交通局', 2019, 'outbound_travel', '决算数/因公出国（境）费', 'printed_in_final_accounts', 0.00, 0.00, 21, 21))
+        AS t(department_name, fiscal_year, expense, expense_label, budget_source, budget_wan, final_wan,
+             budget_page, final_page)""")
+    (section,) = comparisons.plan_vs_outcome_printed(con)
+    assert sorted(section.table["item"]) == ["“三公”经费合计", "公务接待费", "因公出国（境）费"]
+    assert section.reading.startswith("3 items of 1 决算 compared with the budget they print (printed_in_final_accounts); "
+                                      "2 spent above budget")
