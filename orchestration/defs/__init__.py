@@ -5,7 +5,7 @@
 - ``transformation/`` — the dbt project (prepared by a preparer) and its models as assets;
 - ``quality/`` — the GX suites as asset checks (the per-document gate is emitted by ``stage_documents``);
 - ``serving/`` — ``serving_database``: the marts published for readers;
-- ``reporting/`` — ``document_summary`` and ``warehouse_report``;
+- ``reporting/`` — ``document_summary``, ``warehouse_report`` and ``warehouse_export``;
 - ``alerting/`` — ``quality_alert_sensor``;
 - ``jobs.py`` — ``main_job``, ``nightly_rebuild_job`` and its schedule (they span the domains);
 - ``resources.py`` — the resources every domain uses (``warehouse``, ``dbt``).

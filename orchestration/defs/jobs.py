@@ -26,6 +26,7 @@ from orchestration.defs.quality.checks import GATE_CHECK_SPEC, marts_checks, sta
 from orchestration.defs.reporting.document_summary import document_summary
 from orchestration.defs.serving.assets import serving_database
 from orchestration.defs.reporting.warehouse_report import warehouse_report
+from orchestration.defs.reporting.warehouse_export import warehouse_export
 from orchestration.partitions import documents_partitions
 
 #: Run tag of the jobs that write warehouse.duckdb; the instance `make dev` runs (orchestration/settings.py) runs
@@ -89,9 +90,11 @@ dbt_tests_job = dg.define_asset_job(
 nightly_rebuild_job = dg.define_asset_job(
     name="nightly_rebuild_job",
     tags={WRITES_WAREHOUSE_TAG: "true"},
-    selection=dg.AssetSelection.assets(dbt_models, serving_database, document_summary, warehouse_report, gx_data_docs),
+    selection=dg.AssetSelection.assets(dbt_models, serving_database, document_summary, warehouse_report, gx_data_docs,
+                                       warehouse_export),
     executor_def=dg.in_process_executor,
-    description="Full rebuild of every dbt model and test (reconciliation included) and republication of serving.duckdb.",
+    description="Full rebuild of every dbt model and test (reconciliation included), republication of serving.duckdb "
+                "and the Excel/CSV export.",
 )
 
 nightly_rebuild_schedule = dg.ScheduleDefinition(

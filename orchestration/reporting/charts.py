@@ -403,4 +403,10 @@ SECTIONS = (
 
 def build_sections(con: duckdb.DuckDBPyConnection) -> list[Section]:
     """Every section of the report, from an open (read-only) serving connection."""
-    return [section(con) for section in (*SECTIONS, targets_met_by_department)]
+    from orchestration.reporting import comparisons  # issue 27: a section only where its mart has rows
+
+    sections = [section(con) for section in (*SECTIONS, targets_met_by_department)]
+    sections += comparisons.year_over_year(con)
+    sections += comparisons.year_over_year_three_public(con)
+    sections += comparisons.plan_vs_outcome_printed(con)
+    return sections

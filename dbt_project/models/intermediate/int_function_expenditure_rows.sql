@@ -17,6 +17,7 @@ with candidates as (
         row_page,
         column_role,
         column_label,
+        column_measure,
         amount_yuan,
         amount_wan,
         unit,

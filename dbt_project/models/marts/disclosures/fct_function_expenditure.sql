@@ -5,6 +5,8 @@
 -- A 决算 fund table prints 本年支出 as its total (role current_expenditure).
 -- The cells and their contract check live in int_function_expenditure_rows; a
 -- table held back is listed in rpt_disclosure_tables_held_back, not summed here.
+-- A 决算 table that prints the budget beside the outcome (a column labelled …预算数 / 年初预算数,
+-- column_measure budget) keeps it out of the 决算 totals: rpt_budget_vs_final_by_function reads it.
 select
     {{ publication_columns() }},
     fund_type,
@@ -25,5 +27,6 @@ select
     min(row_page)                                                               as source_page
 from {{ ref('int_function_expenditure_rows') }}
 where not is_held_back
+  and not (stage = 'final_accounts' and column_measure is not distinct from 'budget')
 group by document_id, file_name, department_name, scope, fiscal_year, stage,
          fund_type, function_code, class_code, section_code, item_code
