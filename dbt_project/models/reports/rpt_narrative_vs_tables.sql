@@ -110,6 +110,8 @@ table_values as (
            table_title, source_page, amount_yuan
     from values
     where table_kind = 'three_public_expenses'
+      -- the year's own amounts: not the prior year's or the change a table prints as rows beside them (深圳)
+      and coalesce(column_measure, '') not in ('prior_budget', 'prior_final', 'change')
 ),
 
 empty_tables as (

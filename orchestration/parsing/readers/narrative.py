@@ -117,6 +117,9 @@ def read_narrative(pages: list[tuple[int, list[str]]]) -> list[NarrativeFigure]:
     previous_end = 0
     for match in matches:
         start = _clause_start(text, match.start(), previous_end, inside)
+        if _CLASS_LINE.search(text[start:match.start()]):
+            previous_end = match.end()  # (三)住房保障支出(类)住房改革支出(款):…预算支出合计: a class line, not a headline
+            continue
         label = _clean_label(text[start:match.start()])
         measure = classify_label(label)
         if measure is None and _is_keyless(label):
@@ -146,9 +149,12 @@ def classify_label(label: str) -> tuple[str, str | None] | None:
         return None
     fund = next((code for word, code in _FUNDS if word in label), None)
     for pattern, measure in _KEYED:
-        if re.search(pattern, label):
+        found = re.search(pattern, label)
+        if found:
             if measure == "three_public_total" and re.search(r"其中|占", label):
                 return None
+            if measure in _PART_MEASURES and _names_a_part(label[:found.start()]):
+                return None  # 大厅保安和安检服务项目支出: one project's spending, not the 项目支出 total
             return measure, fund
     if "政府采购" in label:
         # its parts (货物类 / 政府采购服务预算 / 拟采购工程) are not its total; 工程办 of a subject (副中心工程办) is no part
@@ -177,6 +183,21 @@ def _income_or_expenditure(label: str, fund: str | None) -> tuple[str, str | Non
                 + _TOTAL_WORD + r"?(?:数)?(?:为)?", subject):
             return "expenditure", fund
     return None
+
+
+#: Measures that a longer name can end with (…服务项目支出): their label names the total only when nothing but a
+#: subject, a year, a fund or a heading word stands before the key word.
+_PART_MEASURES = frozenset({"basic_expenditure", "project_expenditure"})
+_NOT_A_PART = re.compile(r"(?:一般公共预算|政府性基金|国有资本经营|财政拨款|其中|本年|本|我|部门|单位|预算|安排|的|[、:,;]"
+                         r"|\(详见表\d+\)|\(见表\d+\))+")
+
+
+def _names_a_part(before: str) -> bool:
+    """True when the words ``before`` a 基本支出 / 项目支出 key word name something of the department's (a project,
+    a service), not its subject and year: what is left after the subject and year (:func:`_strip_subject`) and
+    the fund and heading words is not empty."""
+    rest = _strip_subject(before) if re.search(r"20\d\d年", before) else before
+    return bool(_NOT_A_PART.sub("", rest))
 
 
 def _strip_subject(label: str) -> str:
