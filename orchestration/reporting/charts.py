@@ -58,6 +58,7 @@ class Section:
     spec: dict | None
     table: pd.DataFrame = field(repr=False)
     note: str | None = None
+    html: str | None = field(default=None, repr=False)  # a section without a chart shows this after its reading
 
 
 def fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
@@ -401,4 +402,6 @@ SECTIONS = (
 
 def build_sections(con: duckdb.DuckDBPyConnection) -> list[Section]:
     """Every section of the report, from an open (read-only) serving connection."""
-    return [section(con) for section in SECTIONS]
+    from orchestration.reporting.review_queue import review_queue  # the review list with evidence (issue 27 §3)
+
+    return [section(con) for section in SECTIONS] + [review_queue(con)]

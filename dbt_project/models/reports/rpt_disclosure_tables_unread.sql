@@ -37,6 +37,8 @@ select
     coalesce(cells.cells, 0)                                                as cells,
     cells.grid_rows,
     cells.grid_columns,
-    cells.first_row
+    cells.first_row,
+    -- 证据 the table's first page, its title outlined where it is found there (macros/evidence.sql)
+    {{ evidence_path('unread.document_id', 'unread.first_page', needle='unread.title') }} as evidence_path
 from unread
 left join cells using (document_id, table_no)

@@ -9,14 +9,15 @@ from orchestration.resources import WarehouseResource
 
 @dg.asset(
     key="warehouse_report",
-    deps=[dg.AssetKey("serving_database")],
+    # the review list embeds the evidence images (evidence_images writes them beside the warehouse)
+    deps=[dg.AssetKey("serving_database"), dg.AssetKey("evidence_images")],
     group_name="reports",
     kinds={"html", "pdf"},
     description=(
         "report/report.html under WAREHOUSE_DIR: the charts of the published marts (spending by department, "
         "spending unit and funding source; function classes and plan vs outcome where whole disclosures are "
         "loaded; largest projects; indicator quality; documents and reconciliation findings), each with a "
-        "one-line reading and its numbers. One file, no request to any other host. report.pdf printed "
+        "one-line reading and its numbers; the review list with each row's evidence image. One file, no request to any other host. report.pdf printed "
         "from it by headless Chromium when installed. Built from serving.duckdb, read-only."
     ),
 )
