@@ -1,11 +1,10 @@
--- "Not analysed" is never silent (issue 27 §3): every current document that was quarantined, or registered
+-- "Not analysed" is never silent (issue 27 §3): every quarantined file, and every current document registered
 -- without facts (not a narrative, which is compared with its tables), has a row in rpt_review_queue;
 -- every reconciliation finding and every disclosure-check difference of a current document too. Returns the
 -- documents or findings missing from the queue.
 select document_id, status as missing
 from {{ ref('dim_document') }}
-where is_current
-  and (status = 'quarantined' or status = 'registered' and coalesce(doc_type, '') <> 'budget_narrative')
+where (status = 'quarantined' or is_current and status = 'registered' and coalesce(doc_type, '') <> 'budget_narrative')
   and document_id not in (select document_id from {{ ref('rpt_review_queue') }})
 union all
 select document_id, 'reconciliation_difference'

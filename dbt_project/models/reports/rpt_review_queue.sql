@@ -1,4 +1,5 @@
--- 待复核清单 the review list (issue 27 §3): every document or table of the current versions that needs a person,
+-- 待复核清单 the review list (issue 27 §3): every quarantined file, and every document or table of the current
+-- versions, that needs a person,
 -- one row per thing to look at, with a reason code, a sentence saying what is wrong, where (page or line) and the
 -- evidence (evidence_path: an image of the page region, or the lines of a text extract, rendered by the
 -- evidence_images asset; macros/evidence.sql). A document with no row here was analysed and has nothing to
@@ -36,7 +37,7 @@ items as (
         cast(null as double) as bbox_x0, cast(null as double) as bbox_top, cast(null as double) as bbox_x1,
         cast(null as double) as bbox_bottom, cast(null as varchar) as evidence_needle,
         cast(null as varchar) as evidence_path, 'rpt_document_status' as source_model
-    from current_documents
+    from documents  -- a quarantined file is no version of anything (int_documents): never "current"
     where status = 'quarantined'
 
     union all
