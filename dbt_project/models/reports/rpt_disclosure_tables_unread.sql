@@ -38,7 +38,12 @@ select
     cells.grid_rows,
     cells.grid_columns,
     cells.first_row,
-    -- 证据 the table's first page, its title outlined where it is found there (macros/evidence.sql)
-    {{ evidence_path('unread.document_id', 'unread.first_page', needle='unread.title') }} as evidence_path
+    unread.bbox_x0,
+    unread.bbox_top,
+    unread.bbox_x1,
+    unread.bbox_bottom,
+    -- 证据 the table on its first page, outlined (its title looked for where no bbox is known; macros/evidence.sql)
+    {{ evidence_path('unread.document_id', 'unread.first_page', 'unread.bbox_x0', 'unread.bbox_top', 'unread.bbox_x1',
+                     'unread.bbox_bottom', needle='unread.title') }} as evidence_path
 from unread
 left join cells using (document_id, table_no)

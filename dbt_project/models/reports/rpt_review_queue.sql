@@ -59,7 +59,8 @@ items as (
         || ' (p. ' || cast(first_page as varchar)
         || case when last_page <> first_page then '–' || cast(last_page as varchar) else '' end
         || ', ' || cast(cells as varchar) || ' cells kept unread)',
-        table_title, first_page, null, null, null, null, null, table_title, evidence_path, 'rpt_disclosure_tables_unread'
+        table_title, first_page, null, bbox_x0, bbox_top, bbox_x1, bbox_bottom, table_title, evidence_path,
+        'rpt_disclosure_tables_unread'
     from {{ ref('rpt_disclosure_tables_unread') }}
 
     union all
