@@ -91,7 +91,8 @@ dbt_tests_job = dg.define_asset_job(
 nightly_rebuild_job = dg.define_asset_job(
     name="nightly_rebuild_job",
     tags={WRITES_WAREHOUSE_TAG: "true"},
-    selection=dg.AssetSelection.assets(dbt_models, serving_database, document_summary, warehouse_report, gx_data_docs),
+    selection=dg.AssetSelection.assets(dbt_models, serving_database, document_summary, warehouse_report, gx_data_docs,
+                                       evidence_images),
     executor_def=dg.in_process_executor,
     description="Full rebuild of every dbt model and test (reconciliation included) and republication of serving.duckdb.",
 )

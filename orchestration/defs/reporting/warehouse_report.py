@@ -27,7 +27,8 @@ def warehouse_report(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     if files.pdf_error:
         context.log.warning(f"report.pdf not written: {files.pdf_error}")
     chart_list = "\n".join(
-        f"| {s.title} | {'chart' if s.spec else 'not drawn'} | {(s.reading if s.spec else s.note or '').replace('|', '/')} |"
+        f"| {s.title} | {'chart' if s.spec else 'list' if s.html is not None else 'not drawn'} | "
+        f"{(s.reading if s.spec or s.html is not None else s.note or '').replace('|', '/')} |"
         for s in files.sections
     )
     metadata = {
