@@ -16,8 +16,6 @@ browser test opens it in headless Chromium and checks that the finding's image i
 
 from __future__ import annotations
 
-import io
-from decimal import Decimal as D
 from pathlib import Path
 
 import pdfplumber
@@ -25,7 +23,6 @@ import pytest
 from PIL import Image
 
 from orchestration.filing import locate_document
-from orchestration.reporting import write_report
 from orchestration.reporting.evidence import render_evidence
 from orchestration.reporting.evidence_store import read_requests
 from orchestration.warehouse import read_only_connection
@@ -115,7 +112,7 @@ def test_each_finding_has_its_image_rendered_once(warehouse):
 
 
 @pytest.mark.slow
-def test_the_report_shows_each_finding_with_its_image_in_chromium(warehouse, tmp_path):
+def test_the_report_shows_each_finding_with_its_image_in_chromium(warehouse):
     _, wh = warehouse
     html_path = wh / "report" / "report.html"
     assert html_path.is_file()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import unicodedata
 from pathlib import Path
 
@@ -163,4 +162,3 @@ def test_the_beijing_note_sentence_is_outlined_on_its_page(tmp_path):
         shown = doc.pages[5].crop(box).extract_text().replace(" ", "")
     assert "2026年预算数1.45万元" in shown
     assert outcome.width > 800 and 100 < outcome.height < 300 and outcome.bytes > 1000
-    assert json.dumps(outcome.__dict__, default=str)  # plain values, recordable
