@@ -67,9 +67,13 @@ def review_queue(con: duckdb.DuckDBPyConnection) -> Section:
     if not table_has_rows(con, "rpt_document_status"):
         note = "no documents registered"
         return Section(key, title, note, None, pd.DataFrame(), note)
-    queue = (fetch(con, "SELECT review_no, document_id, file_name, file_format, reason_code, reason, source_page, "
-                        "source_line, evidence_path FROM marts.rpt_review_queue ORDER BY review_no")
-             if table_has_rows(con, "rpt_review_queue") else pd.DataFrame())
+    built = con.execute("SELECT count(*) FROM information_schema.tables "
+                        "WHERE table_schema = 'marts' AND table_name = 'rpt_review_queue'").fetchone()[0]
+    if not built:  # an older serving file: say so, never "nothing to review"
+        note = "the review list (marts.rpt_review_queue) is not in this serving file: rebuild the marts"
+        return Section(key, title, note, None, pd.DataFrame(), note)
+    queue = fetch(con, "SELECT review_no, document_id, file_name, file_format, reason_code, reason, source_page, "
+                       "source_line, evidence_path FROM marts.rpt_review_queue ORDER BY review_no")
     documents = fetch(con, "SELECT count(*) AS n FROM marts.rpt_document_status WHERE is_current")["n"].iloc[0]
     counts = (queue.groupby("reason_code").size().rename("rows").reset_index() if not queue.empty
               else pd.DataFrame(columns=["reason_code", "rows"]))
@@ -84,8 +88,10 @@ def queue_reading(queue: pd.DataFrame, current_documents: int) -> str:
         return (f"Nothing needs a person: all {current_documents} current documents were analysed "
                 "and none prints a difference.")
     flagged = queue["document_id"].nunique()
-    by_reason = queue.groupby("reason_code").size().sort_values(ascending=False)
-    parts = ", ".join(f"{n} {REASON_LABELS.get(code, code)}" for code, n in by_reason.items())
+    # most rows first; a tie in the queue's own order (its first row)
+    by_reason = (queue.groupby("reason_code").agg(rows=("review_no", "size"), first=("review_no", "min"))
+                 .sort_values(["rows", "first"], ascending=[False, True]))
+    parts = ", ".join(f"{n} {REASON_LABELS.get(code, code)}" for code, n in by_reason["rows"].items())
     clean = max(current_documents - flagged, 0)
     return (f"{len(queue)} items need a person in {flagged} of {current_documents} current documents ({parts}); "
             f"the other {clean} documents were analysed with nothing to review.")
