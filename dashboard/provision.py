@@ -77,6 +77,10 @@ CHARTS = [
     table("勾稽差异 Reconciliation findings with their page", "rpt_reconciliation_findings",
           ["file_name", "parent_label", "amount_column", "parent_amount", "children_sum", "difference",
            "source_page", "source_line"]),
+    # issue 27 §3: everything that needs a person; evidence_path is the image under WAREHOUSE_DIR (the report shows it)
+    table("待复核清单 Review list: reason, page and evidence", "rpt_review_queue",
+          ["review_no", "file_name", "reason_code", "reason", "source_page", "source_line", "evidence_path"],
+          order_by="review_no"),
 ]
 
 #: Added when the serving database has whole disclosures (rpt_function_spending, with rows):

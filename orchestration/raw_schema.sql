@@ -394,4 +394,19 @@ CREATE TABLE IF NOT EXISTS raw.indicator_outcomes (
     bbox_x1                   DOUBLE,
     bbox_bottom               DOUBLE,
     PRIMARY KEY (document_id, evaluation_no, indicator_no)
+-- Evidence of the review queue (issue 27 §3): one row per evidence file that marts.rpt_review_queue names
+-- (evidence_path, relative to WAREHOUSE_DIR), written by the evidence_images asset
+-- (orchestration/reporting/evidence.py) after the marts, with what became of it.
+CREATE TABLE IF NOT EXISTS raw.evidence_images (
+    evidence_path   VARCHAR PRIMARY KEY,  -- evidence/<document_id>/p<page>-<hash>.png | …/l<line>.txt
+    document_id     VARCHAR NOT NULL,
+    source_page     INTEGER,
+    status          VARCHAR NOT NULL,     -- rendered | present (an earlier run's) | no_source | failed | not_renderable
+    reason          VARCHAR,              -- why there is no file (also in <evidence_path>.reason.json)
+    located         VARCHAR,              -- bbox | needle | page | lines: how the region was found
+    byte_size       BIGINT,
+    width_px        INTEGER,
+    height_px       INTEGER,
+    render_seconds  DOUBLE,
+    recorded_at     TIMESTAMP NOT NULL    -- UTC
 );

@@ -24,6 +24,7 @@ from orchestration.defs.ingestion.assets import raw_tables, stage_documents
 from orchestration.defs.quality.assets import gx_data_docs
 from orchestration.defs.quality.checks import GATE_CHECK_SPEC, marts_checks, staging_checks
 from orchestration.defs.reporting.document_summary import document_summary
+from orchestration.defs.reporting.evidence_images import evidence_images
 from orchestration.defs.serving.assets import serving_database
 from orchestration.defs.reporting.warehouse_report import warehouse_report
 from orchestration.defs.reporting.warehouse_export import warehouse_export
@@ -37,7 +38,8 @@ WRITES_WAREHOUSE_TAG = "budget_etl/writes_warehouse"
 
 #: What a document's run materializes, from its file to serving.duckdb and the report.
 _PIPELINE_ASSETS = dg.AssetSelection.assets(
-    stage_documents, raw_tables, dbt_models, serving_database, document_summary, warehouse_report, gx_data_docs
+    stage_documents, raw_tables, dbt_models, serving_database, document_summary, warehouse_report, gx_data_docs,
+    evidence_images,
 )
 
 main_job = dg.define_asset_job(
@@ -91,7 +93,7 @@ nightly_rebuild_job = dg.define_asset_job(
     name="nightly_rebuild_job",
     tags={WRITES_WAREHOUSE_TAG: "true"},
     selection=dg.AssetSelection.assets(dbt_models, serving_database, document_summary, warehouse_report, gx_data_docs,
-                                       warehouse_export),
+                                       warehouse_export, evidence_images),
     executor_def=dg.in_process_executor,
     description="Full rebuild of every dbt model and test (reconciliation included), republication of serving.duckdb "
                 "and the Excel/CSV export.",

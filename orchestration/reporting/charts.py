@@ -60,6 +60,7 @@ class Section:
     spec: dict | None
     table: pd.DataFrame = field(repr=False)
     note: str | None = None
+    html: str | None = field(default=None, repr=False)  # a section without a chart shows this after its reading
 
 
 def fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
@@ -404,9 +405,11 @@ SECTIONS = (
 def build_sections(con: duckdb.DuckDBPyConnection) -> list[Section]:
     """Every section of the report, from an open (read-only) serving connection."""
     from orchestration.reporting import comparisons  # issue 27: a section only where its mart has rows
+    from orchestration.reporting.review_queue import review_queue
 
     sections = [section(con) for section in (*SECTIONS, targets_met_by_department)]
     sections += comparisons.year_over_year(con)
     sections += comparisons.year_over_year_three_public(con)
     sections += comparisons.plan_vs_outcome_printed(con)
+    sections.append(review_queue(con))  # the review list with evidence (issue 27 §3)
     return sections

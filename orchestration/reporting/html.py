@@ -113,6 +113,8 @@ def render_html(sections: list[Section], source_label: str, generated_at: dateti
         if section.spec is not None:
             shown = (f'<p class="reading">{html.escape(section.reading)}</p>'
                      f'<div class="chart" id="chart-{section.key}" data-chart="{section.key}"></div>')
+        elif section.html is not None:  # a section of its own markup (the review list)
+            shown = f'<p class="reading">{html.escape(section.reading)}</p>{section.html}'
         else:  # nothing to draw: the note says why
             shown = f'<p class="note">{html.escape(section.note or section.reading)}</p>'
         body.append(

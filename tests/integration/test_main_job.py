@@ -32,7 +32,7 @@ def test_job_succeeds_and_all_checks_pass(seeded_warehouse):
                 "raw/department_indicators", "marts/fct_department_target", "marts/dim_department_task",
                 "marts/fct_department_income", "marts/fct_project_budget", "marts/fct_indicator_target", "marts/dim_department",
                 "marts/dim_spending_unit", "marts/dim_project", "marts/rpt_document_summary", "document_summary",
-                "serving_database"):
+                "serving_database", "evidence_images"):
         assert key in materialized, key
 
 

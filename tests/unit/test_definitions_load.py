@@ -25,6 +25,7 @@ def test_definitions_resolve_every_job_and_asset():
 
 def test_python_assets_carry_the_owner_of_their_dbt_group():
     graph = defs.get_repository_def().asset_graph
-    for key in ("source_documents", "staged_documents", "serving_database", "document_summary", "warehouse_report"):
+    for key in ("source_documents", "staged_documents", "serving_database", "document_summary", "warehouse_report",
+                "evidence_images"):
         node = graph.get(dg.AssetKey(key))
         assert node.owners and f"layer_{node.group_name}" in node.tags, key

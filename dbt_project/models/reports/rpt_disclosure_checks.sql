@@ -301,5 +301,9 @@ select
     coalesce(left_yuan, 0) - coalesce(right_yuan, 0)                                as difference_yuan,
     cast(round((coalesce(left_yuan, 0) - coalesce(right_yuan, 0)) * 100) as bigint) as difference_cents,
     table_no,
-    other_table_no
+    other_table_no,
+    -- 证据 the image of the row where the difference shows (macros/evidence.sql), for a difference only
+    case when cast(round((coalesce(left_yuan, 0) - coalesce(right_yuan, 0)) * 100) as bigint) <> 0 then
+        {{ evidence_path('document_id', 'source_page', 'bbox_x0', 'bbox_top', 'bbox_x1', 'bbox_bottom') }}
+    end                                                                             as evidence_path
 from checks

@@ -49,7 +49,10 @@ select
     contract_issue,
     bool_or(is_held_back)                                       as is_table_held_back,
     count(*)                                                    as cells,
-    min(label)                                                  as example_label
+    min(label)                                                  as example_label,
+    -- 证据 the table's first page, the example's row label (before ' / ') outlined where it is found there
+    -- (macros/evidence.sql; the same needle is rpt_review_queue.evidence_needle)
+    {{ evidence_path('document_id', 'min(source_page)', needle="split_part(min(label), ' / ', 1)") }} as evidence_path
 from rows_checked
 left join (select document_id, file_name as document_file_name from {{ ref('int_documents') }}) as documents
     using (document_id)

@@ -37,6 +37,13 @@ select
     coalesce(cells.cells, 0)                                                as cells,
     cells.grid_rows,
     cells.grid_columns,
-    cells.first_row
+    cells.first_row,
+    unread.bbox_x0,
+    unread.bbox_top,
+    unread.bbox_x1,
+    unread.bbox_bottom,
+    -- 证据 the table on its first page, outlined (its title looked for where no bbox is known; macros/evidence.sql)
+    {{ evidence_path('unread.document_id', 'unread.first_page', 'unread.bbox_x0', 'unread.bbox_top', 'unread.bbox_x1',
+                     'unread.bbox_bottom', needle='unread.title') }} as evidence_path
 from unread
 left join cells using (document_id, table_no)

@@ -138,51 +138,61 @@ table_value as (
     from table_values
     where amount_yuan is not null and compared_with is not null
     group by document_id, compared_with
+),
+
+compared as (
+    select
+        narratives.document_id                                  as narrative_document_id,
+        narratives.file_name                                    as narrative_file_name,
+        narratives.department                                   as department_name,
+        narratives.fiscal_year,
+        narratives.stage,
+        figures.figure_no,
+        figures.measure,
+        figures.fund_type,
+        figures.compared_with,
+        figures.amount_as_printed                               as narrative_amount_as_printed,
+        figures.unit                                            as narrative_unit,
+        figures.amount_yuan                                     as narrative_amount_yuan,
+        figures.source_page                                     as narrative_page,
+        figures.sentence,
+        pairs.tables_document_id,
+        pairs.tables_file_name,
+        coalesce(table_value.table_title, empty_tables.table_title) as tables_table_title,
+        coalesce(table_value.source_page, empty_tables.source_page) as tables_page,
+        cast(table_value.amount_yuan as decimal(24, 2))         as tables_amount_yuan,
+        cast(figures.amount_yuan - table_value.amount_yuan as decimal(24, 2)) as difference_yuan,
+        case
+            when pairs.tables_document_id is null then 'no_tables_file'
+            -- present but empty: the table is printed without its data row while the prose states a figure for it
+            when table_value.amount_yuan is null and empty_tables.document_id is not null and figures.amount_yuan <> 0
+                then 'table_without_data'
+            when table_value.amount_yuan is null and empty_tables.document_id is not null then 'equal'
+            when table_value.amount_yuan is null then 'not_in_tables'
+            -- the prose states its figure rounded (30,939.12 万元 for a table's 30,939.116470): the table's amount in
+            -- the prose's unit, rounded to the decimals the prose prints, must be the printed figure
+            when round(table_value.amount_yuan / case figures.unit when '万元' then 10000 when '亿元' then 100000000 else 1 end,
+                       cast(length(split_part(rtrim(rtrim(cast(figures.amount_as_printed as varchar), '0'), '.'), '.', 2)) as integer))
+                 = figures.amount_as_printed then 'equal'
+            else 'differs'
+        end                                                     as comparison
+    from narratives
+    inner join figures on figures.document_id = narratives.document_id
+    left join pairs
+        on pairs.narrative_document_id = narratives.document_id and pairs.pair_rank = 1
+    left join table_value
+        on table_value.document_id = pairs.tables_document_id
+       and table_value.compared_with = figures.compared_with
+    left join empty_tables
+        on empty_tables.document_id = pairs.tables_document_id
+       and empty_tables.compared_with = figures.compared_with
+    where figures.compared_with is not null
 )
 
 select
-    narratives.document_id                                  as narrative_document_id,
-    narratives.file_name                                    as narrative_file_name,
-    narratives.department                                   as department_name,
-    narratives.fiscal_year,
-    narratives.stage,
-    figures.figure_no,
-    figures.measure,
-    figures.fund_type,
-    figures.compared_with,
-    figures.amount_as_printed                               as narrative_amount_as_printed,
-    figures.unit                                            as narrative_unit,
-    figures.amount_yuan                                     as narrative_amount_yuan,
-    figures.source_page                                     as narrative_page,
-    figures.sentence,
-    pairs.tables_document_id,
-    pairs.tables_file_name,
-    coalesce(table_value.table_title, empty_tables.table_title) as tables_table_title,
-    coalesce(table_value.source_page, empty_tables.source_page) as tables_page,
-    cast(table_value.amount_yuan as decimal(24, 2))         as tables_amount_yuan,
-    cast(figures.amount_yuan - table_value.amount_yuan as decimal(24, 2)) as difference_yuan,
-    case
-        when pairs.tables_document_id is null then 'no_tables_file'
-        -- present but empty: the table is printed without its data row while the prose states a figure for it
-        when table_value.amount_yuan is null and empty_tables.document_id is not null and figures.amount_yuan <> 0
-            then 'table_without_data'
-        when table_value.amount_yuan is null and empty_tables.document_id is not null then 'equal'
-        when table_value.amount_yuan is null then 'not_in_tables'
-        -- the prose states its figure rounded (30,939.12 万元 for a table's 30,939.116470): the table's amount in
-        -- the prose's unit, rounded to the decimals the prose prints, must be the printed figure
-        when round(table_value.amount_yuan / case figures.unit when '万元' then 10000 when '亿元' then 100000000 else 1 end,
-                   cast(length(split_part(rtrim(rtrim(cast(figures.amount_as_printed as varchar), '0'), '.'), '.', 2)) as integer))
-             = figures.amount_as_printed then 'equal'
-        else 'differs'
-    end                                                     as comparison
-from narratives
-inner join figures on figures.document_id = narratives.document_id
-left join pairs
-    on pairs.narrative_document_id = narratives.document_id and pairs.pair_rank = 1
-left join table_value
-    on table_value.document_id = pairs.tables_document_id
-   and table_value.compared_with = figures.compared_with
-left join empty_tables
-    on empty_tables.document_id = pairs.tables_document_id
-   and empty_tables.compared_with = figures.compared_with
-where figures.compared_with is not null
+    *,
+    -- 证据 the sentence on the narrative's page (macros/evidence.sql), for a finding only
+    case when comparison in ('differs', 'table_without_data') then
+        {{ evidence_path('narrative_document_id', 'narrative_page', needle='sentence') }}
+    end                                                     as evidence_path
+from compared

@@ -16,5 +16,9 @@ select
     amount_count,
     column_labels,
     read                                                    as is_read,
-    table_no
+    table_no,
+    bbox_x0,
+    bbox_top,
+    bbox_x1,
+    bbox_bottom
 from {{ source('raw', 'document_tables') }}

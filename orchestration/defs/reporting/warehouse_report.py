@@ -9,14 +9,15 @@ from orchestration.resources import WarehouseResource
 
 @dg.asset(
     key="warehouse_report",
-    deps=[dg.AssetKey("serving_database")],
+    # the review list embeds the evidence images (evidence_images writes them beside the warehouse)
+    deps=[dg.AssetKey("serving_database"), dg.AssetKey("evidence_images")],
     group_name="reports",
     kinds={"html", "pdf"},
     description=(
         "report/report.html under WAREHOUSE_DIR: the charts of the published marts (spending by department, "
         "spending unit and funding source; function classes and plan vs outcome where whole disclosures are "
         "loaded; largest projects; indicator quality; documents and reconciliation findings), each with a "
-        "one-line reading and its numbers. One file, no request to any other host. report.pdf printed "
+        "one-line reading and its numbers; the review list with each row's evidence image. One file, no request to any other host. report.pdf printed "
         "from it by headless Chromium when installed. Built from serving.duckdb, read-only."
     ),
 )
@@ -26,7 +27,8 @@ def warehouse_report(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     if files.pdf_error:
         context.log.warning(f"report.pdf not written: {files.pdf_error}")
     chart_list = "\n".join(
-        f"| {s.title} | {'chart' if s.spec else 'not drawn'} | {(s.reading if s.spec else s.note or '').replace('|', '/')} |"
+        f"| {s.title} | {'chart' if s.spec else 'list' if s.html is not None else 'not drawn'} | "
+        f"{(s.reading if s.spec or s.html is not None else s.note or '').replace('|', '/')} |"
         for s in files.sections
     )
     metadata = {
