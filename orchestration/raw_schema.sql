@@ -394,6 +394,8 @@ CREATE TABLE IF NOT EXISTS raw.indicator_outcomes (
     bbox_x1                   DOUBLE,
     bbox_bottom               DOUBLE,
     PRIMARY KEY (document_id, evaluation_no, indicator_no)
+);
+
 -- Evidence of the review queue (issue 27 §3): one row per evidence file that marts.rpt_review_queue names
 -- (evidence_path, relative to WAREHOUSE_DIR), written by the evidence_images asset
 -- (orchestration/reporting/evidence.py) after the marts, with what became of it.
