@@ -144,9 +144,21 @@ def test_beijing_situation_note_figures(documents):
     ("货物类政府采购支出预算", None),
     ("2026年副中心工程办政府采购预算总额", ("government_procurement", None)),  # 工程办 is the subject, no part
     ("2026年本部门收入预算", ("income_total", None)),
+    ("大厅保安和安检服务项目支出", None),         # 深圳 信访局 p7: one project's spending, not the 项目支出 total
+    ("、项目支出", ("project_expenditure", None)),
+    ("江苏省人大常委会办公厅2017年度财政拨款基本支出预算", ("basic_expenditure", "fiscal_appropriation")),
+    ("(详见表6)2026年一般公共预算基本支出", ("basic_expenditure", "general_public")),
 ])
 def test_labels_are_read_by_meaning(label, expected):
     assert classify_label(label) == expected
+
+
+def test_a_class_line_cut_at_its_colon_is_no_headline():
+    # 江苏省人民检察院 2018 p26: the 类/款 is named before the colon, 预算支出合计 after it
+    lines = ["其中:(一)公共安全支出(类)检察(款):2018年预算支出合计16,444.36万元。",
+             "本年支出预算合计21,955.35万元,其中:基本支出13,994.31万元。"]
+    assert [(f.measure, f.amount) for f in read_narrative([(26, lines)])] == [
+        ("expenditure_total", D("21955.35")), ("basic_expenditure", D("13994.31"))]
 
 
 def test_units_are_kept_as_printed_with_a_yuan_value():

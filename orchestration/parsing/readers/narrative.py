@@ -117,7 +117,8 @@ def read_narrative(pages: list[tuple[int, list[str]]]) -> list[NarrativeFigure]:
     previous_end = 0
     for match in matches:
         start = _clause_start(text, match.start(), previous_end, inside)
-        if _CLASS_LINE.search(text[start:match.start()]):
+        sentence_start = max((text.rfind(mark, 0, match.start()) for mark in _SENTENCE_MARKS), default=-1) + 1
+        if _CLASS_LINE.search(text[sentence_start:match.start()]):
             previous_end = match.end()  # (三)住房保障支出(类)住房改革支出(款):…预算支出合计: a class line, not a headline
             continue
         label = _clean_label(text[start:match.start()])
