@@ -19,8 +19,10 @@
 --   narrative_differs_from_tables the prose states a figure the tables print otherwise, or print without a data row
 --                                 (present but empty; rpt_narrative_vs_tables)
 --   narrative_without_tables      a prose-only disclosure whose tables file is not loaded: its figures are not compared
--- Hook: the target ↔ outcome match (rpt_targets_vs_outcomes, issue 27 §1, another part) adds its unmatched
--- targets and outcomes here as one more union branch (reason codes target_without_outcome / outcome_without_target).
+--   target_not_met                a 绩效自评表 indicator whose outcome did not meet its target (fct_indicator_outcome)
+--   outcome_without_target        an evaluated indicator whose department and year have published targets, none of that
+--                                 name (rpt_targets_vs_outcomes)
+--   class_rows_without_code       rows of a class table printed with names only whose name path no document codes
 with documents as (
     select document_id, file_name, file_format, doc_type, department, fiscal_year, status, is_current, error_message
     from {{ ref('dim_document') }}
@@ -125,6 +127,48 @@ items as (
     from {{ ref('rpt_narrative_vs_tables') }}
     where comparison = 'no_tables_file' and narrative_document_id in (select document_id from current_documents)
     group by narrative_document_id
+
+    union all
+    -- a 绩效自评表 indicator whose outcome did not meet its target (fct_indicator_outcome.status, the one rule)
+    select
+        document_id, 11, 'target_not_met',
+        '未达成 ' || coalesce(project_name || ' / ', '') || indicator_name || ': target ' || coalesce(target_text, '')
+        || ', outcome ' || coalesce(outcome_text, '') || coalesce(' (得分 ' || cast(score as varchar) || ' / 分值 '
+        || cast(weight as varchar) || ')', ''),
+        null, source_page, null, bbox_x0, bbox_top, bbox_x1, bbox_bottom, indicator_name,
+        {{ evidence_path('document_id', 'source_page', 'bbox_x0', 'bbox_top', 'bbox_x1', 'bbox_bottom', needle='indicator_name') }},
+        'fct_indicator_outcome'
+    from {{ ref('fct_indicator_outcome') }}
+    where status = 'not_met' and document_id in (select document_id from current_documents)
+
+    union all
+    -- an evaluated indicator whose published target the warehouse holds for the department and year but could not
+    -- match by name (rpt_targets_vs_outcomes): compare the two documents by hand
+    select
+        outcome_document_id, 12, 'outcome_without_target',
+        '目标未匹配 ' || coalesce(project_name || ' / ', '') || indicator_name
+        || ': evaluated, but no published target of that name for the department and year',
+        null, outcome_source_page, null, null, null, null, null, indicator_name,
+        {{ evidence_path('outcome_document_id', 'outcome_source_page', needle='indicator_name') }},
+        'rpt_targets_vs_outcomes'
+    from {{ ref('rpt_targets_vs_outcomes') }}
+    where match_status = 'outcome_without_target' and targets_loaded
+      and outcome_document_id in (select document_id from current_documents)
+
+    union all
+    -- a class table printed with names only whose rows found no code by name path (int_class_code_paths): read, its
+    -- levels proved by its sums, but not in the function / economic facts
+    select
+        document_id, 13, 'class_rows_without_code',
+        '科目无编码 ' || cast(count(distinct row_no) as varchar) || ' rows of a table printed with names only have no code '
+        || 'the warehouse''s documents print for their name path (e.g. ' || min(outline_path) || '): not in the facts',
+        any_value(table_title), min(row_page), null, null, null, null, null, min(split_part(outline_path, '/', -1)),
+        {{ evidence_path('document_id', 'min(row_page)', needle='min(split_part(outline_path, \'/\', -1))') }},
+        'int_disclosure_values'
+    from {{ ref('int_disclosure_values') }}
+    where outline_path is not null and code is null
+      and document_id in (select document_id from current_documents)
+    group by document_id, table_no
 )
 
 select
