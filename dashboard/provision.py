@@ -81,6 +81,9 @@ CHARTS = [
     table("待复核清单 Review list: reason, page and evidence", "rpt_review_queue",
           ["review_no", "file_name", "reason_code", "reason", "source_page", "source_line", "evidence_path"],
           order_by="review_no"),
+    # issue 27 §1: promise against outcome, per department (绩效自评表; empty until one is loaded)
+    bar("目标达成 Targets met per department (自评表)", "rpt_outcomes_by_department",
+        "department", "SUM(met_count)", "达成"),
 ]
 
 #: Added when the serving database has whole disclosures (rpt_function_spending, with rows):
@@ -93,6 +96,14 @@ FUNCTION_CHARTS = [
     bar("预算与决算 Plan versus outcome per function class (万元)", FUNCTION_TABLE,
         "function_label", "SUM(total_wan)", "万元", series="stage_label", stacked=False,
         where="function_level = 'class' AND has_both_stages"),
+    # issue 27 §2: year over year per function class (same stage, scope and fund), the change in 万元
+    bar("同比 Year over year per function class (change, 万元)", "rpt_yoy_function_expenditure",
+        "function_name", "SUM(change_wan)", "增减（万元）", series="department_name", stacked=False,
+        where="function_level = 'class' AND fund_type = 'all_funds'"),
+    table("同比明细 Year over year: both years with their pages", "rpt_yoy_function_expenditure",
+          ["department_name", "function_code", "function_name", "prior_year", "prior_wan", "current_year", "current_wan",
+           "change_wan", "change_rate", "presence", "prior_page", "current_page"],
+          where="function_level = 'class'"),
 ]
 
 
