@@ -186,14 +186,27 @@ def run(inbox: Path | None, warehouse: Path | None, log_file: Path | None) -> No
     if not batch.results:
         _last_line(f"No documents in {folder}: nothing loaded.", ok=False)
     if not batch.success or blocking:
-        _last_line(f"Run failed ({'a blocking check failed' if blocking else 'see the log'}); "
-                   f"serving.duckdb was not replaced.", ok=False)
+        _last_line(failure_verdict(bool(blocking), batch.failed_steps(), batch.published(), resource.serving_path),
+                   ok=False)
     if not loaded:
         _last_line(f"No document of this run loaded ({len(rows)} file(s): "
                    f"{', '.join(sorted({r['status'] for r in rows})) or 'none'}); serving.duckdb unchanged in content.",
                    ok=False)
     _last_line(f"{loaded} of {len(batch.document_ids)} document(s) loaded in {time.monotonic() - began:.0f} s; "
                f"marts published to {resource.serving_path}.", ok=True)
+
+
+def failure_verdict(blocking: bool, failed_steps: list[str], published: bool, serving_path) -> str:
+    """The last line of a failed run: what failed, and whether serving.duckdb was replaced.
+
+    ``published`` is the publish step's own result (``BatchResult.published``): a run that fails
+    after publishing (the report, the summary) says the marts were published.
+    """
+    what = "a blocking check failed" if blocking else (
+        f"failed step(s): {', '.join(failed_steps)}; see the log" if failed_steps else "see the log")
+    if published:
+        return f"Run failed ({what}) after publishing: the marts were published to {serving_path}."
+    return f"Run failed ({what}); serving.duckdb was not replaced."
 
 
 def _print_notes(rows: list[dict], batch, resource, dg) -> None:
