@@ -164,18 +164,26 @@ def run(inbox: Path | None, warehouse: Path | None, log_file: Path | None) -> No
             held_back = fetch_tables_held_back(resource.duckdb_path, batch.document_ids)
     except Exception as exc:  # marts missing because the run stopped before dbt
         console.print(f"[yellow]No summary available from the marts: {exc}[/yellow]")
+    from orchestration.summary import MAX_LISTED, more_line, rows_to_show
+
     if rows:
-        table, dropped = _summary_table(rows, console.width)
+        # at most MAX_LISTED documents by name (those that need attention first); the rest counted (issue 29)
+        table, dropped = _summary_table(rows_to_show(rows), console.width)
         console.print(table)
+        if more := more_line(len(rows), min(len(rows), MAX_LISTED)):
+            _print_line(f"[dim]{escape(more)}[/dim]")
         if dropped:
             _print_line(f"[dim]Left out for the terminal width: {', '.join(dropped)} "
                         f"(all columns: marts.rpt_document_summary)[/dim]")
-    for line in inventory_lines(inventory):  # each file's tables (kinds, pages): marts.dim_document_table
-        _print_line(f"tables  {escape(line)}")
-    for line in finding_lines(findings):  # differences printed in the source (WARN): marts.rpt_disclosure_checks
-        _print_line(f"finding {escape(line)}")
-    for line in held_back_lines(held_back):  # tables a fact did not publish (review list): rpt_disclosure_tables_held_back
-        _print_line(f"review  {escape(line)}")
+    for label, lines, where in (
+        ("tables  ", inventory_lines(inventory), "marts.dim_document_table"),  # each file's tables (kinds, pages)
+        ("finding ", finding_lines(findings), "marts.rpt_disclosure_checks"),  # differences printed in the source (WARN)
+        ("review  ", held_back_lines(held_back), "marts.rpt_disclosure_tables_held_back"),  # tables a fact did not publish
+    ):
+        for line in lines[:MAX_LISTED]:
+            _print_line(f"{label}{escape(line)}")
+        if more := more_line(len(lines), min(len(lines), MAX_LISTED), "lines", where):
+            _print_line(f"{label}[dim]{escape(more)}[/dim]")
     _print_notes(rows, batch, resource, dg)
     blocking = batch.blocking_failures()
     for e in blocking:
