@@ -31,7 +31,9 @@
 {%- endmacro %}
 
 {% macro record_build_watermark() -%}
-    create or replace table {{ build_watermark_relation() }} as
+    {#- two portable statements (DuckDB and PostgreSQL alike), not DuckDB's "create or replace" -#}
+    drop table if exists {{ build_watermark_relation() }};
+    create table {{ build_watermark_relation() }} as
     select max(ingested_at) as built_from from {{ ref('int_documents') }}
 {%- endmacro %}
 
