@@ -1,12 +1,13 @@
 """Incremental facts keyed by document (issue 29): a drop's build equals the nightly full rebuild.
 
-``fct_indicator_target`` and ``fct_project_budget`` are dbt incremental models (``delete+insert`` on
+``fct_indicator_target``, ``fct_project_budget`` and ``fct_department_target`` are dbt incremental models (``delete+insert`` on
 ``document_id``, macros/incremental_documents.sql). On two copies of the session's real warehouse
 (the seeds, built by the main job) the same drop is applied to the raw tables:
 
 - a corrected re-publication of one 项目支出绩效目标表 (a new version: same department, year and
   kind, later first_seen_at, one project's budget changed) that supersedes the old one;
-- a re-parse of another document (re-staged: ingested_at now, one indicator name changed);
+- a re-parse of another document and of a 部门整体绩效目标 (re-staged: ingested_at now, one indicator
+  name changed);
 - a document whose rows are not in the facts yet (arrived after their last build).
 
 One copy is built incrementally, the other with ``--full-refresh`` (the nightly job): the facts are
@@ -28,7 +29,7 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 
-FACTS = ("fct_indicator_target", "fct_project_budget")
+FACTS = ("fct_indicator_target", "fct_project_budget", "fct_department_target")
 MARKER = "未被重建的行 (untouched by the incremental build)"
 
 
@@ -73,8 +74,15 @@ def apply_drop(warehouse: Path) -> dict[str, str]:
         con.execute("UPDATE raw.performance_indicators SET indicator_name = indicator_name || '（重新解析）' "
                     "WHERE rowid = (SELECT min(rowid) FROM raw.performance_indicators WHERE document_id = ?)",
                     [restaged])
-        con.execute("UPDATE raw.documents SET ingested_at = now()::TIMESTAMP WHERE document_id IN (?, ?)", [restaged, new])
-    return {"old": old, "corrected": corrected, "restaged": restaged, "new": new, "untouched": untouched}
+        # a 部门整体绩效目标 re-parsed too (fct_department_target)
+        department = con.execute("SELECT min(document_id) FROM intermediate.int_documents WHERE is_current "
+                                 "AND doc_type = 'department_targets'").fetchone()[0]
+        con.execute("UPDATE raw.department_indicators SET indicator_name = indicator_name || '（重新解析）' "
+                    "WHERE rowid = (SELECT min(rowid) FROM raw.department_indicators WHERE document_id = ?)", [department])
+        con.execute("UPDATE raw.documents SET ingested_at = now()::TIMESTAMP WHERE document_id IN (?, ?, ?)",
+                    [restaged, new, department])
+    return {"old": old, "corrected": corrected, "restaged": restaged, "new": new, "untouched": untouched,
+            "department": department}
 
 
 def fact_rows(con: duckdb.DuckDBPyConnection, schema: str, fact: str) -> list[tuple]:
@@ -114,6 +122,9 @@ def test_incremental_build_equals_the_full_rebuild(seeded_warehouse, tmp_path):
             "SELECT document_id, count(*) FROM marts.fct_project_budget GROUP BY document_id").fetchall())
         renamed = con.execute("SELECT count(*) FROM marts.fct_indicator_target WHERE document_id = ? "
                               "AND indicator_name LIKE '%（重新解析）'", [touched["restaged"]]).fetchone()[0]
+        department_renamed = con.execute(
+            "SELECT count(*) FROM marts.fct_department_target WHERE document_id = ? "
+            "AND indicator_name LIKE '%（重新解析）'", [touched["department"]]).fetchone()[0]
     # the superseded version left the facts, its correction and the new document came in, the re-parse is visible
     assert touched["old"] not in by_document and by_document[touched["corrected"]] > 0
-    assert by_document[touched["new"]] > 0 and renamed == 1
+    assert by_document[touched["new"]] > 0 and renamed == 1 and department_renamed == 1
