@@ -12,10 +12,12 @@ findings, the rest summed into one "其他" (others) row — and :func:`chart_se
 is the generic guard: a chart whose data still exceed :data:`CHART_MAX_ROWS` is
 not drawn (its numbers table is shown instead, with a note), so Altair's
 ``MaxRowsError`` (5,000 rows) never happens, and :func:`build_sections` turns a
-section that fails into a note instead of failing the whole report. The two function-class charts read ``marts.rpt_function_spending``
-(whole budget disclosures, issue 13: one publication per department, year and
-stage, each amount counted once; the rule is in the model) and appear only when
-that table exists and has rows.
+section that fails into a note instead of failing the whole report.
+
+The two function-class charts read ``marts.rpt_function_spending`` (whole
+budget disclosures, issue 13: one publication per department, year and stage,
+each amount counted once; the rule is in the model) and appear only when that
+table exists and has rows.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ OTHERS = "其他"
 #: the charts aggregate to far fewer, and a chart over this cap is not drawn: its table is shown instead.
 CHART_MAX_ROWS = 1_000
 
-#: Quarantined files named in the document-status reading (the table lists them all).
+#: Quarantined files named in the document-status reading (the table lists the quarantined documents first).
 NAMED_FILES = 10
 
 #: Whole-disclosure chart shape (issue 13; never fct_function_expenditure, whose
