@@ -9,13 +9,15 @@
       select ... from ...
       {% if is_incremental() %} where document_id in {{ documents_to_rebuild() }} {% endif %}
 
-  - record_build_watermark() (post-hook, every build): stores the newest raw.documents.ingested_at the
-    build has seen in <intermediate schema>.<model>__built_from (one row; not in schema marts, so not
-    published). dbt runs under the warehouse's writer lock: nothing is staged during a build.
+  - record_build_watermark() (post-hook, every build): stores, in <intermediate schema>.<model>__built_from
+    (not in schema marts, so not published), the documents current at the build and the newest
+    raw.documents.ingested_at it has seen (built_from). dbt runs under the warehouse's writer lock:
+    nothing is staged during a build.
   - documents_to_rebuild(): the current documents whose rows may have changed since that build: those
     staged after it (ingested_at is set on every staging, so a re-parse of the same bytes counts) and
-    those without rows in {{ this }} (current again after a newer version left). Without a watermark
-    (the first build after this change): every current document. A superset is harmless.
+    those that were not current then (new, or current again after a newer version left). Without a
+    watermark (the first build after this change): every current document. A superset is harmless.
+    Read when the model runs and written as literals (see the macro) so DuckDB filters early.
   - drop_documents_not_current() (pre-hook, incremental builds): deletes the rows of documents no longer
     current (superseded by a newer version, quarantined, removed) and of the documents about to be
     rebuilt (a re-parse that yields no rows any more leaves none); delete+insert alone only replaces the
@@ -34,23 +36,41 @@
     {#- two portable statements (DuckDB and PostgreSQL alike), not DuckDB's "create or replace" -#}
     drop table if exists {{ build_watermark_relation() }};
     create table {{ build_watermark_relation() }} as
-    select max(ingested_at) as built_from from {{ ref('int_documents') }}
+    select current_documents.document_id, newest.built_from
+    from (select max(ingested_at) as built_from from {{ ref('int_documents') }}) as newest
+    left join (select document_id from {{ ref('int_documents') }} where is_current) as current_documents
+        on true
 {%- endmacro %}
 
-{% macro documents_to_rebuild() -%}
+{% macro documents_to_rebuild(max_listed=1000) -%}
+    {#- Read once when the model runs and written as a list of literals: DuckDB pushes a constant IN list
+        down into the intermediate views (one document of 10,000: 0.7 s against 2.7 s for the same filter
+        as a subquery); above max_listed documents (a backfill), the subquery. -#}
+    {%- set query = documents_to_rebuild_query() -%}
+    {%- if execute -%}
+        {%- set ids = run_query(query).columns[0].values() -%}
+        {%- if ids | length <= max_listed -%}
+            ({% for id in ids %}'{{ id | replace("'", "''") }}'{{ ", " if not loop.last }}{% else %}null{% endfor %})
+        {%- else -%}
+            ({{ query }})
+        {%- endif -%}
+    {%- else -%}
+        ({{ query }})
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro documents_to_rebuild_query() -%}
     {%- set documents = ref('int_documents') -%}
     {%- set state = adapter.get_relation(database=documents.database, schema=documents.schema,
                                          identifier=this.identifier ~ '__built_from') -%}
-    (
-        select document_id from {{ documents }}
-        where is_current
-        {%- if state is not none %}
-          and (
-              ingested_at > (select coalesce(max(built_from), timestamp '1970-01-01') from {{ state }})
-              or document_id not in (select distinct document_id from {{ this }})
-          )
-        {%- endif %}
-    )
+    select document_id from {{ documents }}
+    where is_current
+    {%- if state is not none %}
+      and (
+          ingested_at > (select coalesce(max(built_from), timestamp '1970-01-01') from {{ state }})
+          or document_id not in (select document_id from {{ state }} where document_id is not null)
+      )
+    {%- endif %}
 {%- endmacro %}
 
 {% macro drop_documents_not_current() -%}
