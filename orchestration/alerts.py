@@ -73,7 +73,20 @@ _ADDED_COLUMNS = {
     "repeat_of": "ALTER TABLE alerts ADD COLUMN repeat_of TEXT",
 }
 #: Detail keys that differ from run to run without the problem changing (left out of the fingerprint).
-VOLATILE_DETAILS = frozenset({"data_docs", "documents_validated", "rows_validated"})
+VOLATILE_DETAILS = frozenset({"data_docs", "documents_validated", "rows_validated", "rows"})
+
+#: Documents named in an alert per detail (the worst first: most failing rows); the others are counted.
+WORST_DOCUMENTS = 10
+#: Checks (expectation labels) counted in an alert per detail; the others are summed into ``more_checks``.
+MAX_CHECKS = 50
+#: Items kept from a list detail (e.g. a suite's warnings), and characters kept of any one text.
+MAX_ITEMS = 50
+MAX_TEXT = 300
+
+#: Where the whole rows of an alert are: the per-document results of the gate and the check's own
+#: metadata (``{run_id}`` and ``{check}`` filled in). Alerts summarise; these keep every row.
+ROWS_POINTER = ("warehouse.duckdb: SELECT * FROM quality.expectation_results WHERE run_id = '{run_id}'; "
+                "every document's warnings: the Dagster UI, run {run_id}, check {check} (metadata)")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,6 +135,100 @@ class WebhookSettings:
         return f"WebhookSettings(configured={bool(self.url)}, format={self.payload_format!r}, max_tries={self.max_tries})"
 
 
+def _short(text: object) -> str:
+    text = str(text)
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+def _item_rows(item: object) -> tuple[str, int]:
+    """``("label", rows)`` of one ``"label: 12 rows"`` item (the gate's and suites' format); rows 1 otherwise."""
+    text = str(item)
+    label, sep, rest = text.rpartition(": ")
+    number = rest.removesuffix(" rows").replace(",", "")
+    if sep and number.isdigit():
+        return label, int(number)
+    return text, 1
+
+
+def summarise_documents(by_document: dict) -> dict:
+    """A bounded summary of ``{file name: [failing expectation items] or reason}``.
+
+    Returns ``documents`` (how many), ``by_check`` (per expectation label: documents and failing rows,
+    at most :data:`MAX_CHECKS`, the most frequent first; ``more_checks`` counts the rest), ``worst``
+    (the :data:`WORST_DOCUMENTS` documents with the most failing rows, their items whole up to
+    :data:`MAX_ITEMS`), ``more_documents`` and ``digest`` (SHA-256 of the whole mapping, so two
+    different sets of documents never look like the same alert).
+    """
+    checks: dict[str, list[int]] = {}
+    weight: dict[str, int] = {}
+    for name, items in by_document.items():
+        items = items if isinstance(items, (list, tuple)) else [items]
+        weight[name] = 0
+        for item in items:
+            label, rows = _item_rows(item)
+            label = _short(label)
+            counts = checks.setdefault(label, [0, 0])
+            counts[0] += 1
+            counts[1] += rows
+            weight[name] += rows
+    ranked = sorted(checks.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
+    worst = sorted(weight, key=lambda n: (-weight[n], n))[:WORST_DOCUMENTS]
+    digest = hashlib.sha256(json.dumps(by_document, sort_keys=True, ensure_ascii=False, default=str)
+                            .encode("utf-8")).hexdigest()
+    summary = {
+        "documents": len(by_document),
+        "by_check": {label: {"documents": d, "rows": r} for label, (d, r) in ranked[:MAX_CHECKS]},
+        "worst": {_short(n): [_short(i) for i in (by_document[n] if isinstance(by_document[n], (list, tuple))
+                                                  else [by_document[n]])][:MAX_ITEMS] for n in worst},
+        "more_documents": max(len(by_document) - len(worst), 0),
+        "digest": digest,
+    }
+    if len(ranked) > MAX_CHECKS:
+        summary["more_checks"] = len(ranked) - MAX_CHECKS
+    return summary
+
+
+def summarise_details(details: dict, run_id: str, check: str) -> dict:
+    """The details of an alert, bounded in size whatever the number of documents (issue 29).
+
+    Per-document mappings (``warnings``, ``quarantined``, ``quarantined_documents``) become
+    :func:`summarise_documents` summaries; lists keep :data:`MAX_ITEMS` items (``<key>_more`` counts the
+    rest); texts keep :data:`MAX_TEXT` characters. ``rows`` points at where every row is
+    (:data:`ROWS_POINTER`) when anything was summarised. Other values pass as they are.
+    """
+    out: dict = {}
+    summarised = False
+    for key, value in details.items():
+        if isinstance(value, dict) and key in ("warnings", "quarantined", "quarantined_documents"):
+            out[key] = summarise_documents(value) if value else {}
+            summarised = summarised or bool(value)
+        elif isinstance(value, (list, tuple)):
+            out[key] = [_short(v) for v in value[:MAX_ITEMS]]
+            if len(value) > MAX_ITEMS:
+                out[f"{key}_more"] = len(value) - MAX_ITEMS
+                summarised = True
+        elif isinstance(value, str):
+            out[key] = _short(value)
+        else:
+            out[key] = value
+    if summarised:
+        out["rows"] = ROWS_POINTER.format(run_id=run_id, check=check)
+    return out
+
+
+def _is_summary(value: object) -> bool:
+    return isinstance(value, dict) and {"documents", "by_check", "worst"} <= set(value)
+
+
+def summary_text(summary: dict) -> str:
+    """One line of a :func:`summarise_documents` summary: counts by check, then the worst documents."""
+    checks = "; ".join(f"{label} ({c['documents']:,} docs, {c['rows']:,} rows)"
+                       for label, c in list(summary["by_check"].items())[:10])
+    worst = ", ".join(summary["worst"])
+    more = f" and {summary['more_documents']:,} more" if summary["more_documents"] else ""
+    return f"{summary['documents']:,} documents — {checks} — worst: {worst}{more}"
+
+
 def slack_payload(alert: Alert) -> dict:
     """A Slack incoming-webhook body (``text`` plus ``blocks``) describing ``alert``."""
     icon = ":rotating_light:" if alert.severity == "ERROR" else ":warning:"
@@ -129,8 +236,10 @@ def slack_payload(alert: Alert) -> dict:
     for key in ("quarantined", "blocking_failures", "warnings"):
         value = alert.details.get(key)
         if value:
-            text = json.dumps(value, ensure_ascii=False)
+            text = summary_text(value) if _is_summary(value) else json.dumps(value, ensure_ascii=False)
             lines.append(f"*{key}*: {text[:1500]}")
+    if alert.details.get("rows"):
+        lines.append(f"rows: {alert.details['rows']}")
     lines.append(f"run `{alert.run_id}` · alert `{alert.alert_id}`")
     text = "\n".join(line for line in lines if line)
     return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}]}

@@ -26,6 +26,10 @@ from orchestration.defs.jobs import stage_run_config
 from orchestration.partitions import contiguous_ranges, documents_partitions, file_tags, range_tags
 
 
+#: The asset whose materialization means serving.duckdb was replaced (orchestration/defs/serving/assets.py).
+SERVING_KEY = dg.AssetKey("serving_database")
+
+
 @dataclasses.dataclass
 class BatchResult:
     """What a batch run did: the document ids of the folder (file order), the Dagster results."""
@@ -38,6 +42,18 @@ class BatchResult:
     @property
     def success(self) -> bool:
         return all(r.success for r in self.results)
+
+    def published(self) -> bool:
+        """True when a run of the batch materialized ``serving_database``: the publish step's own result.
+
+        A run may fail after it published (a report or summary step); what the user is told about
+        serving.duckdb comes from this, never from the run's overall success.
+        """
+        return any(e.asset_key == SERVING_KEY for r in self.results for e in r.get_asset_materialization_events())
+
+    def failed_steps(self) -> list[str]:
+        """Keys of the steps that failed in the batch's runs, in run and event order."""
+        return [e.step_key for r in self.results for e in r.all_events if e.is_step_failure]
 
     def check_evaluations(self) -> list:
         return [e for r in self.results for e in r.get_asset_check_evaluations()]

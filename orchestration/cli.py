@@ -164,18 +164,26 @@ def run(inbox: Path | None, warehouse: Path | None, log_file: Path | None) -> No
             held_back = fetch_tables_held_back(resource.duckdb_path, batch.document_ids)
     except Exception as exc:  # marts missing because the run stopped before dbt
         console.print(f"[yellow]No summary available from the marts: {exc}[/yellow]")
+    from orchestration.summary import MAX_LISTED, more_line, rows_to_show
+
     if rows:
-        table, dropped = _summary_table(rows, console.width)
+        # at most MAX_LISTED documents by name (those that need attention first); the rest counted (issue 29)
+        table, dropped = _summary_table(rows_to_show(rows), console.width)
         console.print(table)
+        if more := more_line(len(rows), min(len(rows), MAX_LISTED)):
+            _print_line(f"[dim]{escape(more)}[/dim]")
         if dropped:
             _print_line(f"[dim]Left out for the terminal width: {', '.join(dropped)} "
                         f"(all columns: marts.rpt_document_summary)[/dim]")
-    for line in inventory_lines(inventory):  # each file's tables (kinds, pages): marts.dim_document_table
-        _print_line(f"tables  {escape(line)}")
-    for line in finding_lines(findings):  # differences printed in the source (WARN): marts.rpt_disclosure_checks
-        _print_line(f"finding {escape(line)}")
-    for line in held_back_lines(held_back):  # tables a fact did not publish (review list): rpt_disclosure_tables_held_back
-        _print_line(f"review  {escape(line)}")
+    for label, lines, where in (
+        ("tables  ", inventory_lines(inventory), "marts.dim_document_table"),  # each file's tables (kinds, pages)
+        ("finding ", finding_lines(findings), "marts.rpt_disclosure_checks"),  # differences printed in the source (WARN)
+        ("review  ", held_back_lines(held_back), "marts.rpt_disclosure_tables_held_back"),  # tables a fact did not publish
+    ):
+        for line in lines[:MAX_LISTED]:
+            _print_line(f"{label}{escape(line)}")
+        if more := more_line(len(lines), min(len(lines), MAX_LISTED), "lines", where):
+            _print_line(f"{label}[dim]{escape(more)}[/dim]")
     _print_notes(rows, batch, resource, dg)
     blocking = batch.blocking_failures()
     for e in blocking:
@@ -186,14 +194,27 @@ def run(inbox: Path | None, warehouse: Path | None, log_file: Path | None) -> No
     if not batch.results:
         _last_line(f"No documents in {folder}: nothing loaded.", ok=False)
     if not batch.success or blocking:
-        _last_line(f"Run failed ({'a blocking check failed' if blocking else 'see the log'}); "
-                   f"serving.duckdb was not replaced.", ok=False)
+        _last_line(failure_verdict(bool(blocking), batch.failed_steps(), batch.published(), resource.serving_path),
+                   ok=False)
     if not loaded:
         _last_line(f"No document of this run loaded ({len(rows)} file(s): "
                    f"{', '.join(sorted({r['status'] for r in rows})) or 'none'}); serving.duckdb unchanged in content.",
                    ok=False)
     _last_line(f"{loaded} of {len(batch.document_ids)} document(s) loaded in {time.monotonic() - began:.0f} s; "
                f"marts published to {resource.serving_path}.", ok=True)
+
+
+def failure_verdict(blocking: bool, failed_steps: list[str], published: bool, serving_path) -> str:
+    """The last line of a failed run: what failed, and whether serving.duckdb was replaced.
+
+    ``published`` is the publish step's own result (``BatchResult.published``): a run that fails
+    after publishing (the report, the summary) says the marts were published.
+    """
+    what = "a blocking check failed" if blocking else (
+        f"failed step(s): {', '.join(failed_steps)}; see the log" if failed_steps else "see the log")
+    if published:
+        return f"Run failed ({what}) after publishing: the marts were published to {serving_path}."
+    return f"Run failed ({what}); serving.duckdb was not replaced."
 
 
 def _print_notes(rows: list[dict], batch, resource, dg) -> None:

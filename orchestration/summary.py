@@ -105,14 +105,40 @@ def format_cell(value) -> str:
     return str(value)
 
 
-def to_markdown(rows: list[dict]) -> str:
-    """Render summary rows as a Markdown table (for Dagster metadata)."""
+#: Documents listed by name in the Dagster metadata and the terminal; the rest are counted, and named
+#: in ``marts.rpt_document_summary`` (issue 29: a summary of 10,000 documents stays readable and small).
+MAX_LISTED = 50
+
+
+def needs_attention(row: dict) -> bool:
+    """True for a quarantined document, or one whose amounts do not reconcile."""
+    return row["status"] == "quarantined" or row.get("reconciliation_status") not in (None, "", "OK")
+
+
+def rows_to_show(rows: list[dict], limit: int = MAX_LISTED) -> list[dict]:
+    """At most ``limit`` of ``rows``: those that need attention first (:func:`needs_attention`), then the others,
+    each group in its order."""
+    if len(rows) <= limit:
+        return rows
+    return ([r for r in rows if needs_attention(r)] + [r for r in rows if not needs_attention(r)])[:limit]
+
+
+def more_line(total: int, shown: int, what: str = "documents", where: str = "marts.rpt_document_summary") -> str | None:
+    """``… and 950 more documents (all of them: marts.rpt_document_summary)``, or None when all are shown."""
+    return f"… and {total - shown:,} more {what} (all of them: {where})" if total > shown else None
+
+
+def to_markdown(rows: list[dict], limit: int = MAX_LISTED) -> str:
+    """Render summary rows as a Markdown table (for Dagster metadata): at most ``limit`` rows
+    (:func:`rows_to_show`), then a line counting the others."""
+    shown = rows_to_show(rows, limit)
     header = "| " + " | ".join(label for _, label in SUMMARY_COLUMNS) + " |"
     sep = "|" + "---|" * len(SUMMARY_COLUMNS)
     body = [
-        "| " + " | ".join(format_cell(r[c]).replace("|", "/") for c, _ in SUMMARY_COLUMNS) + " |" for r in rows
+        "| " + " | ".join(format_cell(r[c]).replace("|", "/") for c, _ in SUMMARY_COLUMNS) + " |" for r in shown
     ]
-    return "\n".join([header, sep, *body])
+    more = more_line(len(rows), len(shown))
+    return "\n".join([header, sep, *body, *([f"\n{more}"] if more else [])])
 
 
 @dataclasses.dataclass(frozen=True)

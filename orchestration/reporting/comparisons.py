@@ -19,7 +19,7 @@ import altair as alt
 import duckdb
 import pandas as pd
 
-from orchestration.reporting.charts import Section, _spec, fetch, table_has_rows
+from orchestration.reporting.charts import Section, chart_section, fetch, table_has_rows
 
 #: Fund types in the order a department's function rows are taken for the YoY chart: the 支出总表 (every
 #: fund) when the pair has it, else the 一般公共预算 table; never both (the same money twice).
@@ -101,8 +101,8 @@ def year_over_year(con: duckdb.DuckDBPyConnection) -> list[Section]:
     )
     table = frame[["department_name", "prior_year", "current_year", "fund_type", "function_label", "prior_wan",
                    "current_wan", "change_wan", "change_rate", "presence", "prior_page", "current_page"]]
-    return [Section("year_over_year", "同比（按功能分类） Year over year per function class", reading,
-                    _spec(chart), table)]
+    return [chart_section("year_over_year", "同比（按功能分类） Year over year per function class", reading,
+                          chart, table, source="marts.rpt_yoy_function_expenditure")]
 
 
 def year_over_year_three_public(con: duckdb.DuckDBPyConnection) -> list[Section]:
@@ -142,8 +142,8 @@ def year_over_year_three_public(con: duckdb.DuckDBPyConnection) -> list[Section]
         )
         .properties(width=520)
     )
-    return [Section("year_over_year_three_public", "同比（“三公”经费） Year over year of the 三公 expenses",
-                    reading, _spec(chart), frame)]
+    return [chart_section("year_over_year_three_public", "同比（“三公”经费） Year over year of the 三公 expenses",
+                          reading, chart, frame, source="marts.rpt_yoy_three_public_expenses")]
 
 
 def plan_vs_outcome_printed(con: duckdb.DuckDBPyConnection) -> list[Section]:
@@ -199,5 +199,5 @@ def plan_vs_outcome_printed(con: duckdb.DuckDBPyConnection) -> list[Section]:
         )
         .properties(width=520)
     )
-    return [Section("plan_vs_outcome_printed", "预算与决算（决算所列预算数） Plan vs outcome as the final accounts print it",
-                    reading, _spec(chart), frame)]
+    return [chart_section("plan_vs_outcome_printed", "预算与决算（决算所列预算数） Plan vs outcome as the final accounts print it",
+                          reading, chart, frame, source="marts.rpt_budget_vs_final_by_function")]

@@ -75,10 +75,24 @@ def _script_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, default=str).replace("</", "<\\/")
 
 
-def numbers_table(frame: pd.DataFrame, caption: str) -> str:
-    """The numbers behind a chart as an HTML table (numbers right-aligned, 2 decimals; shares as %)."""
+#: Rows of a numbers table written into the HTML: the first N (the charts sort them largest or most
+#: urgent first), then a caption naming the mart that holds all of them. Keeps the file small at any size.
+TABLE_MAX_ROWS = 200
+
+
+def numbers_table(frame: pd.DataFrame, caption: str, source: str | None = None,
+                  max_rows: int = TABLE_MAX_ROWS) -> str:
+    """The numbers behind a chart as an HTML table (numbers right-aligned, 2 decimals; shares as %).
+
+    At most ``max_rows`` rows; a longer frame is cut and the caption says how many rows there are and
+    where all of them are (``source``, e.g. ``marts.rpt_spending_by_source`` in serving.duckdb).
+    """
     if frame.empty:
         return ""
+    if len(frame) > max_rows:
+        where = f"all in {source} (serving.duckdb)" if source else "all in serving.duckdb"
+        caption = f"{caption}: first {max_rows:,} of {len(frame):,} rows, {where}"
+        frame = frame.head(max_rows)
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     rows = []
     for record in frame.itertuples(index=False):
@@ -119,7 +133,7 @@ def render_html(sections: list[Section], source_label: str, generated_at: dateti
             shown = f'<p class="note">{html.escape(section.note or section.reading)}</p>'
         body.append(
             f'<section id="{section.key}"><h2>{html.escape(section.title)}</h2>{shown}'
-            f'{numbers_table(section.table, "Numbers behind the chart 图表数据")}</section>'
+            f'{numbers_table(section.table, "Numbers behind the chart 图表数据", section.source)}</section>'
         )
     specs = {s.key: s.spec for s in sections if s.spec is not None}
     return (

@@ -23,7 +23,7 @@ STATUSES = (("met_count", "已完成 met", "#2e7d4f"), ("not_met_count", "未完
 def targets_met_by_department(con: duckdb.DuckDBPyConnection):
     """Per department and year, the self-evaluated indicators met, not met and not comparable (stacked bars);
     the reading names the overall share met among the comparable indicators and the department with most not met."""
-    from .charts import Section, _spec, fetch, table_has_rows
+    from .charts import Section, chart_section, fetch, table_has_rows
 
     key, title = "targets_met_by_department", "绩效目标完成情况（按部门） Targets met by department"
     if not table_has_rows(con, OUTCOMES_TABLE):
@@ -56,4 +56,4 @@ def targets_met_by_department(con: duckdb.DuckDBPyConnection):
         )
         .properties(width=520)
     )
-    return Section(key, title, reading, _spec(chart), table)
+    return chart_section(key, title, reading, chart, table, source="marts.rpt_outcomes_by_department")

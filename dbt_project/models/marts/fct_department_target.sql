@@ -5,9 +5,17 @@
 -- The filler's name and phone are not in any mart. The indicators with their task and their
 -- contract check live in int_department_target_rows; a task's table held back is listed in
 -- rpt_disclosure_tables_held_back.
+-- Incremental by document (macros/incremental_documents.sql): a drop rebuilds its own documents' rows.
+-- depends_on: {{ ref('int_documents') }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='document_id',
+          on_schema_change='append_new_columns', pre_hook="{{ drop_documents_not_current() }}",
+          post_hook="{{ record_build_watermark() }}") }}
 with indicators as (
     select * from {{ ref('int_department_target_rows') }}
     where not is_held_back
+    {% if is_incremental() %}
+      and document_id in {{ documents_to_rebuild() }}
+    {% endif %}
 )
 
 select

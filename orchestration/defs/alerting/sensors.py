@@ -32,7 +32,7 @@ import json
 import dagster as dg
 from dagster import DagsterEventType
 
-from orchestration.alerts import Alert, Outbox, WebhookSettings
+from orchestration.alerts import Alert, Outbox, WebhookSettings, summarise_details
 from orchestration.resources import WarehouseResource
 from orchestration.quality.runner import build_pending_data_docs
 
@@ -58,19 +58,28 @@ def _plain(value):
 
 def alert_from_entry(entry: dg.EventLogEntry) -> Alert | None:
     """The alert for one ``ASSET_CHECK_EVALUATION`` event log entry, or ``None`` when the check passed."""
-    evaluation = entry.dagster_event.event_specific_data
+    return alert_from_evaluation(entry.dagster_event.event_specific_data, entry.run_id, entry.timestamp)
+
+
+def alert_from_evaluation(evaluation: dg.AssetCheckEvaluation, run_id: str, timestamp: float) -> Alert | None:
+    """The alert for one check evaluation of run ``run_id`` at ``timestamp`` (Unix seconds); ``None`` when it passed.
+
+    The details are summarised (:func:`orchestration.alerts.summarise_details`): counts by check, the
+    worst documents and where every row is; never every document's warnings (bounded at any size).
+    """
     if evaluation.passed:
         return None
     check = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
     partition = f"[{evaluation.partition}]" if evaluation.partition else ""
+    details = {k: _plain(evaluation.metadata[k]) for k in _DETAIL_KEYS if k in evaluation.metadata}
     return Alert(
-        alert_id=f"{entry.run_id}/{check}{partition}",
+        alert_id=f"{run_id}/{check}{partition}",
         severity=evaluation.severity.value,
         check=check,
-        run_id=entry.run_id,
+        run_id=run_id,
         description=evaluation.description,
-        details={k: _plain(evaluation.metadata[k]) for k in _DETAIL_KEYS if k in evaluation.metadata},
-        occurred_at=dt.datetime.fromtimestamp(entry.timestamp, dt.timezone.utc).isoformat(),
+        details=summarise_details(details, run_id, check),
+        occurred_at=dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).isoformat(),
     )
 
 

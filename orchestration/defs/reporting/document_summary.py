@@ -4,7 +4,7 @@
 import dagster as dg
 
 from orchestration.resources import WarehouseResource
-from orchestration.summary import fetch_summary, to_markdown
+from orchestration.summary import MAX_LISTED, fetch_summary, to_markdown
 
 
 @dg.asset(
@@ -23,7 +23,8 @@ def document_summary(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         rows = fetch_summary(warehouse.duckdb_path)
     not_ok = [r["file_name"] for r in rows if r["reconciliation_status"] not in (None, "", "OK")]
     if not_ok:
-        context.log.warning(f"Documents whose amounts do not reconcile in the source: {not_ok}")
+        listed = ", ".join(not_ok[:MAX_LISTED]) + (f" and {len(not_ok) - MAX_LISTED:,} more" if len(not_ok) > MAX_LISTED else "")
+        context.log.warning(f"Documents whose amounts do not reconcile in the source ({len(not_ok)}): {listed}")
     return dg.MaterializeResult(
         metadata={
             "summary": dg.MetadataValue.md(to_markdown(rows)),

@@ -22,8 +22,19 @@ from orchestration.resources import WarehouseResource
     ),
 )
 def warehouse_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Write the report from ``serving.duckdb``; the metadata lists every chart and its reading."""
-    files = write_report(warehouse.serving_path, warehouse.root / REPORT_DIR_NAME)
+    """Write the report from ``serving.duckdb``; the metadata lists every chart and its reading.
+
+    A report that cannot be written never fails the data run (the marts are already published):
+    the error is logged and recorded in the metadata (``report_error``), the previous report stays.
+    """
+    try:
+        files = write_report(warehouse.serving_path, warehouse.root / REPORT_DIR_NAME)
+    except Exception as error:  # noqa: BLE001 - the data run's outcome does not depend on its report
+        context.log.exception("warehouse report not written; the published marts are unaffected")
+        return dg.MaterializeResult(metadata={
+            "report_error": f"{type(error).__name__}: {str(error)[:500]}",
+            "charts": 0,
+        })
     if files.pdf_error:
         context.log.warning(f"report.pdf not written: {files.pdf_error}")
     chart_list = "\n".join(
