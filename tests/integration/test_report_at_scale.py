@@ -106,7 +106,8 @@ def test_a_failing_section_is_a_note_and_the_report_is_still_written(big_serving
     broken.__name__ = "broken_chart"
     monkeypatch.setattr(charts, "SECTIONS", (charts.document_status, broken))
     files = write_report(big_serving, tmp_path / "out", pdf=False)
-    assert [s.key for s in files.sections] == ["document_status", "broken_chart"]
+    # the two patched sections first; the issue-27 sections (self-evaluation, comparisons, review list) follow
+    assert [s.key for s in files.sections][:2] == ["document_status", "broken_chart"]
     assert files.sections[1].spec is None and "RuntimeError: mart changed shape" in files.sections[1].note
     assert "mart changed shape" in files.html.read_text(encoding="utf-8")
 
