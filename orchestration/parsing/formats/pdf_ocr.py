@@ -1,0 +1,277 @@
+"""Scanned pages: an image-only PDF page becomes pdfplumber characters and ruling lines (issue 28).
+
+Pure: an open pdfplumber page in, the same page out with its ``char`` and ``line`` objects
+recognised from its image; no file I/O, no network. Every reader after this module runs
+unchanged (:mod:`.pdf` finds the ruled tables with ``page.find_tables()``, narrative pages are
+read from the characters), because the page now holds what a text layer would give:
+
+1. **Which pages**: a page without one visible character whose images cover at least
+   :data:`MIN_IMAGE_SHARE` of it (:func:`is_image_page`). A page with a text layer is never
+   OCR'd (its text is the truth), so a text document pays nothing.
+2. **Raster**: the page rendered by pdfplumber (pypdfium2) at :data:`OCR_DPI` (150 dpi: 200 dpi
+   reads the same amounts and costs more, see the README's *Benchmarks*).
+3. **Text**: rapidocr (PP-OCR det + rec ONNX models shipped inside its wheel, run by onnxruntime;
+   :func:`ocr_engine` names the packaged files, so nothing is ever downloaded) with per-word boxes.
+   Each recognised word becomes characters (a Chinese word is one character; a number's box is
+   split among its characters by width: half width for ASCII, full width otherwise), with the
+   page's coordinates (points, top-left origin), ``fontname`` ``OCR`` and the recogniser's score
+   in ``ocr_confidence`` (0–1).
+4. **Rules**: the raster's ruling lines found by OpenCV morphology (an opening with a long
+   horizontal, then vertical, kernel: strokes of text are shorter than :data:`MIN_RULE_PT`),
+   each connected run becoming one pdfplumber ``line`` object in page coordinates: the same
+   lines strategy forms the table cells as for a born-digital PDF.
+5. **Cost bound**: a document's OCR stops with a :class:`~..records.ParseError` once it has
+   spent :data:`OCR_SECONDS_PER_PAGE` × image pages (``$OCR_SECONDS_PER_PAGE``); the parse
+   pool's time and memory limits (:mod:`orchestration.parallel`) hold around it as around any parse.
+
+Licences: rapidocr Apache-2.0 (models: PaddleOCR, Apache-2.0), onnxruntime MIT, OpenCV Apache-2.0.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..records import ParseError
+
+#: Resolution the page is rendered at for OCR (dots per inch).
+OCR_DPI = 150
+#: Longest side (pixels) the text detector works at; boxes are mapped back to the full raster.
+DET_LIMIT_SIDE = 960
+#: Share of the page its images must cover for an empty page to be read as a scan.
+MIN_IMAGE_SHARE = 0.25
+#: Shortest run (points) read as a ruling line; strokes of characters are shorter.
+MIN_RULE_PT = 24.0
+#: OCR time a document may spend per image page (seconds), before it stops with a reason.
+OCR_SECONDS_PER_PAGE = float(os.environ.get("OCR_SECONDS_PER_PAGE", "60"))
+#: Gap between two recognised characters of one line (× their height) closed as no space.
+GAP_CLOSED = 0.5
+#: Font name given to recognised characters (a reader can tell them from a text layer's).
+OCR_FONT = "OCR"
+#: The packaged model files (inside the rapidocr wheel).
+MODEL_FILES = {"Det": "PP-OCRv6_det_small.onnx", "Rec": "PP-OCRv6_rec_small.onnx",
+               "Cls": "ch_ppocr_mobile_v2.0_cls_mobile.onnx"}
+
+
+@dataclass
+class OcrPage:
+    """What OCR read on one page: ``page`` 1-based, ``words`` recognised, their mean ``confidence``
+    (``None`` when none), ``rules`` found, ``seconds`` spent (render + recognition)."""
+
+    page: int
+    words: int
+    confidence: float | None
+    rules: int
+    seconds: float
+
+
+@dataclass
+class OcrReport:
+    """The pages of one document that were read by OCR (empty for a document with a text layer)."""
+
+    pages: list[OcrPage] = field(default_factory=list)
+    dpi: int = OCR_DPI
+
+    @property
+    def page_numbers(self) -> set[int]:
+        """1-based numbers of the OCR'd pages."""
+        return {p.page for p in self.pages}
+
+    @property
+    def seconds(self) -> float:
+        """Total OCR time of the document (seconds)."""
+        return sum(p.seconds for p in self.pages)
+
+
+def model_dir() -> Path:
+    """The folder of the ONNX models shipped in the rapidocr wheel."""
+    import rapidocr
+
+    return Path(rapidocr.__file__).parent / "models"
+
+
+@lru_cache(maxsize=1)
+def ocr_engine():
+    """The process's rapidocr engine, built once: det + rec from the packaged model files (no download:
+    every model path is given, and the recogniser's character list is inside its ONNX file), one
+    onnxruntime thread (a parse worker is one core), no angle classifier (pages are upright).
+
+    Raises :class:`ParseError` when a packaged model file is missing (a broken install)."""
+    from rapidocr import RapidOCR
+
+    folder = model_dir()
+    missing = [name for name in MODEL_FILES.values() if not (folder / name).is_file()]
+    if missing:
+        raise ParseError(f"OCR models missing from the rapidocr package ({', '.join(missing)} in {folder}): the scanned "
+                         "pages cannot be read. Reinstall rapidocr (the models ship inside its wheel).")
+    params = {f"{task}.model_path": str(folder / name) for task, name in MODEL_FILES.items()}
+    params.update({
+        "Global.log_level": "error",
+        "Global.use_cls": False,
+        "Det.limit_type": "max",
+        "Det.limit_side_len": DET_LIMIT_SIDE,
+        "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+        "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+    })
+    return RapidOCR(params=params)
+
+
+def is_image_page(page, chars: list[dict]) -> bool:
+    """True when ``page`` has no visible character and its images cover at least :data:`MIN_IMAGE_SHARE` of it."""
+    if any(c["text"].strip() for c in chars):
+        return False
+    area = float(page.width * page.height) or 1.0
+    covered = sum(max(0.0, float(i["x1"] - i["x0"])) * max(0.0, float(i["bottom"] - i["top"])) for i in page.images)
+    return covered / area >= MIN_IMAGE_SHARE
+
+
+def recognise_image_pages(pdf, dpi: int = OCR_DPI) -> OcrReport:
+    """OCR every image-only page of an open pdfplumber PDF in place (module docstring, steps 1–5).
+
+    Each such page's objects become its images plus the recognised ``char`` objects and the ruling
+    ``line`` objects (:func:`attach_objects`); other pages are not touched. Returns the
+    :class:`OcrReport`. Raises :class:`ParseError` when the document's OCR time budget is spent.
+    """
+    report = OcrReport(dpi=dpi)
+    candidates = [(n, p) for n, p in enumerate(pdf.pages, start=1) if is_image_page(p, p.chars)]
+    budget = OCR_SECONDS_PER_PAGE * len(candidates)
+    for page_no, page in candidates:
+        started = time.perf_counter()
+        if report.seconds > budget:
+            raise ParseError(
+                f"OCR of the scanned pages took over {budget:.0f} s ({OCR_SECONDS_PER_PAGE:g} s per image page, "
+                f"$OCR_SECONDS_PER_PAGE) and was stopped at page {page_no} of {len(pdf.pages)}: nothing was loaded. "
+                "Submit a PDF with a text layer, or raise the budget.")
+        image = page.to_image(resolution=dpi).original.convert("RGB")
+        chars, lines, words = read_image(image, dpi, page_no, page.height, float(getattr(page, "initial_doctop", 0)))
+        attach_objects(page, chars, lines)
+        scores = [c["ocr_confidence"] for c in chars]
+        report.pages.append(OcrPage(page_no, words, round(sum(scores) / len(scores), 4) if scores else None,
+                                    len(lines), time.perf_counter() - started))
+    return report
+
+
+def read_image(image, dpi: int, page_no: int, page_height: float = 0.0, doctop: float = 0.0
+               ) -> tuple[list[dict], list[dict], int]:
+    """A page raster (PIL image) → ``(chars, lines, word count)`` as pdfplumber objects in points."""
+    import numpy as np
+
+    pixels = np.asarray(image)
+    scale = 72.0 / dpi
+    result = ocr_engine()(pixels, return_word_box=True)
+    chars: list[dict] = []
+    words = 0
+    for line in result.word_results or ():
+        line_chars: list[dict] = []
+        for text, score, box in line:
+            words += 1
+            line_chars += word_chars(text, float(score), box, scale, page_no, page_height, doctop)
+        chars += close_gaps(line_chars)
+    return chars, ruling_lines(pixels, dpi, page_no, page_height, doctop), words
+
+
+def attach_objects(page, chars: list[dict], lines: list[dict]) -> None:
+    """Make ``page`` report ``chars`` and ``lines`` (plus its own images) as its objects, also after
+    ``page.close()`` flushes pdfplumber's caches (the page re-parses through the same function)."""
+    images = page.objects.get("image", [])
+    objects = {"char": chars, "line": lines, "image": images}
+    page.parse_objects = lambda: {kind: list(items) for kind, items in objects.items()}
+    page.flush_cache()
+
+
+def char_width_units(text: str) -> float:
+    """Relative width of a character: 1 for a full-width (CJK) one, 0.5 for ASCII and half-width forms."""
+    return 1.0 if unicodedata.east_asian_width(text) in ("W", "F") else 0.5
+
+
+def word_chars(text: str, score: float, box, scale: float, page_no: int, page_height: float = 0.0,
+               doctop: float = 0.0) -> list[dict]:
+    """One recognised word (its text, score and 4-point pixel box) → pdfplumber ``char`` dicts.
+
+    The box is split among the characters in proportion to :func:`char_width_units`; every character
+    keeps the word's top, bottom and score. Coordinates in points (``scale`` = 72 / dpi)."""
+    xs = [float(p[0]) * scale for p in box]
+    ys = [float(p[1]) * scale for p in box]
+    x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
+    text = "".join(ch for ch in text if not ch.isspace()) if text.strip() else ""
+    if not text:
+        return []
+    units = [char_width_units(ch) for ch in text]
+    step = (x1 - x0) / sum(units)
+    out = []
+    left = x0
+    height = bottom - top
+    for ch, unit in zip(text, units):
+        right = left + unit * step
+        out.append({
+            "text": ch, "x0": left, "x1": right, "top": top, "bottom": bottom,
+            "y0": page_height - bottom, "y1": page_height - top, "doctop": doctop + top,
+            "width": right - left, "height": height, "size": height, "upright": True,
+            "fontname": OCR_FONT, "adv": right - left, "matrix": (1, 0, 0, 1, left, page_height - bottom),
+            "object_type": "char", "page_number": page_no, "ncs": "DeviceGray", "mcid": None, "tag": None,
+            "stroking_color": None, "non_stroking_color": (0,), "ocr_confidence": round(score, 4),
+        })
+        left = right
+    return out
+
+
+def close_gaps(line: list[dict], factor: float = GAP_CLOSED) -> list[dict]:
+    """The characters of one recognised text line with the gaps between neighbours narrower than
+    ``factor`` × their height closed (the recogniser's character boxes are narrower than the glyphs'
+    advance: read as is, a line of Chinese would come out with a space between every word).
+    A wider gap stays: a space, or two cells' texts that the detector read as one line."""
+    line.sort(key=lambda c: c["x0"])
+    for left, right in zip(line, line[1:]):
+        gap = right["x0"] - left["x1"]
+        if 0 < gap < factor * min(left["height"], right["height"]):
+            middle = (left["x1"] + right["x0"]) / 2
+            left["x1"] = middle
+            right["x0"] = middle
+            for char in (left, right):
+                char["width"] = char["adv"] = char["x1"] - char["x0"]
+            right["matrix"] = (1, 0, 0, 1, right["x0"], right["matrix"][5])
+    return line
+
+
+def ruling_lines(pixels, dpi: int, page_no: int, page_height: float = 0.0, doctop: float = 0.0) -> list[dict]:
+    """The ruling lines of a page raster (H×W×3 or H×W uint8) as pdfplumber ``line`` dicts (points).
+
+    Dark pixels (Otsu threshold) opened with a kernel :data:`MIN_RULE_PT` long, horizontal then
+    vertical; each connected run is one line at its centre row (column), from its first to last pixel.
+    """
+    import cv2
+
+    gray = cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY) if pixels.ndim == 3 else pixels
+    _, dark = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    length = max(8, int(MIN_RULE_PT * dpi / 72))
+    scale = 72.0 / dpi
+    lines: list[dict] = []
+    for orientation, kernel in (("h", (length, 1)), ("v", (1, length))):
+        mask = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+        count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        for x, y, w, h, _area in stats[1:count]:
+            if orientation == "h":
+                y_mid = (y + h / 2) * scale
+                lines.append(_line(x * scale, (x + w) * scale, y_mid, y_mid, page_no, page_height, doctop))
+            else:
+                x_mid = (x + w / 2) * scale
+                lines.append(_line(x_mid, x_mid, y * scale, (y + h) * scale, page_no, page_height, doctop))
+    return lines
+
+
+def _line(x0: float, x1: float, top: float, bottom: float, page_no: int, page_height: float, doctop: float) -> dict:
+    return {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "y0": page_height - bottom, "y1": page_height - top,
+            "width": x1 - x0, "height": bottom - top, "doctop": doctop + top, "linewidth": 1.0,
+            "pts": [(x0, top), (x1, bottom)], "stroke": True, "fill": False, "object_type": "line",
+            "page_number": page_no, "stroking_color": (0,), "non_stroking_color": None, "mcid": None, "tag": None}
+
+
+def cell_confidence(bbox, chars: list[dict]) -> float | None:
+    """The lowest OCR confidence of the characters whose centre lies in ``bbox`` (``None``: no OCR'd character)."""
+    scores = [c["ocr_confidence"] for c in chars if "ocr_confidence" in c
+              and bbox[0] <= (c["x0"] + c["x1"]) / 2 <= bbox[2] and bbox[1] <= (c["top"] + c["bottom"]) / 2 <= bbox[3]]
+    return min(scores) if scores else None
