@@ -165,7 +165,7 @@ def read_image(image, dpi: int, page_no: int, page_height: float = 0.0, doctop: 
     result = ocr_engine()(pixels, return_word_box=True)
     chars: list[dict] = []
     words = 0
-    for line in result.word_results or ():
+    for line in (result.word_results or ()) if result.txts else ():  # nothing recognised: (('', 1.0, None),)
         line_chars: list[dict] = []
         for text, score, box in line:
             words += 1
