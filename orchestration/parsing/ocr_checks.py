@@ -6,9 +6,10 @@ PDF in, the same document out with provenance and findings added (issue 28):
 - every inventory entry gets its ``text_source``: ``ocr`` when one of its pages was read by OCR,
   else ``text_layer``; a document with OCR'd pages gets a ``pages_read_by_ocr`` event (pages,
   resolution, mean confidence, seconds);
-- every *read* OCR'd table is judged by the identities the document itself implies, exactly
-  (amounts as printed, no tolerance: a misread digit changes a sum by at least one unit of the
-  last printed decimal):
+- every *read* OCR'd table is judged by the identities the document itself implies, on the amounts
+  as printed: exactly in a table in 元; in 万元 within the publisher's rounding (half a unit of the
+  last printed decimal per cell, :func:`rounding_tolerance`: the real 财政局 2024 决算 misses 合计 by
+  0.01 万元 in its text layer) — a misread digit anywhere but the last decimal breaks it:
 
   1. **code tree**: a code's amount = Σ its children's (类 ``204`` = Σ 款 ``204xx``, 款 = Σ 项), per
      column and side, where children are printed;
@@ -16,7 +17,9 @@ PDF in, the same document out with provenance and findings added (issue 28):
      the 类 codes (3 digits) when the side has codes, else the rows numbered ``一、二、…``;
   3. **row parts**: in a table whose columns are a ``total`` and the ``basic`` and ``project``
      parts only, every row's total = basic + project;
-  4. **balance**: a 收支总表's income 总计 = its expenditure 总计 (the same printed row, two sides).
+  4. **balance**: a 收支总表's income 总计 = its expenditure 总计 (the same printed row, two sides);
+  5. **“三公”经费**: 公务用车 = 购置费 + 运行维护费, 合计 = 因公出国 + 公务用车 + 公务接待 (+ 会议费 + 培训费
+     where the printed 合计 includes them), per row, fund and measure.
 
   A table where an identity fails gets ``ocr_verified = False`` and an ``ocr_arithmetic_failed``
   event naming the identity, both numbers and the suspect cells with their OCR confidence (lowest
@@ -64,7 +67,7 @@ def record_ocr(document: ParsedDocument, report) -> None:
 
 
 def judge_table(entry, rows: list, amounts: list) -> tuple[bool | None, list[ParseEvent]]:
-    """Check one OCR'd table's identities (module docstring, rules 1–4).
+    """Check one OCR'd table's identities (module docstring, rules 1–5).
 
     Returns ``(verified, events)``: ``True`` all hold, ``False`` one fails (one ``ocr_arithmetic_failed``
     event per failed identity), ``None`` none applies (an ``ocr_table_unverified`` event)."""
@@ -76,7 +79,7 @@ def judge_table(entry, rows: list, amounts: list) -> tuple[bool | None, list[Par
     for identity, total, parts in identities(entry, rows, cells):
         checked += 1
         summed = sum((p.amount for p in parts), Decimal(0))
-        if summed != total.amount:
+        if abs(summed - total.amount) > rounding_tolerance(total, parts):
             failures.append(_failure(identity, total, parts, summed))
     label = f"table {table_no} ({entry.title or entry.kind}, p{entry.first_page})"
     if failures:
@@ -89,7 +92,7 @@ def judge_table(entry, rows: list, amounts: list) -> tuple[bool | None, list[Par
 
 
 def identities(entry, rows: list, cells: dict) -> list[tuple[str, object, list]]:
-    """The table's identities as ``(name, total cell, part cells)`` (amount records), rules 1–4."""
+    """The table's identities as ``(name, total cell, part cells)`` (amount records), rules 1–5."""
     found: list[tuple[str, object, list]] = []
     columns = sorted({column for _, column in cells})
     by_side: dict[int, list] = defaultdict(list)
@@ -117,6 +120,8 @@ def identities(entry, rows: list, cells: dict) -> list[tuple[str, object, list]]
             parts = [cells.get((row.row_no, by_role[r])) for r in ("basic", "project")]
             if total is not None and all(p is not None for p in parts):
                 found.append((f"row {row.name or row.code}: 合计 = 基本支出 + 项目支出", total, parts))
+    if entry.kind == "three_public_expenses":
+        found += _three_public(cells)
     if entry.kind in ("income_expenditure_summary", "fiscal_appropriation_summary"):
         sides = {r.side_no: r for r in rows if r.row_kind == "total" and r.name and "总计" in r.name}
         if 1 in sides and 2 in sides and sides[1].row_no + 1 == sides[2].row_no:
@@ -124,6 +129,36 @@ def identities(entry, rows: list, cells: dict) -> list[tuple[str, object, list]]
             right = [a for (row, _), a in cells.items() if row == sides[2].row_no]
             if len(left) == 1 and len(right) == 1:
                 found.append(("收入总计 = 支出总计", right[0], left))
+    return found
+
+
+def rounding_tolerance(total, parts: list) -> Decimal:
+    """How far a sum may miss its total by the publisher's own rounding: 0 in a table in 元 (its amounts are
+    exact cents); in 万元 (converted from 元 and rounded, each cell by up to half a unit of its last printed
+    decimal) half a unit per cell: ``0.005 × (parts + 1)`` for amounts printed to two decimals."""
+    if total.unit == "元":
+        return Decimal(0)
+    decimals = max(-min(a.amount.as_tuple().exponent for a in [total, *parts]), 0)
+    return Decimal(1).scaleb(-decimals) * (len(parts) + 1) / 2
+
+
+def _three_public(cells: dict) -> list:
+    """Rule 5, a “三公”经费 table: per row, fund and measure, 公务用车 = 购置费 + 运行维护费, and 合计 = 因公出国
+    + 公务用车 + 公务接待 (+ 会议费 + 培训费 when the printed 合计 includes them: the reading that holds is taken)."""
+    groups: dict[tuple, dict[str, object]] = defaultdict(dict)
+    for amount in cells.values():
+        groups[(amount.row_no, amount.fund, amount.column_measure, amount.spending_unit)][amount.column_role] = amount
+    found = []
+    for roles in groups.values():
+        vehicles = [roles[r] for r in ("vehicle_purchase", "vehicle_operation") if r in roles]
+        if "official_vehicles" in roles and len(vehicles) == 2:
+            found.append(("公务用车 = 购置费 + 运行维护费", roles["official_vehicles"], vehicles))
+        three = [roles[r] for r in ("outbound_travel", "official_vehicles", "official_reception") if r in roles]
+        if "total" in roles and len(three) == 3:
+            wider = three + [roles[r] for r in ("meeting", "training") if r in roles]
+            summed = sum((a.amount for a in wider), Decimal(0))
+            found.append(("“三公”合计 = 因公出国 + 公务用车 + 公务接待", roles["total"],
+                          wider if summed == roles["total"].amount and len(wider) > 3 else three))
     return found
 
 

@@ -16,5 +16,7 @@ select
     amount_count,
     column_labels,
     read                                                    as is_read,
-    table_no
+    table_no,
+    text_source,                                            -- text_layer | ocr (issue 28)
+    ocr_verified
 from {{ source('raw', 'document_tables') }}

@@ -46,6 +46,11 @@ DET_LIMIT_SIDE = 960
 MIN_IMAGE_SHARE = 0.25
 #: Shortest run (points) read as a ruling line; strokes of characters are shorter.
 MIN_RULE_PT = 24.0
+#: Images counted at most for a scan's extra parse time (:func:`ocr_allowance_s`).
+MAX_ALLOWED_IMAGES = 500
+#: Lowest mean recogniser confidence of a page's text read as text; below it the scan is refused (too
+#: coarse or too noisy: a 60 dpi scan reads at about 0.6, a clean 150 dpi one at 0.99).
+MIN_PAGE_CONFIDENCE = 0.8
 #: OCR time a document may spend per image page (seconds), before it stops with a reason.
 OCR_SECONDS_PER_PAGE = float(os.environ.get("OCR_SECONDS_PER_PAGE", "60"))
 #: Gap between two recognised characters of one line (× their height) closed as no space.
@@ -120,6 +125,25 @@ def ocr_engine():
     return RapidOCR(params=params)
 
 
+def ocr_allowance_s(path) -> float:
+    """Extra parse time (seconds) for a PDF at ``path`` that looks like a scan, given before it is parsed:
+    :data:`OCR_SECONDS_PER_PAGE` per image it holds (``/Subtype /Image`` in its bytes, at most
+    :data:`MAX_ALLOWED_IMAGES`) when it names no font; ``0`` for any other file (a text PDF keeps its budget).
+    A byte scan, no parsing: safe on any file. Fonts or images inside compressed object streams are not
+    seen (the file then keeps the ordinary budget)."""
+    try:
+        if not str(path).lower().endswith(".pdf"):
+            return 0.0
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return 0.0
+    if b"/Font" in data:
+        return 0.0
+    images = data.count(b"/Subtype/Image") + data.count(b"/Subtype /Image")
+    return OCR_SECONDS_PER_PAGE * min(images, MAX_ALLOWED_IMAGES)
+
+
 def is_image_page(page, chars: list[dict]) -> bool:
     """True when ``page`` has no visible character and its images cover at least :data:`MIN_IMAGE_SHARE` of it."""
     if any(c["text"].strip() for c in chars):
@@ -148,11 +172,24 @@ def recognise_image_pages(pdf, dpi: int = OCR_DPI) -> OcrReport:
                 "Submit a PDF with a text layer, or raise the budget.")
         image = page.to_image(resolution=dpi).original.convert("RGB")
         chars, lines, words = read_image(image, dpi, page_no, page.height, float(getattr(page, "initial_doctop", 0)))
-        attach_objects(page, chars, lines)
         scores = [c["ocr_confidence"] for c in chars]
-        report.pages.append(OcrPage(page_no, words, round(sum(scores) / len(scores), 4) if scores else None,
-                                    len(lines), time.perf_counter() - started))
+        mean = round(sum(scores) / len(scores), 4) if scores else None
+        if mean is not None and mean < MIN_PAGE_CONFIDENCE:
+            raise ParseError(
+                f"page {page_no} has no text layer: it holds only an image (a scan, {image_dpi(page)} dpi), and OCR "
+                f"could not read it reliably (mean recogniser confidence {mean:.2f}, below {MIN_PAGE_CONFIDENCE}), so "
+                "nothing was loaded. Scan it again at 150 dpi or more, run OCR on the PDF yourself (e.g. ocrmypdf), "
+                "or submit a text extract (UTF-8 .txt).")
+        attach_objects(page, chars, lines)
+        report.pages.append(OcrPage(page_no, words, mean, len(lines), time.perf_counter() - started))
     return report
+
+
+def image_dpi(page) -> int:
+    """The resolution (dots per inch) of the largest image of ``page`` as it is drawn on the page."""
+    best = max(page.images, key=lambda i: float(i["x1"] - i["x0"]) * float(i["bottom"] - i["top"]))
+    drawn = float(best["x1"] - best["x0"]) or 1.0
+    return round(best["srcsize"][0] / drawn * 72)
 
 
 def read_image(image, dpi: int, page_no: int, page_height: float = 0.0, doctop: float = 0.0
