@@ -35,13 +35,29 @@ def summary_page() -> bytes:
 
 
 @pytest.fixture(scope="module")
-def summary_read(summary_page):
-    """(text-layer read, OCR read of its scan at 150 dpi with blur and JPEG noise)."""
-    return parse_pdf(summary_page), parse_pdf(rasterize(summary_page, dpi=150, blur=0.6, quality=70))
+def summary_scan(summary_page) -> bytes:
+    """The 收支总表 page rasterized at 150 dpi with blur and JPEG noise (an image-only PDF)."""
+    return rasterize(summary_page, dpi=150, blur=0.6, quality=70)
+
+
+@pytest.fixture(scope="module")
+def summary_read(summary_page, summary_scan):
+    """(text-layer read, OCR read of its scan, what OCR read on the page: ``(chars, lines, words)``)."""
+    seen = []
+    real = pdf_ocr.read_image
+
+    def keep(*args, **kwargs):
+        seen.append(real(*args, **kwargs))
+        return seen[-1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf_ocr, "read_image", keep)
+        ocr_doc = parse_pdf(summary_scan)
+    return parse_pdf(summary_page), ocr_doc, seen[0]
 
 
 def test_rasterized_summary_page_reads_as_its_text_layer(summary_read):
-    text_doc, ocr_doc = summary_read
+    text_doc, ocr_doc, _ = summary_read
     scores = compare(text_doc, ocr_doc)["income_expenditure_summary"]
     assert (scores.amounts, scores.amounts_equal) == (13, 13)
     assert scores.cells_equal == scores.cells
@@ -105,8 +121,35 @@ def _plant_digit(summary_page: bytes, old: str, new: str):
     return edit, target["text"]
 
 
+def test_a_misread_digit_in_the_ocr_read_is_caught_by_the_tables_arithmetic(summary_scan, summary_read, monkeypatch):
+    """The page's own OCR read with one digit changed (87,267,272.44 → 87,267,278.44, as a misread 2 → 8): the
+    readers run on it unchanged and the table's arithmetic flags it, naming the cell and its confidence."""
+    import copy
+
+    _, _, (chars, lines, words) = summary_read
+    misread = copy.deepcopy(chars)
+    text = "".join(c["text"] for c in misread)
+    start = text.index("87,267,272.44")
+    assert misread[start + 9]["text"] == "2"
+    misread[start + 9]["text"] = "8"  # 87,267,27[2].44 → 8
+    misread[start + 9]["ocr_confidence"] = 0.61
+    monkeypatch.setattr(pdf_ocr, "read_image", lambda *args, **kwargs: (misread, lines, words))
+    ocr_doc = parse_pdf(summary_scan)
+    [entry] = [e for e in ocr_doc.disclosure.inventory if e.entry_type == "table"]
+    assert entry.ocr_verified is False
+    assert Decimal("87267278.44") in {a.amount for a in ocr_doc.disclosure.amounts}
+    failures = [e.detail for e in ocr_doc.events if e.kind == "ocr_arithmetic_failed"]
+    assert failures and all("held back for review" in f for f in failures)
+    assert any("printed 96282213.44, parts sum to 96282219.44" in f for f in failures)
+    suspects = failures[0].split("least confident first: ")[1]
+    assert suspects.startswith("row ") and suspects.split(", ")[0].endswith(" 87267278.44 (confidence 0.610)")
+
+
+@pytest.mark.slow
 def test_a_planted_misread_digit_is_caught_by_the_tables_arithmetic(summary_page, summary_read):
-    text_doc, _ = summary_read
+    """A digit changed on the raster itself (87,267,272.44 painted as 87,967,272.44): OCR reads what is printed,
+    the arithmetic catches it; the text layer's copy of the same table holds."""
+    text_doc, _, _ = summary_read
     edit, old_digit = _plant_digit(summary_page, "87,267,272.44", "9")
     assert old_digit == "2"
     ocr_doc = parse_pdf(rasterize(summary_page, dpi=150, edit=edit))
@@ -159,3 +202,28 @@ def test_a_rasterized_bundle_round_trip_keeps_its_amounts_and_summary_totals():
     assert summary_totals(ocr_doc) == summary_totals(text_doc) != []
     assert sum(s.failed for s in scores.values()) == 0
     assert sum(s.verified for s in scores.values()) >= 6
+
+
+def test_the_ocr_provenance_lands_in_the_raw_tables(summary_read, tmp_path):
+    """text_source and ocr_verified on raw.document_tables, ocr_confidence on raw.budget_table_amounts (real DuckDB)."""
+    from orchestration.warehouse import DocumentRegistration, connect, write_document
+
+    _, ocr_doc, _ = summary_read
+    with connect(tmp_path / "w.duckdb") as con:
+        write_document(con, DocumentRegistration("o" * 64, "scan.pdf", "scan.pdf", "pdf", 1), ocr_doc, "loaded")
+        tables = con.execute("select kind, text_source, ocr_verified from raw.document_tables").fetchall()
+        confidence = con.execute("select count(*), min(ocr_confidence) from raw.budget_table_amounts "
+                                 "where ocr_confidence is not null").fetchone()
+        events = [k for (k,) in con.execute("select kind from raw.parse_events").fetchall()]
+    assert tables == [("income_expenditure_summary", "ocr", True)]
+    assert confidence[0] == 13 and 0.5 < confidence[1] <= 1.0
+    assert "pages_read_by_ocr" in events
+
+
+def test_only_a_pdf_that_looks_like_a_scan_gets_extra_parse_time(summary_page, tmp_path):
+    scan, text = tmp_path / "scan.pdf", tmp_path / "text.pdf"
+    scan.write_bytes(rasterize(summary_page, dpi=72))
+    text.write_bytes(summary_page)
+    assert pdf_ocr.ocr_allowance_s(scan) == pdf_ocr.OCR_SECONDS_PER_PAGE
+    assert pdf_ocr.ocr_allowance_s(text) == 0.0
+    assert pdf_ocr.ocr_allowance_s(tmp_path / "missing.pdf") == 0.0
