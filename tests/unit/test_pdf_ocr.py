@@ -227,3 +227,18 @@ def test_only_a_pdf_that_looks_like_a_scan_gets_extra_parse_time(summary_page, t
     assert pdf_ocr.ocr_allowance_s(scan) == pdf_ocr.OCR_SECONDS_PER_PAGE
     assert pdf_ocr.ocr_allowance_s(text) == 0.0
     assert pdf_ocr.ocr_allowance_s(tmp_path / "missing.pdf") == 0.0
+
+
+def test_a_blank_sheet_inside_a_scan_is_an_empty_page(summary_read, monkeypatch):
+    """A scan of the 收支总表 followed by a blank sheet: the blank page is no reason to refuse the scan."""
+    from PIL import Image
+
+    _, _, seen = summary_read
+    two_pages = subset(BUNDLE.read_bytes(), [SUMMARY_PAGE, SUMMARY_PAGE])
+    scan = rasterize(two_pages, dpi=150, edit=lambda n, image: image if n == 1 else Image.new("L", image.size, 255))
+    # page 1: the page's own OCR read (fixture); page 2: what OCR reads on a white sheet
+    monkeypatch.setattr(pdf_ocr, "read_image", lambda image, dpi, page_no, *a: seen if page_no == 1 else ([], [], 0))
+    document = parse_pdf(scan)
+    assert [(e.kind, e.first_page) for e in document.disclosure.inventory] == [
+        ("income_expenditure_summary", 1), ("narrative", 2)]
+    assert len(document.disclosure.amounts) == 13

@@ -186,6 +186,12 @@ def recognise_image_pages(pdf, dpi: int = OCR_DPI) -> OcrReport:
                 "or submit a text extract (UTF-8 .txt).")
         attach_objects(page, chars, lines)
         report.pages.append(OcrPage(page_no, words, mean, len(lines), time.perf_counter() - started))
+    if any(p.words for p in report.pages):
+        # a blank sheet inside a scan (no text recognised) is an empty page, not a page without a text layer;
+        # a scan where nothing at all is recognised keeps the "no text layer" reason (nothing to load)
+        for page_no, page in candidates:
+            if not page.chars:
+                attach_objects(page, [], [], keep_images=False)
     return report
 
 
@@ -215,10 +221,11 @@ def read_image(image, dpi: int, page_no: int, page_height: float = 0.0, doctop: 
     return chars, ruling_lines(pixels, dpi, page_no, page_height, doctop), words
 
 
-def attach_objects(page, chars: list[dict], lines: list[dict]) -> None:
-    """Make ``page`` report ``chars`` and ``lines`` (plus its own images) as its objects, also after
-    ``page.close()`` flushes pdfplumber's caches (the page re-parses through the same function)."""
-    images = page.objects.get("image", [])
+def attach_objects(page, chars: list[dict], lines: list[dict], keep_images: bool = True) -> None:
+    """Make ``page`` report ``chars`` and ``lines`` (plus its own images, unless ``keep_images`` is False) as
+    its objects, also after ``page.close()`` flushes pdfplumber's caches (the page re-parses through the same
+    function)."""
+    images = page.objects.get("image", []) if keep_images else []
     objects = {"char": chars, "line": lines, "image": images}
     page.parse_objects = lambda: {kind: list(items) for kind, items in objects.items()}
     page.flush_cache()
