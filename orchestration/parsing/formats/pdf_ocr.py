@@ -46,6 +46,9 @@ DET_LIMIT_SIDE = 960
 MIN_IMAGE_SHARE = 0.25
 #: Shortest run (points) read as a ruling line; strokes of characters are shorter.
 MIN_RULE_PT = 24.0
+#: Least share of dark pixels outside the rules for a page to be given to the recogniser (about two characters
+#: on an A4 page at 150 dpi); below it the page is blank or rules only, and OCR is skipped.
+MIN_INK_SHARE = 0.0002
 #: Images counted at most for a scan's extra parse time (:func:`ocr_allowance_s`).
 MAX_ALLOWED_IMAGES = 500
 #: Lowest mean recogniser confidence of a page's text read as text; below it the scan is refused (too
@@ -209,6 +212,9 @@ def read_image(image, dpi: int, page_no: int, page_height: float = 0.0, doctop: 
 
     pixels = np.asarray(image)
     scale = 72.0 / dpi
+    lines = ruling_lines(pixels, dpi, page_no, page_height, doctop)
+    if ink_share(pixels, dpi) < MIN_INK_SHARE:  # a blank sheet, or rules only: no text to recognise
+        return [], lines, 0
     result = ocr_engine()(pixels, return_word_box=True)
     chars: list[dict] = []
     words = 0
@@ -218,7 +224,21 @@ def read_image(image, dpi: int, page_no: int, page_height: float = 0.0, doctop: 
             words += 1
             line_chars += word_chars(text, float(score), box, scale, page_no, page_height, doctop)
         chars += close_gaps(line_chars)
-    return chars, ruling_lines(pixels, dpi, page_no, page_height, doctop), words
+    return chars, lines, words
+
+
+def ink_share(pixels, dpi: int) -> float:
+    """Share of the raster's pixels that are dark (below mid-grey) outside its ruling lines and solid bars
+    (what :func:`ruling_lines` opens out, widened by a pixel): the ink that could be text. Milliseconds."""
+    import cv2
+
+    gray = cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY) if pixels.ndim == 3 else pixels
+    dark = (gray < 128).astype("uint8") * 255
+    length = max(8, int(MIN_RULE_PT * dpi / 72))
+    rules = cv2.bitwise_or(*(cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, k))
+                             for k in ((length, 1), (1, length))))
+    rules = cv2.dilate(rules, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    return float(cv2.countNonZero(cv2.bitwise_and(dark, cv2.bitwise_not(rules)))) / float(gray.size or 1)
 
 
 def attach_objects(page, chars: list[dict], lines: list[dict], keep_images: bool = True) -> None:
