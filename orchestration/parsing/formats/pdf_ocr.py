@@ -20,9 +20,14 @@ read from the characters), because the page now holds what a text layer would gi
    horizontal, then vertical, kernel: strokes of text are shorter than :data:`MIN_RULE_PT`),
    each connected run becoming one pdfplumber ``line`` object in page coordinates: the same
    lines strategy forms the table cells as for a born-digital PDF.
-5. **Cost bound**: a document's OCR stops with a :class:`~..records.ParseError` once it has
+5. **Quality**: a page whose mean recogniser confidence is below :data:`MIN_PAGE_CONFIDENCE` is refused
+   with the "no text layer" reason (a 60 dpi scan reads as garbage at about 0.6: nothing is loaded from
+   it); a page without ink outside its rules (:func:`ink_share`) is not given to the recogniser, and a
+   blank sheet inside a scan whose other pages hold text becomes an empty page.
+6. **Cost bound**: a document's OCR stops with a :class:`~..records.ParseError` once it has
    spent :data:`OCR_SECONDS_PER_PAGE` × image pages (``$OCR_SECONDS_PER_PAGE``); the parse
-   pool's time and memory limits (:mod:`orchestration.parallel`) hold around it as around any parse.
+   pool's time and memory limits (:mod:`orchestration.parallel`) hold around it as around any parse,
+   the time limit raised by :func:`ocr_allowance_s` for a file that looks like a scan.
 
 Licences: rapidocr Apache-2.0 (models: PaddleOCR, Apache-2.0), onnxruntime MIT, OpenCV Apache-2.0.
 """
@@ -161,7 +166,7 @@ def is_image_page(page, chars: list[dict]) -> bool:
 
 
 def recognise_image_pages(pdf, dpi: int = OCR_DPI) -> OcrReport:
-    """OCR every image-only page of an open pdfplumber PDF in place (module docstring, steps 1–5).
+    """OCR every image-only page of an open pdfplumber PDF in place (module docstring, steps 1–6).
 
     Each such page's objects become its images plus the recognised ``char`` objects and the ruling
     ``line`` objects (:func:`attach_objects`); other pages are not touched. Returns the
