@@ -242,3 +242,18 @@ def test_a_blank_sheet_inside_a_scan_is_an_empty_page(summary_read, monkeypatch)
     assert [(e.kind, e.first_page) for e in document.disclosure.inventory] == [
         ("income_expenditure_summary", 1), ("narrative", 2)]
     assert len(document.disclosure.amounts) == 13
+
+
+def test_a_tilted_scan_is_straightened_by_its_rules(summary_page):
+    """The 收支总表 raster turned by a scanner's few tenths of a degree: the skew is read off its ruling lines
+    (within 0.05°) and the straightened raster has none left."""
+    import numpy as np
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    raster = pdfium.PdfDocument(summary_page)[0].render(scale=150 / 72).to_pil().convert("L")
+    assert pdf_ocr.skew_angle(np.asarray(raster)) == 0.0
+    for degrees in (0.3, -0.4):
+        tilted = np.asarray(raster.rotate(degrees, resample=Image.BILINEAR, fillcolor=255))
+        straight, angle = pdf_ocr.deskew(tilted)
+        assert angle == pytest.approx(degrees, abs=0.05) and abs(pdf_ocr.skew_angle(straight)) < 0.05

@@ -51,6 +51,8 @@ DET_LIMIT_SIDE = 960
 MIN_IMAGE_SHARE = 0.25
 #: Shortest run (points) read as a ruling line; strokes of characters are shorter.
 MIN_RULE_PT = 24.0
+#: Largest skew (degrees) a scan is straightened by; longer lines tilted more are not taken for rules.
+MAX_SKEW_DEG = 3.0
 #: Least share of dark pixels outside the rules for a page to be given to the recogniser (about two characters
 #: on an A4 page at 150 dpi); below it the page is blank or rules only, and OCR is skipped.
 MIN_INK_SHARE = 0.0002
@@ -215,7 +217,7 @@ def read_image(image, dpi: int, page_no: int, page_height: float = 0.0, doctop: 
     """A page raster (PIL image) → ``(chars, lines, word count)`` as pdfplumber objects in points."""
     import numpy as np
 
-    pixels = np.asarray(image)
+    pixels, _ = deskew(np.asarray(image))
     scale = 72.0 / dpi
     lines = ruling_lines(pixels, dpi, page_no, page_height, doctop)
     if ink_share(pixels, dpi) < MIN_INK_SHARE:  # a blank sheet, or rules only: no text to recognise
@@ -230,6 +232,42 @@ def read_image(image, dpi: int, page_no: int, page_height: float = 0.0, doctop: 
             line_chars += word_chars(text, float(score), box, scale, page_no, page_height, doctop)
         chars += close_gaps(line_chars)
     return chars, lines, words
+
+
+def skew_angle(pixels) -> float:
+    """The page's skew in degrees (positive: rules rise to the right), from its long straight dark lines
+    (Hough segments at least a third of the page wide, within :data:`MAX_SKEW_DEG` of horizontal; their
+    median); 0 when it has none (a page of prose keeps its raster: the detector reads slightly tilted text)."""
+    import cv2
+    import numpy as np
+
+    gray = cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY) if pixels.ndim == 3 else pixels
+    gray = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)  # half size: 4× fewer votes
+    dark = (gray < 200).astype("uint8") * 255
+    width = gray.shape[1]
+    # horizontal runs only (a tilted rule is a staircase of runs; text strokes are shorter): few pixels to vote
+    dark = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(8, width // 40), 1)))
+    found = cv2.HoughLinesP(dark, 1, np.pi / 1800, threshold=width // 4, minLineLength=width // 3, maxLineGap=3)
+    if found is None:
+        return 0.0
+    angles = [float(np.degrees(np.arctan2(y1 - y2, x2 - x1))) for x1, y1, x2, y2 in found.reshape(-1, 4).astype(float)]
+    angles = [a for a in angles if abs(a) <= MAX_SKEW_DEG]
+    return float(np.median(angles)) if angles else 0.0
+
+
+def deskew(pixels):
+    """``(pixels, angle)``: the raster rotated back by its :func:`skew_angle` (white corners), so that a scan's
+    ruling lines are horizontal and vertical again (pdfplumber joins rules within 3 pt; a table 700 pt wide
+    tilted by 0.3° drifts by 3.7 pt). Below 0.05° the raster is returned as is."""
+    import cv2
+
+    angle = skew_angle(pixels)
+    if abs(angle) < 0.05:
+        return pixels, 0.0
+    height, width = pixels.shape[:2]
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), -angle, 1.0)
+    border = (255, 255, 255) if pixels.ndim == 3 else 255
+    return cv2.warpAffine(pixels, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=border), angle
 
 
 def ink_share(pixels, dpi: int) -> float:
