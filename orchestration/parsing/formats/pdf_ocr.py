@@ -9,7 +9,8 @@ read from the characters), because the page now holds what a text layer would gi
    :data:`MIN_IMAGE_SHARE` of it (:func:`is_image_page`). A page with a text layer is never
    OCR'd (its text is the truth), so a text document pays nothing.
 2. **Raster**: the page rendered by pdfplumber (pypdfium2) at :data:`OCR_DPI` (150 dpi: 200 dpi
-   reads the same amounts and costs more, see the README's *Benchmarks*).
+   reads the same amounts at the same cost, see the README's *Scanned pages*), then straightened by
+   the skew of its long ruling lines (:func:`deskew`; coordinates are those of the straightened page).
 3. **Text**: rapidocr (PP-OCR det + rec ONNX models shipped inside its wheel, run by onnxruntime;
    :func:`ocr_engine` names the packaged files, so nothing is ever downloaded) with per-word boxes.
    Each recognised word becomes characters (a Chinese word is one character; a number's box is
