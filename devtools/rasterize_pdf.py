@@ -28,10 +28,9 @@ def rasterize(data: bytes, dpi: int = DEFAULT_DPI, pages: list[int] | None = Non
     rng = random.Random(seed)
     source = pdfium.PdfDocument(data)
     numbers = pages or list(range(1, len(source) + 1))
-    images, sizes = [], []
+    images = []
     for page_no in numbers:
         page = source[page_no - 1]
-        width, height = page.get_size()
         image = page.render(scale=dpi / 72).to_pil().convert("L")
         if edit is not None:
             image = edit(page_no, image)
@@ -42,7 +41,6 @@ def rasterize(data: bytes, dpi: int = DEFAULT_DPI, pages: list[int] | None = Non
         buffer = io.BytesIO()
         image.save(buffer, "JPEG", quality=quality)
         images.append(Image.open(io.BytesIO(buffer.getvalue())))
-        sizes.append((width, height))
     out = io.BytesIO()
     images[0].save(out, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
     return out.getvalue()
