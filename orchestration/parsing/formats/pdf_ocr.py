@@ -52,6 +52,8 @@ DET_LIMIT_SIDE = 960
 MIN_IMAGE_SHARE = 0.25
 #: Shortest run (points) read as a ruling line; strokes of characters are shorter.
 MIN_RULE_PT = 24.0
+#: A rule's end this close (points) to a rule it meets is moved onto it (:func:`snap_line_ends`).
+SNAP_END_PT = 3.0
 #: Largest skew (degrees) a scan is straightened by; longer lines tilted more are not taken for rules.
 MAX_SKEW_DEG = 3.0
 #: Least share of dark pixels outside the rules for a page to be given to the recogniser (about two characters
@@ -372,7 +374,33 @@ def ruling_lines(pixels, dpi: int, page_no: int, page_height: float = 0.0, docto
             else:
                 x_mid = (x + w / 2) * scale
                 lines.append(_line(x_mid, x_mid, y * scale, (y + h) * scale, page_no, page_height, doctop))
-    return lines
+    return snap_line_ends(lines, page_height, doctop)
+
+
+def snap_line_ends(lines: list[dict], page_height: float = 0.0, doctop: float = 0.0,
+                   tolerance: float = SNAP_END_PT) -> list[dict]:
+    """Rules meet where a scan shows them meeting: a vertical rule's end within ``tolerance`` points of a
+    horizontal rule it crosses (and a horizontal's end near a vertical) is moved onto it. A raster's rule is
+    a few pixels thick and its ends ragged: read as is, the verticals of a table's last row overshoot its
+    bottom rule, which :func:`.pdf.cut_lines` takes for a table cut by the page break (merging the next
+    page's first row into the last one)."""
+    horizontals = [line for line in lines if line["top"] == line["bottom"]]
+    verticals = [line for line in lines if line["x0"] == line["x1"]]
+    out = []
+    for line in verticals:
+        top, bottom, x = line["top"], line["bottom"], line["x0"]
+        crossing = [h["top"] for h in horizontals if h["x0"] - tolerance <= x <= h["x1"] + tolerance]
+        top = min(crossing, key=lambda y: abs(y - top), default=top) if any(abs(y - top) <= tolerance for y in crossing) else top
+        bottom = (min(crossing, key=lambda y: abs(y - bottom), default=bottom)
+                  if any(abs(y - bottom) <= tolerance for y in crossing) else bottom)
+        out.append(_line(x, x, top, bottom, line["page_number"], page_height, doctop))
+    for line in horizontals:
+        x0, x1, y = line["x0"], line["x1"], line["top"]
+        crossing = [v["x0"] for v in verticals if v["top"] - tolerance <= y <= v["bottom"] + tolerance]
+        x0 = min(crossing, key=lambda x: abs(x - x0), default=x0) if any(abs(x - x0) <= tolerance for x in crossing) else x0
+        x1 = min(crossing, key=lambda x: abs(x - x1), default=x1) if any(abs(x - x1) <= tolerance for x in crossing) else x1
+        out.append(_line(x0, x1, y, y, line["page_number"], page_height, doctop))
+    return out
 
 
 def _line(x0: float, x1: float, top: float, bottom: float, page_no: int, page_height: float, doctop: float) -> dict:
