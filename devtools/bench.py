@@ -36,7 +36,10 @@ ratios (results are printed and written to ``.bench/results.md`` and
    figure (ticks driven in the bench's process, settle 0 s, no run launch): the pipeline alone.
 
 ``BENCH_PARTS=throughput`` runs 1–4 only, ``BENCH_PARTS=streaming`` 5–6 only, ``BENCH_PARTS=bundles`` 7 only,
-``BENCH_PARTS=daemon`` 8 only (``BENCH_DROPS=5`` for a quick run).
+``BENCH_PARTS=daemon`` 8 only (``BENCH_DROPS=5`` for a quick run), ``BENCH_PARTS=ocr`` 9 only.
+
+9. **OCR** (issue 28): a few table pages of a real bundle from their text layer and rasterized at 150 and
+   200 dpi through OCR (:mod:`devtools.bench_ocr`): pages/s per core and the ratio OCR / text, in one run.
 """
 
 from __future__ import annotations
@@ -349,7 +352,8 @@ def parse_throughput(files: list[Path], repeat: int = 2) -> dict:
 #: ``bundles``: the real 部门预算/决算 PDFs, parse vs bare pdfplumber (issue 13).
 #: ``daemon``: drop → visible in serving.duckdb under the real ``make dev`` (issue 19,
 #: ``devtools/bench_daemon.py``; ``BENCH_DROPS`` drops, default 20).
-BENCH_PARTS = ("throughput", "streaming", "bundles", "daemon")
+#: ``ocr``: scanned pages read by OCR, pages/s per core next to the text path (issue 28, ``devtools/bench_ocr.py``).
+BENCH_PARTS = ("throughput", "streaming", "bundles", "daemon", "ocr")
 
 
 def selected_parts(value: str | None) -> tuple[str, ...]:
@@ -370,7 +374,7 @@ def main_bench(scale: float, parts: tuple[str, ...] = BENCH_PARTS) -> dict:
     results: dict = {"machine": {"load_average_at_start": [round(x, 2) for x in os.getloadavg()], "cores": cores,
                                  "python": platform.python_version(), "platform": platform.platform(),
                                  "scale": scale, "parts": list(parts)}}
-    if not set(parts) <= {"bundles", "daemon"}:  # the synthetic corpus only for the parts that read it
+    if not set(parts) <= {"bundles", "daemon", "ocr"}:  # the synthetic corpus only for the parts that read it
         count = max(4, round(FULL_CORPUS * scale))
         corpus = BENCH_DIR / f"corpus-v{CORPUS_VERSION}-{count}"
         log(f"corpus: {count} synthetic PDFs in {corpus} (cached)")
@@ -391,6 +395,8 @@ def main_bench(scale: float, parts: tuple[str, ...] = BENCH_PARTS) -> dict:
         _daemon(results)
     if "bundles" in parts:
         _bundles(results)
+    if "ocr" in parts:
+        _ocr(results)
     results["bench_seconds"] = round(time.perf_counter() - started, 1)
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     return results
@@ -469,6 +475,17 @@ def _bundles(results: dict) -> None:
     b = results["bundles"]
     log(f"  parse {b['parse_pages_per_s']} pages/s, bare {b['bare_pages_per_s']}, bare extract_tables "
         f"{b['bare_tables_pages_per_s']}: parse/bare = {b['ratio_vs_bare']}, parse/extract_tables = {b['ratio_vs_bare_tables']}")
+
+
+def _ocr(results: dict) -> None:
+    # 9. scanned pages: OCR pages/s per core next to the text path, same pages (issue 28).
+    from devtools.bench_ocr import run
+
+    log("ocr: table pages of a real bundle, text layer vs rasterized at 150 and 200 dpi")
+    results["ocr"] = o = run(realdocs_dir())
+    for dpi, r in o.get("resolutions", {}).items():
+        log(f"  {dpi} dpi: {r['pages_per_cpu_s']} pages per CPU-second, OCR/text = {r['ratio_vs_text']}×, "
+            f"amounts equal {r['amounts_equal']}/{r['amounts']}")
 
 
 def _bundle_totals(rows: list[dict]) -> dict:
@@ -614,6 +631,10 @@ def to_markdown(r: dict) -> str:
         out += daemon_markdown(r["daemon"])
     if "bundles" in r:
         out += _bundles_markdown(r)
+    if "ocr" in r:
+        from devtools.bench_ocr import to_markdown as ocr_markdown
+
+        out += ocr_markdown(r["ocr"])
     return "\n".join(out) + "\n"
 
 

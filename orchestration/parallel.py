@@ -89,13 +89,17 @@ class ParseLimits:
         env = read(ParseSettings)
         return cls(env.timeout_s, env.timeout_s_per_mb, env.memory_mb)
 
-    def seconds_for(self, byte_size: int) -> float:
-        """Wall-time budget of a file of ``byte_size`` bytes."""
-        return self.seconds + self.seconds_per_mb * byte_size / 2**20
+    def seconds_for(self, byte_size: int, path: Path | None = None) -> float:
+        """Wall-time budget of a file of ``byte_size`` bytes; a PDF at ``path`` that looks like a scan gets the
+        OCR allowance of its images on top (:func:`.parsing.formats.pdf_ocr.ocr_allowance_s`, issue 28)."""
+        from .parsing.formats.pdf_ocr import ocr_allowance_s
 
-    def time_reason(self, file_name: str, byte_size: int) -> str:
+        extra = ocr_allowance_s(path) if path is not None else 0.0
+        return self.seconds + self.seconds_per_mb * byte_size / 2**20 + extra
+
+    def time_reason(self, file_name: str, byte_size: int, path: Path | None = None) -> str:
         """Quarantine reason of a parse ended at its time limit."""
-        return (f"{file_name}: parsing was stopped at the time limit of {self.seconds_for(byte_size):.0f} s for this "
+        return (f"{file_name}: parsing was stopped at the time limit of {self.seconds_for(byte_size, path):.0f} s for this "
                 f"file ({TIMEOUT_ENV}={self.seconds:g} + {TIMEOUT_PER_MB_ENV}={self.seconds_per_mb:g} per MiB): the "
                 "worker was ended and nothing was loaded. A PDF that never finishes is usually malformed (objects "
                 "that refer to each other, a damaged compressed stream): export or download it again.")
@@ -182,7 +186,7 @@ def parse_files(
             while submitted < len(jobs) and len(pending) < window:
                 ahead = jobs[submitted]
                 pending.append(pool.schedule(parse_in_worker, args=(ahead.path, ahead.document_id),
-                                             timeout=limits.seconds_for(_size(ahead.path))))
+                                             timeout=limits.seconds_for(_size(ahead.path), ahead.path)))
                 submitted += 1
             result = _result(job, pending.popleft(), limits)
             yield job, result
@@ -213,7 +217,8 @@ def _result(job: ParseJob, future: ProcessFuture, limits: ParseLimits) -> Parsed
     try:
         return future.result()
     except FutureTimeoutError:
-        return _over_budget(job, limits.time_reason(name, _size(job.path)), limits.seconds_for(_size(job.path)))
+        return _over_budget(job, limits.time_reason(name, _size(job.path), job.path),
+                            limits.seconds_for(_size(job.path), job.path))
     except MemoryError:
         return _over_budget(job, limits.memory_reason(name), None, limits.memory_mb * 2**20)
     except (ProcessExpired, BrokenProcessPool) as error:  # killed from outside (OOM killer) or crashed

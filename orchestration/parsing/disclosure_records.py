@@ -47,6 +47,12 @@ class InventoryEntry:
     bbox_top: float | None = None
     bbox_x1: float | None = None
     bbox_bottom: float | None = None
+    #: Where its text comes from: ``text_layer`` (the PDF's own text) or ``ocr`` (a scanned page read by
+    #: :mod:`.formats.pdf_ocr`); ``None`` for other formats.
+    text_source: str | None = None
+    #: An OCR'd table's own arithmetic (:mod:`.ocr_checks`): True when its identities hold, False when one
+    #: fails (held back for review), ``None`` when no identity applies or the text is no OCR.
+    ocr_verified: bool | None = None
 
 
 @dataclass
@@ -119,6 +125,8 @@ class BudgetTableAmount:
     source_page: int
     fund: str | None = None
     spending_unit: str | None = None
+    #: The cell read by OCR: the lowest recogniser score (0–1) of its characters; ``None`` for a text layer.
+    ocr_confidence: float | None = None
 
 
 @dataclass
@@ -144,6 +152,8 @@ class TableCell:
     bbox_top: float | None = None
     bbox_x1: float | None = None
     bbox_bottom: float | None = None
+    #: The cell read by OCR: the lowest recogniser score (0–1) of its characters; ``None`` for a text layer.
+    ocr_confidence: float | None = None
 
 
 @dataclass

@@ -27,7 +27,9 @@ import traceback
 import pdfplumber
 
 from .readers.department_targets_pdf import parse_department_pdf
+from .formats.pdf_ocr import recognise_image_pages
 from .pdf_text import check_text_layer
+from .ocr_checks import record_ocr
 from .readers.project_targets_pdf import read_project_pages
 from .records import ParsedDocument, ParseError, ParseEvent
 from .text_common import PROJECT_TITLE_MARK, has_department_title, squeeze
@@ -70,7 +72,9 @@ def parse_pdf(data: bytes) -> ParsedDocument:
                     f"the PDF has {len(pdf.pages)} pages, more than the {MAX_PAGES} a 项目支出绩效目标表 can "
                     "plausibly have: it was not parsed. Split it into the documents it holds and submit them one by one."
                 )
+            ocr = recognise_image_pages(pdf)
             document = _parse_open_pdf(pdf)
+            record_ocr(document, ocr)
             if pdf.doc.encryption is not None:
                 document.events.insert(0, ParseEvent(
                     "pdf_encrypted_without_user_password",

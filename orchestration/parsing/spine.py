@@ -373,7 +373,7 @@ def table_cells(table) -> list[TableCell]:
     """The non-empty cells of a :class:`~.formats.grid.GridTable` where they start (a merged cell once),
     row by row, with their page and bbox or address: the generic store of a table no reader read."""
     return [TableCell(table.table_no, i, j, cell.text, cell.page, cell.address,
-                      *(cell.bbox if cell.address is None else (None, None, None, None)))
+                      *(cell.bbox if cell.address is None else (None, None, None, None)), cell.confidence)
             for i, row in enumerate(table.rows, start=1) for j, cell in enumerate(row, start=1)
             if cell.is_origin and cell.text]
 

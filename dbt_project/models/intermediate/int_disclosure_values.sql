@@ -90,7 +90,10 @@ select
     amounts.amount_wan,
     amounts.source_page,
     amounts.fund,
-    amounts.spending_unit
+    amounts.spending_unit,
+    tables.text_source                                          as table_text_source,
+    tables.ocr_verified                                         as table_ocr_verified,
+    amounts.ocr_confidence
 from amounts
 inner join documents using (document_id)
 inner join disclosures using (document_id)

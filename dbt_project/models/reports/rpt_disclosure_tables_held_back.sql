@@ -34,6 +34,15 @@ with rows_checked as (
     select 'fct_department_target', document_id, null, null, fiscal_year, task_no,
            '部门整体绩效目标 任务 ' || task_no || ' 指标', source_page, contract_issue, is_held_back, indicator_name
     from {{ ref('int_department_target_rows') }}
+    -- an OCR'd table whose own arithmetic fails (issue 28) is listed for review whatever fact reads it (a 收支总表
+    -- feeds none); the facts that read it hold it back under the same issue
+    union all
+    select 'ocr_review', tables.document_id, null, documents.department, documents.fiscal_year, tables.table_no,
+           tables.title, tables.first_page, 'ocr_arithmetic_failed', true, tables.table_kind
+    from {{ ref('int_document_tables') }} as tables
+    inner join (select document_id, department, fiscal_year from {{ ref('int_documents') }} where is_current) as documents
+        using (document_id)
+    where tables.ocr_verified = false
 )
 
 select

@@ -15,5 +15,6 @@ select
     {{ amount_in_wan('amount', 'unit') }}                                   as amount_wan,
     source_page,
     fund,
-    spending_unit
+    spending_unit,
+    ocr_confidence
 from {{ source('raw', 'budget_table_amounts') }}

@@ -20,5 +20,7 @@ select
     bbox_x0,
     bbox_top,
     bbox_x1,
-    bbox_bottom
+    bbox_bottom,
+    text_source,                                            -- text_layer | ocr (issue 28)
+    ocr_verified
 from {{ source('raw', 'document_tables') }}

@@ -37,6 +37,9 @@ class GridCell:
     #: PDF: the side(s) where the page cuts this (merged) cell — ``'top'``, ``'bottom'`` or ``'both'`` —
     #: when the table continues over a page break without a rule there (:mod:`.pdf`, step 7); else ``None``.
     cut: str | None = None
+    #: PDF page read by OCR (:mod:`.pdf_ocr`): the lowest recogniser score (0–1) of the cell's characters;
+    #: ``None`` for a text layer, other formats, or an empty cell.
+    confidence: float | None = None
 
     @property
     def is_origin(self) -> bool:

@@ -79,6 +79,7 @@ from pdfplumber.utils import extract_text
 from .grid import DocumentLayout, GridCell, GridTable, NarrativePage
 from .pdf_captions import TITLE_LIKE, repeats_title, split_at_titles, split_caption_rows
 from .pdf_frames import FRAME_STRIP, snap_frame_strips
+from .pdf_ocr import OCR_FONT, cell_confidence
 from .pdf_rules import rules_only_tables
 
 #: A caption line that names a table or states its unit (not a running head).
@@ -145,6 +146,8 @@ def read_pdf_layout(pdf, check_page=None, is_header=None) -> DocumentLayout:
                 texts = cut_texts.get(id(found_table), {})
                 extracted = found_table.extract()  # once: the grid and the conservation count read the same texts
                 grid = _grid(found_table, page_no, texts, extracted)
+                if chars and chars[0].get("fontname") == OCR_FONT:
+                    _mark_confidence(grid, chars)
                 counts, lost_events = conserve_chars(page, found_table, page_no,
                                                      {id(c): c for _, _, chars in texts.values() for c in chars},
                                                      extracted, visible)
@@ -318,6 +321,19 @@ def _grid(found_table, page_no: int, cut_texts: dict | None = None,
             row.append(GridCell(owner_text, page_no, tuple(owner), covered_by=(oi, oj)))
         grid.append(row)
     return grid
+
+
+def _mark_confidence(grid: list[list[GridCell]], chars: list[dict]) -> None:
+    """On a page read by OCR (:mod:`.pdf_ocr`), every cell where a merged cell starts gets the lowest
+    recogniser score of the characters inside it (``GridCell.confidence``); positions it spans share it."""
+    for row in grid:
+        for cell in row:
+            if cell.is_origin and cell.text:
+                cell.confidence = cell_confidence(cell.bbox, chars)
+    for row in grid:
+        for cell in row:
+            if not cell.is_origin:
+                cell.confidence = grid[cell.covered_by[0]][cell.covered_by[1]].confidence
 
 
 def _cell_containing(cells, x: float, y: float):

@@ -239,7 +239,7 @@ def read_budget_table(table: GridTable, unit: str | None, kind: str | None = Non
                     table_no=table.table_no, row_no=row_no, side_no=side_no, column_no=j + 1,
                     column_label=labels[j], column_role=(column_role(name) if rows_by_source and name else None) or roles[j],
                     column_measure=column_measure(labels[j]),
-                    amount=value, unit=unit, source_page=cell.page,
+                    amount=value, unit=unit, source_page=cell.page, ocr_confidence=cell.confidence,
                 ))
     for row in header:
         if _numbers_columns(row):  # its characters are in no label: kept here
