@@ -42,10 +42,10 @@ BVF_THREE_PUBLIC_TABLE = "rpt_budget_vs_final_three_public"
 
 def _yoy_class_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The 类 rows of each department-year pair, one fund type per pair (:data:`FUND_PREFERENCE`)."""
-    frame = fetch(con, f"""
+    frame = fetch(con, """
         SELECT department_name, scope, stage, fund_type, function_code, function_name, prior_year, current_year,
                prior_wan, current_wan, change_wan, change_rate, presence, prior_page, current_page
-        FROM marts.{YOY_TABLE} WHERE function_level = 'class'""")
+        FROM marts.rpt_yoy_function_expenditure WHERE function_level = 'class'""")
     if frame.empty:
         return frame
     rank = {fund: i for i, fund in enumerate(FUND_PREFERENCE)}
@@ -109,10 +109,10 @@ def year_over_year_three_public(con: duckdb.DuckDBPyConnection) -> list[Section]
     """The “三公”经费 合计 and its items, prior year against current year, per department pair (万元)."""
     if not table_has_rows(con, YOY_THREE_PUBLIC_TABLE):
         return []
-    frame = fetch(con, f"""
+    frame = fetch(con, """
         SELECT department_name, prior_year, current_year, expense, expense_label, fund, prior_wan, current_wan,
                change_wan, change_rate, presence, prior_page, current_page, printed_prior_yuan, printed_prior_matches
-        FROM marts.{YOY_THREE_PUBLIC_TABLE}
+        FROM marts.rpt_yoy_three_public_expenses
         WHERE expense IN ('total', 'outbound_travel', 'official_vehicles', 'official_reception')
         ORDER BY department_name, current_year, expense""")
     totals = frame[(frame["expense"] == "total") & (frame["presence"] == "both")].copy()
@@ -151,16 +151,16 @@ def plan_vs_outcome_printed(con: duckdb.DuckDBPyConnection) -> list[Section]:
     source: the “三公”经费 items and the function rows whose budget is printed in the 决算."""
     frames = []
     if table_has_rows(con, BVF_THREE_PUBLIC_TABLE):
-        frames.append(fetch(con, f"""
+        frames.append(fetch(con, """
             SELECT department_name, fiscal_year, expense, expense_label AS item, budget_source,
                    budget_wan, final_wan, budget_page, final_page
-            FROM marts.{BVF_THREE_PUBLIC_TABLE}
+            FROM marts.rpt_budget_vs_final_three_public
             WHERE budget_wan IS NOT NULL AND final_wan IS NOT NULL"""))
     if table_has_rows(con, BVF_FUNCTION_TABLE):
-        frames.append(fetch(con, f"""
+        frames.append(fetch(con, """
             SELECT department_name, fiscal_year, function_code || ' ' || function_name AS item, budget_source,
                    budget_total_wan AS budget_wan, final_total_wan AS final_wan, budget_page, final_page
-            FROM marts.{BVF_FUNCTION_TABLE}
+            FROM marts.rpt_budget_vs_final_by_function
             WHERE budget_source = 'printed_in_final_accounts' AND function_level = 'class'
               AND final_total_wan IS NOT NULL"""))
     frame = pd.concat([f for f in frames if not f.empty], ignore_index=True) if any(

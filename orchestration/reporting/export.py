@@ -215,8 +215,10 @@ def _kind_of(name: str) -> str:
 
 def fetch_sheet(con: duckdb.DuckDBPyConnection, sheet: Sheet, columns: list[Column]) -> list[tuple]:
     """The rows of one sheet, in the declared column order."""
-    select = ", ".join(f'"{c.name}"' for c in columns)
-    sql = f'SELECT {select} FROM marts."{sheet.relation}"'
+    # identifiers from the sheet definitions in this module (never document content), quoted
+    column_list = ", ".join(f'"{c.name}"' for c in columns)
+    table = sheet.relation
+    sql = f'SELECT {column_list} FROM marts."{table}"'
     if sheet.where:
         sql += f" WHERE {sheet.where}"
     if sheet.order_by:

@@ -30,7 +30,7 @@ def targets_met_by_department(con: duckdb.DuckDBPyConnection):
         return Section(key, title, NO_SELF_EVALUATIONS, None, pd.DataFrame(), NO_SELF_EVALUATIONS)
     table = fetch(con, "SELECT department, fiscal_year, indicator_count, met_count, not_met_count, "
                        "not_comparable_count, met_share_pct, score_sum, weight_sum "
-                       f"FROM marts.{OUTCOMES_TABLE} ORDER BY department, fiscal_year")
+                       "FROM marts.rpt_outcomes_by_department ORDER BY department, fiscal_year")
     long = table.melt(id_vars=["department", "fiscal_year"], value_vars=[s[0] for s in STATUSES],
                       var_name="status", value_name="indicators")
     labels = {column: label for column, label, _ in STATUSES}

@@ -36,6 +36,11 @@ def _old_warehouse(db: Path) -> dict[str, int]:
     con = duckdb.connect(str(db))
     try:  # … moved into the old layout: schema staging, the old columns only
         con.execute(_legacy_ddl())
+        # tables this version keeps beside the documents' rows (raw.evidence_images, written after the marts)
+        # came after the rename: an older warehouse never had them in staging
+        for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'staging'").fetchall():
+            if table not in RAW_TABLES:
+                con.execute(f'DROP TABLE staging."{table}"')
         for table in RAW_TABLES:
             columns = [r[0] for r in con.execute(
                 "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'staging' AND table_name = ?",
