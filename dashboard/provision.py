@@ -81,7 +81,10 @@ CHARTS = [
     table("待复核清单 Review list: reason, page and evidence", "rpt_review_queue",
           ["review_no", "file_name", "reason_code", "reason", "source_page", "source_line", "evidence_path"],
           order_by="review_no"),
-    # issue 27 §1: promise against outcome, per department (绩效自评表; empty until one is loaded)
+]
+
+#: Added when a 绩效自评表 is loaded (rpt_outcomes_by_department has rows): promise against outcome (issue 27 §1).
+OUTCOME_CHARTS = [
     bar("目标达成 Targets met per department (自评表)", "rpt_outcomes_by_department",
         "department", "SUM(met_count)", "达成"),
 ]
@@ -96,7 +99,11 @@ FUNCTION_CHARTS = [
     bar("预算与决算 Plan versus outcome per function class (万元)", FUNCTION_TABLE,
         "function_label", "SUM(total_wan)", "万元", series="stage_label", stacked=False,
         where="function_level = 'class' AND has_both_stages"),
-    # issue 27 §2: year over year per function class (same stage, scope and fund), the change in 万元
+]
+
+#: Added when two consecutive years of a department are loaded (rpt_yoy_function_expenditure has rows): year over
+#: year per function class (same stage, scope and fund), the change in 万元 (issue 27 §2).
+YOY_CHARTS = [
     bar("同比 Year over year per function class (change, 万元)", "rpt_yoy_function_expenditure",
         "function_name", "SUM(change_wan)", "增减（万元）", series="department_name", stacked=False,
         where="function_level = 'class' AND fund_type = 'all_funds'"),
@@ -126,11 +133,17 @@ def position(slices) -> dict:
     return layout
 
 
-def provision(serving_path: str, with_functions: bool) -> str:
+#: The optional chart groups by the launcher's flag (orchestration/reporting/dashboard.py: a group is added when the
+#: model it draws has rows, so no chart of the dashboard is empty).
+OPTIONAL_CHARTS = {"--with-functions": FUNCTION_CHARTS, "--with-yoy": YOY_CHARTS, "--with-outcomes": OUTCOME_CHARTS}
+
+
+def provision(serving_path: str, with_functions: bool, flags: tuple[str, ...] = ()) -> str:
     """Create or update the connection, datasets, charts and dashboard; return the dashboard's URL path.
 
     ``with_functions``: add the function-class charts (the launcher decides, with the
-    report's rule: ``rpt_function_spending`` exists and has rows).
+    report's rule: ``rpt_function_spending`` exists and has rows); ``flags``: the other groups of
+    :data:`OPTIONAL_CHARTS` to add (``--with-yoy``, ``--with-outcomes``).
     """
     from superset.app import create_app
 
@@ -151,6 +164,9 @@ def provision(serving_path: str, with_functions: bool) -> str:
         db.session.flush()
 
         wanted = CHARTS + (FUNCTION_CHARTS if with_functions else [])
+        for flag in flags:
+            if flag != "--with-functions":
+                wanted = wanted + OPTIONAL_CHARTS[flag]
 
         datasets = {}
         for _, table_name, _, _ in wanted:
@@ -198,4 +214,5 @@ def provision(serving_path: str, with_functions: bool) -> str:
 
 
 if __name__ == "__main__":
-    print(provision(sys.argv[1], with_functions=sys.argv[2:] == ["--with-functions"]))
+    flags = tuple(sys.argv[2:])
+    print(provision(sys.argv[1], with_functions="--with-functions" in flags, flags=flags))

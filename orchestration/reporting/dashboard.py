@@ -80,10 +80,13 @@ def initialise() -> None:
 def provision(serving_path: Path) -> None:
     """Register the serving database (read-only) and rebuild the starter dashboard."""
     with duckdb.connect(str(serving_path), read_only=True) as con:
-        with_functions = table_has_rows(con, FUNCTION_TABLE)
+        # a chart group is added only where its model has rows (dashboard/provision.py: OPTIONAL_CHARTS)
+        flags = [flag for flag, table in (("--with-functions", FUNCTION_TABLE),
+                                          ("--with-yoy", "rpt_yoy_function_expenditure"),
+                                          ("--with-outcomes", "rpt_outcomes_by_department"))
+                 if table_has_rows(con, table)]
     subprocess.run(
-        [str(SUPERSET_BIN / "python"), str(DASHBOARD_DIR / "provision.py"), str(serving_path.resolve()),
-         *(["--with-functions"] if with_functions else [])],
+        [str(SUPERSET_BIN / "python"), str(DASHBOARD_DIR / "provision.py"), str(serving_path.resolve()), *flags],
         env=superset_env(), check=True,
     )
 

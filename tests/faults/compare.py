@@ -6,6 +6,10 @@ from pathlib import Path
 
 import duckdb
 
+#: Tables that are not a document's load but derived after the marts (raw.evidence_images: the review list's
+#: images, rendered by the evidence_images asset; status rendered / present depends on what ran before).
+DERIVED_TABLES = {"evidence_images"}
+
 #: Column types that hold the wall-clock time of a load, not data.
 TIME_TYPES = ("TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "DATE_TIME")
 
@@ -19,6 +23,8 @@ def table_contents(db: Path, schema: str, where: str = "", params=None) -> dict[
             "ORDER BY 1", [schema]).fetchall()]
         out = {}
         for table in tables:
+            if schema == "raw" and table in DERIVED_TABLES:
+                continue
             columns = [r[0] for r in con.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
                 "AND data_type NOT LIKE 'TIMESTAMP%' ORDER BY ordinal_position", [schema, table]).fetchall()]

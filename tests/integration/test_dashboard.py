@@ -26,7 +26,7 @@ from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.slow
 
-CHARTS = 9  # the starter dashboard without whole disclosures (dashboard/provision.py: CHARTS)
+CHARTS = 8  # the starter dashboard without whole disclosures (dashboard/provision.py: CHARTS)
 
 
 def free_port() -> int:
