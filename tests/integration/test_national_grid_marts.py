@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import pytest
 
+
 from tests.national_forms import (EZHOU, GUANGSHUI, HUNAN, HUNAN_NO_DEPARTMENT, SICHUAN, Form, to_docx, to_html, to_pdf,
                                   to_xls, to_xlsx)
 from tests.pipeline import query, run_main_job
+
+#: a whole pipeline run over the national-grid documents (~45 s of setup): end to end, in the slow tier
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,12 @@ import shutil
 
 import pytest
 
+
 from tests.conftest import SAMPLES_DIR, SEED_FILES
 from tests.pipeline import batch_over_copies, query, run_main_job
+
+#: a whole pipeline run over the PDF samples (~45 s of setup): end to end, in the slow tier
+pytestmark = pytest.mark.slow
 
 SAMPLE_PDFS = sorted(SAMPLES_DIR.glob("*.pdf"))
 #: Seed 002 (部门整体绩效目标) rendered as a ruled form: 22 indicators, 4 tasks.
