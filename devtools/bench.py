@@ -217,7 +217,7 @@ def child_backfill(folder: Path, root: Path) -> dict:
     with staging_progress(console=Console(stderr=True), label=f"backfill ({os.environ.get('PARSE_WORKERS', 'cores')} workers)"):
         batch = run_batch(defs, instance, folder, log_level="ERROR")
     wall = time.perf_counter() - start
-    from orchestration.warehouse import read_only_connection
+    from orchestration.ingestion.loading import read_only_connection
 
     with read_only_connection(warehouse.serving_path) as con:
         (loaded,) = con.execute("SELECT count(*) FROM marts.rpt_document_summary WHERE status = 'loaded'").fetchone()
@@ -256,7 +256,7 @@ def child_import() -> dict:
 
 
 def _visible(serving: Path, document_id: str) -> bool:
-    from orchestration.warehouse import read_only_connection
+    from orchestration.ingestion.loading import read_only_connection
 
     if not serving.exists():
         return False
@@ -273,7 +273,7 @@ def child_drops(base: Path, drops: list[Path], root: Path, variants_per_seed: in
     from devtools.corpus import write_variants
     from devtools.drive import SensorDriver
     from orchestration.resources import WarehouseResource
-    from orchestration.warehouse import read_only_connection
+    from orchestration.ingestion.loading import read_only_connection
 
     shutil.rmtree(root, ignore_errors=True)
     initial = root / "initial"
@@ -367,7 +367,7 @@ def selected_parts(value: str | None) -> tuple[str, ...]:
 
 def main_bench(scale: float, parts: tuple[str, ...] = BENCH_PARTS) -> dict:
     from devtools.corpus import CORPUS_VERSION, build_corpus
-    from orchestration.parallel import available_cores
+    from orchestration.ingestion.parallel import available_cores
 
     started = time.perf_counter()
     cores = available_cores()

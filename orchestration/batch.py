@@ -19,9 +19,9 @@ from typing import Callable
 import dagster as dg
 
 
-from orchestration.filing import record_skipped
-from orchestration.ingest import SkippedEntry, display_name, document_digest, scan_folder
-from orchestration.warehouse import WarehouseWriteError
+from orchestration.ingestion.filing import record_skipped
+from orchestration.ingestion.ingest import SkippedEntry, display_name, document_digest, scan_folder
+from orchestration.ingestion.loading import WarehouseWriteError
 from orchestration.defs.jobs import stage_run_config
 from orchestration.partitions import contiguous_ranges, documents_partitions, file_tags, range_tags
 

@@ -115,7 +115,7 @@ def run(inbox: Path | None, warehouse: Path | None, log_file: Path | None) -> No
     console.print(f"Warehouse: {root} · full log: {log_path}", soft_wrap=True)
 
     from orchestration.terminal import RunStory, full_log_to
-    from orchestration.warehouse import WarehouseWriteError
+    from orchestration.ingestion.loading import WarehouseWriteError
 
     with full_log_to(log_path) as terminal:
         console.file = terminal  # the story to the terminal; Dagster, dbt and GX output to the log file
@@ -309,7 +309,7 @@ def validate(warehouse: Path | None) -> None:
 
 def _validate_locked(db_path: Path, validate_warehouse) -> tuple[list, list[tuple[str, str]]]:
     """Run the suites and read the quarantined documents (the caller holds the writer lock)."""
-    from orchestration.warehouse import read_only_connection
+    from orchestration.ingestion.loading import read_only_connection
 
     outcomes = validate_warehouse(db_path)
     with read_only_connection(db_path) as con:

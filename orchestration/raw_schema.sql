@@ -1,4 +1,4 @@
--- The DuckDB schema `raw`: tables written by Python (orchestration/warehouse.py), one
+-- The DuckDB schema `raw`: tables written by Python (orchestration/ingestion/loading.py), one
 -- transaction per document. dbt reads them as the source `raw`
 -- (dbt_project/models/staging/_sources.yml; its stg_ models select from it). Amounts are DECIMAL(18,2) in 万元.
 
@@ -90,7 +90,7 @@ ALTER TABLE raw.performance_indicators ADD COLUMN IF NOT EXISTS source_address V
 -- Normalized targets (orchestration/parsing/targets.py:TargetValue): one
 -- column per field and target, period_* / annual_* on performance_indicators
 -- and expected_* on department_indicators. They are generated from the
--- dataclasses by orchestration/warehouse.py:flattened_columns_ddl() and added
+-- dataclasses by orchestration/ingestion/loading.py:flattened_columns_ddl() and added
 -- with ALTER … ADD COLUMN IF NOT EXISTS on every connect, so the column list
 -- has one source and an older warehouse file upgrades in place.
 

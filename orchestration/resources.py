@@ -12,7 +12,7 @@ import duckdb
 from filelock import FileLock
 
 from orchestration import settings
-from orchestration.warehouse import connect, read_only_connection
+from orchestration.ingestion.loading import connect, read_only_connection
 
 #: Seconds a step waits for the warehouse writer lock before failing.
 WRITER_LOCK_TIMEOUT_S = 900
@@ -109,7 +109,7 @@ class WarehouseResource(dg.ConfigurableResource):
         """A connection to ``warehouse.duckdb`` with :meth:`writer_lock` held, closed on exit.
 
         ``read_only=False`` opens (or creates) the file with the raw schema
-        applied (:func:`orchestration.warehouse.connect`); ``read_only=True``
+        applied (:func:`orchestration.ingestion.loading.connect`); ``read_only=True``
         only reads, as the checks do.
         """
         with self.writer_lock():

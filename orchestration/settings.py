@@ -57,7 +57,7 @@ class PathSettings(_Env):
 
 
 class ParseSettings(_Env):
-    """The parse pool and the budget of one parse (``orchestration/parallel.py``)."""
+    """The parse pool and the budget of one parse (``orchestration/ingestion/parallel.py``)."""
 
     model_config = SettingsConfigDict(env_prefix="PARSE_")
 

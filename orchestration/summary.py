@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.warehouse import read_only_connection
+from orchestration.ingestion.loading import read_only_connection
 
 SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("file_name", "file"),

@@ -2,7 +2,7 @@
 
 - :func:`staging_progress`: a rich progress bar for long staging runs
   (``stage_documents`` reports every staged document to the listeners of
-  :mod:`orchestration.parallel`; runs launched by the Dagster daemon log the
+  :mod:`orchestration.ingestion.parallel`; runs launched by the Dagster daemon log the
   same figures as run-log lines instead);
 - :class:`RunStory`: a listener for the Dagster events of a run
   (``run_batch(on_event=...)``) that prints one line per finished phase and a
@@ -25,8 +25,8 @@ from typing import Iterator, TextIO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from orchestration.parallel import Progress as StagingProgress
-from orchestration.parallel import add_listener, format_duration, remove_listener
+from orchestration.ingestion.parallel import Progress as StagingProgress
+from orchestration.ingestion.parallel import add_listener, format_duration, remove_listener
 
 #: Step keys of ``main_job`` → what the terminal calls that phase (other steps: their key).
 PHASES = {

@@ -19,7 +19,7 @@ PROJECT_TARGET_SEEDS = [p for p in SEED_FILES if not p.name.startswith("002_")]
 
 def read_rows(db: Path, sql: str, params=None) -> list[tuple]:
     """The rows of ``sql`` (with ``params``) on the DuckDB file ``db``, opened read-only and closed again."""
-    from orchestration.warehouse import read_only_connection
+    from orchestration.ingestion.loading import read_only_connection
 
     with read_only_connection(db) as con:
         return con.execute(sql, params or []).fetchall()

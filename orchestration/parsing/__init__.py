@@ -2,7 +2,7 @@
 
 Entry point: :func:`parse_document` (bytes in, :class:`ParsedDocument` out).
 No Dagster, no DuckDB, no file I/O: the caller reads the file and writes
-the records (``orchestration/warehouse.py``).
+the records (``orchestration/ingestion/loading.py``).
 
 Modules:
 

@@ -1,7 +1,7 @@
 """Typed records produced by the pure parsers.
 
 These dataclasses are the contract between parsing (bytes in, records out, no
-Dagster imports) and the warehouse writer (``orchestration/warehouse.py``),
+Dagster imports) and the warehouse writer (``orchestration/ingestion/loading.py``),
 which maps them 1:1 onto the DuckDB raw tables ``raw.documents``,
 ``raw.budget_lines``, ``raw.performance_indicators`` and
 ``raw.parse_events``.

@@ -4,7 +4,7 @@ Runs the document suites over the documents just staged, *before* dbt: a
 document with a failed critical expectation is quarantined (status
 ``quarantined`` so dbt's ``is_loaded`` filter keeps its rows out of the
 marts; the failing expectations in ``documents.error``; its file kept under
-``quarantine/`` with a ``.reason.json`` by :mod:`orchestration.filing`);
+``quarantine/`` with a ``.reason.json`` by :mod:`orchestration.ingestion.filing`);
 warnings are recorded in ``quality.expectation_results`` and never block.
 Other documents proceed.
 
@@ -22,7 +22,7 @@ from typing import Iterable
 
 import duckdb
 
-from orchestration.filing import FiledDocument, keep_in_quarantine
+from orchestration.ingestion.filing import FiledDocument, keep_in_quarantine
 from orchestration.quality.runner import SuiteOutcome, run_staging_suites
 
 QUALITY_DDL = """

@@ -33,7 +33,7 @@ import great_expectations as gx  # noqa: E402  (env var must be set first)
 from orchestration.quality.store import GX_DATA_DIR, prune_validation_results  # noqa: E402
 from orchestration.quality.suites import DOCUMENT_SUITES, MARTS_SUITES, SUITES  # noqa: E402
 from orchestration.settings import EXPECTATIONS_DIR  # noqa: E402
-from orchestration.warehouse import read_only_connection  # noqa: E402
+from orchestration.ingestion.loading import read_only_connection  # noqa: E402
 
 DATA_DOCS_DIR = GX_DATA_DIR / "data_docs" / "local_site"
 

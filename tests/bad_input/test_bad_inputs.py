@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from orchestration.ingest import parse_safely
+from orchestration.ingestion.ingest import parse_safely
 from orchestration.parsing import parse_target
 from orchestration.parsing.text_common import parse_amount, split_amount_tail
 from tests.bad_input.corpus import CORPUS, LOADED, QUARANTINED, SQL_EMOJI_PROJECT, WARNINGS
@@ -138,8 +138,8 @@ def test_parse_target_of_empty_text_is_missing():
 
 def test_a_parser_bug_quarantines_the_file_and_the_next_one_loads(tmp_path, monkeypatch):
     """Any exception other than ParseError is a parser bug: reported as such, the file kept, the run goes on."""
-    import orchestration.ingest as ingest
-    from orchestration.warehouse import connect
+    import orchestration.ingestion.ingest as ingest
+    from orchestration.ingestion.loading import connect
     from tests.bad_input.corpus import good_tsv
 
     real = ingest.parse_document

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.ingest import (
+from orchestration.ingestion.ingest import (
     Destinations,
     ParsedFile,
     ingest_file,
@@ -26,9 +26,9 @@ from orchestration.ingest import (
     scan_folder,
     stage_parsed,
 )
-from orchestration.parallel import ParseJob, ParseLimits, parse_files
+from orchestration.ingestion.parallel import ParseJob, ParseLimits, parse_files
 from orchestration.parsing.records import BudgetLine, ParsedDocument
-from orchestration.warehouse import connect
+from orchestration.ingestion.loading import connect
 from tests.bad_input.corpus import good_tsv, random_bytes
 from tests.bad_input.hostile import (
     NOT_UTF8_NAME,

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.ingest import Destinations, WarehouseWriteError, ingest_file, list_inbox
+from orchestration.ingestion.ingest import Destinations, WarehouseWriteError, ingest_file, list_inbox
 from orchestration.settings import duckdb_path
-from orchestration.warehouse import connect
+from orchestration.ingestion.loading import connect
 from tests.bad_input.corpus import random_bytes
 from tests.conftest import SAMPLES_DIR
 from tests.faults.compare import document_ids, table_contents

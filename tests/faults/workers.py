@@ -15,9 +15,9 @@ from pathlib import Path
 
 def stage(warehouse_dir: Path, folder: Path) -> None:
     """No Dagster import here: the process starts fast, so the kills land inside the loads."""
-    from orchestration.ingest import Destinations, ingest_file, list_inbox
+    from orchestration.ingestion.ingest import Destinations, ingest_file, list_inbox
     from orchestration.settings import duckdb_path
-    from orchestration.warehouse import connect
+    from orchestration.ingestion.loading import connect
 
     files = list_inbox(folder)
     destinations = Destinations(warehouse_dir / "archive", warehouse_dir / "quarantine", move_processed=False)

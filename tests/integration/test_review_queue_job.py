@@ -22,10 +22,10 @@ import pdfplumber
 import pytest
 from PIL import Image
 
-from orchestration.filing import locate_document
+from orchestration.ingestion.filing import locate_document
 from orchestration.reporting.evidence import render_evidence
 from orchestration.reporting.evidence_store import read_requests
-from orchestration.warehouse import read_only_connection
+from orchestration.ingestion.loading import read_only_connection
 from orchestration.settings import duckdb_path
 from tests.bundles import REALDOCS
 from tests.chromium_helpers import chromium_page

@@ -23,7 +23,7 @@ from orchestration.defs.jobs import stage_run_config
 from orchestration.defs.transformation.dbt import dbt_models, dbt_project
 from orchestration.resources import WarehouseResource
 from orchestration.settings import SAMPLES_DIR, dbt_executable
-from orchestration.warehouse import connect
+from orchestration.ingestion.loading import connect
 
 SAMPLE = SAMPLES_DIR / "004_1eb0d3f2a58e12d2.txt"
 IN_PROCESS_LOG = "Running dbt in process"

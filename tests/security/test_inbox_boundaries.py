@@ -17,7 +17,7 @@ import pytest
 
 from orchestration.batch import run_batch
 from orchestration.definitions import build_definitions
-from orchestration.ingest import read_and_parse, scan_folder
+from orchestration.ingestion.ingest import read_and_parse, scan_folder
 from orchestration.resources import WarehouseResource
 from tests.conftest import REPO_ROOT
 

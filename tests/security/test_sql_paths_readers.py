@@ -20,16 +20,16 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.filing import kept_file_name, safe_file_stem
-from orchestration.ingest import Destinations, file_away, register
-from orchestration.warehouse import DocumentRegistration, publish_serving
+from orchestration.ingestion.filing import kept_file_name, safe_file_stem
+from orchestration.ingestion.ingest import Destinations, file_away, register
+from orchestration.ingestion.loading import DocumentRegistration, publish_serving
 from tests.conftest import REPO_ROOT
 
 #: Expressions allowed inside an f-string SQL: identifiers and lists built in code, never content.
 ALLOWED_INTERPOLATIONS = {
     "table", "schema", "column_list", "placeholders", "cols", "_sql_literal(warehouse_path)", "_sql_literal(tmp)",
     "_sql_literal(serving_path)",
-    # orchestration/warehouse.py: flattened_columns_ddl() — dataclass field names and a fixed SQL type map
+    # orchestration/ingestion/loading.py: flattened_columns_ddl() — dataclass field names and a fixed SQL type map
     "f.name", "sub.name", "_SQL_TYPES[base]",
     # orchestration/quality/suites.py: a WHERE clause with ``?`` placeholders (_doc_filter), a constant subquery,
     # and the SQL of the dbt project's macros (dbt_project/macros/budget_hierarchy.sql, rendered by

@@ -18,7 +18,7 @@ import pytest
 from orchestration.parsing import parse_document
 from orchestration.parsing.detect import detect_document
 from orchestration.parsing.text_common import has_department_title, split_lines
-from orchestration.warehouse import DocumentRegistration, connect, write_document
+from orchestration.ingestion.loading import DocumentRegistration, connect, write_document
 
 PDF = (Path(__file__).resolve().parents[3] / "shared" / "realdocs" / "guangzhou-2026"
        / "广州_市政务服务和数据管理局_2026_部门整体预算绩效目标申报表.pdf")

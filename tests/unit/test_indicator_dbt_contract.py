@@ -11,7 +11,7 @@ import duckdb
 from orchestration.parsing import parse_document
 from orchestration.parsing.records import PerformanceIndicator
 from orchestration.parsing.targets import TargetValue
-from orchestration.warehouse import DocumentRegistration, connect, record_columns, raw_ddl, write_document
+from orchestration.ingestion.loading import DocumentRegistration, connect, record_columns, raw_ddl, write_document
 from tests.conftest import PROJECT_TARGET_SEEDS, REPO_ROOT
 
 

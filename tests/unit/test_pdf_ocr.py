@@ -206,7 +206,7 @@ def test_a_rasterized_bundle_round_trip_keeps_its_amounts_and_summary_totals():
 
 def test_the_ocr_provenance_lands_in_the_raw_tables(summary_read, tmp_path):
     """text_source and ocr_verified on raw.document_tables, ocr_confidence on raw.budget_table_amounts (real DuckDB)."""
-    from orchestration.warehouse import DocumentRegistration, connect, write_document
+    from orchestration.ingestion.loading import DocumentRegistration, connect, write_document
 
     _, ocr_doc, _ = summary_read
     with connect(tmp_path / "w.duckdb") as con:

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from orchestration.parsing import parse_document
-from orchestration.warehouse import (
+from orchestration.ingestion.loading import (
     RAW_TABLES,
     DocumentRegistration,
     LegacySchemaError,

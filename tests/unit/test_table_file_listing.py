@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orchestration.ingest import MAX_BYTES, scan_folder, size_limit_reason, sniff_format
+from orchestration.ingestion.ingest import MAX_BYTES, scan_folder, size_limit_reason, sniff_format
 
 
 def test_table_formats_are_listed_and_named(tmp_path):

@@ -11,7 +11,7 @@ import io
 import pdfplumber
 
 from orchestration.parsing.records import ParsedDocument
-from orchestration.warehouse import DocumentRegistration, connect, write_document
+from orchestration.ingestion.loading import DocumentRegistration, connect, write_document
 from tests.bundles import bundle_path, parsed_bundle
 
 FILE = "上海市普陀区司法局_2026_部门预算.pdf"

@@ -20,7 +20,7 @@ from orchestration.parsing.targets import (
     TargetValue,
     parse_target,
 )
-from orchestration.warehouse import record_columns
+from orchestration.ingestion.loading import record_columns
 
 
 def q(text, **kw) -> TargetValue:
@@ -328,7 +328,7 @@ def test_indicator_record_carries_both_targets():
 def test_raw_tables_have_a_column_for_every_flattened_field(tmp_path):
     """connect() gives every record column (flattened targets included) a raw column."""
     from orchestration.parsing.department_records import DepartmentIndicator
-    from orchestration.warehouse import connect
+    from orchestration.ingestion.loading import connect
 
     columns = record_columns(PerformanceIndicator)
     for name in (f.name for f in dataclasses.fields(TargetValue)):

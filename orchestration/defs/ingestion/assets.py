@@ -3,7 +3,7 @@
 ``source_documents`` stands for the files that arrive (drop inbox or a folder
 named for a batch run); ``stage_documents`` (asset ``staged_documents``,
 partitioned) parses each document of the run's partitions
-(``orchestration.ingest``) and replaces its rows in the raw tables, one
+(``orchestration.ingestion.ingest``) and replaces its rows in the raw tables, one
 transaction per document; ``raw_tables`` then records the
 ``raw/<table>`` assets (unpartitioned: the tables as a whole, row counts)
 that the dbt sources read. The partition key is the
@@ -18,8 +18,8 @@ import dagster as dg
 import duckdb
 
 from orchestration.defs.quality.checks import GATE_CHECK_SPEC, STAGED_DOCUMENTS_KEY, apply_gate, gate_check_result
-from orchestration.filing import locate_document
-from orchestration.ingest import (
+from orchestration.ingestion.filing import locate_document
+from orchestration.ingestion.ingest import (
     Destinations,
     DocumentChangedError,
     IngestOutcome,
@@ -27,11 +27,11 @@ from orchestration.ingest import (
     stage_parsed,
     vanished_file,
 )
-from orchestration.parallel import ParseJob, Progress, configured_workers, notify_listeners, parse_files
+from orchestration.ingestion.parallel import ParseJob, Progress, configured_workers, notify_listeners, parse_files
 from orchestration.partitions import documents_partitions
 from orchestration.quality.gate import gate_documents
 from orchestration.resources import WarehouseResource
-from orchestration.warehouse import RAW_TABLES, connect, table_row_counts
+from orchestration.ingestion.loading import RAW_TABLES, connect, table_row_counts
 
 source_documents = dg.AssetSpec(
     key="source_documents",

@@ -26,7 +26,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.ingest import IngestOutcome
+from orchestration.ingestion.ingest import IngestOutcome
 from orchestration.quality.gate import GateReport
 from orchestration.quality.runner import SuiteOutcome, run_suites
 from orchestration.resources import WarehouseResource

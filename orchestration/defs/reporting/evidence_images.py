@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from orchestration.filing import locate_document
+from orchestration.ingestion.filing import locate_document
 from orchestration.reporting.evidence_store import read_requests, record_outcomes, summarise
 from orchestration.reporting.evidence import render_evidence
 from orchestration.resources import WarehouseResource

@@ -27,7 +27,7 @@ read from the characters), because the page now holds what a text layer would gi
    blank sheet inside a scan whose other pages hold text becomes an empty page.
 6. **Cost bound**: a document's OCR stops with a :class:`~..records.ParseError` once it has
    spent :data:`OCR_SECONDS_PER_PAGE` × image pages (``$OCR_SECONDS_PER_PAGE``); the parse
-   pool's time and memory limits (:mod:`orchestration.parallel`) hold around it as around any parse,
+   pool's time and memory limits (:mod:`orchestration.ingestion.parallel`) hold around it as around any parse,
    the time limit raised by :func:`ocr_allowance_s` for a file that looks like a scan.
 
 Licences: rapidocr Apache-2.0 (models: PaddleOCR, Apache-2.0), onnxruntime MIT, OpenCV Apache-2.0.

@@ -23,11 +23,11 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.filing import errno_name, kept_file_name, write_atomically, write_reason
+from orchestration.ingestion.filing import errno_name, kept_file_name, write_atomically, write_reason
 from orchestration.parsing import ParseError, parse_document
 from orchestration.parsing.records import ParsedDocument
 from orchestration.parsing.vocabulary import starts_with_pdf_header
-from orchestration.warehouse import DocumentRegistration, WarehouseWriteError, write_document
+from orchestration.ingestion.loading import DocumentRegistration, WarehouseWriteError, write_document
 
 #: File extensions picked up from an inbox folder (lower case).
 INBOX_SUFFIXES = (".txt", ".tsv", ".pdf", ".xlsx", ".xls", ".docx", ".html", ".htm")
@@ -252,7 +252,7 @@ def size_limit_reason(file_name: str, fmt: str, size: int) -> str | None:
     kind = {"pdf": "PDF", "xlsx": "Excel workbook", "xls": "Excel workbook", "docx": "Word document",
             "html": "web page"}.get(fmt, "text extract")
     return (f"{file_name}: too large to read: {size / 2**20:,.1f} MiB, over the limit of {limit / 2**20:,.0f} MiB "
-            f"for a {kind} (MAX_BYTES in orchestration/ingest.py); it was not read. A real table is far smaller: "
+            f"for a {kind} (MAX_BYTES in orchestration/ingestion/ingest.py); it was not read. A real table is far smaller: "
             "check that this is the right file, or split the document.")
 
 
@@ -295,7 +295,7 @@ def parse_safely(data: bytes, file_name: str) -> tuple[ParsedDocument | None, st
     except ParseError as exc:
         return None, str(exc)
     except MemoryError:
-        raise  # the parse pool names the memory limit (orchestration/parallel.py)
+        raise  # the parse pool names the memory limit (orchestration/ingestion/parallel.py)
     except Exception as exc:  # noqa: BLE001 - a parser bug must not crash the run
         return None, (
             f"Internal parser error ({type(exc).__name__}: {exc}). The file is kept; "

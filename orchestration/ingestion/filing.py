@@ -5,7 +5,7 @@ content, findable by id: :func:`locate_document`); a quarantined one has a
 ``<name>.reason.json`` beside it. Every file is written atomically (temporary
 file, fsync, rename), so a crash or a full disk never leaves half a file.
 
-Used by the ingest step (``orchestration.ingest.file_away``) and by the quality
+Used by the ingest step (``orchestration.ingestion.ingest.file_away``) and by the quality
 gate (:func:`keep_in_quarantine`). No Dagster imports.
 """
 
@@ -21,10 +21,10 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from orchestration.warehouse import WarehouseWriteError
+from orchestration.ingestion.loading import WarehouseWriteError
 
 if TYPE_CHECKING:
-    from orchestration.ingest import SkippedEntry
+    from orchestration.ingestion.ingest import SkippedEntry
 
 
 class Filed(Protocol):

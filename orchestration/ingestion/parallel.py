@@ -2,7 +2,7 @@
 
 Parsing is pure and CPU-bound (pdfplumber: ~10 pages/s per core on the sample
 PDFs); writing to DuckDB must stay in one process. :func:`parse_files` runs
-:func:`orchestration.ingest.read_and_parse` in a process pool and yields the
+:func:`orchestration.ingestion.ingest.read_and_parse` in a process pool and yields the
 results **in the order the documents were given** (so writes, and therefore
 ``first_seen_at`` and version order, are the same as a sequential run) while
 the workers keep parsing ahead. With one worker, or one document, it parses
@@ -20,7 +20,7 @@ memory (``PARSE_MEMORY_MB``, the address space of a worker, set with
 ``RLIMIT_AS``). The pool is Pebble's ``ProcessPool``: a worker over its time is
 ended and replaced; one over its memory gets ``MemoryError``; a worker killed
 from outside (the kernel's OOM killer) is replaced too. In each case the
-document becomes a quarantined :class:`~orchestration.ingest.ParsedFile` whose
+document becomes a quarantined :class:`~orchestration.ingestion.ingest.ParsedFile` whose
 reason names the limit, and the other documents proceed. So that the budget
 holds for a single document as well, parsing runs in a worker by default
 (``PARSE_POOL=always``); ``PARSE_POOL=auto`` parses in this process when there
@@ -48,7 +48,7 @@ from typing import Iterator
 
 from pebble import ProcessExpired, ProcessFuture, ProcessPool
 
-from orchestration.ingest import ParsedFile, display_name, read_and_parse, unread_file
+from orchestration.ingestion.ingest import ParsedFile, display_name, read_and_parse, unread_file
 from orchestration.settings import ParseSettings, read
 
 #: Environment variable giving the number of parse processes (1 = one worker; in the writer process only with PARSE_POOL=auto).
@@ -92,7 +92,7 @@ class ParseLimits:
     def seconds_for(self, byte_size: int, path: Path | None = None) -> float:
         """Wall-time budget of a file of ``byte_size`` bytes; a PDF at ``path`` that looks like a scan gets the
         OCR allowance of its images on top (:func:`.parsing.formats.pdf_ocr.ocr_allowance_s`, issue 28)."""
-        from .parsing.formats.pdf_ocr import ocr_allowance_s
+        from orchestration.parsing.formats.pdf_ocr import ocr_allowance_s
 
         extra = ocr_allowance_s(path) if path is not None else 0.0
         return self.seconds + self.seconds_per_mb * byte_size / 2**20 + extra
@@ -143,7 +143,7 @@ def _pool_context():
     global _CONTEXT
     if _CONTEXT is None:
         _CONTEXT = multiprocessing.get_context("forkserver")
-        _CONTEXT.set_forkserver_preload(["orchestration.parsing", "orchestration.ingest"])
+        _CONTEXT.set_forkserver_preload(["orchestration.parsing", "orchestration.ingestion.ingest"])
     return _CONTEXT
 
 
