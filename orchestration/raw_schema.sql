@@ -4,7 +4,8 @@
 
 CREATE SCHEMA IF NOT EXISTS raw;
 
--- One row per input file (document id = SHA-256 of the bytes).
+-- 文件登记 document registry: one row per input file, whatever its fate (loaded, registered, quarantined).
+-- The document id is the SHA-256 of the file bytes.
 CREATE TABLE IF NOT EXISTS raw.documents (
     document_id      VARCHAR PRIMARY KEY,   -- sha256 hex of the file bytes
     file_name        VARCHAR NOT NULL,      -- base name as received
@@ -26,7 +27,8 @@ CREATE TABLE IF NOT EXISTS raw.documents (
 -- Where fiscal_year was read: title | cover | 编制说明 | file_name; NULL with fiscal_year NULL (no evidence).
 ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS fiscal_year_source VARCHAR;
 
--- 项目支出绩效目标表 rows: total → spending units → projects.
+-- 项目支出绩效目标表 rows in document order: the 合计 department total, then each 资金使用单位
+-- spending-unit subtotal followed by its projects.
 CREATE TABLE IF NOT EXISTS raw.budget_lines (
     document_id                  VARCHAR NOT NULL,
     line_no                      INTEGER NOT NULL,  -- order in the document after de-duplication
@@ -48,7 +50,8 @@ CREATE TABLE IF NOT EXISTS raw.budget_lines (
     PRIMARY KEY (document_id, line_no)
 );
 
--- 绩效指标: one row per numbered indicator of a project.
+-- 绩效指标 one row per numbered indicator of a project, e.g. "1、1-产出指标；11-数量指标；文化活动场次；
+-- 实施周期指标值:不少于4场；年度指标值:不少于4场。"
 CREATE TABLE IF NOT EXISTS raw.performance_indicators (
     document_id      VARCHAR NOT NULL,
     line_no          INTEGER NOT NULL,      -- budget_lines.line_no of the project
@@ -94,7 +97,7 @@ ALTER TABLE raw.performance_indicators ADD COLUMN IF NOT EXISTS source_address V
 -- with ALTER … ADD COLUMN IF NOT EXISTS on every connect, so the column list
 -- has one source and an older warehouse file upgrades in place.
 
--- Audit log of parser decisions and repairs.
+-- 解析日志 audit log of parser decisions and repairs.
 CREATE TABLE IF NOT EXISTS raw.parse_events (
     document_id  VARCHAR NOT NULL,
     event_no     INTEGER NOT NULL,
@@ -114,7 +117,7 @@ CREATE TABLE IF NOT EXISTS raw.parse_events (
 -- they were filled in. The original file keeps them.
 -- ---------------------------------------------------------------------------
 
--- One row per department_targets document: the facts outside the tables.
+-- 部门整体绩效目标 one row per department_targets document: the facts outside the tables.
 CREATE TABLE IF NOT EXISTS raw.department_targets (
     document_id                       VARCHAR PRIMARY KEY,
     department                        VARCHAR,           -- 部门名称
@@ -133,7 +136,7 @@ CREATE TABLE IF NOT EXISTS raw.department_targets (
     source_line                       INTEGER
 );
 
--- One row per 任务N.
+-- 部门整体绩效目标 tasks (任务N), one row each.
 CREATE TABLE IF NOT EXISTS raw.department_tasks (
     document_id    VARCHAR NOT NULL,
     task_no        INTEGER NOT NULL,   -- N of 任务N
@@ -145,7 +148,7 @@ CREATE TABLE IF NOT EXISTS raw.department_tasks (
     PRIMARY KEY (document_id, task_no)
 );
 
--- One row per indicator-table row (overall: task_no 0).
+-- 部门整体绩效指标 one row per indicator-table row (overall: task_no 0).
 CREATE TABLE IF NOT EXISTS raw.department_indicators (
     document_id       VARCHAR NOT NULL,
     task_no           INTEGER NOT NULL,  -- 0 = overall, else 任务N
@@ -197,7 +200,7 @@ ALTER TABLE raw.department_tasks ADD COLUMN IF NOT EXISTS amount_yuan DECIMAL(18
 -- (元 or 万元, column `unit`); dbt derives both 元 and 万元.
 -- ---------------------------------------------------------------------------
 
--- Table inventory: every table and narrative page of a document, read or not.
+-- 表目录 table inventory: every table and narrative page of a document, read or not.
 CREATE TABLE IF NOT EXISTS raw.document_tables (
     document_id    VARCHAR NOT NULL,
     entry_no       INTEGER NOT NULL,   -- 1-based, page order
@@ -221,7 +224,7 @@ CREATE TABLE IF NOT EXISTS raw.document_tables (
     PRIMARY KEY (document_id, entry_no)
 );
 
--- One row per body row (and side) of a standard table.
+-- 表行 one row per body row (and side) of a standard table.
 CREATE TABLE IF NOT EXISTS raw.budget_table_rows (
     document_id   VARCHAR NOT NULL,
     table_no      INTEGER NOT NULL,
@@ -249,7 +252,7 @@ ALTER TABLE raw.budget_table_rows ADD COLUMN IF NOT EXISTS outline_path VARCHAR;
 -- codes as '<column label> <code>' joined with '; ' (code holds the table's own).
 ALTER TABLE raw.budget_table_rows ADD COLUMN IF NOT EXISTS cross_codes VARCHAR;
 
--- One row per non-empty amount cell of a standard table.
+-- 金额 one row per non-empty amount cell of a standard table.
 CREATE TABLE IF NOT EXISTS raw.budget_table_amounts (
     document_id     VARCHAR NOT NULL,
     table_no        INTEGER NOT NULL,
@@ -268,7 +271,7 @@ CREATE TABLE IF NOT EXISTS raw.budget_table_amounts (
 ALTER TABLE raw.budget_table_amounts ADD COLUMN IF NOT EXISTS fund VARCHAR;
 ALTER TABLE raw.budget_table_amounts ADD COLUMN IF NOT EXISTS spending_unit VARCHAR;
 
--- The generic table store: one row per non-empty cell (where a merged cell starts) of a table
+-- 表格单元格 the generic table store: one row per non-empty cell (where a merged cell starts) of a table
 -- no reader read (kind unknown, or a kind without a reader), so nothing of it is lost.
 CREATE TABLE IF NOT EXISTS raw.table_cells (
     document_id  VARCHAR NOT NULL,
@@ -285,7 +288,7 @@ CREATE TABLE IF NOT EXISTS raw.table_cells (
     PRIMARY KEY (document_id, table_no, row_no, column_no)
 );
 
--- One row per budget_disclosure document: scope, stage, template flag.
+-- 部门预算/决算 one row per budget_disclosure document: scope, stage, template flag.
 CREATE TABLE IF NOT EXISTS raw.disclosures (
     document_id  VARCHAR PRIMARY KEY,
     scope        VARCHAR NOT NULL,   -- department 部门 | unit 单位
@@ -293,7 +296,7 @@ CREATE TABLE IF NOT EXISTS raw.disclosures (
     is_template  BOOLEAN NOT NULL    -- a blank form: standard tables without one amount
 );
 
--- Headline figures stated in the prose of a 部门预算 / 决算 disclosure (doc_type budget_narrative, layout
+-- 说明中的主要数字 headline figures stated in the prose of a 部门预算 / 决算 disclosure (doc_type budget_narrative, layout
 -- pdf_narrative: a 部门预算公开文件 / 情况说明 without tables; orchestration/parsing/readers/narrative.py).
 -- One row per amount a sentence states for a known measure (收支总计, 基本支出, “三公”经费 …).
 CREATE TABLE IF NOT EXISTS raw.narrative_figures (
@@ -347,7 +350,8 @@ CREATE TABLE IF NOT EXISTS raw.evaluation_summaries (
     PRIMARY KEY (document_id, evaluation_no)
 );
 
--- One funding row of a self-evaluation (合计, 财政资金小计, 当年财政拨款, 上年结转资金, 其他资金 …).
+-- 绩效自评表 funding rows (合计, 财政资金小计, 当年财政拨款, 上年结转资金, 其他资金 …): 年初预算数, 全年预算数,
+-- 全年执行数, 执行率, 分值, 得分 as printed.
 CREATE TABLE IF NOT EXISTS raw.evaluation_funding (
     document_id     VARCHAR NOT NULL,
     evaluation_no   INTEGER NOT NULL,
@@ -370,8 +374,8 @@ CREATE TABLE IF NOT EXISTS raw.evaluation_funding (
     PRIMARY KEY (document_id, evaluation_no, row_no)
 );
 
--- One indicator of a self-evaluation: target (年度指标值) and outcome (实际完成值), both normalised
--- (target_* / outcome_* columns are added from TargetValue by warehouse.flattened_columns_ddl).
+-- 绩效自评表 indicators: one indicator of a self-evaluation: target (年度指标值) and outcome (实际完成值), both normalised
+-- (target_* / outcome_* columns are added from TargetValue by loading.flattened_columns_ddl).
 CREATE TABLE IF NOT EXISTS raw.indicator_outcomes (
     document_id               VARCHAR NOT NULL,
     evaluation_no             INTEGER NOT NULL,
