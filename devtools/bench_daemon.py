@@ -332,7 +332,7 @@ def run(drops: int, root: Path, seed: int = 19) -> dict:
 
     import dagster as dg
 
-    from orchestration.ingestion.ingest import document_id
+    from orchestration.ingestion.reading import document_id
 
     shutil.rmtree(root, ignore_errors=True)
     warehouse = root / "warehouse"

@@ -20,7 +20,8 @@ import dagster as dg
 
 
 from orchestration.ingestion.filing import record_skipped
-from orchestration.ingestion.ingest import SkippedEntry, display_name, document_digest, scan_folder
+from orchestration.ingestion.inbox import SkippedEntry, display_name, scan_folder
+from orchestration.ingestion.reading import document_digest
 from orchestration.ingestion.loading import WarehouseWriteError
 from orchestration.defs.jobs import stage_run_config
 from orchestration.partitions import contiguous_ranges, documents_partitions, file_tags, range_tags

@@ -14,7 +14,7 @@ from orchestration.defs.transformation.dbt import dbt_group_owner
 from orchestration.resources import WarehouseResource
 
 #: Dagster group of the Python assets → the dbt group whose owner owns them (owners: dbt_project/models/_groups.yml).
-PYTHON_ASSET_OWNERS = {"ingest": "pipeline", "staging": "pipeline", "serving": "budget_analytics", "reports": "budget_analytics"}
+PYTHON_ASSET_OWNERS = {"ingest": "pipeline", "raw": "pipeline", "serving": "budget_analytics", "reports": "budget_analytics"}
 
 
 def with_owner_and_layer(spec: dg.AssetSpec) -> dg.AssetSpec:

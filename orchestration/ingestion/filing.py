@@ -5,8 +5,11 @@ content, findable by id: :func:`locate_document`); a quarantined one has a
 ``<name>.reason.json`` beside it. Every file is written atomically (temporary
 file, fsync, rename), so a crash or a full disk never leaves half a file.
 
-Used by the ingest step (``orchestration.ingestion.ingest.file_away``) and by the quality
-gate (:func:`keep_in_quarantine`). No Dagster imports.
+:func:`file_away` is the one rule of where a document's file goes after its parse
+(drop mode moves it to ``archive/`` or ``quarantine/``; a batch run reads in place
+and copies only a quarantined file). Used by :mod:`.ingest` and by the quality gate
+(:func:`keep_in_quarantine`). Imports :mod:`.inbox`, :mod:`.reading` (opening a
+file safely) and :mod:`.loading` (its error type), never :mod:`.ingest`. No Dagster imports.
 """
 
 from __future__ import annotations
@@ -19,12 +22,11 @@ import os
 import re
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-from orchestration.ingestion.loading import WarehouseWriteError
-
-if TYPE_CHECKING:
-    from orchestration.ingestion.ingest import SkippedEntry
+from orchestration.ingestion.inbox import SkippedEntry, errno_name
+from orchestration.ingestion.loading import DocumentRegistration, WarehouseWriteError
+from orchestration.ingestion.reading import open_document
 
 
 class Filed(Protocol):
@@ -61,10 +63,6 @@ def kept_file_name(document: Filed) -> str:
     """``<safe stem>.<first 12 hex of the id><suffix>``: unique per content, findable by id."""
     suffix = re.sub(r"[^\w.]", "", Path(document.file_name).suffix)[:10]
     return f"{safe_file_stem(document.file_name)}.{document.document_id[:12]}{suffix}"
-
-
-def errno_name(error: OSError) -> str:
-    return errno.errorcode.get(error.errno, "OSError") if error.errno else type(error).__name__
 
 
 def write_atomically(target: Path, data: bytes) -> None:
@@ -152,3 +150,86 @@ def keep_in_quarantine(path: Path, document: Filed, reason: str, quarantine_dir:
             shutil.copyfile(path, target)
     write_reason(target, document, reason)
     return target
+
+
+@dataclasses.dataclass(frozen=True)
+class Destinations:
+    """Where files end up: ``archive_dir`` for processed drop-inbox files,
+    ``quarantine_dir`` for quarantined ones. ``move_processed`` is True for
+    the drop inbox (files are moved) and False for batch runs (files are read
+    in place; a quarantined file is *copied* with its reason)."""
+
+    archive_dir: Path
+    quarantine_dir: Path
+    move_processed: bool = False
+
+
+def file_away(
+    path: Path,
+    data: bytes | None,
+    registration: DocumentRegistration,
+    destinations: Destinations,
+    status: str,
+    reason: str | None,
+) -> Path | None:
+    """Move (drop mode) or copy (batch, quarantined only) a file to where it is kept.
+
+    Returns the kept path, or ``None`` when the file stays where it is
+    (a loaded file in batch mode). Nothing is ever deleted or overwritten:
+    the name carries the content hash, and a second drop of the same bytes
+    is kept beside the first as ``….dup1``, ``….dup2`` …. ``data`` is
+    ``None`` for a file that was not read (over its size limit, gone): in a
+    batch run only its reason file is written (the original stays where it is).
+    """
+    quarantined = status == "quarantined"
+    if not destinations.move_processed and not quarantined:
+        return None
+    folder = destinations.quarantine_dir if quarantined else destinations.archive_dir
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / kept_file_name(registration)
+        copied = True
+        if destinations.move_processed:
+            target = _free_name(target)
+            _move(path, target, data)
+        elif data is None:
+            copied = False
+        elif not (target.is_file() and target.stat().st_size == len(data)):
+            write_atomically(target, data)
+        if quarantined:
+            write_reason(target, registration, reason or "", copied)
+    except OSError as error:
+        raise WarehouseWriteError(
+            f"cannot keep {registration.file_name!r} in {folder}: {error.strerror or error} "
+            f"({errno_name(error)}). The original is untouched at {path}; nothing of this document was "
+            "written. Fix the folder (free disk space, make it writable) and re-run."
+        ) from error
+    return target
+
+
+def _move(source: Path, target: Path, data: bytes | None) -> None:
+    """Move ``source`` to ``target``; across file systems copy atomically first, then remove the source.
+
+    ``rename`` fails with ``EXDEV`` when the inbox and the warehouse are on
+    different mounts; the copy is complete and fsynced before the inbox file
+    is unlinked, so the bytes exist in at least one place at every moment.
+    """
+    try:
+        source.replace(target)
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+        if data is None:  # not held in memory (over the size limit): copy in blocks
+            with os.fdopen(open_document(source), "rb") as handle:
+                data = handle.read()
+        write_atomically(target, data)
+        source.unlink()
+
+
+def _free_name(target: Path) -> Path:
+    n = 0
+    candidate = target
+    while candidate.exists():
+        n += 1
+        candidate = target.with_name(f"{target.stem}.dup{n}{target.suffix}")
+    return candidate

@@ -48,7 +48,8 @@ from typing import Iterator
 
 from pebble import ProcessExpired, ProcessFuture, ProcessPool
 
-from orchestration.ingestion.ingest import ParsedFile, display_name, read_and_parse, unread_file
+from orchestration.ingestion.inbox import display_name
+from orchestration.ingestion.reading import ParsedFile, read_and_parse, unread_file
 from orchestration.settings import ParseSettings, read
 
 #: Environment variable giving the number of parse processes (1 = one worker; in the writer process only with PARSE_POOL=auto).
@@ -143,7 +144,7 @@ def _pool_context():
     global _CONTEXT
     if _CONTEXT is None:
         _CONTEXT = multiprocessing.get_context("forkserver")
-        _CONTEXT.set_forkserver_preload(["orchestration.parsing", "orchestration.ingestion.ingest"])
+        _CONTEXT.set_forkserver_preload(["orchestration.parsing", "orchestration.ingestion.reading"])
     return _CONTEXT
 
 

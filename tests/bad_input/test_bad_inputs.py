@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from orchestration.ingestion.ingest import parse_safely
+from orchestration.ingestion.reading import parse_safely
 from orchestration.parsing import parse_target
 from orchestration.parsing.text_common import parse_amount, split_amount_tail
 from tests.bad_input.corpus import CORPUS, LOADED, QUARANTINED, SQL_EMOJI_PROJECT, WARNINGS
@@ -138,26 +138,28 @@ def test_parse_target_of_empty_text_is_missing():
 
 def test_a_parser_bug_quarantines_the_file_and_the_next_one_loads(tmp_path, monkeypatch):
     """Any exception other than ParseError is a parser bug: reported as such, the file kept, the run goes on."""
-    import orchestration.ingestion.ingest as ingest
+    import orchestration.ingestion.reading as reading
+    from orchestration.ingestion.filing import Destinations
+    from orchestration.ingestion.ingest import ingest_file
     from orchestration.ingestion.loading import connect
     from tests.bad_input.corpus import good_tsv
 
-    real = ingest.parse_document
+    real = reading.parse_document
 
     def buggy(data, name):
         if name == "bug.txt":
             raise RecursionError("maximum recursion depth exceeded")
         return real(data, name)
 
-    monkeypatch.setattr(ingest, "parse_document", buggy)
+    monkeypatch.setattr(reading, "parse_document", buggy)
     (tmp_path / "in").mkdir()
     bug, fine = tmp_path / "in" / "bug.txt", tmp_path / "in" / "fine.txt"
     bug.write_text(good_tsv(department="甲局"), "utf-8")
     fine.write_text(good_tsv(department="乙局"), "utf-8")
-    destinations = ingest.Destinations(tmp_path / "wh" / "archive", tmp_path / "wh" / "quarantine")
+    destinations = Destinations(tmp_path / "wh" / "archive", tmp_path / "wh" / "quarantine")
     with connect(tmp_path / "wh" / "w.duckdb") as con:
-        first = ingest.ingest_file(con, bug, destinations)
-        second = ingest.ingest_file(con, fine, destinations)
+        first = ingest_file(con, bug, destinations)
+        second = ingest_file(con, fine, destinations)
     assert first.status == "quarantined"
     assert first.error.startswith("Internal parser error (RecursionError: maximum recursion depth exceeded). The file is kept")
     assert second.status == "loaded"

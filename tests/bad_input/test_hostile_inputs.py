@@ -17,15 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.ingestion.ingest import (
-    Destinations,
-    ParsedFile,
-    ingest_file,
-    read_and_parse,
-    register,
-    scan_folder,
-    stage_parsed,
-)
+from orchestration.ingestion.filing import Destinations
+from orchestration.ingestion.inbox import scan_folder
+from orchestration.ingestion.ingest import ingest_file, stage_parsed
+from orchestration.ingestion.reading import ParsedFile, read_and_parse, register
 from orchestration.ingestion.parallel import ParseJob, ParseLimits, parse_files
 from orchestration.parsing.records import BudgetLine, ParsedDocument
 from orchestration.ingestion.loading import connect

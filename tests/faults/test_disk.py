@@ -17,7 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.ingestion.ingest import Destinations, WarehouseWriteError, ingest_file, list_inbox
+from orchestration.ingestion.filing import Destinations
+from orchestration.ingestion.inbox import list_inbox
+from orchestration.ingestion.ingest import ingest_file
+from orchestration.ingestion.loading import WarehouseWriteError
 from orchestration.settings import duckdb_path
 from orchestration.ingestion.loading import connect
 from tests.bad_input.corpus import random_bytes

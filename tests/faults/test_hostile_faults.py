@@ -22,10 +22,12 @@ import pytest
 from orchestration import batch as batch_module
 from orchestration.batch import run_batch
 from orchestration.definitions import build_definitions
-from orchestration.ingestion.ingest import Destinations, ingest_file
+from orchestration.ingestion.filing import Destinations
+from orchestration.ingestion.ingest import ingest_file
 from orchestration.resources import WarehouseResource
 from orchestration.settings import duckdb_path
-from orchestration.ingestion.loading import connect, open_serving, publish_serving
+from orchestration.ingestion.loading import connect
+from orchestration.serving import open_serving, publish_serving
 from tests.conftest import REPO_ROOT, SAMPLES_DIR, read_rows
 
 BIN = Path(sys.executable).parent

@@ -15,7 +15,9 @@ from pathlib import Path
 
 def stage(warehouse_dir: Path, folder: Path) -> None:
     """No Dagster import here: the process starts fast, so the kills land inside the loads."""
-    from orchestration.ingestion.ingest import Destinations, ingest_file, list_inbox
+    from orchestration.ingestion.filing import Destinations
+    from orchestration.ingestion.inbox import list_inbox
+    from orchestration.ingestion.ingest import ingest_file
     from orchestration.settings import duckdb_path
     from orchestration.ingestion.loading import connect
 

@@ -22,7 +22,7 @@ from orchestration.reporting import write_report
 from orchestration.reporting.browser import find_chromium
 from orchestration.reporting.charts import NO_WHOLE_DISCLOSURES, SECTIONS, spending_by_function
 from orchestration.reporting.outcomes import NO_SELF_EVALUATIONS
-from orchestration.ingestion.loading import publish_serving
+from orchestration.serving import publish_serving
 from tests.chromium_helpers import chromium_page
 from tests.conftest import REPO_ROOT
 

@@ -17,7 +17,8 @@ import pytest
 
 from orchestration.batch import run_batch
 from orchestration.definitions import build_definitions
-from orchestration.ingestion.ingest import read_and_parse, scan_folder
+from orchestration.ingestion.inbox import scan_folder
+from orchestration.ingestion.reading import read_and_parse
 from orchestration.resources import WarehouseResource
 from tests.conftest import REPO_ROOT
 

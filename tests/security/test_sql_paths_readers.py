@@ -21,8 +21,10 @@ import duckdb
 import pytest
 
 from orchestration.ingestion.filing import kept_file_name, safe_file_stem
-from orchestration.ingestion.ingest import Destinations, file_away, register
-from orchestration.ingestion.loading import DocumentRegistration, publish_serving
+from orchestration.ingestion.filing import Destinations, file_away
+from orchestration.ingestion.reading import register
+from orchestration.ingestion.loading import DocumentRegistration
+from orchestration.serving import publish_serving
 from tests.conftest import REPO_ROOT
 
 #: Expressions allowed inside an f-string SQL: identifiers and lists built in code, never content.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from orchestration.ingestion.ingest import MAX_BYTES, scan_folder, size_limit_reason, sniff_format
+from orchestration.ingestion.inbox import scan_folder
+from orchestration.ingestion.reading import MAX_BYTES, size_limit_reason, sniff_format
 
 
 def test_table_formats_are_listed_and_named(tmp_path):

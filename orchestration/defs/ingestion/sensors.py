@@ -58,7 +58,8 @@ from pathlib import Path
 import dagster as dg
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
-from orchestration.ingestion.ingest import document_digest, skip_reason
+from orchestration.ingestion.inbox import skip_reason
+from orchestration.ingestion.reading import document_digest
 from orchestration.defs.jobs import stage_run_config, streaming_job
 from orchestration.partitions import documents_partitions, file_tags, range_tags
 from orchestration.resources import WarehouseResource

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from orchestration.resources import WarehouseResource
-from orchestration.ingestion.loading import publish_serving
+from orchestration.serving import publish_serving
 
 
 @dg.asset(

@@ -87,7 +87,7 @@ class BudgetDbtTranslator(DagsterDbtTranslator):
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "source":
-            return "staging"
+            return "raw"  # the group of the Python-written tables (orchestration/defs/ingestion/assets.py)
         fqn = dbt_resource_props.get("fqn", [])
         return f"dbt_{fqn[1]}" if len(fqn) > 2 else "dbt"
 
