@@ -19,15 +19,7 @@
 
 import dagster as dg
 
-from orchestration.defs.transformation.dbt import dbt_models
-from orchestration.defs.ingestion.assets import raw_tables, stage_documents
-from orchestration.defs.quality.assets import gx_data_docs
-from orchestration.defs.quality.checks import GATE_CHECK_SPEC, marts_checks, staging_checks
-from orchestration.defs.reporting.document_summary import document_summary
-from orchestration.defs.reporting.evidence_images import evidence_images
-from orchestration.defs.serving.assets import serving_database
-from orchestration.defs.reporting.warehouse_report import warehouse_report
-from orchestration.defs.reporting.warehouse_export import warehouse_export
+from orchestration.defs.quality.checks import GX_CHECK_KEYS
 from orchestration.partitions import documents_partitions
 
 #: Run tag of the jobs that write warehouse.duckdb; the instance `make dev` runs (orchestration/settings.py) runs
@@ -36,11 +28,19 @@ from orchestration.partitions import documents_partitions
 #: between this run's dbt step and its checks.
 WRITES_WAREHOUSE_TAG = "budget_etl/writes_warehouse"
 
-#: What a document's run materializes, from its file to serving.duckdb and the report.
-_PIPELINE_ASSETS = dg.AssetSelection.assets(
-    stage_documents, raw_tables, dbt_models, serving_database, document_summary, warehouse_report, gx_data_docs,
-    evidence_images,
-)
+#: The Dagster groups of the dbt project (``dbt_project/models/<folder>`` → ``dbt_<folder>``; seeds in ``dbt``).
+DBT_GROUPS = ("dbt", "dbt_staging", "dbt_intermediate", "dbt_marts", "dbt_reports")
+#: The group of the Python-written tables: ``staged_documents`` and the ``raw/<table>`` assets.
+RAW_GROUP = "raw"
+
+#: Every dbt model and seed (the dbt sources are the ``raw/<table>`` assets, in the raw group).
+_MODELS = dg.AssetSelection.groups(*DBT_GROUPS)
+#: What follows publication: the run summary, the report, the Data Docs, the evidence images.
+_AFTER_PUBLISH = dg.AssetSelection.assets("document_summary", "warehouse_report", "gx_data_docs", "evidence_images")
+
+#: What a document's run materializes, from its file to serving.duckdb and the report (selected by group and key,
+#: so this module imports no asset definition).
+_PIPELINE_ASSETS = dg.AssetSelection.groups(RAW_GROUP, *DBT_GROUPS, "serving") | _AFTER_PUBLISH
 
 main_job = dg.define_asset_job(
     name="main_job",
@@ -57,12 +57,12 @@ main_job = dg.define_asset_job(
     ),
 )
 
-#: The asset checks that are dbt tests: every check the dbt multi-asset defines (the models', and the
+#: The asset checks that are dbt tests: every check but the GX ones (the dbt models' tests, and the
 #: sources' on the ``raw/<table>`` assets); not the GX suites, which are checks of some of the same assets.
-DBT_TEST_CHECKS = dg.AssetSelection.checks(dbt_models)
+DBT_TEST_CHECKS = dg.AssetSelection.all_asset_checks() - dg.AssetSelection.checks(*GX_CHECK_KEYS)
 
 #: The GX checks of a streaming run: the per-document gate, the staging suites and the mart suites (blocking).
-GX_CHECKS = dg.AssetSelection.checks(GATE_CHECK_SPEC.key, *staging_checks, *marts_checks)
+GX_CHECKS = dg.AssetSelection.checks(*GX_CHECK_KEYS)
 
 streaming_job = dg.define_asset_job(
     name="streaming_job",
@@ -92,8 +92,7 @@ dbt_tests_job = dg.define_asset_job(
 nightly_rebuild_job = dg.define_asset_job(
     name="nightly_rebuild_job",
     tags={WRITES_WAREHOUSE_TAG: "true"},
-    selection=dg.AssetSelection.assets(dbt_models, serving_database, document_summary, warehouse_report, gx_data_docs,
-                                       warehouse_export, evidence_images),
+    selection=_MODELS | dg.AssetSelection.groups("serving") | _AFTER_PUBLISH | dg.AssetSelection.assets("warehouse_export"),
     executor_def=dg.in_process_executor,
     description="Full rebuild of every dbt model and test (reconciliation included), republication of serving.duckdb "
                 "and the Excel/CSV export.",

@@ -171,3 +171,8 @@ marts_checks = [
               "GX suite marts_disclosure_checks over marts.rpt_disclosure_checks (部门预算/决算 cross-table rules, "
               "severity warning: findings with document, table, page and the two numbers)."),
 ]
+
+#: Every GX check: the per-document gate, the raw-table suites and the mart suites (what ``streaming_job`` keeps
+#: of the checks; ``orchestration/defs/jobs.py`` selects them by these keys). The names keep the word ``staging``
+#: of their GX suites: a check's name is its id in the event log and in the alert sensor's cursor.
+GX_CHECK_KEYS = [GATE_CHECK_SPEC.key, *(key for check in staging_checks + marts_checks for key in check.check_keys)]
