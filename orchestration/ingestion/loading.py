@@ -7,7 +7,9 @@ content is parameterized. Re-loading a document id replaces its rows
 atomically (delete + insert inside one transaction), so a run killed half-way
 leaves the previous state of that document intact.
 
-No Dagster imports here: the Dagster assets call these functions.
+The bottom of the ingestion package (imports nothing of it). Publication of the
+marts into ``serving.duckdb`` is :mod:`orchestration.serving`, not here. No
+Dagster imports: the Dagster assets call these functions.
 """
 
 from __future__ import annotations

@@ -54,3 +54,18 @@ def test_the_stage_documents_asset_is_wiring():
 def test_jobs_import_no_asset_module():
     imported = _imports(REPO_ROOT / "orchestration" / "defs" / "jobs.py")
     assert imported <= {"dagster", "orchestration.defs.quality.checks", "orchestration.partitions"}, imported
+
+
+def test_the_readme_names_five_files_that_exist_in_the_order_a_document_travels():
+    import re
+
+    readme = (REPO_ROOT / "README.md").read_text("utf-8")
+    section = readme.split("### Follow one document", 1)[1].split("\n### ", 1)[0]
+    paths = re.findall(r"^\d\. `([^`]+)`", section, flags=re.M)
+    assert paths == ["orchestration/defs/ingestion/sensors.py", "orchestration/ingestion/ingest.py",
+                     "orchestration/ingestion/loading.py", "orchestration/defs/transformation/dbt.py",
+                     "orchestration/serving.py"]
+    for path, function in zip(paths, ["inbox_sensor", "ingest_documents", "write_document", "dbt_models",
+                                      "publish_serving"]):
+        text = (REPO_ROOT / path).read_text("utf-8")
+        assert f"def {function}(" in text, (path, function)
