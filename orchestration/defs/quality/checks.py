@@ -174,5 +174,6 @@ marts_checks = [
 
 #: Every GX check: the per-document gate, the raw-table suites and the mart suites (what ``streaming_job`` keeps
 #: of the checks; ``orchestration/defs/jobs.py`` selects them by these keys). The names keep the word ``staging``
-#: of their GX suites: a check's name is its id in the event log and in the alert sensor's cursor.
+#: of their GX suites: a check's name is its id in the event log and in every alert (``<asset>:<check>``, by which
+#: the alert outbox recognises a repeat).
 GX_CHECK_KEYS = [GATE_CHECK_SPEC.key, *(key for check in staging_checks + marts_checks for key in check.check_keys)]
