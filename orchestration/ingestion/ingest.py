@@ -12,7 +12,8 @@ listed is quarantined under the listed id (batch) or left for the next run
 The document id is the SHA-256 of the file bytes (the same bytes twice are one
 document). Every file ends either ``loaded``/``registered`` or ``quarantined``
 with a reason a person can act on; one bad file never stops the others: any
-exception from the parser is caught here and becomes a quarantine reason.
+exception from the parser becomes a quarantine reason (``reading.parse_safely``),
+a parse over its time or memory budget too (:mod:`.parallel`).
 
 Batch runs read files in place and never move or change them. The reason of a
 quarantined document is stored in ``raw.documents.error`` and written
