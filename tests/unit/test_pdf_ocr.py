@@ -257,3 +257,69 @@ def test_a_tilted_scan_is_straightened_by_its_rules(summary_page):
         tilted = np.asarray(raster.rotate(degrees, resample=Image.BILINEAR, fillcolor=255))
         straight, angle = pdf_ocr.deskew(tilted)
         assert angle == pytest.approx(degrees, abs=0.05) and abs(pdf_ocr.skew_angle(straight)) < 0.05
+
+
+# --- text layers that are there but cannot be trusted (issue 28: garbled CID maps, poor invisible OCR layers) ---
+
+
+
+def test_a_scan_whose_invisible_layer_is_mojibake_is_read_by_ocr(summary_read, monkeypatch):
+    """The 收支总表's scan under an invisible text layer that is the mojibake of its text (``2026ê §¤ ×±í``, GBK
+    bytes read as Latin-1: an OCR layer made for another script): no letter of it is Chinese, so the page is
+    OCR'd and the garbage is not loaded; the amounts are those of the text layer (totals 96,282,213.44 元)."""
+    from devtools.rasterize_pdf import with_invisible_layer
+
+    text_doc, _, seen = summary_read
+    poor = with_invisible_layer(subset(BUNDLE.read_bytes(), [SUMMARY_PAGE]), lambda t: t.encode("gbk").decode("latin-1"))
+    calls = []
+    # the OCR read of this raster is the fixture's (the same page at the same 150 dpi): no second recognition
+    monkeypatch.setattr(pdf_ocr, "read_image", lambda image, dpi, page_no, *a: calls.append(page_no) or seen)
+    document = parse_pdf(poor)
+    assert calls == [1]
+    (entry,) = document.disclosure.inventory
+    assert (entry.kind, entry.text_source, entry.ocr_verified) == ("income_expenditure_summary", "ocr:poor_invisible_layer", True)
+    replaced = [e.detail for e in document.events if e.kind == "text_layer_replaced_by_ocr"]
+    assert len(replaced) == 1 and "poor_invisible_layer" in replaced[0] and "0 of 9 letters Chinese" in replaced[0]
+    scores = compare(text_doc, document)["income_expenditure_summary"]
+    assert (scores.amounts_equal, scores.amounts) == (13, 13)
+    assert summary_totals(document) == [("支出总计", Decimal("96282213.44")), ("收入总计", Decimal("96282213.44"))]
+    assert not any("ê" in (row.name or "") for row in document.disclosure.rows)
+
+
+def test_a_scan_with_a_good_invisible_layer_keeps_it_and_is_not_ocr_d_again(summary_read, monkeypatch):
+    """The same scan under an invisible layer holding the page's own text (what ocrmypdf lays over a scan): the
+    layer reads as Chinese, so it is kept — the recogniser never runs — and only the ruling lines are taken from
+    the image (the page draws none); every cell equals the text read."""
+    from devtools.rasterize_pdf import with_invisible_layer
+
+    text_doc, _, _ = summary_read
+    good = with_invisible_layer(subset(BUNDLE.read_bytes(), [SUMMARY_PAGE]))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a good invisible layer was OCR'd again")
+
+    monkeypatch.setattr(pdf_ocr, "read_image", refuse)
+    document = parse_pdf(good)
+    (entry,) = document.disclosure.inventory
+    assert (entry.kind, entry.text_source, entry.ocr_verified) == ("income_expenditure_summary", "ocr_layer", True)
+    assert [e.kind for e in document.events if "ocr" in e.kind or "layer" in e.kind] == ["invisible_text_layer_kept"]
+    scores = compare(text_doc, document)["income_expenditure_summary"]
+    assert (scores.cells_equal, scores.cells, scores.amounts_equal, scores.amounts) == (26, 26, 13, 13)
+    assert summary_totals(document) == summary_totals(text_doc) != []
+
+
+def test_judging_a_text_layer_by_its_characters():
+    """Which characters a Chinese disclosure does not print as text, and the page verdicts they lead to."""
+    assert not any(pdf_ocr.is_unreadable(ch) for ch in "上海市普陀区司法局2026年预算（元）１２ＡＢabc〇")
+    assert all(pdf_ocr.is_unreadable(ch) for ch in "\ue000\ufffdÄÏß\x85")
+
+    class Page:  # a page without images
+        images, width, height = [], 595, 842
+
+    def chars(text):
+        return [{"text": ch} for ch in text]
+
+    assert pdf_ocr.judge_text_layer(Page(), chars("一般公共预算财政拨款收入 96,282,213.44"))[0] is None
+    assert pdf_ocr.judge_text_layer(Page(), chars("ÉÏº£ÊÐÆÕÍÓÇø²Æ"))[0] == "garbled_text"
+    assert pdf_ocr.judge_text_layer(Page(), [{"text": "(cid:12)"}] * 3 + chars("预算"))[0] == "cid_text"
+    assert pdf_ocr.judge_text_layer(Page(), chars("ÉÏ"))[0] is None  # too few characters to judge
