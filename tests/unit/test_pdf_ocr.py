@@ -323,3 +323,47 @@ def test_judging_a_text_layer_by_its_characters():
     assert pdf_ocr.judge_text_layer(Page(), chars("ÉÏº£ÊÐÆÕÍÓÇø²Æ"))[0] == "garbled_text"
     assert pdf_ocr.judge_text_layer(Page(), [{"text": "(cid:12)"}] * 3 + chars("预算"))[0] == "cid_text"
     assert pdf_ocr.judge_text_layer(Page(), chars("ÉÏ"))[0] is None  # too few characters to judge
+
+
+# --- a scanned 项目支出绩效目标表 (issue 28): the project reader on an OCR'd page ---
+
+PROJECT_SAMPLE = Path(__file__).resolve().parents[2] / "warehouse" / "samples" / "001_e8da7b277dfa638a.pdf"
+
+
+def _normal(text):
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+@pytest.mark.slow
+def test_a_scanned_project_targets_page_reads_as_its_text_layer():
+    """Page 1 of the 中共广州市黄埔区委员会宣传部 项目支出绩效目标表 (sample 001), rasterized at 150 dpi with blur and JPEG
+    noise, read by OCR (10–25 s): every budget line (合计, the unit, 5 projects: names and the 4 amount columns in
+    万元, e.g. 合计 总计 8,777.20) and all 17 indicators (category codes, name, 实施周期 and 年度 values, NFKC) equal the
+    text layer's. Two cells' first indicator lose their ``1、`` to the recogniser (the number sits against the
+    cell's left rule): each is read as item 1 with an ``indicator_number_missing`` event. One 项目概况 of five differs:
+    the short last line of 报刊征订经费's text (``纸杂志。``) is merged with the line above it, and a ``、`` is missed."""
+    from orchestration.parsing.records import AMOUNT_FIELDS
+
+    page = subset(PROJECT_SAMPLE.read_bytes(), [1])
+    text_doc, ocr_doc = parse_pdf(page), parse_pdf(rasterize(page, dpi=150))
+    assert (ocr_doc.doc_type, ocr_doc.department) == ("project_targets", "中共广州市黄埔区委员会宣传部") == (
+        text_doc.doc_type, text_doc.department)
+
+    def lines(doc):
+        return [(b.line_type, b.spending_unit, b.project_name, *(getattr(b, f) for f in AMOUNT_FIELDS))
+                for b in doc.budget_lines]
+
+    def indicators(doc):
+        return [(i.line_no, i.seq, i.level1_code, i.level2_code, _normal(i.indicator_name), _normal(i.period_target),
+                 _normal(i.annual_target)) for i in doc.indicators]
+
+    assert len(lines(text_doc)) == 7 and lines(ocr_doc) == lines(text_doc)
+    assert text_doc.budget_lines[0].amount_total == Decimal("8777.20")
+    assert len(indicators(text_doc)) == 17 and indicators(ocr_doc) == indicators(text_doc)
+    missing = [e.detail for e in ocr_doc.events if e.kind == "indicator_number_missing"]
+    assert len(missing) == 2 and missing[0].startswith("理论学习经费")
+    goals = [(_normal(a.goal_text), _normal(b.goal_text)) for a, b in zip(text_doc.budget_lines, ocr_doc.budget_lines)
+             if a.line_type == "project"]
+    assert len(goals) == 5 and sum(a == b for a, b in goals) >= 4
