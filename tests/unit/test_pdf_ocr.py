@@ -367,3 +367,66 @@ def test_a_scanned_project_targets_page_reads_as_its_text_layer():
     goals = [(_normal(a.goal_text), _normal(b.goal_text)) for a, b in zip(text_doc.budget_lines, ocr_doc.budget_lines)
              if a.line_type == "project"]
     assert len(goals) == 5 and sum(a == b for a, b in goals) >= 4
+
+
+# --- a visible text layer without a Unicode map: (cid:N), its glyphs embedded and drawn ---
+
+CID_LINES = ["上海市普陀区司法局2026年部门预算", "一、部门主要职能", "负责全区法治政府建设的统筹协调工作。", "二、收支预算总体情况",
+             "2026年收入预算96,282,213.44元，支出预算96,282,213.44元。", "三、机关运行经费", "机关运行经费财政拨款预算760.36万元。"]
+
+
+@pytest.fixture(scope="module")
+def cid_pdf() -> bytes:
+    """A one-page 部门预算 说明 drawn with wqy-zenhei (embedded), its /ToUnicode map blanked out (same length, the
+    xref holds): pdfminer reads 53 of its 126 characters as ``(cid:N)``, the page renders as written."""
+    import io
+    import re
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    if not Path(FONT).exists():
+        pytest.skip("wqy-zenhei not installed")
+    pdfmetrics.registerFont(TTFont("WQY", FONT, subfontIndex=0))
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=(595, 842), invariant=1)
+    for i, line in enumerate(CID_LINES):
+        c.setFont("WQY", 16 if i == 0 else 12)
+        c.drawString(72, 760 - 24 * i - (16 if i else 0), line)
+    c.save()
+    data = out.getvalue()
+    assert data.count(b"/ToUnicode") == 1
+    return re.sub(rb"/ToUnicode \d+ 0 R", lambda m: b" " * len(m.group(0)), data)
+
+
+def test_a_page_of_cid_text_is_sent_to_ocr_not_refused(cid_pdf):
+    """Judged ``cid_text`` and, in a text parse worker (:func:`pdf_ocr.defer_ocr`), stopped before any recognition."""
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(cid_pdf)) as pdf:
+        page = pdf.pages[0]
+        assert pdf_ocr.judge_text_layer(page, page.chars) == ("cid_text", "53 of 126 characters come out as '(cid:N)'")
+    pdf_ocr.defer_ocr(True)
+    try:
+        with pytest.raises(pdf_ocr.OcrDeferred):
+            parse_pdf(cid_pdf)
+        assert pdf_ocr.deferred_pages() == [1]
+    finally:
+        pdf_ocr.defer_ocr(False)
+
+
+@pytest.mark.slow
+def test_a_page_of_cid_text_is_read_by_ocr_with_its_figures(cid_pdf):
+    """OCR of the drawn glyphs (about 5–10 s): the 说明 loads with its department, year and its three figures."""
+    document = parse_pdf(cid_pdf)
+    assert (document.doc_type, document.department, document.fiscal_year) == (
+        "budget_narrative", "上海市普陀区司法局", 2026)
+    assert [e.text_source for e in document.disclosure.inventory] == ["ocr:cid_text"]
+    figures = {(f.measure, f.fund_type): (f.amount, f.unit) for f in document.disclosure.figures}
+    assert figures == {("income_total", None): (Decimal("96282213.44"), "元"),
+                       ("expenditure_total", None): (Decimal("96282213.44"), "元"),
+                       ("administrative_operating", "fiscal_appropriation"): (Decimal("760.36"), "万元")}
+    assert [e.kind for e in document.events].count("text_layer_replaced_by_ocr") == 1
