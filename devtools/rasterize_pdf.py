@@ -47,13 +47,14 @@ def rasterize(data: bytes, dpi: int = DEFAULT_DPI, pages: list[int] | None = Non
 
 
 def with_invisible_layer(data: bytes, text_of=None, dpi: int = DEFAULT_DPI, blur: float = DEFAULT_BLUR,
-                         quality: int = DEFAULT_QUALITY) -> bytes:
+                         quality: int = DEFAULT_QUALITY, layer: bytes | None = None) -> bytes:
     """A scan of the one-page text PDF ``data`` with an invisible OCR layer, as OCR tools (ocrmypdf, a scanner's
     software) lay one over the image: the page as one JPEG at ``dpi`` (:func:`rasterize`), and over it every
     character of the page's own text layer at its own place, drawn in render mode 3 (invisible) with
     reportlab's ``STSong-Light``. ``text_of(text) -> text`` changes each line's text first (a poor layer:
     ``lambda t: t.encode("gbk").decode("latin-1")`` is the mojibake of a wrong code page); the characters
-    keep their places left to right. No ruling lines are drawn: the rules are in the image only."""
+    keep their places left to right. ``layer``: a one-page PDF whose characters are laid instead of ``data``'s (a
+    layer from another page). No ruling lines are drawn: the rules are in the image only."""
     import pdfplumber
     from PIL import Image
     from reportlab.lib.utils import ImageReader
@@ -64,7 +65,7 @@ def with_invisible_layer(data: bytes, text_of=None, dpi: int = DEFAULT_DPI, blur
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     image = Image.open(io.BytesIO(_jpeg_of(data, dpi, blur, quality)))
     out = io.BytesIO()
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
+    with pdfplumber.open(io.BytesIO(layer or data)) as pdf:
         page = pdf.pages[0]
         width, height = float(page.width), float(page.height)
         lines: dict[int, list[dict]] = {}

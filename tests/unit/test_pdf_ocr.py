@@ -308,6 +308,25 @@ def test_a_scan_with_a_good_invisible_layer_keeps_it_and_is_not_ocr_d_again(summ
     assert summary_totals(document) == summary_totals(text_doc) != []
 
 
+def test_a_scan_whose_invisible_layer_is_another_page_s_text_is_read_by_ocr(summary_read, monkeypatch):
+    """The 收支总表's scan under the invisible text of the bundle's next page (page 11, 收入总表: Chinese text, so it
+    passes the character rules): a quick OCR of its longest lines cut out of the image disagrees, so the page is
+    OCR'd and reads as the 收支总表 (13/13 amounts), not as the layer's table."""
+    from devtools.rasterize_pdf import with_invisible_layer
+
+    text_doc, _, seen = summary_read
+    data = BUNDLE.read_bytes()
+    wrong = with_invisible_layer(subset(data, [SUMMARY_PAGE]), layer=subset(data, [SUMMARY_PAGE + 1]))
+    monkeypatch.setattr(pdf_ocr, "read_image", lambda image, dpi, page_no, *a: seen)
+    document = parse_pdf(wrong)
+    (entry,) = document.disclosure.inventory
+    assert (entry.kind, entry.text_source) == ("income_expenditure_summary", "ocr:poor_invisible_layer")
+    (replaced,) = [e.detail for e in document.events if e.kind == "text_layer_replaced_by_ocr"]
+    assert "a quick OCR of 3 of its lines agrees at" in replaced
+    scores = compare(text_doc, document)["income_expenditure_summary"]
+    assert (scores.amounts_equal, scores.amounts) == (13, 13)
+
+
 def test_judging_a_text_layer_by_its_characters():
     """Which characters a Chinese disclosure does not print as text, and the page verdicts they lead to."""
     assert not any(pdf_ocr.is_unreadable(ch) for ch in "上海市普陀区司法局2026年预算（元）１２ＡＢabc〇")

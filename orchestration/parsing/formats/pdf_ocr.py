@@ -18,7 +18,9 @@ read from the characters), because the page now holds what a text layer would gi
    - ``poor_invisible_layer``: its text is mostly invisible (render mode 3, :func:`invisible_text_shares`)
      over a page-sized image — someone's OCR layer — and does not form Chinese text: at least
      :data:`MAX_UNREADABLE_SHARE_INVISIBLE` unreadable, or under :data:`MIN_CJK_SHARE_INVISIBLE` of
-     its letters Chinese (an engine trained on Latin script reading a Chinese scan).
+     its letters Chinese (an engine trained on Latin script reading a Chinese scan); or it does, but
+     disagrees with a quick OCR of its longest lines (:func:`layer_agreement`, under
+     :data:`MIN_LAYER_AGREEMENT`: a layer from another page, or shifted off its image).
 
    Any other text layer is the truth and is never OCR'd, so a text document pays nothing. A good
    invisible layer over a scan is kept as it is; only the ruling lines of its image are added when the
@@ -84,6 +86,10 @@ MAX_UNREADABLE_SHARE_INVISIBLE = 0.1
 MIN_CJK_SHARE_INVISIBLE = 0.3
 #: Share of a page's text objects drawn invisible (render mode 3) for its layer to be taken for an OCR layer.
 MIN_INVISIBLE_SHARE = 0.5
+#: Lines of an invisible layer read again by the recogniser to check it (:func:`layer_agreement`), their fewest
+#: characters, and the least mean similarity for the layer to be kept (a right layer agrees at 0.9 or more: the
+#: recogniser misses a colon's width or a space; another page's text, or a shifted layer, at under 0.3).
+LAYER_LINES_CHECKED, MIN_LAYER_LINE_CHARS, MIN_LAYER_AGREEMENT = 3, 6, 0.6
 #: Fewest non-space characters a layer is judged on (a page number alone is no evidence).
 MIN_CHARS_JUDGED = 8
 #: Reasons a page is read by OCR (``OcrPage.reason``; a table's ``text_source`` is ``ocr`` for the first,
@@ -239,18 +245,26 @@ def recognise_image_pages(pdf, dpi: int = OCR_DPI) -> OcrReport:
     """
     report = OcrReport(dpi=dpi)
     invisible = invisible_text_shares(pdf)
-    candidates = []
+    candidates, layers = [], []
     for page_no, page in enumerate(pdf.pages, start=1):
         reason, detail = judge_text_layer(page, page.chars, invisible.get(page_no, 0.0))
         if reason:
             candidates.append((page_no, page, reason, detail))
         elif invisible.get(page_no, 0.0) >= MIN_INVISIBLE_SHARE:
-            report.kept_layers.append((page_no, detail))
-    if candidates and _DEFER["on"]:
-        _DEFER["pages"] = [n for n, *_ in candidates]
+            layers.append((page_no, page, detail))
+    if (candidates or layers) and _DEFER["on"]:  # an invisible layer is checked on its raster: in the OCR pool too
+        _DEFER["pages"] = sorted(n for n, *_ in candidates + layers)
         raise OcrDeferred(_DEFER["pages"])
-    for page_no, _detail in report.kept_layers:
-        attach_rules(pdf.pages[page_no - 1], dpi)
+    for page_no, page, detail in layers:
+        pixels = _raster(page, dpi)
+        agreement, checked = layer_agreement(page, pixels, dpi)
+        detail += f"; a quick OCR of {checked} of its lines agrees at {agreement:.0%}" if checked else ""
+        if checked and agreement < MIN_LAYER_AGREEMENT:
+            candidates.append((page_no, page, POOR_INVISIBLE_LAYER, detail))
+            continue
+        attach_rules(page, dpi, pixels)
+        report.kept_layers.append((page_no, detail))
+    candidates.sort(key=lambda item: item[0])
     budget = OCR_SECONDS_PER_PAGE * len(candidates)
     for page_no, page, reason, detail in candidates:
         started = time.perf_counter()
@@ -384,15 +398,52 @@ def invisible_text_shares(pdf) -> dict[int, float]:
     return shares
 
 
-def attach_rules(page, dpi: int = OCR_DPI) -> int:
-    """Give a scanned page that keeps its (invisible) text layer the ruling lines of its raster, when it draws no
-    rule itself (:func:`ruling_lines`; no recognition: a fraction of a second). Returns the lines added."""
-    if _draws_rules(page):
-        return 0
+def layer_agreement(page, pixels, dpi: int = OCR_DPI, lines: int = LAYER_LINES_CHECKED) -> tuple[float, int]:
+    """How far a page's (invisible) text layer agrees with what its raster shows: ``(agreement 0–1, lines checked)``.
+
+    Up to ``lines`` of the layer's text lines (:func:`..pdf_text.text_lines`; the longest, at least
+    :data:`MIN_LAYER_LINE_CHARS` characters) are cut out of the raster ``pixels`` (H×W×3, rendered at ``dpi``, not
+    deskewed) and read by the recogniser alone (no detection: tens of milliseconds a line); the agreement is the mean
+    similarity (difflib ratio) of each line's text and its reading, both NFKC without spaces. ``(1.0, 0)`` when no
+    line is long enough to judge."""
+    import difflib
+
+    from ..pdf_text import text_lines
+
+    found = [line for line in text_lines(page.chars, page.page_number)
+             if len(_squeezed(line.text)) >= MIN_LAYER_LINE_CHARS]
+    found = sorted(found, key=lambda line: -len(_squeezed(line.text)))[:lines]
+    if not found:
+        return 1.0, 0
+    scale, margin = dpi / 72.0, 2.0
+    ratios = []
+    for line in found:
+        crop = pixels[max(0, int((line.top - margin) * scale)):int((line.bottom + margin) * scale),
+                      max(0, int((line.x0 - margin) * scale)):int((line.x1 + margin) * scale)]
+        result = (ocr_engine()(crop, use_det=False, use_cls=False, use_rec=True, return_word_box=False)
+                  if crop.size else None)
+        read = "".join(getattr(result, "txts", None) or ())
+        ratios.append(difflib.SequenceMatcher(None, _squeezed(line.text), _squeezed(read)).ratio())
+    return sum(ratios) / len(ratios), len(ratios)
+
+
+def _squeezed(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _raster(page, dpi: int):
+    """The page rendered at ``dpi`` as an H×W×3 uint8 array."""
     import numpy as np
 
-    image = page.to_image(resolution=dpi).original.convert("RGB")
-    pixels, _ = deskew(np.asarray(image))
+    return np.asarray(page.to_image(resolution=dpi).original.convert("RGB"))
+
+
+def attach_rules(page, dpi: int = OCR_DPI, pixels=None) -> int:
+    """Give a scanned page that keeps its (invisible) text layer the ruling lines of its raster (``pixels``, rendered
+    here when not given), when it draws no rule itself (:func:`ruling_lines`; no recognition). Returns the lines added."""
+    if _draws_rules(page):
+        return 0
+    pixels, _ = deskew(_raster(page, dpi) if pixels is None else pixels)
     lines = ruling_lines(pixels, dpi, page.page_number, page.height, float(getattr(page, "initial_doctop", 0)))
     objects = {kind: list(items) for kind, items in page.objects.items()}
     objects["line"] = objects.get("line", []) + lines
@@ -437,7 +488,8 @@ def read_image(image, dpi: int, page_no: int, page_height: float = 0.0, doctop: 
     lines = ruling_lines(pixels, dpi, page_no, page_height, doctop)
     if ink_share(pixels, dpi) < MIN_INK_SHARE:  # a blank sheet, or rules only: no text to recognise
         return [], lines, 0
-    result = ocr_engine()(pixels, return_word_box=True)
+    # every step named: rapidocr keeps the flags of the previous call (layer_agreement recognises without detection)
+    result = ocr_engine()(pixels, use_det=True, use_cls=False, use_rec=True, return_word_box=True)
     chars: list[dict] = []
     words = 0
     for line in (result.word_results or ()) if result.txts else ():  # nothing recognised: (('', 1.0, None),)
