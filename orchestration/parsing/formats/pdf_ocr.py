@@ -238,10 +238,12 @@ def recognise_image_pages(pdf, dpi: int = OCR_DPI) -> OcrReport:
 
     Each such page's characters become the recognised ``char`` objects (:func:`attach_objects`); a page
     that was an image only also gets the ruling ``line`` objects of its raster, a page with a text layer
-    keeps its own drawing. A good invisible OCR layer is kept and gets the raster's rules when it has none
-    (:func:`attach_rules`). Other pages are not touched. Returns the :class:`OcrReport`. Raises
+    keeps its own drawing. An invisible OCR layer that reads as Chinese is checked against a quick OCR of
+    its lines (:func:`layer_agreement`): kept when it agrees, with the raster's rules when it has none
+    (:func:`attach_rules`), else OCR'd. Other pages are not touched. Returns the :class:`OcrReport`. Raises
     :class:`ParseError` when the document's OCR time budget is spent or a page cannot be read reliably, and
-    :class:`OcrDeferred` (before any recognition) when :func:`defer_ocr` is on and some page needs OCR.
+    :class:`OcrDeferred` (before any rendering) when :func:`defer_ocr` is on and some page needs OCR or has an
+    invisible layer to check.
     """
     report = OcrReport(dpi=dpi)
     invisible = invisible_text_shares(pdf)
