@@ -267,7 +267,7 @@ def _visible(serving: Path, document_id: str) -> bool:
 
 def child_drops(base: Path, drops: list[Path], root: Path, variants_per_seed: int) -> dict:
     """A warehouse of ``base`` documents (+ text variants), then each of ``drops`` dropped and timed."""
-    from orchestration import ingest
+    from orchestration.ingestion import reading
     from orchestration.batch import run_batch
     from orchestration.definitions import build_definitions
     from devtools.corpus import write_variants
@@ -297,7 +297,7 @@ def child_drops(base: Path, drops: list[Path], root: Path, variants_per_seed: in
     rows = []
     for path in drops:
         data = path.read_bytes()
-        document_id = ingest.document_id(data)
+        document_id = reading.document_id(data)
         tmp = Path(warehouse.inbox_dir) / f".{path.name}.part"
         tmp.write_bytes(data)
         t0 = time.perf_counter()

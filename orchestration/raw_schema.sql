@@ -419,7 +419,7 @@ CREATE TABLE IF NOT EXISTS raw.evidence_images (
 
 -- Scanned pages read by OCR (issue 28, orchestration/parsing/formats/pdf_ocr.py): where a table's or narrative
 -- page's text comes from, whether an OCR'd table's own arithmetic holds, and each OCR'd cell's confidence.
-ALTER TABLE raw.document_tables ADD COLUMN IF NOT EXISTS text_source VARCHAR;        -- text_layer | ocr | NULL (not a PDF)
+ALTER TABLE raw.document_tables ADD COLUMN IF NOT EXISTS text_source VARCHAR;        -- text_layer | ocr | ocr:<reason> | ocr_layer | NULL (not a PDF)
 ALTER TABLE raw.document_tables ADD COLUMN IF NOT EXISTS ocr_verified BOOLEAN;       -- OCR'd table: identities hold / fail; NULL: none applies or no OCR
 ALTER TABLE raw.budget_table_amounts ADD COLUMN IF NOT EXISTS ocr_confidence DOUBLE; -- lowest recogniser score (0-1) of the cell's characters; NULL: text layer
 ALTER TABLE raw.table_cells ADD COLUMN IF NOT EXISTS ocr_confidence DOUBLE;          -- same, for the cells of tables no reader read

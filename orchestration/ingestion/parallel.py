@@ -2,11 +2,28 @@
 
 Parsing is pure and CPU-bound (pdfplumber: ~10 pages/s per core on the sample
 PDFs); writing to DuckDB must stay in one process. :func:`parse_files` runs
-:func:`orchestration.ingestion.ingest.read_and_parse` in a process pool and yields the
-results **in the order the documents were given** (so writes, and therefore
-``first_seen_at`` and version order, are the same as a sequential run) while
-the workers keep parsing ahead. With one worker, or one document, it parses
-in this process (no pool start-up cost for a single dropped file).
+:func:`orchestration.ingestion.reading.read_and_parse` in a process pool while the workers
+keep parsing ahead. With ``PARSE_POOL=auto`` and one worker, or one document, it
+parses in this process (no pool start-up cost for a single dropped file).
+
+**Scans go to their own queue** (issue 28; OCR is two orders slower than a text
+layer): a PDF that looks like a scan by its bytes (images, no font:
+:func:`.parsing.formats.pdf_ocr.ocr_allowance_s`) goes straight to the **OCR pool**
+(``OCR_WORKERS`` processes, default 1); any other document is parsed by the text
+pool, and one that turns out to have pages needing OCR (no text layer, a garbled
+or poor invisible one: :func:`.parsing.formats.pdf_ocr.judge_text_layer`) stops
+there before any recognition (:class:`~.parsing.formats.pdf_ocr.OcrDeferred`) and
+is queued to the OCR pool, its time budget raised by ``OCR_SECONDS_PER_PAGE`` per
+such page. **The order the writer sees**: the text documents in the order they
+were given, each as soon as it and those given before it are parsed, never
+waiting for a scan; the OCR'd documents in the order they were given among
+themselves, each written when it is done, between two text documents. So two
+versions of one family (``first_seen_at`` order) keep their given order when both
+are text or both are scans; a scan and a text copy of one family in the same
+batch are written in the order they finish (the text copy almost always first),
+and a scan written after a text document of its family given later gets a
+``written_after_a_later_copy`` parse event naming it (nothing reordered silently).
+A batch without a scan is written exactly in the given order, as before.
 
 Workers: ``PARSE_WORKERS`` (environment) or the run config of
 ``stage_documents``; default: the number of cores this process may use.
@@ -35,12 +52,14 @@ No Dagster imports here.
 from __future__ import annotations
 
 import collections
+import concurrent.futures
 import dataclasses
 import gc
 import multiprocessing
 import os
 import resource
 import time
+from concurrent.futures import FIRST_COMPLETED
 from concurrent.futures import TimeoutError as FutureTimeoutError
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -159,10 +178,12 @@ class ParseJob:
 def parse_files(
     jobs: list[ParseJob], workers: int, limits: ParseLimits | None = None
 ) -> Iterator[tuple[ParseJob, ParsedFile | BaseException]]:
-    """Yield ``(job, ParsedFile)`` — or ``(job, exception)`` — for every job, in the given order.
+    """Yield ``(job, ParsedFile)`` — or ``(job, exception)`` — for every job: text documents in the given order,
+    scans from the OCR pool in between as they finish (module docstring, *Scans go to their own queue*).
 
     A process pool of ``min(workers, len(jobs))`` workers parses ahead of the
-    consumer (at most :data:`AHEAD_PER_WORKER` documents per worker), each
+    consumer (at most :data:`AHEAD_PER_WORKER` documents per worker) and an OCR pool
+    of :func:`configured_ocr_workers` takes the scans (:func:`parse_text_and_scans`), each
     parse within ``limits`` (default :meth:`ParseLimits.from_env`): a document
     over its budget comes back as a quarantined ``ParsedFile`` naming the
     limit. With ``$PARSE_POOL=auto`` and one worker or one job, each job is
@@ -175,28 +196,7 @@ def parse_files(
     if not jobs or (workers <= 1 and not pool_always()) or not _can_fork_children():
         yield from _parse_here(jobs, limits)
         return
-    window = workers * AHEAD_PER_WORKER
-    pool = ProcessPool(max_workers=workers, initializer=_limit_worker_memory, initargs=(limits.memory_mb,),
-                       context=_pool_context())
-    # At most `window` documents are parsed ahead of the writer, and a result is
-    # dropped once yielded: memory stays bounded however long the backfill.
-    pending: collections.deque[ProcessFuture] = collections.deque()
-    submitted = 0
-    try:
-        for job in jobs:
-            while submitted < len(jobs) and len(pending) < window:
-                ahead = jobs[submitted]
-                pending.append(pool.schedule(parse_in_worker, args=(ahead.path, ahead.document_id),
-                                             timeout=limits.seconds_for(_size(ahead.path), ahead.path)))
-                submitted += 1
-            result = _result(job, pending.popleft(), limits)
-            yield job, result
-            del result
-    finally:
-        for future in pending:
-            future.cancel()
-        pool.stop()
-        pool.join()
+    yield from parse_text_and_scans(jobs, workers, limits)
 
 
 def parse_in_worker(path: Path, document_id: str | None) -> ParsedFile:
@@ -210,6 +210,152 @@ def parse_in_worker(path: Path, document_id: str | None) -> ParsedFile:
         raise
     return dataclasses.replace(item, parse_seconds=round(time.perf_counter() - started, 3),
                                peak_memory_bytes=_peak_memory())
+
+
+#: Environment variable giving the number of OCR processes (default :data:`DEFAULT_OCR_WORKERS`).
+OCR_WORKERS_ENV = "OCR_WORKERS"
+DEFAULT_OCR_WORKERS = 1
+#: Scans each OCR worker may have parsed (or be parsing) ahead of the writer (a scan's result holds its bytes).
+AHEAD_PER_OCR_WORKER = 2
+
+
+def configured_ocr_workers() -> int:
+    """OCR processes: ``$OCR_WORKERS`` if set (≥ 1), else :data:`DEFAULT_OCR_WORKERS` (OCR is slow and large:
+    one worker keeps the text pool's cores free; ``ValueError`` for a value below 1 or not a number)."""
+    value = os.environ.get(OCR_WORKERS_ENV, "").strip()
+    if not value:
+        return DEFAULT_OCR_WORKERS
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{OCR_WORKERS_ENV} must be a whole number of processes, at least 1 (got {value!r})")
+    return int(value)
+
+
+@dataclasses.dataclass(frozen=True)
+class NeedsOcr:
+    """What a text worker returns for a document with ``pages`` (1-based) to OCR: it is parsed again in the OCR pool."""
+
+    pages: tuple[int, ...]
+
+
+def parse_text_in_worker(path: Path, document_id: str | None) -> ParsedFile | NeedsOcr:
+    """:func:`parse_in_worker` in a text-pool worker: a PDF with pages that need OCR comes back as :class:`NeedsOcr`
+    (it stopped before any recognition) instead of being OCR'd here."""
+    from orchestration.parsing.formats import pdf_ocr
+
+    pdf_ocr.defer_ocr(True)
+    try:
+        item = parse_in_worker(path, document_id)
+        pages = pdf_ocr.deferred_pages()
+    finally:
+        pdf_ocr.defer_ocr(False)
+    return NeedsOcr(tuple(pages)) if pages else item
+
+
+def ocr_limits(limits: ParseLimits, pages: int) -> ParseLimits:
+    """The budget of a document queued to the OCR pool after its text parse found ``pages`` to OCR: ``limits``
+    with ``OCR_SECONDS_PER_PAGE`` × ``pages`` more seconds (the same memory limit)."""
+    from orchestration.parsing.formats.pdf_ocr import OCR_SECONDS_PER_PAGE
+
+    return dataclasses.replace(limits, seconds=limits.seconds + OCR_SECONDS_PER_PAGE * pages)
+
+
+def looks_like_scan(path: Path) -> bool:
+    """True for a PDF whose bytes hold images and no font (:func:`.parsing.formats.pdf_ocr.ocr_allowance_s`): it goes
+    straight to the OCR pool. A byte scan (no parsing): other documents needing OCR are found by their text parse."""
+    from orchestration.parsing.formats.pdf_ocr import ocr_allowance_s
+
+    return ocr_allowance_s(path) > 0
+
+
+def parse_text_and_scans(jobs: list[ParseJob], workers: int, limits: ParseLimits
+                         ) -> Iterator[tuple[ParseJob, ParsedFile | BaseException]]:
+    """The pools behind :func:`parse_files`: ``workers`` text processes and :func:`configured_ocr_workers` OCR
+    processes (started at the first scan), yielding in the order of the module docstring.
+
+    The text queue holds at most ``workers × AHEAD_PER_WORKER`` documents ahead of the writer, the OCR queue
+    ``ocr workers × AHEAD_PER_OCR_WORKER``; scans beyond it wait as paths. A result is dropped once yielded.
+    """
+    text_window = workers * AHEAD_PER_WORKER
+    text_pool = ProcessPool(max_workers=workers, initializer=_limit_worker_memory, initargs=(limits.memory_mb,),
+                            context=_pool_context())
+    ocr_pool: ProcessPool | None = None
+    ocr_workers = configured_ocr_workers()
+    ocr_window = ocr_workers * AHEAD_PER_OCR_WORKER
+    text_queue: collections.deque = collections.deque()  # (index, job, future), in the given order
+    ocr_waiting: list = []  # (index, job, limits) not yet scheduled, in the given order
+    ocr_queue: list = []  # (index, job, future, limits), sorted by index
+    families: dict[tuple, int] = {}  # family → highest given index written
+    submitted = 0
+
+    def schedule_scans() -> None:
+        nonlocal ocr_pool
+        while ocr_waiting and len(ocr_queue) < ocr_window:
+            index, job, job_limits = ocr_waiting.pop(0)
+            if ocr_pool is None:
+                ocr_pool = ProcessPool(max_workers=ocr_workers, initializer=_limit_worker_memory,
+                                       initargs=(limits.memory_mb,), context=_pool_context())
+            future = ocr_pool.schedule(parse_in_worker, args=(job.path, job.document_id),
+                                       timeout=job_limits.seconds_for(_size(job.path), job.path))
+            ocr_queue.append((index, job, future, job_limits))
+            ocr_queue.sort(key=lambda item: item[0])
+
+    try:
+        while submitted < len(jobs) or text_queue or ocr_queue or ocr_waiting:
+            while submitted < len(jobs) and len(text_queue) < text_window:
+                job = jobs[submitted]
+                if looks_like_scan(job.path):
+                    ocr_waiting.append((submitted, job, limits))
+                else:
+                    text_queue.append((submitted, job, text_pool.schedule(
+                        parse_text_in_worker, args=(job.path, job.document_id),
+                        timeout=limits.seconds_for(_size(job.path), job.path))))
+                submitted += 1
+            schedule_scans()
+            if text_queue and text_queue[0][2].done() or (text_queue and not ocr_queue):
+                index, job, future = text_queue.popleft()
+                result = _result(job, future, limits)
+                if isinstance(result, NeedsOcr):
+                    ocr_waiting.append((index, job, ocr_limits(limits, len(result.pages))))
+                    ocr_waiting.sort(key=lambda item: item[0])
+                    continue
+            elif ocr_queue and ocr_queue[0][2].done() or (ocr_queue and not text_queue):
+                index, job, future, job_limits = ocr_queue.pop(0)
+                result = _result(job, future, job_limits)
+            else:
+                concurrent.futures.wait([text_queue[0][2], ocr_queue[0][2]], return_when=FIRST_COMPLETED)
+                continue
+            note_family_order(families, index, result)
+            yield job, result
+            del result
+    finally:
+        for *_, future in text_queue:
+            future.cancel()
+        for _, _, future, _ in ocr_queue:
+            future.cancel()
+        for pool in (text_pool, ocr_pool):
+            if pool is not None:
+                pool.stop()
+                pool.join()
+
+
+def note_family_order(families: dict[tuple, int], index: int, result) -> None:
+    """Remember the highest given position written per document family (doc type, department, fiscal year), and
+    give a document written after one of its family that was given later a ``written_after_a_later_copy`` event
+    (its ``first_seen_at`` is then the later: module docstring)."""
+    parsed = getattr(result, "parsed", None)
+    if parsed is None or not parsed.department or not parsed.fiscal_year:
+        return
+    from orchestration.parsing.records import ParseEvent
+
+    family = (parsed.doc_type, parsed.department, parsed.fiscal_year)
+    later = families.get(family)
+    if later is not None and later > index:
+        parsed.events.append(ParseEvent(
+            "written_after_a_later_copy",
+            f"read by OCR, so written after document {later + 1} of this batch (same {parsed.doc_type}, "
+            f"{parsed.department}, {parsed.fiscal_year}) although given before it: its first_seen_at is the later "
+            "of the two"))
+    families[family] = max(index, later if later is not None else index)
 
 
 def _result(job: ParseJob, future: ProcessFuture, limits: ParseLimits) -> ParsedFile | BaseException:

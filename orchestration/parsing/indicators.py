@@ -54,7 +54,7 @@ _TRAILING_PUNCT = "。；;，, "
 class _ItemSpan:
     """Where one numbered item sits in the joined text."""
 
-    number: int | None
+    number: int | None  # None: an item whose number was not read (parse_indicator_cell)
     start: int  # offset of the item number
     body_start: int  # offset just after ``N、``
     end: int
@@ -69,13 +69,26 @@ def parse_indicator_cell(
     every record); ``project_label`` names the project in event details.
 
     Returns ``(indicators, events)``; indicators are in source order with
-    ``seq`` 1..n. Text before the first ``1、`` is not an indicator and is
-    ignored by design (callers pass the cell starting at its first item).
+    ``seq`` 1..n. Callers pass the cell starting at its first item; text before
+    the first ``N、`` that begins like an item body (a category: ``2-效益指标；``)
+    is the first item whose number was not read (an OCR'd cell, where the
+    recogniser can miss a ``1、`` against the cell's rule): it is read as an
+    unnumbered item (``seq_as_written`` ``None``) with an
+    ``indicator_number_missing`` event; other text there is reported in an
+    ``indicator_text_before_first_item`` event (nothing dropped silently).
     Never raises on content: unreadable parts become ``None``.
     """
     spans = _find_item_spans(cell.text)
     indicators: list[PerformanceIndicator] = []
     events: list[ParseEvent] = []
+    leading = cell.text[:spans[0].start if spans else len(cell.text)]
+    if leading.strip() and _LEVEL.match(leading):
+        spans.insert(0, _ItemSpan(number=None, start=0, body_start=0, end=spans[0].start if spans else len(cell.text)))
+        events.append(ParseEvent("indicator_number_missing", f"{project_label}: the cell's first indicator has no item "
+                                 f"number ({leading.strip()[:40]}…): read as item 1", source_line=cell.line_at(0)))
+    elif leading.strip():
+        events.append(ParseEvent("indicator_text_before_first_item", f"{project_label}: text before the cell's first "
+                                 f"numbered indicator, not read as one: {leading.strip()}", source_line=cell.line_at(0)))
     for seq, span in enumerate(spans, start=1):
         raw = cell.text[span.start:span.end].strip()
         body = cell.text[span.body_start:span.end]
@@ -85,7 +98,7 @@ def parse_indicator_cell(
         indicator.seq_as_written = span.number
         indicator.raw_text = raw
         indicator.source_line = cell.line_at(span.start)
-        indicator.renumbered = span.number != seq
+        indicator.renumbered = span.number is not None and span.number != seq
         indicators.append(indicator)
     events.extend(_renumbering_events(indicators, project_label))
     return indicators, events

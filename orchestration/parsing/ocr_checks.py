@@ -3,9 +3,13 @@
 Pure: a :class:`~.records.ParsedDocument` and the :class:`~.formats.pdf_ocr.OcrReport` of its
 PDF in, the same document out with provenance and findings added (issue 28):
 
-- every inventory entry gets its ``text_source``: ``ocr`` when one of its pages was read by OCR,
-  else ``text_layer``; a document with OCR'd pages gets a ``pages_read_by_ocr`` event (pages,
-  resolution, mean confidence, seconds);
+- every inventory entry gets its ``text_source``: ``ocr`` when one of its pages was an image read by OCR,
+  ``ocr:<reason>`` when its text layer was replaced by OCR (``cid_text``, ``garbled_text``,
+  ``poor_invisible_layer``: :func:`.formats.pdf_ocr.judge_text_layer`), ``ocr_layer`` when it is read from
+  a scan's good invisible OCR layer (kept), else ``text_layer``; a document with OCR'd pages gets a
+  ``pages_read_by_ocr`` event (pages, resolution, mean confidence, seconds), each page whose text layer was
+  replaced a ``text_layer_replaced_by_ocr`` event (why, with the evidence), each kept invisible layer an
+  ``invisible_text_layer_kept`` event;
 - every *read* OCR'd table is judged by the identities the document itself implies, on the amounts
   as printed: exactly in a table in 元; in 万元 within the publisher's rounding (half a unit of the
   last printed decimal per cell, :func:`rounding_tolerance`: the real 财政局 2024 决算 misses 合计 by
@@ -37,6 +41,8 @@ from decimal import Decimal
 
 from .records import ParsedDocument, ParseEvent
 
+#: An entry over pages of several sources is named by the first of these it has (the least trusted first).
+_SOURCE_RANK = ["ocr", "ocr:cid_text", "ocr:garbled_text", "ocr:poor_invisible_layer", "ocr_layer"]
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 #: Suspect cells named per failed identity in an event.
 SUSPECTS_SHOWN = 6
@@ -47,21 +53,34 @@ def record_ocr(document: ParsedDocument, report) -> None:
 
     ``report`` is the :class:`~.formats.pdf_ocr.OcrReport` of the PDF (no pages: every entry is ``text_layer``)."""
     ocr_pages = report.page_numbers
+    sources = {p.page: "ocr" if p.reason == "no_text_layer" else f"ocr:{p.reason}" for p in report.pages}
+    sources.update({page: "ocr_layer" for page, _ in report.kept_layers if page not in sources})
+    for page in report.pages:
+        if page.reason != "no_text_layer":
+            document.events.append(ParseEvent(
+                "text_layer_replaced_by_ocr", f"page {page.page}: its text layer was read by OCR instead "
+                f"({page.reason}: {page.detail})", source_page=page.page))
+    for page, detail in report.kept_layers:
+        document.events.append(ParseEvent(
+            "invisible_text_layer_kept", f"page {page}: a scan with an invisible OCR layer that reads as Chinese text "
+            f"({detail}): the layer was kept, not OCR'd again; the ruling lines were taken from the image",
+            source_page=page))
     if report.pages:
         scores = [p.confidence for p in report.pages if p.confidence is not None]
         confidence = f"mean recogniser confidence {sum(scores) / len(scores):.3f}" if scores else "no text recognised"
         document.events.insert(0, ParseEvent(
             "pages_read_by_ocr",
-            f"{len(report.pages)} of {document.page_count or '?'} pages hold only an image (a scan) and were read by OCR "
+            f"{len(report.pages)} of {document.page_count or '?'} pages {_why(report.pages)} and were read by OCR "
             f"(rapidocr, {report.dpi} dpi, {report.seconds:.1f} s): pages {_ranges(sorted(ocr_pages))}; {confidence}",
             source_page=min(ocr_pages)))
     disclosure = document.disclosure
     if disclosure is None:
         return
     for entry in disclosure.inventory:
-        pages = set(range(entry.first_page, entry.last_page + 1))
-        entry.text_source = "ocr" if pages & ocr_pages else "text_layer"
-        if entry.entry_type == "table" and entry.text_source == "ocr" and entry.read:
+        pages = range(entry.first_page, entry.last_page + 1)
+        found = [sources[p] for p in pages if p in sources]
+        entry.text_source = min(found, key=_SOURCE_RANK.index) if found else "text_layer"
+        if entry.entry_type == "table" and entry.text_source.startswith("ocr") and entry.read:
             entry.ocr_verified, events = judge_table(entry, disclosure.rows, disclosure.amounts)
             document.events += events
 
@@ -181,6 +200,14 @@ def _failure(identity: str, total, parts: list, summed: Decimal) -> str:
                       for a in suspects[:SUSPECTS_SHOWN])
     return (f"{identity}: printed {total.amount}, parts sum to {summed} (difference {total.amount - summed}); "
             f"suspect cells, least confident first: {named}")
+
+
+def _why(pages: list) -> str:
+    """``hold only an image (a scan)`` when every OCR'd page did, else what the pages had instead."""
+    if all(p.reason == "no_text_layer" for p in pages):
+        return "hold only an image (a scan)"
+    reasons = sorted({p.reason for p in pages})
+    return f"have no readable text layer ({', '.join(reasons)})"
 
 
 def _ranges(pages: list[int]) -> str:

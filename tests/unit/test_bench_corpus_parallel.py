@@ -12,7 +12,7 @@ import pytest
 from devtools.corpus import _seed_documents, synthetic_document
 from devtools.render_pdf import render_document
 from orchestration.ingestion.reading import read_and_parse
-from orchestration import parallel
+from orchestration.ingestion import parallel
 from orchestration.ingestion.parallel import ParseJob, Progress, configured_workers, parse_files
 from orchestration.parsing import parse_document
 from orchestration.parsing.records import AMOUNT_FIELDS

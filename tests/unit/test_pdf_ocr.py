@@ -257,3 +257,195 @@ def test_a_tilted_scan_is_straightened_by_its_rules(summary_page):
         tilted = np.asarray(raster.rotate(degrees, resample=Image.BILINEAR, fillcolor=255))
         straight, angle = pdf_ocr.deskew(tilted)
         assert angle == pytest.approx(degrees, abs=0.05) and abs(pdf_ocr.skew_angle(straight)) < 0.05
+
+
+# --- text layers that are there but cannot be trusted (issue 28: garbled CID maps, poor invisible OCR layers) ---
+
+
+
+def test_a_scan_whose_invisible_layer_is_mojibake_is_read_by_ocr(summary_read, monkeypatch):
+    """The 收支总表's scan under an invisible text layer that is the mojibake of its text (``2026ê §¤ ×±í``, GBK
+    bytes read as Latin-1: an OCR layer made for another script): no letter of it is Chinese, so the page is
+    OCR'd and the garbage is not loaded; the amounts are those of the text layer (totals 96,282,213.44 元)."""
+    from devtools.rasterize_pdf import with_invisible_layer
+
+    text_doc, _, seen = summary_read
+    poor = with_invisible_layer(subset(BUNDLE.read_bytes(), [SUMMARY_PAGE]), lambda t: t.encode("gbk").decode("latin-1"))
+    calls = []
+    # the OCR read of this raster is the fixture's (the same page at the same 150 dpi): no second recognition
+    monkeypatch.setattr(pdf_ocr, "read_image", lambda image, dpi, page_no, *a: calls.append(page_no) or seen)
+    document = parse_pdf(poor)
+    assert calls == [1]
+    (entry,) = document.disclosure.inventory
+    assert (entry.kind, entry.text_source, entry.ocr_verified) == ("income_expenditure_summary", "ocr:poor_invisible_layer", True)
+    replaced = [e.detail for e in document.events if e.kind == "text_layer_replaced_by_ocr"]
+    assert len(replaced) == 1 and "poor_invisible_layer" in replaced[0] and "0 of 9 letters Chinese" in replaced[0]
+    scores = compare(text_doc, document)["income_expenditure_summary"]
+    assert (scores.amounts_equal, scores.amounts) == (13, 13)
+    assert summary_totals(document) == [("支出总计", Decimal("96282213.44")), ("收入总计", Decimal("96282213.44"))]
+    assert not any("ê" in (row.name or "") for row in document.disclosure.rows)
+
+
+def test_a_scan_with_a_good_invisible_layer_keeps_it_and_is_not_ocr_d_again(summary_read, monkeypatch):
+    """The same scan under an invisible layer holding the page's own text (what ocrmypdf lays over a scan): the
+    layer reads as Chinese, so it is kept — the recogniser never runs — and only the ruling lines are taken from
+    the image (the page draws none); every cell equals the text read."""
+    from devtools.rasterize_pdf import with_invisible_layer
+
+    text_doc, _, _ = summary_read
+    good = with_invisible_layer(subset(BUNDLE.read_bytes(), [SUMMARY_PAGE]))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a good invisible layer was OCR'd again")
+
+    monkeypatch.setattr(pdf_ocr, "read_image", refuse)
+    document = parse_pdf(good)
+    (entry,) = document.disclosure.inventory
+    assert (entry.kind, entry.text_source, entry.ocr_verified) == ("income_expenditure_summary", "ocr_layer", True)
+    assert [e.kind for e in document.events if "ocr" in e.kind or "layer" in e.kind] == ["invisible_text_layer_kept"]
+    scores = compare(text_doc, document)["income_expenditure_summary"]
+    assert (scores.cells_equal, scores.cells, scores.amounts_equal, scores.amounts) == (26, 26, 13, 13)
+    assert summary_totals(document) == summary_totals(text_doc) != []
+
+
+def test_a_scan_whose_invisible_layer_is_another_page_s_text_is_read_by_ocr(summary_read, monkeypatch):
+    """The 收支总表's scan under the invisible text of the bundle's next page (page 11, 收入总表: Chinese text, so it
+    passes the character rules): a quick OCR of its longest lines cut out of the image disagrees, so the page is
+    OCR'd and reads as the 收支总表 (13/13 amounts), not as the layer's table."""
+    from devtools.rasterize_pdf import with_invisible_layer
+
+    text_doc, _, seen = summary_read
+    data = BUNDLE.read_bytes()
+    wrong = with_invisible_layer(subset(data, [SUMMARY_PAGE]), layer=subset(data, [SUMMARY_PAGE + 1]))
+    monkeypatch.setattr(pdf_ocr, "read_image", lambda image, dpi, page_no, *a: seen)
+    document = parse_pdf(wrong)
+    (entry,) = document.disclosure.inventory
+    assert (entry.kind, entry.text_source) == ("income_expenditure_summary", "ocr:poor_invisible_layer")
+    (replaced,) = [e.detail for e in document.events if e.kind == "text_layer_replaced_by_ocr"]
+    assert "a quick OCR of 3 of its lines agrees at" in replaced
+    scores = compare(text_doc, document)["income_expenditure_summary"]
+    assert (scores.amounts_equal, scores.amounts) == (13, 13)
+
+
+def test_judging_a_text_layer_by_its_characters():
+    """Which characters a Chinese disclosure does not print as text, and the page verdicts they lead to."""
+    assert not any(pdf_ocr.is_unreadable(ch) for ch in "上海市普陀区司法局2026年预算（元）１２ＡＢabc〇")
+    assert all(pdf_ocr.is_unreadable(ch) for ch in "\ue000\ufffdÄÏß\x85")
+
+    class Page:  # a page without images
+        images, width, height = [], 595, 842
+
+    def chars(text):
+        return [{"text": ch} for ch in text]
+
+    assert pdf_ocr.judge_text_layer(Page(), chars("一般公共预算财政拨款收入 96,282,213.44"))[0] is None
+    assert pdf_ocr.judge_text_layer(Page(), chars("ÉÏº£ÊÐÆÕÍÓÇø²Æ"))[0] == "garbled_text"
+    assert pdf_ocr.judge_text_layer(Page(), [{"text": "(cid:12)"}] * 3 + chars("预算"))[0] == "cid_text"
+    assert pdf_ocr.judge_text_layer(Page(), chars("ÉÏ"))[0] is None  # too few characters to judge
+
+
+# --- a scanned 项目支出绩效目标表 (issue 28): the project reader on an OCR'd page ---
+
+PROJECT_SAMPLE = Path(__file__).resolve().parents[2] / "warehouse" / "samples" / "001_e8da7b277dfa638a.pdf"
+
+
+def _normal(text):
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+@pytest.mark.slow
+def test_a_scanned_project_targets_page_reads_as_its_text_layer():
+    """Page 1 of the 中共广州市黄埔区委员会宣传部 项目支出绩效目标表 (sample 001), rasterized at 150 dpi with blur and JPEG
+    noise, read by OCR (10–25 s): every budget line (合计, the unit, 5 projects: names and the 4 amount columns in
+    万元, e.g. 合计 总计 8,777.20) and all 17 indicators (category codes, name, 实施周期 and 年度 values, NFKC) equal the
+    text layer's. Two cells' first indicator lose their ``1、`` to the recogniser (the number sits against the
+    cell's left rule): each is read as item 1 with an ``indicator_number_missing`` event. One 项目概况 of five differs:
+    the short last line of 报刊征订经费's text (``纸杂志。``) is merged with the line above it, and a ``、`` is missed."""
+    from orchestration.parsing.records import AMOUNT_FIELDS
+
+    page = subset(PROJECT_SAMPLE.read_bytes(), [1])
+    text_doc, ocr_doc = parse_pdf(page), parse_pdf(rasterize(page, dpi=150))
+    assert (ocr_doc.doc_type, ocr_doc.department) == ("project_targets", "中共广州市黄埔区委员会宣传部") == (
+        text_doc.doc_type, text_doc.department)
+
+    def lines(doc):
+        return [(b.line_type, b.spending_unit, b.project_name, *(getattr(b, f) for f in AMOUNT_FIELDS))
+                for b in doc.budget_lines]
+
+    def indicators(doc):
+        return [(i.line_no, i.seq, i.level1_code, i.level2_code, _normal(i.indicator_name), _normal(i.period_target),
+                 _normal(i.annual_target)) for i in doc.indicators]
+
+    assert len(lines(text_doc)) == 7 and lines(ocr_doc) == lines(text_doc)
+    assert text_doc.budget_lines[0].amount_total == Decimal("8777.20")
+    assert len(indicators(text_doc)) == 17 and indicators(ocr_doc) == indicators(text_doc)
+    missing = [e.detail for e in ocr_doc.events if e.kind == "indicator_number_missing"]
+    assert len(missing) == 2 and missing[0].startswith("理论学习经费")
+    goals = [(_normal(a.goal_text), _normal(b.goal_text)) for a, b in zip(text_doc.budget_lines, ocr_doc.budget_lines)
+             if a.line_type == "project"]
+    assert len(goals) == 5 and sum(a == b for a, b in goals) >= 4
+
+
+# --- a visible text layer without a Unicode map: (cid:N), its glyphs embedded and drawn ---
+
+CID_LINES = ["上海市普陀区司法局2026年部门预算", "一、部门主要职能", "负责全区法治政府建设的统筹协调工作。", "二、收支预算总体情况",
+             "2026年收入预算96,282,213.44元，支出预算96,282,213.44元。", "三、机关运行经费", "机关运行经费财政拨款预算760.36万元。"]
+
+
+@pytest.fixture(scope="module")
+def cid_pdf() -> bytes:
+    """A one-page 部门预算 说明 drawn with wqy-zenhei (embedded), its /ToUnicode map blanked out (same length, the
+    xref holds): pdfminer reads 53 of its 126 characters as ``(cid:N)``, the page renders as written."""
+    import io
+    import re
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    if not Path(FONT).exists():
+        pytest.skip("wqy-zenhei not installed")
+    pdfmetrics.registerFont(TTFont("WQY", FONT, subfontIndex=0))
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=(595, 842), invariant=1)
+    for i, line in enumerate(CID_LINES):
+        c.setFont("WQY", 16 if i == 0 else 12)
+        c.drawString(72, 760 - 24 * i - (16 if i else 0), line)
+    c.save()
+    data = out.getvalue()
+    assert data.count(b"/ToUnicode") == 1
+    return re.sub(rb"/ToUnicode \d+ 0 R", lambda m: b" " * len(m.group(0)), data)
+
+
+def test_a_page_of_cid_text_is_sent_to_ocr_not_refused(cid_pdf):
+    """Judged ``cid_text`` and, in a text parse worker (:func:`pdf_ocr.defer_ocr`), stopped before any recognition."""
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(cid_pdf)) as pdf:
+        page = pdf.pages[0]
+        assert pdf_ocr.judge_text_layer(page, page.chars) == ("cid_text", "53 of 126 characters come out as '(cid:N)'")
+    pdf_ocr.defer_ocr(True)
+    try:
+        with pytest.raises(pdf_ocr.OcrDeferred):
+            parse_pdf(cid_pdf)
+        assert pdf_ocr.deferred_pages() == [1]
+    finally:
+        pdf_ocr.defer_ocr(False)
+
+
+@pytest.mark.slow
+def test_a_page_of_cid_text_is_read_by_ocr_with_its_figures(cid_pdf):
+    """OCR of the drawn glyphs (about 5–10 s): the 说明 loads with its department, year and its three figures."""
+    document = parse_pdf(cid_pdf)
+    assert (document.doc_type, document.department, document.fiscal_year) == (
+        "budget_narrative", "上海市普陀区司法局", 2026)
+    assert [e.text_source for e in document.disclosure.inventory] == ["ocr:cid_text"]
+    figures = {(f.measure, f.fund_type): (f.amount, f.unit) for f in document.disclosure.figures}
+    assert figures == {("income_total", None): (Decimal("96282213.44"), "元"),
+                       ("expenditure_total", None): (Decimal("96282213.44"), "元"),
+                       ("administrative_operating", "fiscal_appropriation"): (Decimal("760.36"), "万元")}
+    assert [e.kind for e in document.events].count("text_layer_replaced_by_ocr") == 1

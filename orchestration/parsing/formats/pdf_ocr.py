@@ -5,9 +5,26 @@ recognised from its image; no file I/O, no network. Every reader after this modu
 unchanged (:mod:`.pdf` finds the ruled tables with ``page.find_tables()``, narrative pages are
 read from the characters), because the page now holds what a text layer would give:
 
-1. **Which pages**: a page without one visible character whose images cover at least
-   :data:`MIN_IMAGE_SHARE` of it (:func:`is_image_page`). A page with a text layer is never
-   OCR'd (its text is the truth), so a text document pays nothing.
+1. **Which pages** (:func:`judge_text_layer`, one reason per page, kept in :class:`OcrPage` and in the
+   tables' ``text_source``):
+
+   - ``no_text_layer``: no visible character, and images cover at least :data:`MIN_IMAGE_SHARE` of it
+     (:func:`is_image_page`);
+   - ``cid_text``: characters that come out as ``(cid:N)`` (a font without a Unicode map: the glyphs
+     render, their text cannot be read);
+   - ``garbled_text``: at least :data:`MAX_UNREADABLE_SHARE` of its characters are unreadable
+     (:func:`is_unreadable`: private use, U+FFFD, controls, letters outside ASCII and GB 2312 — the
+     mojibake of a wrong encoding where a Chinese disclosure prints Chinese);
+   - ``poor_invisible_layer``: its text is mostly invisible (render mode 3, :func:`invisible_text_shares`)
+     over a page-sized image — someone's OCR layer — and does not form Chinese text: at least
+     :data:`MAX_UNREADABLE_SHARE_INVISIBLE` unreadable, or under :data:`MIN_CJK_SHARE_INVISIBLE` of
+     its letters Chinese (an engine trained on Latin script reading a Chinese scan); or it does, but
+     disagrees with a quick OCR of its longest lines (:func:`layer_agreement`, under
+     :data:`MIN_LAYER_AGREEMENT`: a layer from another page, or shifted off its image).
+
+   Any other text layer is the truth and is never OCR'd, so a text document pays nothing. A good
+   invisible layer over a scan is kept as it is; only the ruling lines of its image are added when the
+   page draws none itself (:func:`attach_rules`), so its tables have cells.
 2. **Raster**: the page rendered by pdfplumber (pypdfium2) at :data:`OCR_DPI` (150 dpi: 200 dpi
    reads the same amounts at the same cost, see the README's *Scanned pages*), then straightened by
    the skew of its long ruling lines (:func:`deskew`; coordinates are those of the straightened page).
@@ -38,6 +55,7 @@ from __future__ import annotations
 import os
 import time
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -59,6 +77,25 @@ MAX_SKEW_DEG = 3.0
 #: Least share of dark pixels outside the rules for a page to be given to the recogniser (about two characters
 #: on an A4 page at 150 dpi); below it the page is blank or rules only, and OCR is skipped.
 MIN_INK_SHARE = 0.0002
+#: Share of a page's characters that must be unreadable (:func:`is_unreadable`) for its visible text layer
+#: to be taken for garbled; a real page has a few rare characters (names), never a third.
+MAX_UNREADABLE_SHARE = 0.3
+#: The same share for an invisible (OCR) layer over a scan: an OCR engine's garbage is read more strictly.
+MAX_UNREADABLE_SHARE_INVISIBLE = 0.1
+#: Least share of Chinese characters among an invisible layer's letters for it to read as Chinese text.
+MIN_CJK_SHARE_INVISIBLE = 0.3
+#: Share of a page's text objects drawn invisible (render mode 3) for its layer to be taken for an OCR layer.
+MIN_INVISIBLE_SHARE = 0.5
+#: Lines of an invisible layer read again by the recogniser to check it (:func:`layer_agreement`), their fewest
+#: characters, and the least mean similarity for the layer to be kept (a right layer agrees at 0.9 or more: the
+#: recogniser misses a colon's width or a space; another page's text, or a shifted layer, at under 0.3).
+LAYER_LINES_CHECKED, MIN_LAYER_LINE_CHARS, MIN_LAYER_AGREEMENT = 3, 6, 0.6
+#: Fewest non-space characters a layer is judged on (a page number alone is no evidence).
+MIN_CHARS_JUDGED = 8
+#: Reasons a page is read by OCR (``OcrPage.reason``; a table's ``text_source`` is ``ocr`` for the first,
+#: ``ocr:<reason>`` for the others). An invisible layer kept gives ``text_source`` ``ocr_layer``.
+NO_TEXT_LAYER, CID_TEXT, GARBLED_TEXT, POOR_INVISIBLE_LAYER = (
+    "no_text_layer", "cid_text", "garbled_text", "poor_invisible_layer")
 #: Images counted at most for a scan's extra parse time (:func:`ocr_allowance_s`).
 MAX_ALLOWED_IMAGES = 500
 #: Lowest mean recogniser confidence of a page's text read as text; below it the scan is refused (too
@@ -85,6 +122,8 @@ class OcrPage:
     confidence: float | None
     rules: int
     seconds: float
+    reason: str = NO_TEXT_LAYER  #: why the page was OCR'd (module docstring, step 1)
+    detail: str = ""  #: the evidence (shares of unreadable / invisible characters), for the parse event
 
 
 @dataclass
@@ -93,6 +132,8 @@ class OcrReport:
 
     pages: list[OcrPage] = field(default_factory=list)
     dpi: int = OCR_DPI
+    #: ``(page, detail)`` of pages whose invisible OCR layer was good and kept (not OCR'd again).
+    kept_layers: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def page_numbers(self) -> set[int]:
@@ -165,22 +206,69 @@ def is_image_page(page, chars: list[dict]) -> bool:
     """True when ``page`` has no visible character and its images cover at least :data:`MIN_IMAGE_SHARE` of it."""
     if any(c["text"].strip() for c in chars):
         return False
-    area = float(page.width * page.height) or 1.0
-    covered = sum(max(0.0, float(i["x1"] - i["x0"])) * max(0.0, float(i["bottom"] - i["top"])) for i in page.images)
-    return covered / area >= MIN_IMAGE_SHARE
+    return _covered_by_images(page) >= MIN_IMAGE_SHARE
+
+
+class OcrDeferred(ParseError):
+    """Raised instead of running OCR while :func:`defer_ocr` is on (a text parse worker, :mod:`orchestration.ingestion.parallel`):
+    the document has ``pages`` (1-based) to OCR, and is parsed again in the OCR pool."""
+
+    def __init__(self, pages: list[int]):
+        super().__init__(f"{len(pages)} page(s) need OCR ({', '.join(map(str, pages[:10]))}): parsed in the OCR pool")
+        self.pages = pages
+
+
+#: While True, :func:`recognise_image_pages` raises :class:`OcrDeferred` instead of recognising (set per process).
+_DEFER = {"on": False, "pages": None}
+
+
+def defer_ocr(on: bool) -> None:
+    """Make this process's PDF parses stop with :class:`OcrDeferred` (and remember its pages, :func:`deferred_pages`)
+    when a page needs OCR (``on``), or recognise it (the default)."""
+    _DEFER["on"], _DEFER["pages"] = on, None
+
+
+def deferred_pages() -> list[int] | None:
+    """The pages of this process's last parse that stopped with :class:`OcrDeferred`, else ``None``."""
+    return _DEFER["pages"]
 
 
 def recognise_image_pages(pdf, dpi: int = OCR_DPI) -> OcrReport:
-    """OCR every image-only page of an open pdfplumber PDF in place (module docstring, steps 1–6).
+    """OCR every page of an open pdfplumber PDF that has no readable text layer, in place (module docstring, steps 1–6).
 
-    Each such page's objects become its images plus the recognised ``char`` objects and the ruling
-    ``line`` objects (:func:`attach_objects`); other pages are not touched. Returns the
-    :class:`OcrReport`. Raises :class:`ParseError` when the document's OCR time budget is spent.
+    Each such page's characters become the recognised ``char`` objects (:func:`attach_objects`); a page
+    that was an image only also gets the ruling ``line`` objects of its raster, a page with a text layer
+    keeps its own drawing. An invisible OCR layer that reads as Chinese is checked against a quick OCR of
+    its lines (:func:`layer_agreement`): kept when it agrees, with the raster's rules when it has none
+    (:func:`attach_rules`), else OCR'd. Other pages are not touched. Returns the :class:`OcrReport`. Raises
+    :class:`ParseError` when the document's OCR time budget is spent or a page cannot be read reliably, and
+    :class:`OcrDeferred` (before any rendering) when :func:`defer_ocr` is on and some page needs OCR or has an
+    invisible layer to check.
     """
     report = OcrReport(dpi=dpi)
-    candidates = [(n, p) for n, p in enumerate(pdf.pages, start=1) if is_image_page(p, p.chars)]
+    invisible = invisible_text_shares(pdf)
+    candidates, layers = [], []
+    for page_no, page in enumerate(pdf.pages, start=1):
+        reason, detail = judge_text_layer(page, page.chars, invisible.get(page_no, 0.0))
+        if reason:
+            candidates.append((page_no, page, reason, detail))
+        elif invisible.get(page_no, 0.0) >= MIN_INVISIBLE_SHARE:
+            layers.append((page_no, page, detail))
+    if (candidates or layers) and _DEFER["on"]:  # an invisible layer is checked on its raster: in the OCR pool too
+        _DEFER["pages"] = sorted(n for n, *_ in candidates + layers)
+        raise OcrDeferred(_DEFER["pages"])
+    for page_no, page, detail in layers:
+        pixels = _raster(page, dpi)
+        agreement, checked = layer_agreement(page, pixels, dpi)
+        detail += f"; a quick OCR of {checked} of its lines agrees at {agreement:.0%}" if checked else ""
+        if checked and agreement < MIN_LAYER_AGREEMENT:
+            candidates.append((page_no, page, POOR_INVISIBLE_LAYER, detail))
+            continue
+        attach_rules(page, dpi, pixels)
+        report.kept_layers.append((page_no, detail))
+    candidates.sort(key=lambda item: item[0])
     budget = OCR_SECONDS_PER_PAGE * len(candidates)
-    for page_no, page in candidates:
+    for page_no, page, reason, detail in candidates:
         started = time.perf_counter()
         if report.seconds > budget:
             raise ParseError(
@@ -192,20 +280,197 @@ def recognise_image_pages(pdf, dpi: int = OCR_DPI) -> OcrReport:
         scores = [c["ocr_confidence"] for c in chars]
         mean = round(sum(scores) / len(scores), 4) if scores else None
         if mean is not None and mean < MIN_PAGE_CONFIDENCE:
+            what = (f"has no text layer: it holds only an image (a scan, {image_dpi(page)} dpi)"
+                    if reason == NO_TEXT_LAYER else f"has a text layer that cannot be read ({detail})")
             raise ParseError(
-                f"page {page_no} has no text layer: it holds only an image (a scan, {image_dpi(page)} dpi), and OCR "
-                f"could not read it reliably (mean recogniser confidence {mean:.2f}, below {MIN_PAGE_CONFIDENCE}), so "
-                "nothing was loaded. Scan it again at 150 dpi or more, run OCR on the PDF yourself (e.g. ocrmypdf), "
-                "or submit a text extract (UTF-8 .txt).")
-        attach_objects(page, chars, lines)
-        report.pages.append(OcrPage(page_no, words, mean, len(lines), time.perf_counter() - started))
+                f"page {page_no} {what}, and OCR could not read it reliably (mean recogniser confidence {mean:.2f}, "
+                f"below {MIN_PAGE_CONFIDENCE}), so nothing was loaded. Scan it again at 150 dpi or more, run OCR on "
+                "the PDF yourself (e.g. ocrmypdf --force-ocr), or submit a text extract (UTF-8 .txt).")
+        if reason != NO_TEXT_LAYER:
+            check_reads_as_chinese(chars, page_no, reason, detail)
+        if reason == NO_TEXT_LAYER or not _draws_rules(page):
+            attach_objects(page, chars, lines)
+        else:  # a text page whose characters are garbled: its own rules and rectangles stay
+            replace_chars(page, chars)
+        report.pages.append(OcrPage(page_no, words, mean, len(lines), time.perf_counter() - started, reason, detail))
     if any(p.words for p in report.pages):
         # a blank sheet inside a scan (no text recognised) is an empty page, not a page without a text layer;
         # a scan where nothing at all is recognised keeps the "no text layer" reason (nothing to load)
-        for page_no, page in candidates:
-            if not page.chars:
+        for page_no, page, reason, _ in candidates:
+            if not page.chars and reason == NO_TEXT_LAYER:
                 attach_objects(page, [], [], keep_images=False)
     return report
+
+
+def check_reads_as_chinese(chars: list[dict], page_no: int, reason: str, detail: str) -> None:
+    """Raise :class:`ParseError` when the OCR read of a page whose text layer was garbled is no Chinese text either
+    (under :data:`MIN_CJK_SHARE_INVISIBLE` of its letters Chinese): the page's glyphs themselves are not the
+    characters (a font drawn without its own glyphs), so neither reading is loaded."""
+    letters = [c["text"] for c in chars if c["text"].isalpha()]
+    cjk = sum(1 for t in letters if is_cjk(t))
+    if letters and cjk / len(letters) >= MIN_CJK_SHARE_INVISIBLE:
+        return
+    font = (" the PDF uses a font without a Unicode map (no ToUnicode table), and" if reason == CID_TEXT else "")
+    raise ParseError(
+        f"page {page_no}: {detail}:{font} OCR of the page as drawn reads no Chinese text either ({cjk} of "
+        f"{len(letters)} letters Chinese), so its text cannot be read reliably and nothing was loaded. Ask the "
+        "publisher for a PDF with searchable text, or submit a text extract (UTF-8 .txt).")
+
+
+def judge_text_layer(page, chars: list[dict], invisible_share: float = 0.0) -> tuple[str | None, str]:
+    """Whether ``page`` is read by OCR, and why: ``(reason, detail)`` with a reason of the module docstring's
+    step 1 (``None``: its text layer is kept) and the evidence in words.
+
+    ``invisible_share`` is the share of the page's text drawn invisible (:func:`invisible_text_shares`)."""
+    if is_image_page(page, chars):
+        return NO_TEXT_LAYER, "no text layer"
+    text = [c["text"] for c in chars if c["text"].strip()]
+    cid = sum(1 for t in text if t.startswith("(cid:"))
+    if cid:
+        return CID_TEXT, f"{cid} of {len(text)} characters come out as '(cid:N)'"
+    if len(text) < MIN_CHARS_JUDGED:
+        return None, ""
+    counts = Counter("".join(text))  # distinct characters judged once: a page has a few hundred
+    unreadable = sum(n for ch, n in counts.items() if is_unreadable(ch))
+    letters = sum(n for ch, n in counts.items() if ch.isalpha())
+    cjk = sum(n for ch, n in counts.items() if is_cjk(ch))
+    share, cjk_share = unreadable / len(text), (cjk / letters if letters else 1.0)
+    detail = (f"{unreadable} of {len(text)} characters unreadable, {cjk} of {letters} letters Chinese"
+              + (f", {invisible_share:.0%} of the text invisible" if invisible_share else ""))
+    if invisible_share >= MIN_INVISIBLE_SHARE and _covered_by_images(page) >= MIN_IMAGE_SHARE:
+        if share >= MAX_UNREADABLE_SHARE_INVISIBLE or cjk_share < MIN_CJK_SHARE_INVISIBLE:
+            return POOR_INVISIBLE_LAYER, detail
+        return None, detail
+    if share >= MAX_UNREADABLE_SHARE:
+        return GARBLED_TEXT, detail
+    return None, detail
+
+
+def is_cjk(ch: str) -> bool:
+    """True for a CJK unified ideograph (basic block and extension A)."""
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+@lru_cache(maxsize=65536)
+def is_unreadable(ch: str) -> bool:
+    """True for a character a Chinese disclosure does not print as text: a private-use code point (a font's own
+    codes passed through), U+FFFD, a control character, or a letter (after NFKC: full width → ASCII) that is
+    neither ASCII nor in GB 2312 — the 6,763 hanzi, pinyin, Greek, Cyrillic and kana of ordinary printed
+    Chinese. The mojibake of a wrong code page (GBK bytes read as Latin-1: ``ÄÏ¸ß``; or as another CJK
+    encoding: rare hanzi) falls mostly outside; a real page's rare characters (a name) are a few."""
+    category = unicodedata.category(ch)
+    if category in ("Co", "Cs", "Cc") or ch == "\ufffd":
+        return True
+    if not category.startswith("L"):
+        return False
+    ch = unicodedata.normalize("NFKC", ch)
+    if ch.isascii():
+        return False
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def invisible_text_shares(pdf) -> dict[int, float]:
+    """``{page: share}`` of the text objects drawn invisible (render mode 3, as OCR tools lay their text over a
+    scan), for the pages of an open pdfplumber PDF that have characters and whose images cover at least
+    :data:`MIN_IMAGE_SHARE` (other pages are not looked at: pdfminer does not report render modes, pdfium does).
+    Milliseconds per page."""
+    pages = [n for n, page in enumerate(pdf.pages, start=1)
+             if page.images and _covered_by_images(page) >= MIN_IMAGE_SHARE and page.chars]
+    if not pages:
+        return {}
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    stream = pdf.stream
+    stream.seek(0)
+    document = pdfium.PdfDocument(stream.read())
+    shares = {}
+    try:
+        for page_no in pages:
+            modes = [raw.FPDFTextObj_GetTextRenderMode(obj.raw)
+                     for obj in document[page_no - 1].get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT])]
+            if modes:
+                shares[page_no] = sum(m == raw.FPDF_TEXTRENDERMODE_INVISIBLE for m in modes) / len(modes)
+    finally:
+        document.close()
+    return shares
+
+
+def layer_agreement(page, pixels, dpi: int = OCR_DPI, lines: int = LAYER_LINES_CHECKED) -> tuple[float, int]:
+    """How far a page's (invisible) text layer agrees with what its raster shows: ``(agreement 0–1, lines checked)``.
+
+    Up to ``lines`` of the layer's text lines (:func:`..pdf_text.text_lines`; the longest, at least
+    :data:`MIN_LAYER_LINE_CHARS` characters) are cut out of the raster ``pixels`` (H×W×3, rendered at ``dpi``, not
+    deskewed) and read by the recogniser alone (no detection: tens of milliseconds a line); the agreement is the mean
+    similarity (difflib ratio) of each line's text and its reading, both NFKC without spaces. ``(1.0, 0)`` when no
+    line is long enough to judge."""
+    import difflib
+
+    from ..pdf_text import text_lines
+
+    found = [line for line in text_lines(page.chars, page.page_number)
+             if len(_squeezed(line.text)) >= MIN_LAYER_LINE_CHARS]
+    found = sorted(found, key=lambda line: -len(_squeezed(line.text)))[:lines]
+    if not found:
+        return 1.0, 0
+    scale, margin = dpi / 72.0, 2.0
+    ratios = []
+    for line in found:
+        crop = pixels[max(0, int((line.top - margin) * scale)):int((line.bottom + margin) * scale),
+                      max(0, int((line.x0 - margin) * scale)):int((line.x1 + margin) * scale)]
+        result = (ocr_engine()(crop, use_det=False, use_cls=False, use_rec=True, return_word_box=False)
+                  if crop.size else None)
+        read = "".join(getattr(result, "txts", None) or ())
+        ratios.append(difflib.SequenceMatcher(None, _squeezed(line.text), _squeezed(read)).ratio())
+    return sum(ratios) / len(ratios), len(ratios)
+
+
+def _squeezed(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _raster(page, dpi: int):
+    """The page rendered at ``dpi`` as an H×W×3 uint8 array."""
+    import numpy as np
+
+    return np.asarray(page.to_image(resolution=dpi).original.convert("RGB"))
+
+
+def attach_rules(page, dpi: int = OCR_DPI, pixels=None) -> int:
+    """Give a scanned page that keeps its (invisible) text layer the ruling lines of its raster (``pixels``, rendered
+    here when not given), when it draws no rule itself (:func:`ruling_lines`; no recognition). Returns the lines added."""
+    if _draws_rules(page):
+        return 0
+    pixels, _ = deskew(_raster(page, dpi) if pixels is None else pixels)
+    lines = ruling_lines(pixels, dpi, page.page_number, page.height, float(getattr(page, "initial_doctop", 0)))
+    objects = {kind: list(items) for kind, items in page.objects.items()}
+    objects["line"] = objects.get("line", []) + lines
+    page.parse_objects = lambda: {kind: list(items) for kind, items in objects.items()}
+    page.flush_cache()
+    return len(lines)
+
+
+def replace_chars(page, chars: list[dict]) -> None:
+    """Make ``page`` report ``chars`` instead of its own characters, keeping every other object it draws."""
+    objects = {kind: list(items) for kind, items in page.objects.items()}
+    objects["char"] = chars
+    page.parse_objects = lambda: {kind: list(items) for kind, items in objects.items()}
+    page.flush_cache()
+
+
+def _draws_rules(page) -> bool:
+    """True when the page draws lines or rectangles of its own (a born-digital table's rules)."""
+    return bool(page.objects.get("line") or page.objects.get("rect"))
+
+
+def _covered_by_images(page) -> float:
+    """Share of the page's area its images cover (overlaps counted twice)."""
+    area = float(page.width * page.height) or 1.0
+    return sum(max(0.0, float(i["x1"] - i["x0"])) * max(0.0, float(i["bottom"] - i["top"])) for i in page.images) / area
 
 
 def image_dpi(page) -> int:
@@ -225,7 +490,8 @@ def read_image(image, dpi: int, page_no: int, page_height: float = 0.0, doctop: 
     lines = ruling_lines(pixels, dpi, page_no, page_height, doctop)
     if ink_share(pixels, dpi) < MIN_INK_SHARE:  # a blank sheet, or rules only: no text to recognise
         return [], lines, 0
-    result = ocr_engine()(pixels, return_word_box=True)
+    # every step named: rapidocr keeps the flags of the previous call (layer_agreement recognises without detection)
+    result = ocr_engine()(pixels, use_det=True, use_cls=False, use_rec=True, return_word_box=True)
     chars: list[dict] = []
     words = 0
     for line in (result.word_results or ()) if result.txts else ():  # nothing recognised: (('', 1.0, None),)
