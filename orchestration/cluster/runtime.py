@@ -99,7 +99,7 @@ def start_workers(count: int, env: dict[str, str], folder: Path) -> list[int]:
         name = f"budget-etl-{n}"
         log = open(workers / f"{name}.log", "ab")
         process = subprocess.Popen(
-            [executable, "worker", "start", "-A", "dagster_celery.app", "-n", f"{name}@%h", "-y", str(config), "-l", "INFO", "--",
+            [executable, "worker", "start", "-A", "dagster_celery.app", "-n", name, "-y", str(config), "-l", "INFO", "--",
              "--concurrency=1", "--without-gossip", "--without-mingle"],
             env=full_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         (workers / f"{name}.pid").write_text(str(process.pid))

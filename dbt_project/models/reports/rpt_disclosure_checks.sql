@@ -58,11 +58,11 @@ summary_income as (
     select *,
            row_number() over (
                partition by document_id
-               order by regexp_matches(label, '^(本年|当年)收入(合计|小计)$') desc, is_grand_total desc, row_no) as pick,
+               order by {{ regexp_like("label", "'^(本年|当年)收入(合计|小计)$'") }} desc, is_grand_total desc, row_no) as pick,
            row_number() over (partition by document_id order by is_grand_total desc, row_no desc)         as pick_grand
     from summary_sides
     where table_kind = 'income_expenditure_summary' and side_no = 1
-      and (regexp_matches(label, '^(本年|当年)收入(合计|小计)$') or is_grand_total)
+      and ({{ regexp_like("label", "'^(本年|当年)收入(合计|小计)$'") }} or is_grand_total)
 ),
 
 income_totals as (
@@ -112,10 +112,10 @@ fiscal_fund_totals as (
     -- the year's expenditure: 本年支出合计 where printed (a 决算's 总计 adds 年末结转和结余), else 支出总计
     select *, row_number() over (
         partition by document_id, column_role
-        order by regexp_matches(regexp_replace(row_name, '\s', '', 'g'), '^(本年|当年)支出(合计|小计)$') desc, row_no) as pick
+        order by {{ regexp_like("regexp_replace(row_name, '\s', '', 'g')", "'^(本年|当年)支出(合计|小计)$'") }} desc, row_no) as pick
     from v
     where table_kind = 'fiscal_appropriation_summary' and side_no = 2 and row_kind = 'total'
-      and regexp_matches(regexp_replace(row_name, '\s', '', 'g'), '^(本年|当年)支出(合计|小计)$|总计$')
+      and {{ regexp_like("regexp_replace(row_name, '\s', '', 'g')", "'^(本年|当年)支出(合计|小计)$|总计$'") }}
       and column_role in ('general_public', 'government_fund', 'state_capital')
 ),
 

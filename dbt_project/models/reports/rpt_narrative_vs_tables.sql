@@ -105,7 +105,7 @@ table_values as (
     -- “三公”经费 table: the column of each item; its 合计 / 总额 column is the total
     select document_id,
            case when column_role = 'total'
-                  or regexp_matches(replace(column_label, ' ', ''), '三公.*(合计|总额|总计)') then 'three_public_total'
+                  or {{ regexp_like("replace(column_label, ' ', '')", "'三公.*(合计|总额|总计)'") }} then 'three_public_total'
                 else column_role end,
            table_title, source_page, amount_yuan
     from values
