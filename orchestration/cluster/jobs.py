@@ -77,11 +77,34 @@ def build_marts(context: OpExecutionContext, loaded: list) -> dict:
     documents = sum(batch["documents"] for batch in loaded)
     workers = sorted({batch["worker"] for batch in loaded})
     context.log.info(f"{documents} documents loaded by {len(workers)} worker processes: {', '.join(workers)}")
-    result = run_dbt(["build"])
+    result = run_dbt(["build", *POSTGRES_BUILD_SELECTION])
     context.log.info(result.stdout[-4000:])
     if result.returncode != 0:
         raise RuntimeError(f"dbt build --target postgres failed (exit {result.returncode}):\n{result.stdout[-4000:]}")
     return {"documents": documents}
+
+
+#: The models that still use DuckDB-only SQL (QUALIFY, UNION ALL BY NAME, list literals, DISTINCT in a window…),
+#: left out of the PostgreSQL build until they are ported with the macros of dbt_project/macros/portable.sql, and
+#: their downstream models. Every fct_* and dim_* mart builds on PostgreSQL (tests/integration/test_cluster_profile.py
+#: compares them with the DuckDB build row for row). Unit tests run on DuckDB only (their fixtures use DuckDB types).
+NOT_YET_PORTABLE = (
+    "rpt_narrative_vs_tables",
+    "rpt_disclosure_checks",
+    "rpt_targets_vs_budget_projects",
+    "rpt_yoy_economic_expenditure",
+    "rpt_yoy_function_expenditure",
+    "rpt_yoy_three_public_expenses",
+    "rpt_targets_vs_outcomes",
+    "rpt_budget_vs_final_by_function",
+    "rpt_budget_vs_final_three_public",
+    "rpt_function_spending",
+)
+
+#: ``dbt build`` arguments of the cluster profile: everything but :data:`NOT_YET_PORTABLE` (and what depends on
+#: them), tests only where all their parents are built (``cautious``), no unit tests.
+POSTGRES_BUILD_SELECTION = ("--exclude", *(f"{name}+" for name in NOT_YET_PORTABLE),
+                            "--exclude-resource-type", "unit_test", "--indirect-selection", "cautious")
 
 
 def database_url() -> str:
