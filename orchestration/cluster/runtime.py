@@ -165,22 +165,21 @@ def execute(folder: str | Path, env: dict[str, str], documents_per_step: int = 4
     instance = DagsterInstance.get()
     job = jobs.cluster_job if celery else jobs.cluster_load_job
     started = time.perf_counter()
-    result = execute_job(reconstructable(job), instance=instance,
-                         run_config=run_config(folder, env["CELERY_BROKER_URL"], documents_per_step, celery),
-                         raise_on_error=False)
+    with execute_job(reconstructable(job), instance=instance,
+                     run_config=run_config(folder, env["CELERY_BROKER_URL"], documents_per_step, celery),
+                     raise_on_error=False) as result:
+        success, run_id = result.success, result.run_id
+        documents = result.output_for_node("build_marts")["documents"] if success else None
     seconds = time.perf_counter() - started
-    records = instance.get_records_for_run(result.run_id, of_type=DagsterEventType.STEP_SUCCESS).records
+    records = instance.get_records_for_run(run_id, of_type=DagsterEventType.STEP_SUCCESS).records
     ends = {r.event_log_entry.step_key: r.event_log_entry.timestamp for r in records}
-    starts = instance.get_records_for_run(result.run_id, of_type=DagsterEventType.STEP_START).records
+    starts = instance.get_records_for_run(run_id, of_type=DagsterEventType.STEP_START).records
     begins = {r.event_log_entry.step_key: r.event_log_entry.timestamp for r in starts}
     loads = [t for k, t in ends.items() if k.startswith("parse_and_load")]
     run_start = min(begins.values()) if begins else 0.0
     load_seconds = (max(loads) - run_start) if loads else None
     dbt_seconds = (ends["build_marts"] - begins["build_marts"]) if "build_marts" in ends else None
-    documents = None
-    if result.success:
-        documents = result.output_for_node("build_marts")["documents"]
-    return {"success": result.success, "run_id": result.run_id, "documents": documents,
+    return {"success": success, "run_id": run_id, "documents": documents,
             "load_seconds": load_seconds, "dbt_seconds": dbt_seconds, "seconds": seconds,
             "documents_per_s": (documents / load_seconds) if documents and load_seconds else None}
 

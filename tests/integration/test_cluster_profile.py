@@ -2,7 +2,7 @@
 workers, the Dagster instance on PostgreSQL, dbt-postgres — and its marts equal the DuckDB build row for row.
 
 One folder of real documents (the seeds, the national-grid text extracts, a 北京 部门预算 bundle with its
-情况说明, the 广州 2026 forms, a 宁德 自评表) is loaded by the DuckDB profile's main job and, read in place from
+情况说明, a 宁德 自评表) is loaded by the DuckDB profile's main job and, read in place from
 the same folder, by ``cluster_job`` (parse steps on the Celery workers, raw rows into PostgreSQL, ``dbt build
 --target postgres``). Every ``fct_*`` / ``dim_*`` table is then read with the same query on both and compared
 as a multiset of rows (orchestration/cluster/compare.py).
@@ -31,7 +31,6 @@ CORPUS = [
     *sorted((REALDOCS / "target-tables").glob("*.txt")),
     REALDOCS / "beijing" / "北京_城市副中心工程建设管理办公室_2026_部门预算报表.pdf",
     REALDOCS / "beijing" / "北京_城市副中心工程建设管理办公室_2026_部门预算情况说明.pdf",
-    *sorted((REALDOCS / "guangzhou-2026").glob("*.pdf")),
     *sorted((REALDOCS / "self-evaluation").glob("*.pdf")),
 ]
 
