@@ -71,3 +71,19 @@
 {% macro default__sorted_distinct_list(value) -%}
     array_agg(distinct {{ value }} order by {{ value }})
 {%- endmacro %}
+
+{#- arg_max(value, ordering): `value` of the row with the largest non-null `ordering` in the group (DuckDB
+    arg_max; PostgreSQL: the first of the values ordered by `ordering`, descending, rows with a NULL ordering
+    left out as DuckDB leaves them out). -#}
+{% macro arg_max(value, ordering) -%}
+    {{ return(adapter.dispatch('arg_max')(value, ordering)) }}
+{%- endmacro %}
+
+{% macro duckdb__arg_max(value, ordering) -%}
+    arg_max({{ value }}, {{ ordering }})
+{%- endmacro %}
+
+{% macro default__arg_max(value, ordering) -%}
+    (array_agg({{ value }} order by {{ ordering }} desc) filter (where {{ ordering }} is not null))[1]
+{%- endmacro %}
+
