@@ -367,7 +367,8 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
 
 def _insert_records(con: duckdb.DuckDBPyConnection, doc_id: str, parsed: ParsedDocument) -> None:
     for table, columns, rows in raw_rows(doc_id, parsed):
-        _insert_rows(con, f"INSERT INTO raw.{table} ({', '.join(columns)}) VALUES", len(columns), rows)
+        column_list = ", ".join(columns)
+        _insert_rows(con, f"INSERT INTO raw.{table} ({column_list}) VALUES", len(columns), rows)
 
 
 def raw_rows(doc_id: str, parsed: ParsedDocument) -> list[tuple[str, list[str], list[list]]]:

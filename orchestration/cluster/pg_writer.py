@@ -104,7 +104,8 @@ def write_document(con, registration: DocumentRegistration, parsed: ParsedDocume
             written["documents"] = 1
             if parsed is not None and status != "quarantined":
                 for table, columns, rows in raw_rows(doc_id, parsed):
-                    execute_values(cur, f"INSERT INTO raw.{table} ({', '.join(columns)}) VALUES %s", rows,
+                    column_list = ", ".join(columns)  # record field names, never document content
+                    execute_values(cur, f"INSERT INTO raw.{table} ({column_list}) VALUES %s", rows,
                                    page_size=PAGE_ROWS)
                     written[table] = len(rows)
     return written

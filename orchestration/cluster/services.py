@@ -120,6 +120,7 @@ def _open_parents(folder: Path) -> None:
 
 def _create_database(port: int, name: str) -> None:
     import psycopg2
+    from psycopg2 import sql
 
     con = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres")
     con.autocommit = True
@@ -127,7 +128,7 @@ def _create_database(port: int, name: str) -> None:
         with con.cursor() as cur:
             cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cur.fetchone() is None:
-                cur.execute(f'CREATE DATABASE "{name}"')  # name from DATABASES, never from input
+                cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     finally:
         con.close()
 
