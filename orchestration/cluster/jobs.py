@@ -16,7 +16,6 @@ Quarantined documents get their ``raw.documents`` row with the reason, as in the
 
 
 import os
-import subprocess
 import time
 from pathlib import Path
 
