@@ -21,7 +21,7 @@ export DO_NOT_TRACK := 1
 MANIFEST := dbt_project/target/manifest.json
 DBT_FILES := $(shell find -L dbt_project -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -not -path '*/target/*' -not -path '*/logs/*' 2>/dev/null)
 
-.PHONY: setup gx-assets run dev docs test test-slow validate bench lint constraints clean samples fonts chromium report dashboard libreoffice export
+.PHONY: setup gx-assets run dev docs test test-slow validate bench lint constraints clean samples fonts chromium report dashboard libreoffice export cluster-setup cluster-packages cluster-demo cluster-stop
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
@@ -81,7 +81,7 @@ validate: setup  ## run the GX suites on the warehouse outside Dagster
 test: setup fonts  ## run the test suite (fast tier)
 	$(DAGSTER_HOME_SH) $(BIN)/python -m pytest -q -m "not slow"
 
-test-slow: setup fonts chromium libreoffice  ## run the slow tier: faults, streaming, daemon, browser (report, dashboard), export opened in LibreOffice
+test-slow: setup fonts chromium libreoffice cluster-setup cluster-packages  ## run the slow tier: faults, streaming, daemon, browser (report, dashboard), export opened in LibreOffice
 	$(DAGSTER_HOME_SH) $(BIN)/python -m pytest -q -m slow
 
 # Benchmarks (issue 9 and the latency part of issue 7): prints the results and writes
@@ -167,3 +167,33 @@ constraints: $(STAMP)  ## re-freeze exact versions after changing pyproject.toml
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs
+
+# The cluster profile (issue 29; orchestration/cluster/): the Dagster instance on PostgreSQL (dagster-postgres),
+# parse-and-load steps on Celery workers (dagster-celery, Redis broker), the raw tables and the marts on PostgreSQL
+# (dbt-postgres, target `postgres`). The DuckDB profile stays the default; this needs the extra `cluster` of
+# pyproject.toml (exact versions in constraints.txt) and Debian's postgresql and redis-server.
+CLUSTER_STAMP := $(VENV)/.cluster-installed-stamp
+$(CLUSTER_STAMP): $(STAMP) pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,cluster]'
+	touch $@
+
+cluster-setup: setup $(CLUSTER_STAMP)  ## install the cluster profile's extra (dagster-postgres, dagster-celery, celery[redis], dbt-postgres)
+
+# Debian's PostgreSQL and Redis servers, installed only when missing and only as root (like chromium above);
+# the services are never enabled system-wide: `make cluster-demo` starts them in $(WAREHOUSE_DIR)/cluster.
+cluster-packages:  ## install Debian's postgresql and redis-server (the cluster profile's services; root only)
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v redis-server >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql redis-server; \
+	else echo "postgresql / redis-server are missing and this is not root: the cluster profile cannot start (sudo make cluster-packages)"; fi
+
+# Starts PostgreSQL and Redis on loopback (ports CLUSTER_PG_PORT / CLUSTER_REDIS_PORT, data in $(WAREHOUSE_DIR)/cluster),
+# CLUSTER_WORKERS Celery workers (default 2), runs cluster_job over INBOX (parse steps on the workers, raw rows
+# into PostgreSQL), then dbt-postgres builds the marts; prints documents/s. `make cluster-stop` stops it all.
+CLUSTER_WORKERS ?= 2
+export CLUSTER_WORKERS
+cluster-demo: cluster-setup cluster-packages  ## the cluster profile on INBOX: PostgreSQL, Redis, Celery workers, dbt-postgres
+	$(BIN)/python -m orchestration.cluster demo --inbox "$$INBOX" --workers "$$CLUSTER_WORKERS"
+
+cluster-stop:  ## stop the cluster profile's workers, Redis and PostgreSQL started by cluster-demo
+	$(BIN)/python -m orchestration.cluster stop

@@ -32,7 +32,7 @@ import sys
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from pydantic import NonNegativeFloat, PositiveFloat, PositiveInt, ValidationError, field_validator
+from pydantic import Field, NonNegativeFloat, PositiveFloat, PositiveInt, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -83,6 +83,30 @@ class AlertWebhookSettings(_Env):
     format: str = "slack"
     max_tries: PositiveInt = 4
     backoff_seconds: NonNegativeFloat = 0.5
+
+
+class ClusterSettings(_Env):
+    """The cluster deployment profile (issue 29; ``orchestration/cluster/``): ``DEPLOYMENT_PROFILE=cluster``.
+
+    ``DEPLOYMENT_PROFILE`` is ``duckdb`` (the default: the embedded warehouse) or ``cluster`` (the raw tables
+    and marts in PostgreSQL at ``WAREHOUSE_DATABASE_URL``, parse steps on Celery workers with the broker
+    ``CELERY_BROKER_URL``, the Dagster instance in PostgreSQL). ``CLUSTER_DIR`` (default
+    ``$WAREHOUSE_DIR/cluster``), ``CLUSTER_PG_PORT`` and ``CLUSTER_REDIS_PORT`` place the services that
+    ``make cluster-demo`` starts on loopback.
+    """
+
+    deployment_profile: Literal["duckdb", "cluster"] = "duckdb"
+    warehouse_database_url: str | None = None
+    celery_broker_url: str | None = None
+    dir: Path | None = Field(default=None, validation_alias="CLUSTER_DIR")
+    pg_port: PositiveInt = Field(default=55432, validation_alias="CLUSTER_PG_PORT")
+    redis_port: PositiveInt = Field(default=56379, validation_alias="CLUSTER_REDIS_PORT")
+    pg_fsync: Literal["on", "off"] = Field(default="on", validation_alias="CLUSTER_PG_FSYNC")
+
+
+def deployment_profile() -> str:
+    """``$DEPLOYMENT_PROFILE``: ``duckdb`` (default) or ``cluster``."""
+    return read(ClusterSettings).deployment_profile
 
 
 _S = TypeVar("_S", bound=_Env)

@@ -139,6 +139,6 @@ coalesce(sum(amount_yuan) filter (where row_kind = 'total' and code is null),
            coalesce(min(row_page) filter (where row_kind = 'total' and code is null), min(row_page)) as row_page,
            any_value(unit) as unit,
            any_value(file_name) as file_name, any_value(department_name) as department_name,
-           cast(null as double) as row_x0, cast(null as double) as row_top,
-           cast(null as double) as row_x1, cast(null as double) as row_bottom
+           cast(null as float8) as row_x0, cast(null as float8) as row_top,
+           cast(null as float8) as row_x1, cast(null as float8) as row_bottom
 {%- endmacro %}

@@ -12,10 +12,10 @@
         when {{ page }} is not null then
             'evidence/' || {{ document_id }} || '/p' || cast({{ page }} as varchar) || '-'
             || substr(md5(concat_ws('|', cast({{ page }} as varchar),
-                                    coalesce(cast(round(cast({{ x0 }} as double), 1) as varchar), ''),
-                                    coalesce(cast(round(cast({{ top }} as double), 1) as varchar), ''),
-                                    coalesce(cast(round(cast({{ x1 }} as double), 1) as varchar), ''),
-                                    coalesce(cast(round(cast({{ bottom }} as double), 1) as varchar), ''),
+                                    coalesce({{ rounded_text(x0, 1) }}, ''),
+                                    coalesce({{ rounded_text(top, 1) }}, ''),
+                                    coalesce({{ rounded_text(x1, 1) }}, ''),
+                                    coalesce({{ rounded_text(bottom, 1) }}, ''),
                                     coalesce(cast({{ needle }} as varchar), ''))), 1, 12) || '.png'
         when {{ line }} is not null then
             'evidence/' || {{ document_id }} || '/l' || cast({{ line }} as varchar) || '.txt'

@@ -12,7 +12,7 @@
 {%- endmacro %}
 
 {% macro default__list_length(column) -%}
-    cardinality({{ column }})
+    cast(cardinality({{ column }}) as bigint)
 {%- endmacro %}
 
 {% macro duckdb__list_length(column) -%}

@@ -26,10 +26,16 @@ with yoy_facts as (
 ),
 
 yoy_publications as (
-    select distinct department_match, scope, stage, fiscal_year, document_id, file_name, department_name
-    from yoy_facts
-    where fiscal_year is not null
-    qualify row_number() over (partition by department_match, scope, stage, fiscal_year order by document_id) = 1
+    -- one publication per department, scope, stage and year: the first by document id
+    select department_match, scope, stage, fiscal_year, document_id, file_name, department_name
+    from (
+        select department_match, scope, stage, fiscal_year, document_id, file_name, department_name,
+               row_number() over (partition by department_match, scope, stage, fiscal_year order by document_id)
+                   as publication_rank
+        from yoy_facts
+        where fiscal_year is not null
+    ) as ranked
+    where publication_rank = 1
 ),
 
 yoy_pairs as (

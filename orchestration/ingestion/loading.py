@@ -368,51 +368,49 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _insert_records(con: duckdb.DuckDBPyConnection, doc_id: str, parsed: ParsedDocument) -> None:
-    if parsed.budget_lines:
-        _insert_dataclasses(con, "budget_lines", _BUDGET_LINE_COLUMNS, doc_id, parsed.budget_lines)
-    if parsed.indicators:
-        _insert_dataclasses(con, "performance_indicators", _INDICATOR_COLUMNS, doc_id, parsed.indicators)
+    for table, columns, rows in raw_rows(doc_id, parsed):
+        column_list = ", ".join(columns)
+        _insert_rows(con, f"INSERT INTO raw.{table} ({column_list}) VALUES", len(columns), rows)
+
+
+def raw_rows(doc_id: str, parsed: ParsedDocument) -> list[tuple[str, list[str], list[list]]]:
+    """The raw rows of one parsed document as ``(table, columns, rows)`` (``raw.documents`` excepted).
+
+    The one mapping of records onto raw tables, shared by the DuckDB writer here and the PostgreSQL
+    writer of the cluster profile (``orchestration/cluster/pg_writer.py``); tables without rows are left out.
+    """
+    out: list[tuple[str, list[str], list[list]]] = []
+
+    def add(table: str, columns: list[str], records: list) -> None:
+        if records:
+            out.append((table, ["document_id", *columns], [[doc_id, *record_values(r)] for r in records]))
+
+    add("budget_lines", _BUDGET_LINE_COLUMNS, parsed.budget_lines)
+    add("performance_indicators", _INDICATOR_COLUMNS, parsed.indicators)
     targets = parsed.department_targets
     if targets is not None:
-        _insert_dataclasses(con, "department_targets", _DEPARTMENT_PROFILE_COLUMNS, doc_id, [targets.profile])
-        if targets.tasks:
-            _insert_dataclasses(con, "department_tasks", _DEPARTMENT_TASK_COLUMNS, doc_id, targets.tasks)
-        if targets.indicators:
-            _insert_dataclasses(
-                con, "department_indicators", _DEPARTMENT_INDICATOR_COLUMNS, doc_id, targets.indicators
-            )
+        add("department_targets", _DEPARTMENT_PROFILE_COLUMNS, [targets.profile])
+        add("department_tasks", _DEPARTMENT_TASK_COLUMNS, targets.tasks)
+        add("department_indicators", _DEPARTMENT_INDICATOR_COLUMNS, targets.indicators)
     disclosure = parsed.disclosure
     if disclosure is not None:
-        _insert_rows(con, "INSERT INTO raw.disclosures VALUES", 4,
-                     [[doc_id, disclosure.scope, disclosure.stage, disclosure.is_template]])
-        if disclosure.inventory:
-            _insert_dataclasses(con, "document_tables", _INVENTORY_COLUMNS, doc_id, disclosure.inventory)
-        if disclosure.rows:
-            _insert_dataclasses(con, "budget_table_rows", _TABLE_ROW_COLUMNS, doc_id, disclosure.rows)
-        if disclosure.amounts:
-            _insert_dataclasses(con, "budget_table_amounts", _TABLE_AMOUNT_COLUMNS, doc_id, disclosure.amounts)
-        if disclosure.cells:
-            _insert_dataclasses(con, "table_cells", _TABLE_CELL_COLUMNS, doc_id, disclosure.cells)
-        if disclosure.figures:
-            _insert_dataclasses(con, "narrative_figures", _NARRATIVE_FIGURE_COLUMNS, doc_id, disclosure.figures)
+        out.append(("disclosures", ["document_id", "scope", "stage", "is_template"],
+                    [[doc_id, disclosure.scope, disclosure.stage, disclosure.is_template]]))
+        add("document_tables", _INVENTORY_COLUMNS, disclosure.inventory)
+        add("budget_table_rows", _TABLE_ROW_COLUMNS, disclosure.rows)
+        add("budget_table_amounts", _TABLE_AMOUNT_COLUMNS, disclosure.amounts)
+        add("table_cells", _TABLE_CELL_COLUMNS, disclosure.cells)
+        add("narrative_figures", _NARRATIVE_FIGURE_COLUMNS, disclosure.figures)
     evaluations = parsed.evaluations
     if evaluations is not None:
-        _insert_dataclasses(con, "evaluation_summaries", _EVALUATION_COLUMNS, doc_id, evaluations.evaluations)
-        if evaluations.funding:
-            _insert_dataclasses(con, "evaluation_funding", _EVALUATION_FUNDING_COLUMNS, doc_id, evaluations.funding)
-        if evaluations.indicators:
-            _insert_dataclasses(con, "indicator_outcomes", _INDICATOR_OUTCOME_COLUMNS, doc_id, evaluations.indicators)
+        add("evaluation_summaries", _EVALUATION_COLUMNS, evaluations.evaluations)
+        add("evaluation_funding", _EVALUATION_FUNDING_COLUMNS, evaluations.funding)
+        add("indicator_outcomes", _INDICATOR_OUTCOME_COLUMNS, evaluations.indicators)
     if parsed.events:
-        _insert_rows(
-            con, "INSERT INTO raw.parse_events VALUES", 6,
-            [[doc_id, n, e.kind, e.detail, e.source_line, e.source_page] for n, e in enumerate(parsed.events, start=1)],
-        )
-
-
-def _insert_dataclasses(con, table: str, columns: list[str], doc_id: str, rows: list) -> None:
-    column_list = ", ".join(["document_id", *columns])
-    _insert_rows(con, f"INSERT INTO raw.{table} ({column_list}) VALUES", len(columns) + 1,
-                 [[doc_id, *record_values(r)] for r in rows])
+        out.append(("parse_events", ["document_id", "event_no", "kind", "detail", "source_line", "source_page"],
+                    [[doc_id, n, e.kind, e.detail, e.source_line, e.source_page]
+                     for n, e in enumerate(parsed.events, start=1)]))
+    return out
 
 
 #: Rows per multi-row INSERT. DuckDB's executemany runs one prepared statement per

@@ -35,7 +35,7 @@ checked as (
         candidates.*,
         case when expense is null then 'column_not_modelled'
              -- a "unit" that is a number: an amount read as a row label (a misread grid), not a unit
-             when regexp_matches(spending_unit, '^[-0-9,.，．]+$') then 'spending_unit_is_an_amount' else
+             when {{ regexp_like("spending_unit", "'^[-0-9,.，．]+$'") }} then 'spending_unit_is_an_amount' else
         {{ contract_issue(key=['document_id', 'spending_unit', 'expense', 'fund', 'measure'],
                           required=['amount_yuan'],
                           accepted={'expense': ['total', 'outbound_travel', 'official_vehicles', 'vehicle_purchase',

@@ -80,8 +80,8 @@ departments as (
     select
         department_normalized,
         count(*)                                                            as document_count,
-        sum(case when doc_type = 'project_targets' then 1 else 0 end)       as project_document_count,
-        sum(case when doc_type = 'department_targets' then 1 else 0 end)    as department_target_document_count
+        count(case when doc_type = 'project_targets' then 1 end)           as project_document_count,
+        count(case when doc_type = 'department_targets' then 1 end)        as department_target_document_count
     from documents
     group by department_normalized
 )

@@ -15,7 +15,7 @@ select
     department,
     resolved_spending_unit                                                  as spending_unit,
     count(distinct document_id)                                             as document_count,
-    sum(case when line_type = 'project' then 1 else 0 end)                  as project_count,
+    count(case when line_type = 'project' then 1 end)                      as project_count,
     min(fiscal_year)                                                        as first_fiscal_year,
     max(fiscal_year)                                                        as last_fiscal_year
 from unit_lines

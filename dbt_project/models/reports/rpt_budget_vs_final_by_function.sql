@@ -37,7 +37,7 @@ printed_budgets as (
 
 budget as (
     select *, {{ normalized_department_name('department_name') }} as department_match from budget_documents
-    union all by name
+    union all  -- the same columns in the same order on both sides
     select *, {{ normalized_department_name('department_name') }} as department_match
     from printed_budgets
     where not exists (

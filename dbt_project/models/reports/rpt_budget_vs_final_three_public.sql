@@ -35,7 +35,7 @@ printed_budgets as (
 
 budgets as (
     select * from budget_documents
-    union all by name
+    union all  -- the same columns in the same order on both sides
     select * from printed_budgets
 )
 

@@ -58,11 +58,11 @@ summary_income as (
     select *,
            row_number() over (
                partition by document_id
-               order by regexp_matches(label, '^(本年|当年)收入(合计|小计)$') desc, is_grand_total desc, row_no) as pick,
+               order by {{ regexp_like("label", "'^(本年|当年)收入(合计|小计)$'") }} desc, is_grand_total desc, row_no) as pick,
            row_number() over (partition by document_id order by is_grand_total desc, row_no desc)         as pick_grand
     from summary_sides
     where table_kind = 'income_expenditure_summary' and side_no = 1
-      and (regexp_matches(label, '^(本年|当年)收入(合计|小计)$') or is_grand_total)
+      and ({{ regexp_like("label", "'^(本年|当年)收入(合计|小计)$'") }} or is_grand_total)
 ),
 
 income_totals as (
@@ -72,7 +72,7 @@ income_totals as (
                       over (partition by document_id, table_no)                   as counts_opening_balance
         from v
         where table_kind = 'income_summary'
-    )
+    ) as income_rows
     where row_kind = 'total' and code is null and column_role = 'total'
 ),
 
@@ -92,12 +92,15 @@ printed_codes as (
 expenditure_cells as (
     -- a table printing 基本支出 only as its two columns 人员经费/支出 and 公用经费/支出 (湖州, 杭州: no 小计) has
     -- them as the 基本支出 part; a table with a 基本支出 column has them inside it (not parts of the row again)
-    select * replace (case when column_role in ('personnel', 'public_operating') and not has_basic then 'basic'
-                           else column_role end as column_role)
+    -- the columns rule_total_equals_parts reads, column_role remapped (no `* replace`: DuckDB-only)
+    select document_id, table_no, row_no, amount_yuan, column_label, file_name, department_name, table_title,
+           row_page, unit, code, row_name, row_x0, row_top, row_x1, row_bottom,
+           case when column_role in ('personnel', 'public_operating') and not has_basic then 'basic'
+                else column_role end as column_role
     from (
         select *, bool_or(column_role = 'basic') over (partition by document_id, table_no) as has_basic
         from v where table_kind in ('expenditure_summary', 'function_expenditure')
-    )
+    ) as with_basic
 ),
 
 fiscal_expenditure_cells as (
@@ -112,10 +115,10 @@ fiscal_fund_totals as (
     -- the year's expenditure: 本年支出合计 where printed (a 决算's 总计 adds 年末结转和结余), else 支出总计
     select *, row_number() over (
         partition by document_id, column_role
-        order by regexp_matches(regexp_replace(row_name, '\s', '', 'g'), '^(本年|当年)支出(合计|小计)$') desc, row_no) as pick
+        order by {{ regexp_like("regexp_replace(row_name, '\s', '', 'g')", "'^(本年|当年)支出(合计|小计)$'") }} desc, row_no) as pick
     from v
     where table_kind = 'fiscal_appropriation_summary' and side_no = 2 and row_kind = 'total'
-      and regexp_matches(regexp_replace(row_name, '\s', '', 'g'), '^(本年|当年)支出(合计|小计)$|总计$')
+      and {{ regexp_like("regexp_replace(row_name, '\s', '', 'g')", "'^(本年|当年)支出(合计|小计)$|总计$'") }}
       and column_role in ('general_public', 'government_fund', 'state_capital')
 ),
 
@@ -198,11 +201,15 @@ economic_totals as (
 
 general_public_function_classes as (
     -- a row with two cells of one role (a column given the wrong role) is not read soundly: the rule does not apply
-    select *, bool_or(column_role = 'current_expenditure') over (partition by document_id, table_no) as prints_current
-    from v
-    where table_kind = 'function_expenditure' and fund_type = 'general_public'
-      and (length(code) = 3 or (row_kind = 'total' and code is null))
-    qualify count(*) over (partition by document_id, table_no, row_no, column_role) = 1
+    select *
+    from (
+        select *, bool_or(column_role = 'current_expenditure') over (partition by document_id, table_no) as prints_current,
+               count(*) over (partition by document_id, table_no, row_no, column_role) as cells_of_role
+        from v
+        where table_kind = 'function_expenditure' and fund_type = 'general_public'
+          and (length(code) = 3 or (row_kind = 'total' and code is null))
+    ) as counted
+    where cells_of_role = 1
 ),
 
 function_totals as (
@@ -216,68 +223,68 @@ function_totals as (
         where column_role in ('basic', 'project')
            or (column_role = 'current_expenditure' and prints_current)
            or (column_role = 'total' and not prints_current)
-    )
+    ) as covered
     group by document_id, stage, coverage
 ),
 
 checks as (
     select * from ({{ rule_same_amount('summary_balance', 'summary_totals', 'summary_totals',
         on="r.table_no = l.table_no and r.row_page = l.row_page and abs(r.row_top - l.row_top) < 1 and l.side_no = 1 and r.side_no > 1",
-        subject="l.row_name || ' = ' || r.row_name", left_label='l.row_name', right_label='r.row_name') }})
+        subject="l.row_name || ' = ' || r.row_name", left_label='l.row_name', right_label='r.row_name') }}) as rule_rows
     union all
     select * from ({{ rule_same_amount('income_table_vs_summary', 'income_totals', 'summary_income',
         on="((l.counts_opening_balance and r.pick_grand = 1) or (not l.counts_opening_balance and r.pick = 1))",
         subject="'收入总表 ' || l.row_name || ' = 收支总表 ' || r.row_name",
-        left_label="l.table_title || ' ' || l.row_name", right_label="r.table_title || ' ' || r.row_name") }})
+        left_label="l.table_title || ' ' || l.row_name", right_label="r.table_title || ' ' || r.row_name") }}) as rule_rows
     union all
-    select * from ({{ rule_code_tree_sum('function_tree_sum', 'printed_codes') }})
+    select * from ({{ rule_code_tree_sum('function_tree_sum', 'printed_codes') }}) as rule_rows
     union all
     select * from ({{ rule_total_equals_parts('total_equals_parts', 'expenditure_cells', ['total', 'current_expenditure'],
         ['basic', 'project', 'remitted_to_superior', 'operating_expenditure', 'subsidy_to_affiliated'],
-        '基本支出 + 项目支出', unmodelled_parts=true) }})
+        '基本支出 + 项目支出', unmodelled_parts=true) }}) as rule_rows
     union all
     select * from ({{ rule_total_equals_parts('fiscal_summary_fund_sum', 'fiscal_expenditure_cells', ['total'],
         ['general_public', 'government_fund', 'state_capital'], '一般公共预算 + 政府性基金 + 国有资本经营',
-        subject='row_subject') }})
+        subject='row_subject') }}) as rule_rows
     union all
     select * from ({{ rule_same_amount('fiscal_summary_vs_function', 'fiscal_fund_totals', 'function_table_totals',
         on="r.fund_type = l.column_role and l.pick = 1",
         subject="l.column_label || ' vs ' || r.table_title",
-        left_label="l.table_title || ' ' || l.column_label", right_label="r.table_title || ' ' || r.row_name") }})
+        left_label="l.table_title || ' ' || l.column_label", right_label="r.table_title || ' ' || r.row_name") }}) as rule_rows
     union all
     select * from ({{ rule_total_equals_parts('three_public_parts', 'three_public_cells', ['total'],
         ['outbound_travel', 'official_vehicles', 'official_reception'], '因公出国(境)费 + 公务用车购置及运行费 + 公务接待费',
-        group_extra={'measure': "coalesce(column_measure, '')"}, subject="trim('合计 ' || measure)", unmodelled_parts=true) }})
+        group_extra={'measure': "coalesce(column_measure, '')"}, subject="trim('合计 ' || measure)", unmodelled_parts=true) }}) as rule_rows
     union all
     select * from ({{ rule_total_equals_parts('three_public_parts', 'three_public_cells', ['subtotal'],
         ['outbound_travel', 'official_vehicles', 'official_reception'], '因公出国(境)费 + 公务用车购置及运行费 + 公务接待费',
-        group_extra={'measure': "coalesce(column_measure, '')"}, subject="trim('小计 ' || measure)") }})
+        group_extra={'measure': "coalesce(column_measure, '')"}, subject="trim('小计 ' || measure)") }}) as rule_rows
     union all
     select * from ({{ rule_total_equals_parts('three_public_parts', 'three_public_cells', ['official_vehicles'],
         ['vehicle_purchase', 'vehicle_operation'], '购置费 + 运行费',
-        group_extra={'measure': "coalesce(column_measure, '')"}, subject="trim('公务用车购置及运行费 ' || measure)") }})
+        group_extra={'measure': "coalesce(column_measure, '')"}, subject="trim('公务用车购置及运行费 ' || measure)") }}) as rule_rows
     union all
     select * from ({{ rule_same_amount('same_code_same_amount', 'income_code_totals', 'expenditure_code_amounts',
         on="r.code = l.code and r.column_role = l.column_role",
         subject="l.code || ' ' || l.row_name || ' / ' || l.column_role",
-        left_label='l.table_title', right_label='r.table_title', located_on='r') }})
+        left_label='l.table_title', right_label='r.table_title', located_on='r') }}) as rule_rows
     union all
     select * from ({{ rule_same_amount('same_code_same_amount', 'expenditure_code_amounts', 'general_public_code_amounts',
         on="r.code = l.code and r.column_role = l.column_role and l.column_role in ('total', 'basic', 'project')",
         subject="l.code || ' ' || l.row_name || ' / ' || l.column_role",
-        left_label='l.table_title', right_label='r.table_title', located_on='r') }})
+        left_label='l.table_title', right_label='r.table_title', located_on='r') }}) as rule_rows
     union all
     select * from ({{ rule_same_amount('summary_class_vs_function', 'summary_class_rows', 'function_class_names',
         on="r.table_kind = l.function_table_kind and r.stage is not distinct from l.stage
             and (l.summary_fund_type is null and r.fund_type is null or r.fund_type = l.summary_fund_type)
             and (r.code = l.code or l.code is null and r.class_name = l.class_name)",
         subject="r.code || ' ' || r.row_name || ' / ' || l.column_label",
-        left_label="l.table_title || ' ' || l.row_name", right_label="r.table_title || ' ' || r.code || ' ' || r.row_name") }})
+        left_label="l.table_title || ' ' || l.row_name", right_label="r.table_title || ' ' || r.code || ' ' || r.row_name") }}) as rule_rows
     union all
     select * from ({{ rule_same_amount('function_vs_economic_total', 'economic_totals', 'function_totals',
         on="r.stage is not distinct from l.stage and r.coverage = l.coverage",
         subject="case l.coverage when 'basic' then '基本支出' when 'project' then '项目支出' else '合计' end",
-        left_label="l.table_title || ' ' || l.amount_label", right_label="r.table_title || ' ' || r.amount_label") }})
+        left_label="l.table_title || ' ' || l.amount_label", right_label="r.table_title || ' ' || r.amount_label") }}) as rule_rows
 )
 
 select

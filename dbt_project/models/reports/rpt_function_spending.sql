@@ -129,8 +129,12 @@ select
     summed.fiscal_year = max(summed.fiscal_year) over (
         partition by {{ normalized_department_name('summed.department_name') }}, summed.stage
     )                                                                                   as is_latest_year,
-    count(distinct summed.stage) over (
+    -- both stages (budget, final_accounts) printed for the year: the smallest and the largest stage differ
+    -- (no DISTINCT inside a window in PostgreSQL)
+    coalesce(min(summed.stage) over (
         partition by {{ normalized_department_name('summed.department_name') }}, summed.fiscal_year
-    ) = 2                                                                               as has_both_stages
+    ) <> max(summed.stage) over (
+        partition by {{ normalized_department_name('summed.department_name') }}, summed.fiscal_year
+    ), false)                                                                           as has_both_stages
 from summed
 left join {{ ref('dim_function_class') }} as classes using (function_code)

@@ -56,8 +56,8 @@ pairs as (
        and tables_files.fiscal_year = narratives.fiscal_year
        and coalesce(tables_files.stage, '') = coalesce(narratives.stage, '')
        and (tables_files.pairing_name = narratives.pairing_name
-            or contains(tables_files.pairing_name, narratives.pairing_name)
-            or contains(narratives.pairing_name, tables_files.pairing_name))
+            or position(narratives.pairing_name in tables_files.pairing_name) > 0
+            or position(tables_files.pairing_name in narratives.pairing_name) > 0)
     union all
     -- a bundle's 说明 is compared with its own tables
     select document_id, document_id, file_name, 1 from narratives where is_combined
@@ -84,7 +84,7 @@ values as (
 
 expenditure_total_row as (
     -- the 支出总表's total row by meaning: the row with the largest 合计 (江苏 prints it unnamed, first)
-    select document_id, arg_max(table_no, amount_yuan) as table_no, arg_max(row_no, amount_yuan) as row_no
+    select document_id, {{ arg_max('table_no', 'amount_yuan') }} as table_no, {{ arg_max('row_no', 'amount_yuan') }} as row_no
     from values
     where table_kind = 'expenditure_summary' and column_role = 'total'
     group by document_id
@@ -105,7 +105,7 @@ table_values as (
     -- “三公”经费 table: the column of each item; its 合计 / 总额 column is the total
     select document_id,
            case when column_role = 'total'
-                  or regexp_matches(replace(column_label, ' ', ''), '三公.*(合计|总额|总计)') then 'three_public_total'
+                  or {{ regexp_like("replace(column_label, ' ', '')", "'三公.*(合计|总额|总计)'") }} then 'three_public_total'
                 else column_role end,
            table_title, source_page, amount_yuan
     from values
@@ -119,21 +119,21 @@ empty_tables as (
     select document_id, compared_with, min(title) as table_title, min(first_page) as source_page
     from (
         select document_id, title, first_page, unnest(case table_kind
-            when 'income_expenditure_summary' then ['summary_total']
-            when 'expenditure_summary' then ['basic', 'project']
-            when 'three_public_expenses' then ['three_public_total', 'outbound_travel', 'official_vehicles',
+            when 'income_expenditure_summary' then array['summary_total']
+            when 'expenditure_summary' then array['basic', 'project']
+            when 'three_public_expenses' then array['three_public_total', 'outbound_travel', 'official_vehicles',
                                                'vehicle_purchase', 'vehicle_operation', 'official_reception'] end) as compared_with
         from {{ ref('int_document_tables') }}
         where entry_type = 'table' and coalesce(amount_count, 0) = 0
-    )
+    ) as items
     group by document_id, compared_with
 ),
 
 table_value as (
     -- one value per document and item: the largest (the total row of a table listing units)
     select document_id, compared_with,
-           arg_max(table_title, amount_yuan) as table_title,
-           arg_max(source_page, amount_yuan) as source_page,
+           {{ arg_max('table_title', 'amount_yuan') }} as table_title,
+           {{ arg_max('source_page', 'amount_yuan') }} as source_page,
            max(amount_yuan)                  as amount_yuan
     from table_values
     where amount_yuan is not null and compared_with is not null

@@ -37,8 +37,8 @@ items as (
         document_id, 1 as reason_rank, 'quarantined' as reason_code,
         '隔离 quarantined: ' || coalesce(error_message, '(no reason recorded)') as reason,
         cast(null as varchar) as table_title, cast(null as integer) as source_page, cast(null as integer) as source_line,
-        cast(null as double) as bbox_x0, cast(null as double) as bbox_top, cast(null as double) as bbox_x1,
-        cast(null as double) as bbox_bottom, cast(null as varchar) as evidence_needle,
+        cast(null as float8) as bbox_x0, cast(null as float8) as bbox_top, cast(null as float8) as bbox_x1,
+        cast(null as float8) as bbox_bottom, cast(null as varchar) as evidence_needle,
         cast(null as varchar) as evidence_path, 'rpt_document_status' as source_model
     from documents  -- a quarantined file is no version of anything (int_documents): never "current"
     where status = 'quarantined'

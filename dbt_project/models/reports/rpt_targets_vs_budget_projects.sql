@@ -44,28 +44,38 @@ bundle_cells as (
 ),
 
 bundle_projects as (
-    select department_key, fiscal_year, document_id, file_name, row_name as project_name,
-           amount_wan, row_page as source_page
-    from bundle_cells
-    where table_kind = 'project_expenditure' and column_rank = 1 and row_kind <> 'total'
-      and {{ normalized_department_name('row_name') }} <> {{ normalized_department_name('department_name') }}
-    qualify row_number() over (partition by document_id, {{ project_match_name('row_name') }} order by row_page, row_no) = 1
+    select department_key, fiscal_year, document_id, file_name, project_name, amount_wan, source_page
+    from (
+        select department_key, fiscal_year, document_id, file_name, row_name as project_name,
+               amount_wan, row_page as source_page,
+               row_number() over (partition by document_id, {{ project_match_name('row_name') }}
+                                  order by row_page, row_no) as project_rank
+        from bundle_cells
+        where table_kind = 'project_expenditure' and column_rank = 1 and row_kind <> 'total'
+          and {{ normalized_department_name('row_name') }} <> {{ normalized_department_name('department_name') }}
+    ) as ranked
+    where project_rank = 1
 ),
 
 bundle_totals as (
-    select department_key, fiscal_year, document_id, file_name, amount_wan, row_page as source_page,
-           case when table_kind = 'expenditure_summary' then '支出总表 合计/项目支出'
-                when row_kind = 'total' then '项目支出表 合计'
-                else '项目支出表 ' || row_name end                    as bundle_label
-    from bundle_cells
-    where (table_kind = 'project_expenditure' and column_rank = 1
-           and (row_kind = 'total'
-                or {{ normalized_department_name('row_name') }} = {{ normalized_department_name('department_name') }}))
-       or (table_kind = 'expenditure_summary' and column_role = 'project' and row_kind = 'total')
-    qualify row_number() over (
-        partition by document_id
-        order by case when table_kind = 'project_expenditure' and row_kind = 'total' then 1
-                      when table_kind = 'project_expenditure' then 2 else 3 end, row_page, row_no) = 1
+    select department_key, fiscal_year, document_id, file_name, amount_wan, source_page, bundle_label
+    from (
+        select department_key, fiscal_year, document_id, file_name, amount_wan, row_page as source_page,
+               case when table_kind = 'expenditure_summary' then '支出总表 合计/项目支出'
+                    when row_kind = 'total' then '项目支出表 合计'
+                    else '项目支出表 ' || row_name end                as bundle_label,
+               row_number() over (
+                   partition by document_id
+                   order by case when table_kind = 'project_expenditure' and row_kind = 'total' then 1
+                                 when table_kind = 'project_expenditure' then 2 else 3 end, row_page, row_no
+               ) as total_rank
+        from bundle_cells
+        where (table_kind = 'project_expenditure' and column_rank = 1
+               and (row_kind = 'total'
+                    or {{ normalized_department_name('row_name') }} = {{ normalized_department_name('department_name') }}))
+           or (table_kind = 'expenditure_summary' and column_role = 'project' and row_kind = 'total')
+    ) as ranked
+    where total_rank = 1
 ),
 
 pairs as (
@@ -129,4 +139,4 @@ select
          when targets_amount_wan is null then 'bundle_only'
          when targets_amount_wan = bundle_amount_wan then 'equal'
          else 'differs' end                                      as status
-from (select * from totals union all by name select * from projects)
+from (select * from totals union all select * from projects) as compared  -- the same columns in the same order

@@ -65,11 +65,14 @@ targets as (
 -- are the same promise)
 targets_named as (
     select *
-    from targets
-    qualify row_number() over (
-        partition by scope, department_key, fiscal_year, coalesce(project_name_key, ''), indicator_name_key
-        order by target_key
-    ) = 1
+    from (
+        select *, row_number() over (
+            partition by scope, department_key, fiscal_year, coalesce(project_name_key, ''), indicator_name_key
+            order by target_key
+        ) as name_rank
+        from targets
+    ) as ranked
+    where name_rank = 1
 ),
 
 evaluated as (

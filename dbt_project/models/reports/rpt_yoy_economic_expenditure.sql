@@ -12,4 +12,4 @@ with facts as (
 
 select * from (
     {{ year_over_year('facts', keys=['coverage', 'economic_code'], labels=['economic_level', 'economic_name']) }}
-)
+) as compared

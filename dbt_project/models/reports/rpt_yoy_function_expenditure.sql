@@ -12,4 +12,4 @@ with facts as (
 
 select * from (
     {{ year_over_year('facts', keys=['fund_type', 'function_code'], labels=['function_level', 'function_name']) }}
-)
+) as compared

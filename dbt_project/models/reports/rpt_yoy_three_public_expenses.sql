@@ -16,10 +16,14 @@ with facts as (
 ),
 
 printed_prior as (
-    select document_id, expense, fund, amount_yuan as printed_prior_yuan
-    from {{ ref('fct_three_public_expenses') }}
-    where spending_unit is null and measure in ('prior_budget', 'prior_final')
-    qualify row_number() over (partition by document_id, expense, fund order by source_page) = 1
+    select document_id, expense, fund, printed_prior_yuan
+    from (
+        select document_id, expense, fund, amount_yuan as printed_prior_yuan,
+               row_number() over (partition by document_id, expense, fund order by source_page) as prior_rank
+        from {{ ref('fct_three_public_expenses') }}
+        where spending_unit is null and measure in ('prior_budget', 'prior_final')
+    ) as ranked
+    where prior_rank = 1
 ),
 
 compared as (

@@ -29,7 +29,7 @@ select
              then left(coded.code, length(coded.code) - 4) end
     )                                                                   as parent_code,
     (select n.row_name from names n where n.code = coded.code order by n.documents desc, n.row_name limit 1) as function_name,
-    list_sort(list(distinct coded.row_name))                            as name_variants,
+    {{ sorted_distinct_list("coded.row_name") }}                         as name_variants,
     count(distinct coded.document_id)                                   as document_count
 from coded
 group by coded.code
