@@ -85,7 +85,7 @@ def main() -> None:
     parser.add_argument("--profiles", nargs="+", default=["duckdb", "cluster"])
     parser.add_argument("--out", type=Path, default=Path(".bench/cluster.json"))
     args = parser.parse_args()
-    from orchestration.ingest import scan_folder
+    from orchestration.ingestion.inbox import scan_folder
 
     folder = args.folder.resolve()
     documents = len(scan_folder(folder, recursive=True).files)

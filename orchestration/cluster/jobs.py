@@ -1,9 +1,9 @@
 """``cluster_job``: a folder → PostgreSQL raw tables (parse steps on Celery workers) → dbt-postgres marts.
 
 The job of the cluster profile (``DEPLOYMENT_PROFILE=cluster``). ``list_documents`` lists the folder (the
-DuckDB profile's :func:`orchestration.ingest.scan_folder`) and fans it out in batches of
+DuckDB profile's :func:`orchestration.ingestion.inbox.scan_folder`) and fans it out in batches of
 ``documents_per_step`` files; each ``parse_and_load`` step reads and parses its files
-(:func:`orchestration.ingest.read_and_parse`, the same pure parser) and writes each document in its own
+(:func:`orchestration.ingestion.reading.read_and_parse`, the same pure parser) and writes each document in its own
 PostgreSQL transaction (:mod:`orchestration.cluster.pg_writer`) — as many steps at once as there are Celery
 workers, on any machine that sees the folder and reaches PostgreSQL; no writer lock. ``build_marts`` then runs
 ``dbt build --target postgres`` (the same dbt models as the DuckDB profile). The executor is
@@ -35,7 +35,7 @@ class FolderConfig(Config):
 @op(out=DynamicOut(list))
 def list_documents(context: OpExecutionContext, config: FolderConfig):
     """The folder's documents in batches of ``documents_per_step`` paths (one dynamic output per batch)."""
-    from orchestration.ingest import scan_folder
+    from orchestration.ingestion.inbox import scan_folder
 
     listing = scan_folder(config.folder, recursive=True)
     for skipped in listing.skipped:
@@ -54,7 +54,7 @@ def parse_and_load(context: OpExecutionContext, paths: list) -> dict:
     Returns ``{"documents": n, "seconds": parse + write wall time, "statuses": {status: n}}``.
     """
     from orchestration.cluster import pg_writer
-    from orchestration.ingest import read_and_parse
+    from orchestration.ingestion.reading import read_and_parse
 
     started = time.perf_counter()
     statuses: dict[str, int] = {}

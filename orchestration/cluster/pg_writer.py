@@ -1,10 +1,10 @@
 """PostgreSQL writer of the ``raw`` schema (cluster profile): same tables and columns as the DuckDB one.
 
 The DDL is derived from ``orchestration/raw_schema.sql`` and the flattened-record columns of
-:func:`orchestration.warehouse.flattened_columns_ddl` (one source of the column list): the only DuckDB
+:func:`orchestration.ingestion.loading.flattened_columns_ddl` (one source of the column list): the only DuckDB
 spelling they use that PostgreSQL does not read is ``DOUBLE`` (PostgreSQL: ``DOUBLE PRECISION``), and
 DuckDB-only upgrade statements (``ALTER COLUMN … SET DATA TYPE`` of :data:`WIDENED_COLUMNS`) are not needed
-on a database this version creates. The rows come from :func:`orchestration.warehouse.raw_rows`, the same
+on a database this version creates. The rows come from :func:`orchestration.ingestion.loading.raw_rows`, the same
 mapping the DuckDB writer uses.
 
 Many writers at once: each document is one transaction (delete its rows, insert them again), and a
@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from orchestration.parsing.records import PARSER_VERSION, ParsedDocument
-from orchestration.warehouse import RAW_TABLES, DocumentRegistration, flattened_columns_ddl, raw_ddl, raw_rows
+from orchestration.ingestion.loading import RAW_TABLES, DocumentRegistration, flattened_columns_ddl, raw_ddl, raw_rows
 
 #: Rows per ``INSERT … VALUES`` page (psycopg2's ``execute_values``).
 PAGE_ROWS = 500
@@ -75,7 +75,7 @@ def write_document(con, registration: DocumentRegistration, parsed: ParsedDocume
                    error: str | None = None) -> dict[str, int]:
     """Replace every raw row of one document in one PostgreSQL transaction; returns ``{table: rows written}``.
 
-    Same contract as :func:`orchestration.warehouse.write_document` (``first_seen_at`` survives re-loads of
+    Same contract as :func:`orchestration.ingestion.loading.write_document` (``first_seen_at`` survives re-loads of
     the same bytes; a quarantined document gets its ``raw.documents`` row only); any database error rolls
     the transaction back and is re-raised, leaving the previous version of the document in place.
     """

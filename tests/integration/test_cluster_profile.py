@@ -114,7 +114,7 @@ def test_raw_tables_in_postgres_hold_what_duckdb_holds(both_profiles):
     import psycopg2
 
     from orchestration.settings import duckdb_path
-    from orchestration.warehouse import RAW_TABLES
+    from orchestration.ingestion.loading import RAW_TABLES
 
     _, duck_dir, _, env = both_profiles
     duck = duckdb.connect(str(duckdb_path(duck_dir)), read_only=True)
