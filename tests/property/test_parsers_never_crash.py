@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from orchestration.parsing import ParseError, parse_document, parse_target
 from orchestration.parsing.targets import COMPARATORS, DIMENSIONS, QUALITATIVE_CLASSES
+from orchestration.parsing.formats.pdf_ocr import OcrDeferred, defer_ocr
 from tests.bad_input.corpus import GOAL, INDICATOR, sample_pdf
 
 PER_EXAMPLE_SECONDS = 5
@@ -48,11 +49,20 @@ def time_limit(seconds: float):
 
 
 def parses_or_parse_error(data: bytes, name: str) -> None:
-    with time_limit(PER_EXAMPLE_SECONDS):
-        try:
-            parse_document(data, name)
-        except ParseError as error:
-            assert str(error).startswith(f"{name}: ")
+    """Parse as a text parse worker does: a page that needs OCR (no text layer, or a garbled one, as damaged
+    bytes often give) stops the parse with ``OcrDeferred`` before recognition (that document goes to the OCR
+    pool, whose own budget bounds it); anything else must parse or raise a ``ParseError`` naming the file."""
+    defer_ocr(True)
+    try:
+        with time_limit(PER_EXAMPLE_SECONDS):
+            try:
+                parse_document(data, name)
+            except OcrDeferred as deferred:
+                assert deferred.pages
+            except ParseError as error:
+                assert str(error).startswith(f"{name}: ")
+    finally:
+        defer_ocr(False)
 
 
 # -- arbitrary bytes ---------------------------------------------------------
