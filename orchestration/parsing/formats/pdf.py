@@ -527,10 +527,12 @@ def cut_lines(page) -> list[dict]:
         return []
     ends: dict[tuple[str, int], list[float]] = {}
     by_height = _by_height(horizontals)
+    by_x = _by_x(verticals)
     for e in verticals:
+        near = by_x[math.floor(e["x0"])]  # every other rule within EDGE_TOLERANCE of its x, in page order
         for side in ("top", "bottom"):
-            if (not _meets_horizontal(e["x0"], e[side], by_height) and not _continued(e, side, verticals)
-                    and not _ruled_beyond(e, side, verticals)):
+            if (not _meets_horizontal(e["x0"], e[side], by_height) and not _continued(e, side, near)
+                    and not _ruled_beyond(e, side, near)):
                 ends.setdefault((side, round(e[side])), []).append(e["x0"])
     lines = []
     for (side, y), xs in sorted(ends.items(), key=lambda item: item[0][1]):
@@ -543,7 +545,7 @@ def cut_lines(page) -> list[dict]:
         present = [x for k, x in enumerate(present) if k == 0 or x - present[k - 1] > EDGE_TOLERANCE]
         for a, b in zip(present, present[1:]):
             opens = any(abs(x - a) <= EDGE_TOLERANCE or abs(x - b) <= EDGE_TOLERANCE for x in xs)
-            if opens and not _ruled_along(a, b, y, horizontals):
+            if opens and not _ruled_along(a, b, y, by_height.get(math.floor(y), ())):
                 lines.append({"object_type": "line", "x0": a, "x1": b, "top": float(y), "bottom": float(y),
                               "width": b - a, "height": 0.0})
     return lines
@@ -556,6 +558,16 @@ def _by_height(horizontals) -> dict[int, list[dict]]:
     for h in horizontals:
         for key in range(math.floor(h["top"] - EDGE_TOLERANCE), math.floor(h["top"] + EDGE_TOLERANCE) + 1):
             index.setdefault(key, []).append(h)
+    return index
+
+
+def _by_x(verticals) -> dict[int, list[dict]]:
+    """Vertical rules indexed by every whole point of x within :data:`EDGE_TOLERANCE` of them (like
+    :func:`_by_height`): the rules at a rule's x, looked for from each end of each rule, are one lookup."""
+    index: dict[int, list[dict]] = {}
+    for v in verticals:
+        for key in range(math.floor(v["x0"] - EDGE_TOLERANCE), math.floor(v["x0"] + EDGE_TOLERANCE) + 1):
+            index.setdefault(key, []).append(v)
     return index
 
 
@@ -596,7 +608,7 @@ def _cut_cell_texts(page, found_table, cuts: list[dict]) -> dict[tuple, tuple[st
     rules) and in the cell or beyond the cut side — also above or below the page — except those
     inside another cell of the table; the text is pdfplumber's :func:`extract_text` of them.
     """
-    horizontals = [e for e in page.edges if e["orientation"] == "h" and e["width"] >= MIN_RULE_LENGTH]
+    by_height = _by_height([e for e in page.edges if e["orientation"] == "h" and e["width"] >= MIN_RULE_LENGTH])
     others = found_table.cells
     index = CellIndex(others)
     visible = None
@@ -604,7 +616,7 @@ def _cut_cell_texts(page, found_table, cuts: list[dict]) -> dict[tuple, tuple[st
     for cell in others:
         x0, top, x1, bottom = cell
         sides = [side for side, y in (("top", top), ("bottom", bottom))
-                 if _ruled_along(x0, x1, y, cuts) and not _ruled_along(x0, x1, y, horizontals)]
+                 if _ruled_along(x0, x1, y, cuts) and not _ruled_along(x0, x1, y, by_height.get(math.floor(y), ()))]
         if not sides:
             continue
         side = sides[0] if len(sides) == 1 else "both"
@@ -620,7 +632,8 @@ def _cut_cell_texts(page, found_table, cuts: list[dict]) -> dict[tuple, tuple[st
 
 
 def _ruled_along(x0: float, x1: float, y: float, horizontals) -> bool:
-    """True when horizontal rules (drawn, or cut lines) at ``y`` cover at least half of ``x0``–``x1``."""
+    """True when horizontal rules (drawn, or cut lines) at ``y`` cover at least half of ``x0``–``x1``.
+    ``horizontals`` may be all rules or only those near ``y`` (:func:`_by_height`): the same rules count."""
     covered = sum(max(0.0, min(h["x1"], x1) - max(h["x0"], x0)) for h in horizontals if abs(h["top"] - y) <= EDGE_TOLERANCE)
     return covered >= (x1 - x0) / 2
 
