@@ -239,10 +239,11 @@ def conserve_chars(page, found_table, page_no: int, absorbed: dict | None = None
     (computed once per page).
     """
     absorbed = absorbed or {}
-    region = [c for c in (_non_space(page.chars) if visible is None else visible) if _centre_in(c, found_table.bbox)]
+    bbox = found_table.bbox  # a property pdfplumber computes from all the cells on every access: read once
+    region = [c for c in (_non_space(page.chars) if visible is None else visible) if _centre_in(c, bbox)]
     in_no_cell = _in_no_cell(region, found_table.cells)
     outside = [c for c in in_no_cell if id(c) not in absorbed]
-    beyond = sum(1 for c in absorbed.values() if not _centre_in(c, found_table.bbox))
+    beyond = sum(1 for c in absorbed.values() if not _centre_in(c, bbox))
     texts = found_table.extract() if extracted is None else extracted
     extracted = sum(len("".join((text or "").split())) for row in texts for text in row)
     extracted += beyond + (len(in_no_cell) - len(outside))
@@ -259,7 +260,7 @@ def conserve_chars(page, found_table, page_no: int, absorbed: dict | None = None
     missing = len(region) - reported - extracted
     if missing > 0:
         events.append(("chars_not_extracted", f"{missing} character(s) of the table's cells at y "
-                       f"{found_table.bbox[1]:.0f}–{found_table.bbox[3]:.0f} did not come out of the cell text "
+                       f"{bbox[1]:.0f}–{bbox[3]:.0f} did not come out of the cell text "
                        "(overlapping or duplicated glyphs)", page_no))
         reported += missing
     # ``extracted`` is measured, not derived: a character counted in two cells breaks the equality
@@ -268,18 +269,40 @@ def conserve_chars(page, found_table, page_no: int, absorbed: dict | None = None
 
 def _in_no_cell(chars: list[dict], cells) -> list[dict]:
     """The characters of ``chars`` whose centre lies in none of ``cells`` (pdfplumber's rule,
-    :func:`_centre_in`). Cells are grouped by their vertical band first, so a character is
-    tested against the cells of the bands its centre falls in, not against every cell."""
-    bands: dict[tuple[float, float], list] = {}
-    for cell in cells:
-        bands.setdefault((cell[1], cell[3]), []).append(cell)
-    found = []
-    for char in chars:
+    :func:`_centre_in`), found through a :class:`CellIndex` (a character is tested only against the
+    cells spanning its height, not against every cell)."""
+    index = CellIndex(cells)
+    return [char for char in chars if not index.containing(char)]
+
+
+class CellIndex:
+    """The cells of one table indexed by height, for the question "which cells hold this character's centre".
+
+    The cells' tops and bottoms cut the table's height into bands; each band lists the cells spanning
+    it (found once). A character's vertical centre is located among the bands by bisection; a centre
+    lying exactly on a cut (a rule) is tested against every cell, so the answer is always that of
+    :func:`_centre_in` over all cells (edges included), in the order of ``cells``.
+    """
+
+    def __init__(self, cells) -> None:
+        self.cells = list(cells)
+        self.cuts = sorted({y for cell in self.cells for y in (cell[1], cell[3])})
+        self.bands = [[cell for cell in self.cells if cell[1] <= low and cell[3] >= high]
+                      for low, high in zip(self.cuts, self.cuts[1:])]
+        self.on_cut = set(self.cuts)
+
+    def containing(self, char: dict) -> list:
+        """The cells (in the order given) whose box holds ``char``'s centre, edges included."""
         v = (char["top"] + char["bottom"]) / 2
-        if not any(top <= v <= bottom and any(_centre_in(char, cell) for cell in row)
-                   for (top, bottom), row in bands.items()):
-            found.append(char)
-    return found
+        if v in self.on_cut:
+            candidates = self.cells
+        else:
+            k = bisect_left(self.cuts, v)
+            if k == 0 or k == len(self.cuts):
+                return []
+            candidates = self.bands[k - 1]
+        h = (char["x0"] + char["x1"]) / 2
+        return [cell for cell in candidates if cell[0] <= h <= cell[2] and cell[1] <= v <= cell[3]]
 
 
 def _xs(found_table) -> list[float]:
@@ -504,10 +527,12 @@ def cut_lines(page) -> list[dict]:
         return []
     ends: dict[tuple[str, int], list[float]] = {}
     by_height = _by_height(horizontals)
+    by_x = _by_x(verticals)
     for e in verticals:
+        near = by_x[math.floor(e["x0"])]  # every other rule within EDGE_TOLERANCE of its x, in page order
         for side in ("top", "bottom"):
-            if (not _meets_horizontal(e["x0"], e[side], by_height) and not _continued(e, side, verticals)
-                    and not _ruled_beyond(e, side, verticals)):
+            if (not _meets_horizontal(e["x0"], e[side], by_height) and not _continued(e, side, near)
+                    and not _ruled_beyond(e, side, near)):
                 ends.setdefault((side, round(e[side])), []).append(e["x0"])
     lines = []
     for (side, y), xs in sorted(ends.items(), key=lambda item: item[0][1]):
@@ -520,7 +545,7 @@ def cut_lines(page) -> list[dict]:
         present = [x for k, x in enumerate(present) if k == 0 or x - present[k - 1] > EDGE_TOLERANCE]
         for a, b in zip(present, present[1:]):
             opens = any(abs(x - a) <= EDGE_TOLERANCE or abs(x - b) <= EDGE_TOLERANCE for x in xs)
-            if opens and not _ruled_along(a, b, y, horizontals):
+            if opens and not _ruled_along(a, b, y, by_height.get(math.floor(y), ())):
                 lines.append({"object_type": "line", "x0": a, "x1": b, "top": float(y), "bottom": float(y),
                               "width": b - a, "height": 0.0})
     return lines
@@ -533,6 +558,16 @@ def _by_height(horizontals) -> dict[int, list[dict]]:
     for h in horizontals:
         for key in range(math.floor(h["top"] - EDGE_TOLERANCE), math.floor(h["top"] + EDGE_TOLERANCE) + 1):
             index.setdefault(key, []).append(h)
+    return index
+
+
+def _by_x(verticals) -> dict[int, list[dict]]:
+    """Vertical rules indexed by every whole point of x within :data:`EDGE_TOLERANCE` of them (like
+    :func:`_by_height`): the rules at a rule's x, looked for from each end of each rule, are one lookup."""
+    index: dict[int, list[dict]] = {}
+    for v in verticals:
+        for key in range(math.floor(v["x0"] - EDGE_TOLERANCE), math.floor(v["x0"] + EDGE_TOLERANCE) + 1):
+            index.setdefault(key, []).append(v)
     return index
 
 
@@ -573,27 +608,32 @@ def _cut_cell_texts(page, found_table, cuts: list[dict]) -> dict[tuple, tuple[st
     rules) and in the cell or beyond the cut side — also above or below the page — except those
     inside another cell of the table; the text is pdfplumber's :func:`extract_text` of them.
     """
-    horizontals = [e for e in page.edges if e["orientation"] == "h" and e["width"] >= MIN_RULE_LENGTH]
+    by_height = _by_height([e for e in page.edges if e["orientation"] == "h" and e["width"] >= MIN_RULE_LENGTH])
     others = found_table.cells
+    index = CellIndex(others)
+    visible = None
     out: dict[tuple, tuple[str, str, list[dict]]] = {}
     for cell in others:
         x0, top, x1, bottom = cell
         sides = [side for side, y in (("top", top), ("bottom", bottom))
-                 if _ruled_along(x0, x1, y, cuts) and not _ruled_along(x0, x1, y, horizontals)]
+                 if _ruled_along(x0, x1, y, cuts) and not _ruled_along(x0, x1, y, by_height.get(math.floor(y), ()))]
         if not sides:
             continue
         side = sides[0] if len(sides) == 1 else "both"
         low = float("-inf") if side in ("top", "both") else top
         high = float("inf") if side in ("bottom", "both") else bottom
-        chars = [c for c in page.chars if c["text"].strip() and x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+        if visible is None:  # the page's non-space characters, looked at only once a cut cell is found
+            visible = _non_space(page.chars)
+        chars = [c for c in visible if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
                  and low <= (c["top"] + c["bottom"]) / 2 <= high
-                 and not any(other is not cell and _centre_in(c, other) for other in others)]
+                 and not any(other is not cell for other in index.containing(c))]
         out[tuple(cell)] = (side, extract_text(chars) if chars else "", chars)
     return out
 
 
 def _ruled_along(x0: float, x1: float, y: float, horizontals) -> bool:
-    """True when horizontal rules (drawn, or cut lines) at ``y`` cover at least half of ``x0``–``x1``."""
+    """True when horizontal rules (drawn, or cut lines) at ``y`` cover at least half of ``x0``–``x1``.
+    ``horizontals`` may be all rules or only those near ``y`` (:func:`_by_height`): the same rules count."""
     covered = sum(max(0.0, min(h["x1"], x1) - max(h["x0"], x0)) for h in horizontals if abs(h["top"] - y) <= EDGE_TOLERANCE)
     return covered >= (x1 - x0) / 2
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 #: Column types of a grid header, by label (first match wins).
 COLUMN_LABELS: tuple[tuple[str, str], ...] = (
@@ -91,8 +92,10 @@ _IGNORED = re.compile(r"[\s:：()（）]")
 VALUE_COLUMNS = ("value", "period_value")
 
 
+@lru_cache(maxsize=8192)
 def label_key(text: str) -> str:
-    """A label as compared: NFKC (full-width forms folded), white space, colons and brackets removed."""
+    """A label as compared: NFKC (full-width forms folded), white space, colons and brackets removed.
+    Cached: the same header labels are looked at on every row of every table."""
     return _IGNORED.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
@@ -139,9 +142,10 @@ def has_level_labels(texts: list[str]) -> bool:
 def is_grid_header(texts: list[str]) -> bool:
     """True for a row of labels that opens an indicator grid: 三级指标 (or 一级指标 and 二级指标) and a
     value column, or nothing but level labels (a header cut after its levels; module rules)."""
-    levels = has_level_labels(texts)
+    if not has_level_labels(texts):  # most rows of most tables: their columns' types are not needed
+        return False
     types = {column_type(t) for t in texts if label_key(t)}
-    return levels and (bool(types & set(VALUE_COLUMNS)) or types <= {"level1", "level2", "level3"})
+    return bool(types & set(VALUE_COLUMNS)) or types <= {"level1", "level2", "level3"}
 
 
 def has_national_grid(layout) -> bool:
