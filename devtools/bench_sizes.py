@@ -278,22 +278,41 @@ def backfill(size: int, source: Path, work: Path, count: int) -> dict:
 # --------------------------------------------------------------------------
 
 
-def run_of_document(instance, document_id: str, file_name: str, after: float) -> str | None:
-    """The id of the run (created after ``after``, epoch s) that staged ``document_id``: its partition key, or its
-    file tag naming ``file_name`` (a run of several files is tagged with the first name and a count)."""
+def run_of_document(instance, document_id: str, after: float) -> str | None:
+    """The id of the run requested by the inbox sensor (created after ``after`` - 15 s, epoch s) that staged
+    ``document_id``: the document is a key of its ``stage_documents`` config (one run may stage several files)."""
     import dagster as dg
 
-    records = instance.get_run_records(filters=dg.RunsFilter(job_name="main_job"))
+    records = instance.get_run_records(filters=dg.RunsFilter(tags={"dagster/sensor_name": "inbox_sensor"}))
     for record in sorted(records, key=lambda r: r.create_timestamp):
         if record.create_timestamp.timestamp() < after - 15:
             continue
-        tags = record.dagster_run.tags
-        if tags.get("dagster/partition") == document_id or any(file_name in v for v in tags.values()):
-            return record.dagster_run.run_id
-        config = json.dumps(record.dagster_run.run_config or {}, ensure_ascii=False)
-        if document_id in config or file_name in config:
+        files = (record.dagster_run.run_config or {}).get("ops", {}).get("stage_documents", {}).get("config", {}).get(
+            "files", {})
+        if document_id in files:
             return record.dagster_run.run_id
     return None
+
+
+def split_rows(instance, rows: list[dict], process=None) -> None:
+    """Add to each drop row its run (``run_id``, ``run_status``) and the split of its latency into the parts of
+    :func:`devtools.bench_daemon.split_drop` (``parts_s``; ``parts_error`` when an event is missing)."""
+    from devtools import bench_daemon as bd
+
+    for row in rows:
+        row["latency_s"] = round(row["visible"] - row["dropped"], 3)
+        run_id = run_of_document(instance, row["document_id"], row["dropped"])
+        row["run_id"] = run_id
+        if run_id is None:
+            continue
+        bd.wait_until(lambda: instance.get_run_record_by_id(run_id).end_time is not None, 600,
+                      f"the run of {row['file']} to end", process, every=0.5)
+        row["run_status"] = instance.get_run_by_id(run_id).status.value
+        ticks = bd.ticks_of_drop(bd.sensor_ticks(instance, after=row["dropped"] - bd.TICK_START_SLACK_S), row["dropped"])
+        try:
+            row["parts_s"] = bd.split_drop(instance, row["dropped"], row["visible"], run_id, ticks, row.get("written"))
+        except (KeyError, StopIteration, IndexError) as error:
+            row["parts_error"] = repr(error)
 
 
 def drops_under_make_dev(size: int, source: Path, work: Path, drops: int, gap_s: float, seed: int = 29) -> dict:
@@ -351,26 +370,36 @@ def drops_under_make_dev(size: int, source: Path, work: Path, drops: int, gap_s:
         peak_during_drops = memory.peak_total
         instance = dg.DagsterInstance.from_config(str(warehouse / ".dagster"))
         try:
-            for row in rows:
-                row["latency_s"] = round(row["visible"] - row["dropped"], 3)
-                run_id = run_of_document(instance, row["document_id"], row["file"], row["dropped"])
-                row["run_id"] = run_id
-                if run_id is None:
-                    continue
-                bd.wait_until(lambda: instance.get_run_record_by_id(run_id).end_time is not None, 600,
-                              f"the run of {row['file']} to end", process, every=0.5)
-                row["run_status"] = instance.get_run_by_id(run_id).status.value
-                ticks = bd.ticks_of_drop(bd.sensor_ticks(instance, after=row["dropped"] - bd.TICK_START_SLACK_S),
-                                         row["dropped"])
-                try:
-                    row["parts_s"] = bd.split_drop(instance, row["dropped"], row["visible"], run_id, ticks, row["written"])
-                except (KeyError, StopIteration, IndexError) as error:
-                    row["parts_error"] = repr(error)
+            split_rows(instance, rows, process)
+            follow_up = follow_up_statuses(instance)
         finally:
             instance.dispose()
     finally:
         bd.stop_make_dev(process)
         memory.stop()
+    return summarise_drops(rows, drops, gap_s) | {
+        "peak_rss_make_dev_mb": round(peak_during_drops / 2**20, 1),
+        "make_dev_startup_s": round(startup_s, 1), "load_average_at_start": load_start,
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()], "dbt_tests_runs": follow_up}
+
+
+def follow_up_statuses(instance) -> dict[str, int]:
+    """How many ``dbt_tests_job`` runs (the tests that follow each streaming run) ended in each status."""
+    import dagster as dg
+
+    from devtools.bench_daemon import FOLLOW_UP_JOB
+
+    counts: dict[str, int] = {}
+    for record in instance.get_run_records(filters=dg.RunsFilter(job_name=FOLLOW_UP_JOB)):
+        status = record.dagster_run.status.value
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def summarise_drops(rows: list[dict], drops: int, gap_s: float) -> dict:
+    """p50 / p95 / max / first of the drops' latencies, whether every run succeeded, the median split."""
+    from devtools import bench_daemon as bd
+
     latencies = [r["latency_s"] for r in rows]
     split = [r["parts_s"] for r in rows if "parts_s" in r]
     return {
@@ -380,9 +409,6 @@ def drops_under_make_dev(size: int, source: Path, work: Path, drops: int, gap_s:
         "max_s": round(max(latencies), 2) if rows else None, "first_s": rows and min(rows, key=lambda r: r["dropped"])["latency_s"],
         "all_succeeded": all(r.get("run_status") == "SUCCESS" for r in rows) and len(rows) == drops,
         "median_parts_s": {k: round(statistics.median(p[k] for p in split), 2) for k in bd.PARTS} if split else {},
-        "peak_rss_make_dev_mb": round(peak_during_drops / 2**20, 1),
-        "make_dev_startup_s": round(startup_s, 1), "load_average_at_start": load_start,
-        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "rows": [{k: v for k, v in r.items() if k not in ("written",)} for r in rows],
     }
 
