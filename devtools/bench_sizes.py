@@ -465,13 +465,14 @@ def to_markdown(r: dict) -> list[str]:
            "`run_batch` into a copy of the warehouse. Warehouses above 10 documents are the samples' raw rows "
            "multiplied in SQL, then `dbt run --full-refresh` (devtools/bench_sizes.py).", "",
            "| documents in warehouse | drop→visible p50 s | p95 s | max s | first drop s | all runs ok | backfill docs/s "
-           "| backfill wall s | peak RSS make dev MB | peak RSS backfill MB | load 1/5/15 before → after |",
-           "|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|"]
+           "| backfill wall s | peak RSS make dev MB | peak RSS backfill MB | dbt_tests_job runs | load 1/5/15 before → after |",
+           "|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---|"]
     for e in r["sizes"]:
         d, b = e["daemon"], e["backfill"]
         out.append(f"| {e['documents']:,} | {d['p50_s']} | {d['p95_s']} | {d['max_s']} | {d['first_s']} | "
                    f"{d['all_succeeded']} ({d['visible']}/{d['drops']} visible) | {b['documents_per_s']} | {b['wall_s']} | "
                    f"{d['peak_rss_make_dev_mb']:,} | {b['peak_rss_tree_mb']:,} | "
+                   f"{', '.join(f'{k} {v}' for k, v in sorted(d.get('dbt_tests_runs', {}).items()))} | "
                    f"{e['load_average_before']} → {e['load_average_after']} |")
     if r.get("ratios"):
         q = r["ratios"]
