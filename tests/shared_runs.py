@@ -13,13 +13,11 @@ import shutil
 
 import pytest
 
-from tests.bundles import REALDOCS
-
-GUANGZHOU_2026 = REALDOCS / "guangzhou-2026"
-GZ_PROJECTS = GUANGZHOU_2026 / "广州_市政务服务和数据管理局_2026_项目支出绩效目标表.pdf"
-GZ_DEPARTMENT = GUANGZHOU_2026 / "广州_市政务服务和数据管理局_2026_部门整体预算绩效目标申报表.pdf"
-BJ_NOTE = REALDOCS / "beijing" / "北京_城市副中心工程建设管理办公室_2026_部门预算情况说明.pdf"
-BJ_TABLES = REALDOCS / "beijing" / "北京_城市副中心工程建设管理办公室_2026_部门预算报表.pdf"
+#: The documents of :func:`guangzhou_beijing_run`, inside ``$REALDOCS_DIR`` (``tests/bundles.py``).
+GUANGZHOU_BEIJING = ("guangzhou-2026/广州_市政务服务和数据管理局_2026_项目支出绩效目标表.pdf",
+                     "guangzhou-2026/广州_市政务服务和数据管理局_2026_部门整体预算绩效目标申报表.pdf",
+                     "beijing/北京_城市副中心工程建设管理办公室_2026_部门预算情况说明.pdf",
+                     "beijing/北京_城市副中心工程建设管理办公室_2026_部门预算报表.pdf")
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +27,9 @@ def guangzhou_beijing_run(tmp_path_factory):
 
     Read by ``test_guangzhou_2026_job``, ``test_review_queue_job`` and ``test_narrative_pairs_job``.
     """
-    files = [GZ_PROJECTS, GZ_DEPARTMENT, BJ_NOTE, BJ_TABLES]
+    from tests.bundles import REALDOCS
+
+    files = [REALDOCS / name for name in GUANGZHOU_BEIJING]
     missing = [p.name for p in files if not p.is_file()]
     if missing:
         pytest.skip(f"real documents not found in {REALDOCS}: {missing}")
@@ -60,6 +60,7 @@ def disclosures_run(tmp_path_factory):
     绩效目标表 it renders) and of ``test_three_public_job`` (深圳 and 江苏省人民检察院 2019 are in both; 珠海 市商务局
     2026 is added): the warehouse dir. Read by both modules."""
     from devtools.render_pdf import render_seed
+    from tests.bundles import REALDOCS
     from tests.integration.test_comparison_marts_job import FILES, SHENZHEN_TARGETS, SHENZHEN_TARGETS_SEED
     from tests.integration.test_three_public_job import FILES as THREE_PUBLIC
     from tests.pipeline import batch_over_copies
