@@ -428,10 +428,11 @@ def run(bench_dir: Path, sizes: tuple[int, ...], drops: int, gap_s: float, backf
         work.mkdir(parents=True)
         entry = {"size": size, "documents": built["documents"], "built": built,
                  "load_average_before": [round(x, 2) for x in os.getloadavg()]}
+        out["sizes"].append(entry)
         entry["daemon"] = drops_under_make_dev(size, source, work / "daemon", drops, gap_s)
+        (bench_dir / "sizes.json").write_text(json.dumps(out, indent=2, ensure_ascii=False), "utf-8")  # so far
         entry["backfill"] = backfill(size, source, work / "backfill", backfill_count)
         entry["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
-        out["sizes"].append(entry)
         (bench_dir / "sizes.json").write_text(json.dumps(out, indent=2, ensure_ascii=False), "utf-8")
     out["ratios"] = ratios(out["sizes"])
     return out
