@@ -445,14 +445,16 @@ def ratios(entries: list[dict]) -> dict:
     small, large = entries[0], entries[-1]
 
     def ratio(a, b):
-        return round(a / b, 2) if a is not None and b else None
+        return round(a / b, 2) if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b else None
 
     return {"of": [large["size"], small["size"]],
             "p50": ratio(large["daemon"]["p50_s"], small["daemon"]["p50_s"]),
             "p95": ratio(large["daemon"]["p95_s"], small["daemon"]["p95_s"]),
-            "backfill_documents_per_s": ratio(large["backfill"]["documents_per_s"], small["backfill"]["documents_per_s"]),
+            "backfill_documents_per_s": ratio(large.get("backfill", {}).get("documents_per_s"),
+                                              small.get("backfill", {}).get("documents_per_s")),
             "peak_rss_make_dev": ratio(large["daemon"]["peak_rss_make_dev_mb"], small["daemon"]["peak_rss_make_dev_mb"]),
-            "peak_rss_backfill": ratio(large["backfill"]["peak_rss_tree_mb"], small["backfill"]["peak_rss_tree_mb"])}
+            "peak_rss_backfill": ratio(large.get("backfill", {}).get("peak_rss_tree_mb"),
+                                       small.get("backfill", {}).get("peak_rss_tree_mb"))}
 
 
 def to_markdown(r: dict) -> list[str]:
@@ -469,12 +471,13 @@ def to_markdown(r: dict) -> list[str]:
            "| backfill wall s | peak RSS make dev MB | peak RSS backfill MB | dbt_tests_job runs | load 1/5/15 before → after |",
            "|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---|"]
     for e in r["sizes"]:
-        d, b = e["daemon"], e["backfill"]
+        d = e["daemon"]
+        b = e.get("backfill") or {"documents_per_s": "not run", "wall_s": "", "peak_rss_tree_mb": "", "steps_s": ""}
         out.append(f"| {e['documents']:,} | {d['p50_s']} | {d['p95_s']} | {d['max_s']} | {d['first_s']} | "
                    f"{d['all_succeeded']} ({d['visible']}/{d['drops']} visible) | {b['documents_per_s']} | {b['wall_s']} | "
-                   f"{d['peak_rss_make_dev_mb']:,} | {b['peak_rss_tree_mb']:,} | "
+                   f"{d['peak_rss_make_dev_mb']:,} | {b['peak_rss_tree_mb']} | "
                    f"{', '.join(f'{k} {v}' for k, v in sorted(d.get('dbt_tests_runs', {}).items()))} | "
-                   f"{e['load_average_before']} → {e['load_average_after']} |")
+                   f"{e['load_average_before']} → {e.get('load_average_after', d.get('load_average_at_end'))} |")
     if r.get("ratios"):
         q = r["ratios"]
         out += ["", f"Ratio {q['of'][0]:,} / {q['of'][1]:,} documents: p50 {q['p50']}, p95 {q['p95']}, "
@@ -485,7 +488,7 @@ def to_markdown(r: dict) -> list[str]:
     for e in r["sizes"]:
         m = e["daemon"]["median_parts_s"]
         out.append(f"| {e['documents']:,} | " + " | ".join(str(m.get(k, "")) for k in PARTS)
-                   + f" | {e['backfill']['steps_s']} |")
+                   + f" | {(e.get('backfill') or {}).get('steps_s', 'not run')} |")
     return out + [""]
 
 
