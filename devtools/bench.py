@@ -40,6 +40,10 @@ ratios (results are printed and written to ``.bench/results.md`` and
 
 9. **OCR** (issue 28): a few table pages of a real bundle from their text layer and rasterized at 150 and
    200 dpi through OCR (:mod:`devtools.bench_ocr`): pages/s per core and the ratio OCR / text, in one run.
+
+10. **Sizes** (issue 29, ``BENCH_PARTS=sizes``): at 10, 1,000 and 10,000 documents already loaded
+   (``BENCH_SIZES``), drop → visible p50/p95 under ``make dev`` with drops a few seconds apart whatever runs
+   are doing, backfill documents/s, peak memory, and the ratio largest / smallest (:mod:`devtools.bench_sizes`).
 """
 
 from __future__ import annotations
@@ -353,7 +357,9 @@ def parse_throughput(files: list[Path], repeat: int = 2) -> dict:
 #: ``daemon``: drop → visible in serving.duckdb under the real ``make dev`` (issue 19,
 #: ``devtools/bench_daemon.py``; ``BENCH_DROPS`` drops, default 20).
 #: ``ocr``: scanned pages read by OCR, pages/s per core next to the text path (issue 28, ``devtools/bench_ocr.py``).
-BENCH_PARTS = ("throughput", "streaming", "bundles", "daemon", "ocr")
+#: ``sizes``: drop → visible under ``make dev`` (drops a few seconds apart), backfill documents/s and peak memory
+#: at 10, 1,000 and 10,000 documents already loaded (issue 29, ``devtools/bench_sizes.py``; ``BENCH_SIZES``).
+BENCH_PARTS = ("throughput", "streaming", "bundles", "daemon", "ocr", "sizes")
 
 
 def selected_parts(value: str | None) -> tuple[str, ...]:
@@ -374,7 +380,7 @@ def main_bench(scale: float, parts: tuple[str, ...] = BENCH_PARTS) -> dict:
     results: dict = {"machine": {"load_average_at_start": [round(x, 2) for x in os.getloadavg()], "cores": cores,
                                  "python": platform.python_version(), "platform": platform.platform(),
                                  "scale": scale, "parts": list(parts)}}
-    if not set(parts) <= {"bundles", "daemon", "ocr"}:  # the synthetic corpus only for the parts that read it
+    if not set(parts) <= {"bundles", "daemon", "ocr", "sizes"}:  # the synthetic corpus only for the parts that read it
         count = max(4, round(FULL_CORPUS * scale))
         corpus = BENCH_DIR / f"corpus-v{CORPUS_VERSION}-{count}"
         log(f"corpus: {count} synthetic PDFs in {corpus} (cached)")
@@ -397,6 +403,8 @@ def main_bench(scale: float, parts: tuple[str, ...] = BENCH_PARTS) -> dict:
         _bundles(results)
     if "ocr" in parts:
         _ocr(results)
+    if "sizes" in parts:
+        _sizes(results)
     results["bench_seconds"] = round(time.perf_counter() - started, 1)
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     return results
@@ -411,6 +419,18 @@ def _daemon(results: dict) -> None:
     results["daemon"] = bench_daemon.run(drops, BENCH_DIR / "daemon")
     d = results["daemon"]
     log(f"  under make dev: p50 {d['p50_s']} s, p95 {d['p95_s']} s")
+
+
+def _sizes(results: dict) -> None:
+    # 10. cost vs warehouse size under `make dev`, drops a few seconds apart (issue 29).
+    from devtools import bench_sizes
+
+    sizes = bench_sizes.sizes_from_env(os.environ.get("BENCH_SIZES"))
+    drops = int(os.environ.get("BENCH_DROPS", "5"))
+    log(f"sizes: {', '.join(map(str, sizes))} documents, {drops} drops each")
+    results["sizes"] = bench_sizes.run(BENCH_DIR, sizes, drops,
+                                       float(os.environ.get("BENCH_DROP_GAP_S", str(bench_sizes.DEFAULT_GAP_S))),
+                                       int(os.environ.get("BENCH_BACKFILL", str(bench_sizes.DEFAULT_BACKFILL))))
 
 
 def _throughput(results: dict, corpus: Path, files: list[dict], pages: int, cores: int) -> None:
@@ -635,6 +655,10 @@ def to_markdown(r: dict) -> str:
         from devtools.bench_ocr import to_markdown as ocr_markdown
 
         out += ocr_markdown(r["ocr"])
+    if "sizes" in r:
+        from devtools.bench_sizes import to_markdown as sizes_markdown
+
+        out += sizes_markdown(r["sizes"])
     return "\n".join(out) + "\n"
 
 
@@ -729,12 +753,16 @@ def main(argv: list[str] | None = None) -> int:
     o = sub.add_parser("parse-one")
     o.add_argument("pdf", type=Path)
     sub.add_parser("import")
+    i = sub.add_parser("backfill-into")
+    i.add_argument("folder", type=Path)
+    i.add_argument("warehouse", type=Path)
+    i.add_argument("root", type=Path)
     d = sub.add_parser("drops")
     d.add_argument("base", type=Path)
     d.add_argument("root", type=Path)
     d.add_argument("variants_per_seed", type=int)
     d.add_argument("drops", type=Path, nargs="+")
-    for p in (b, o, d, sub.choices["import"]):
+    for p in (b, o, d, i, sub.choices["import"]):
         p.add_argument("--result", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.command in (None, "run"):
@@ -754,6 +782,10 @@ def main(argv: list[str] | None = None) -> int:
         result = child_parse_one(args.pdf)
     elif args.command == "import":
         result = child_import()
+    elif args.command == "backfill-into":
+        from devtools.bench_sizes import child_backfill_into
+
+        result = child_backfill_into(args.folder, args.warehouse, args.root)
     else:
         result = child_drops(args.base, args.drops, args.root, args.variants_per_seed)
     args.result.write_text(json.dumps(result, ensure_ascii=False), "utf-8")

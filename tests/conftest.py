@@ -64,3 +64,7 @@ def seeded_warehouse(tmp_path_factory):
     from tests.pipeline import batch_over_copies
 
     return batch_over_copies(tmp_path_factory, "e2e", SEED_FILES)
+
+
+# Session runs shared by the slow modules that read the same documents (issue 29: CI time).
+from tests.shared_runs import disclosures_run, guangzhou_beijing_run, samples_run  # noqa: E402,F401

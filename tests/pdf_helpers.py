@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 
@@ -20,6 +21,32 @@ def require_cjk_ttf() -> None:
         if os.environ.get("CI"):
             pytest.fail("CI must have the TrueType CJK font (make fonts installs fonts-wqy-zenhei)")
         pytest.skip("no TrueType CJK font here: run `make fonts` as root (Debian fonts-wqy-zenhei)")
+
+
+def rendered_seed(prefix: str, variant: str):
+    """``(text document, pdf bytes, pdf document)``: the project-target seed ``prefix`` (``"000"``) parsed by the
+    text path, rendered in ``variant`` of ``devtools.render_pdf`` and parsed back as ``<prefix>-<variant>.pdf``.
+
+    Rendered and parsed once per test session (``test_pdf_tables`` and ``test_char_conservation`` read the same
+    renders); the ``*-ttf`` variants follow :func:`require_cjk_ttf`. Callers only read the documents.
+    """
+    from devtools.render_pdf import VARIANTS
+
+    if VARIANTS[variant].font == "ttf":
+        require_cjk_ttf()
+    return _rendered_seed(prefix, variant)
+
+
+@functools.lru_cache(maxsize=None)
+def _rendered_seed(prefix: str, variant: str):
+    from devtools.render_pdf import render_document
+    from orchestration.parsing import parse_document
+    from tests.conftest import PROJECT_TARGET_SEEDS
+
+    seed = next(p for p in PROJECT_TARGET_SEEDS if p.name.startswith(prefix))
+    text_doc = parse_document(seed.read_bytes(), seed.name)
+    data = render_document(text_doc, variant)
+    return text_doc, data, parse_document(data, f"{prefix}-{variant}.pdf")
 
 
 def minimal_pdf(objects: list[bytes]) -> bytes:

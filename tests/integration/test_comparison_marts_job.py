@@ -20,9 +20,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.reporting.export import WORKBOOK_NAME, write_export
-from devtools.render_pdf import render_seed
-from tests.bundles import REALDOCS
-from tests.pipeline import batch_over_copies, query
+from tests.pipeline import query
 
 pytestmark = pytest.mark.slow
 
@@ -73,18 +71,10 @@ WANLI = "上海市普陀区人民政府万里街道办事处"
 
 
 @pytest.fixture(scope="module")
-def comparison_warehouse(tmp_path_factory):
-    files = [REALDOCS / folder / name for name, folder in FILES.items()]
-    missing = [f.name for f in files if not f.exists()]
-    if missing:
-        pytest.skip(f"real documents not found: {missing}")
-    seed = tmp_path_factory.mktemp("rendered") / "shenzhen_targets.txt"
-    seed.write_text(SHENZHEN_TARGETS_SEED, encoding="utf-8")
-    rendered = seed.with_name(SHENZHEN_TARGETS)
-    rendered.write_bytes(render_seed(seed))
-    result, wh = batch_over_copies(tmp_path_factory, "comparison", files + [rendered])
-    assert result.success
-    return wh
+def comparison_warehouse(disclosures_run):
+    """The warehouse of the session's run over :data:`FILES` and the rendered 深圳 targets table
+    (``tests/shared_runs.py``; ``test_three_public_job`` reads it too, 珠海 市商务局 2026 is there as well)."""
+    return disclosures_run[1]
 
 
 def test_yoy_by_function_class_wanli_and_jiangsu(comparison_warehouse):

@@ -1,8 +1,10 @@
 """The starter dashboard: `make dashboard` installs Superset, serves serving.duckdb read-only, and its page draws.
 
-Slow (minutes): the target runs the sample pipeline into a temporary
-warehouse, installs Superset into dashboard/.venv when missing, initialises a
-fresh Superset home and starts the server. The page is then opened in Debian's
+Slow (minutes): the temporary warehouse is a copy of the session's run over the
+samples (``samples_run``, ``tests/shared_runs.py``: what the target's own `make run`
+would build there, run once for this module and ``test_pdf_samples``); the target
+installs Superset into dashboard/.venv when missing, initialises a fresh Superset
+home and starts the server. The page is then opened in Debian's
 headless Chromium, logged in as the local admin, and screenshotted
 (``UPDATE_SCREENSHOTS=1`` copies the picture to docs/img/dashboard.png).
 """
@@ -51,12 +53,15 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float) -> floa
 
 
 @pytest.fixture(scope="module")
-def dashboard(tmp_path_factory):
+def dashboard(tmp_path_factory, samples_run):
     """`make dashboard` on a temporary warehouse and Superset home; yields (base URL, admin password, seconds to answer)."""
     require_chromium()
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
     root = tmp_path_factory.mktemp("dashboard")
+    result, samples_warehouse = samples_run
+    assert result.success
+    shutil.copytree(samples_warehouse, root / "warehouse")  # serving.duckdb is there: the target does not run again
     port = free_port()
     env = dict(os.environ, SUPERSET_HOME=str(root / "superset"))
     log = open(root / "make-dashboard.log", "w")

@@ -179,7 +179,9 @@ def test_marts_reconcile_with_staging(seeded_warehouse):
 @pytest.mark.slow  # a second full run; tests/faults compare re-runs with clean runs too
 def test_rerun_is_idempotent(seeded_warehouse, tmp_path):
     """Running the job again over the same files leaves the marts identical."""
-    _, wh = seeded_warehouse
+    _, shared = seeded_warehouse
+    wh = tmp_path / "warehouse"  # a copy: the session's warehouse stays as its readers expect it
+    shutil.copytree(shared, wh)
     snapshot_sql = "SELECT * FROM marts.fct_project_budget ORDER BY project_key"
     before = query(wh, snapshot_sql)
     con_docs_before = query(wh, "SELECT count(*) FROM raw.documents")[0][0]

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 
 from tests.conftest import SAMPLES_DIR, SEED_FILES
-from tests.pipeline import batch_over_copies, query, run_main_job
+from tests.pipeline import batch_over_copies, query
 
 #: a whole pipeline run over the PDF samples (~45 s of setup): end to end, in the slow tier
 pytestmark = pytest.mark.slow
@@ -20,13 +18,10 @@ DEPARTMENT_INDICATORS, DEPARTMENT_TASKS = 22, 4
 
 
 @pytest.fixture(scope="module")
-def samples_warehouse(tmp_path_factory):
-    """The main job over a copy of warehouse/samples (what `make run` reads)."""
-    root = tmp_path_factory.mktemp("samples_run")
-    inbox, warehouse_dir = root / "inbox", root / "warehouse"
-    shutil.copytree(SAMPLES_DIR, inbox)
-    warehouse_dir.mkdir()
-    return run_main_job(inbox, warehouse_dir), warehouse_dir
+def samples_warehouse(samples_run):
+    """The main job over a copy of warehouse/samples (what `make run` reads): the session's run
+    (``tests/shared_runs.py``, also copied by the dashboard test)."""
+    return samples_run
 
 
 def test_every_sample_pdf_is_loaded_like_its_text(samples_warehouse):

@@ -29,7 +29,7 @@ from orchestration.ingestion.loading import read_only_connection
 from orchestration.settings import duckdb_path
 from tests.bundles import REALDOCS
 from tests.chromium_helpers import chromium_page
-from tests.pipeline import batch_over_copies, query
+from tests.pipeline import query
 
 PROJECTS = REALDOCS / "guangzhou-2026" / "广州_市政务服务和数据管理局_2026_项目支出绩效目标表.pdf"
 NOTE = REALDOCS / "beijing" / "北京_城市副中心工程建设管理办公室_2026_部门预算情况说明.pdf"
@@ -46,13 +46,13 @@ ITEMS_JS = """() => [...document.querySelectorAll('li.review-item')].map((li) =>
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    """The main job over the three real PDFs and an empty file: (batch result, warehouse dir)."""
+def warehouse(guangzhou_beijing_run):
+    """The main job over the three real PDFs and an empty file: (batch result, warehouse dir). The session's run
+    (``tests/shared_runs.py``) that the 广州 2026 and narrative-pair modules read too: the 广州 部门整体 form
+    is there as well."""
     if not all(p.is_file() for p in (PROJECTS, NOTE, TABLES)):
         pytest.skip(f"the real documents are not in {REALDOCS}")
-    empty = tmp_path_factory.mktemp("empty") / "empty.pdf"
-    empty.write_bytes(b"")
-    return batch_over_copies(tmp_path_factory, "review_queue", [PROJECTS, NOTE, TABLES, empty])
+    return guangzhou_beijing_run
 
 
 def queue(wh: Path) -> list[tuple]:

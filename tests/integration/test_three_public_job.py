@@ -13,7 +13,7 @@ from decimal import Decimal as D
 import pytest
 
 from tests.bundles import REALDOCS
-from tests.pipeline import batch_over_copies, query
+from tests.pipeline import query
 
 pytestmark = pytest.mark.slow
 
@@ -24,21 +24,21 @@ FILES = [REALDOCS / "guangdong" / SHENZHEN, REALDOCS / "guangdong" / ZHUHAI, REA
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    missing = [p for p in FILES if not p.is_file()]
-    if missing:
-        pytest.skip(f"real documents not found: {missing}")
-    return batch_over_copies(tmp_path_factory, "three_public", FILES)
+def warehouse(disclosures_run):
+    """The session's run over these three files and the comparison module's disclosures (``tests/shared_runs.py``)."""
+    return disclosures_run
 
 
 def test_three_public_tables_publish(warehouse):
     result, wh = warehouse
     assert result.success
     assert (wh / "serving.duckdb").is_file()
+    names = [p.name for p in FILES]  # the shared run holds other disclosures too (tests/shared_runs.py)
     held = query(wh, """SELECT file_name, contract_issue FROM marts.rpt_disclosure_tables_held_back
-                        WHERE fact = 'fct_three_public_expenses'""")
+                        WHERE fact = 'fct_three_public_expenses' AND file_name IN (SELECT unnest(?))""", [names])
     assert held == []
-    per_file = dict(query(wh, "SELECT file_name, count(*) FROM marts.fct_three_public_expenses GROUP BY ALL"))
+    per_file = dict(query(wh, """SELECT file_name, count(*) FROM marts.fct_three_public_expenses
+                                 WHERE file_name IN (SELECT unnest(?)) GROUP BY ALL""", [names]))
     # 深圳: 3 rows (2025年, 2026年, 增减) × 6 items × 3 funds; 珠海: 7 item rows × 4 columns (合计 + 3 funds);
     # 检察院: one row, 8 cells (公务用车购置费 blank)
     assert per_file == {SHENZHEN: 54, ZHUHAI: 28, JIANCHA: 8}

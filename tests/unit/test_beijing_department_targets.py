@@ -16,27 +16,24 @@ pages with pdfplumber's ``extract_text``:
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from decimal import Decimal
 
 import pytest
 
-from orchestration.parsing import parse_document
 from orchestration.parsing.formats.grid import GridCell, GridTable
 from orchestration.parsing.readers.department_overview import read_department_overview, split_levels
-from tests.bundles import REALDOCS
+from tests.bundles import REALDOCS, parsed_realdoc
 
 AUDIT = REALDOCS / "beijing" / "北京_市审计局_2026_部门预算报表.pdf"
 STATISTICS = REALDOCS / "beijing" / "北京_市统计局_2026_部门预算报表.pdf"
 FINANCE = REALDOCS / "beijing" / "北京_市财政局_2026_部门预算报表.pdf"
 
 
-@functools.lru_cache(maxsize=None)
 def _parsed(path):
-    if not path.is_file():
-        pytest.skip(f"real document {path} not found (set REALDOCS_DIR to the realdocs folder)")
-    return parse_document(path.read_bytes(), path.name)
+    """The parsed real document, once per session: the cache of ``tests/bundles.py`` that test_province_bundles
+    (and the other real-document modules) share; skipped when the folder is absent."""
+    return parsed_realdoc(str(path.relative_to(REALDOCS)))
 
 
 def _fields(indicator):

@@ -18,14 +18,12 @@ Real files of ``../shared/realdocs`` (skipped when absent), parse only (no Dagst
 
 from __future__ import annotations
 
-import functools
 from decimal import Decimal
 
 import pytest
 
-from orchestration.parsing import parse_document
 from orchestration.parsing.tables import classify_table
-from tests.bundles import REALDOCS
+from tests.bundles import REALDOCS, parsed_realdoc
 
 BEIJING = REALDOCS / "beijing" / "北京_城市副中心工程建设管理办公室_2026_部门预算报表.pdf"
 HUZHOU = REALDOCS / "zhejiang" / "湖州_市退役军人事务局_2026_部门预算.pdf"
@@ -33,11 +31,10 @@ HANGZHOU = REALDOCS / "zhejiang" / "杭州_市气象局_2026_部门预算.pdf"
 FUZHONGXIN = "北京城市副中心工程建设管理办公室"
 
 
-@functools.lru_cache(maxsize=None)
 def _parsed(path):
-    if not path.is_file():
-        pytest.skip(f"real document {path} not found (set REALDOCS_DIR to the realdocs folder)")
-    return parse_document(path.read_bytes(), path.name)
+    """The parsed real document, once per session: the cache of ``tests/bundles.py`` that test_province_bundles
+    (and the other real-document modules) share; skipped when the folder is absent."""
+    return parsed_realdoc(str(path.relative_to(REALDOCS)))
 
 
 def _projects(doc):

@@ -24,12 +24,12 @@ import pdfplumber
 import pytest
 
 from devtools.pdf_canvas import column_edges
-from devtools.render_pdf import VARIANTS, render_document
+from devtools.render_pdf import VARIANTS
 from orchestration.parsing import parse_document
 from orchestration.parsing.formats.pdf_columns import ColumnBands, conserve_columns
 from orchestration.parsing.readers.project_targets_pdf import REQUIRED_KEYS
 from tests.conftest import PROJECT_TARGET_SEEDS
-from tests.pdf_helpers import require_cjk_ttf
+from tests.pdf_helpers import rendered_seed
 
 SEED_IDS = [p.name[:3] for p in PROJECT_TARGET_SEEDS]
 NARROW = "portrait-rules-ttf-narrow"
@@ -40,20 +40,9 @@ LABELS = ["项目名称（资金使用单位）", "总计", "财政拨款", "财
 
 @pytest.fixture(scope="module")
 def rendered():
-    """``rendered(prefix, variant) -> (text document, pdf bytes, pdf document)``, cached."""
-    cache: dict = {}
-
-    def get(prefix: str, variant: str):
-        if (prefix, variant) not in cache:
-            if VARIANTS[variant].font == "ttf":
-                require_cjk_ttf()
-            seed = next(p for p in PROJECT_TARGET_SEEDS if p.name.startswith(prefix))
-            text_doc = parse_document(seed.read_bytes(), seed.name)
-            data = render_document(text_doc, variant)
-            cache[prefix, variant] = text_doc, data, parse_document(data, f"{prefix}-{variant}.pdf")
-        return cache[prefix, variant]
-
-    return get
+    """``rendered(prefix, variant) -> (text document, pdf bytes, pdf document)``, rendered and parsed once per
+    session (``tests/pdf_helpers.rendered_seed``, shared with test_pdf_tables)."""
+    return rendered_seed
 
 
 def _non_space_chars_between_rules(data: bytes) -> int:

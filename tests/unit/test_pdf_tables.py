@@ -13,11 +13,11 @@ import io
 import pdfplumber
 import pytest
 
-from devtools.render_pdf import DEFAULT_VARIANT, VARIANTS, render_document
+from devtools.render_pdf import DEFAULT_VARIANT, VARIANTS
 from orchestration.parsing import ParseError, parse_document
 from orchestration.parsing.text_common import format_amount
 from tests.conftest import PROJECT_TARGET_SEEDS, SAMPLES_DIR
-from tests.pdf_helpers import cid_without_unicode_pdf, image_only_pdf, require_cjk_ttf
+from tests.pdf_helpers import cid_without_unicode_pdf, image_only_pdf, rendered_seed
 
 #: Fields that say *where* a value was found, or *how* its column was decided:
 #: they differ between a text extract and a PDF by nature (line numbers vs
@@ -42,12 +42,12 @@ def rendered(text_docs, tmp_path_factory):
 
     def get(prefix: str, variant: str):
         if (prefix, variant) not in cache:
-            if VARIANTS[variant].font == "ttf":
-                require_cjk_ttf()
-            data = render_document(text_docs[prefix], variant)
+            # rendered from the seed's text parse and parsed back once per session (shared with
+            # test_char_conservation); the text parse equals text_docs[prefix]
+            _, data, doc = rendered_seed(prefix, variant)
             path = folder / f"{prefix}-{variant}.pdf"
             path.write_bytes(data)
-            cache[prefix, variant] = data, parse_document(data, path.name)
+            cache[prefix, variant] = data, doc
         return cache[prefix, variant]
 
     return get
