@@ -179,7 +179,7 @@ def build_warehouse(size: int, bench_dir: Path) -> tuple[Path, dict]:
     evidence_files = copy_evidence(staging, copies)
     multiply_s = time.perf_counter() - start
     dbt_s = dbt_full_build(staging / "warehouse.duckdb", work)
-    from orchestration.warehouse import publish_serving
+    from orchestration.serving import publish_serving
 
     start = time.perf_counter()
     publish_serving(staging / "warehouse.duckdb", staging / "serving.duckdb")
@@ -197,7 +197,7 @@ def build_warehouse(size: int, bench_dir: Path) -> tuple[Path, dict]:
 
 
 def _count_documents(warehouse: Path) -> int:
-    from orchestration.warehouse import read_only_connection
+    from orchestration.ingestion.loading import read_only_connection
 
     with read_only_connection(warehouse / "warehouse.duckdb") as con:
         return con.execute("SELECT count(*) FROM raw.documents").fetchone()[0]
@@ -243,7 +243,7 @@ def child_backfill_into(folder: Path, warehouse_dir: Path, root: Path) -> dict:
     start = time.perf_counter()
     batch = run_batch(defs, instance, folder, log_level="ERROR")
     wall = time.perf_counter() - start
-    from orchestration.warehouse import read_only_connection
+    from orchestration.ingestion.loading import read_only_connection
 
     with read_only_connection(warehouse.serving_path) as con:
         visible = con.execute("SELECT count(*) FROM marts.rpt_document_summary WHERE document_id IN (SELECT unnest(?))",
@@ -321,7 +321,7 @@ def drops_under_make_dev(size: int, source: Path, work: Path, drops: int, gap_s:
 
     from devtools import bench_daemon as bd
     from devtools.bench import TreeMemory
-    from orchestration.ingest import document_id
+    from orchestration.ingestion.reading import document_id
 
     warehouse = copy_warehouse(source, work / "warehouse")
     inbox, serving = warehouse / "inbox", warehouse / "serving.duckdb"
