@@ -161,7 +161,8 @@ def _parse_open_pdf(pdf) -> ParsedDocument:
             return document
     if pdf.pages and not _is_project_form(pdf.pages[0]):
         return _read_as_tables(pdf)
-    doc = read_project_pages(pdf, range(1, len(pdf.pages) + 1))
+    # the pages stay open: should no page hold the form, they are read again as tables, not parsed again
+    doc = read_project_pages(pdf, range(1, len(pdf.pages) + 1), close_pages=False)
     if doc is None:
         # page 1 named the form (a contents page listing 项目支出绩效目标表, say) but no page holds its
         # table: read the document as a sequence of tables like any other PDF
@@ -203,7 +204,8 @@ def _read_national_grid(pdf, otherwise: str | None = "spine") -> ParsedDocument 
     from .readers.grid_targets import has_national_grid, is_grid_header, read_national_grid
     from .spine import read_disclosure
 
-    layout = read_pdf_layout(pdf, check_page=check_text_layer, is_header=is_grid_header)
+    # when no grid is found the pages are read again (by the department reader): they stay open until then
+    layout = read_pdf_layout(pdf, check_page=check_text_layer, is_header=is_grid_header, close_pages=otherwise is not None)
     if has_national_grid(layout):
         document = read_national_grid(layout, "pdf")
         document.page_count = len(pdf.pages)
@@ -218,8 +220,10 @@ def _read_as_tables(pdf) -> ParsedDocument:
     from .readers.grid_labels import is_grid_header
     from .spine import read_disclosure
 
-    # a national grid ruled with horizontal lines only is found by its header (formats/pdf_rules.py)
-    document = read_disclosure(read_pdf_layout(pdf, check_page=check_text_layer, is_header=is_grid_header))
+    # a national grid ruled with horizontal lines only is found by its header (formats/pdf_rules.py); the pages
+    # stay open until the tables are classified: a 项目支出绩效目标表's pages are read again, not parsed again
+    layout = read_pdf_layout(pdf, check_page=check_text_layer, is_header=is_grid_header, close_pages=False)
+    document = read_disclosure(layout)
     targets: list = []
     previous = None
     for entry in (e for e in document.disclosure.inventory if e.entry_type == "table"):
@@ -231,8 +235,9 @@ def _read_as_tables(pdf) -> ParsedDocument:
             entry.kind = "project_targets"
             targets.append(entry)
         previous = entry
+    pages = [p for e in targets for p in range(e.first_page, e.last_page + 1)]
+    _close_pages_except(pdf, set(pages))
     if targets:
-        pages = [p for e in targets for p in range(e.first_page, e.last_page + 1)]
         try:
             inner = read_project_pages(pdf, pages)
         except ParseError as error:
@@ -257,6 +262,13 @@ def _read_as_tables(pdf) -> ParsedDocument:
             document.events = [e for e in document.events
                                if not (e.kind == "table_not_read" and e.detail.startswith(read_now))]
     return document
+
+
+def _close_pages_except(pdf, kept: set[int]) -> None:
+    """Close the pages of ``pdf`` (free their parsed objects) but those numbered in ``kept`` (1-based)."""
+    for page_no, page in enumerate(pdf.pages, start=1):
+        if page_no not in kept:
+            page.close()
 
 
 def _is_project_form(first_page) -> bool:

@@ -97,13 +97,15 @@ EDGE_TOLERANCE = 1.5
 MIN_RULE_LENGTH = 3.0
 
 
-def read_pdf_layout(pdf, check_page=None, is_header=None) -> DocumentLayout:
+def read_pdf_layout(pdf, check_page=None, is_header=None, close_pages: bool = True) -> DocumentLayout:
     """Read every page of an open pdfplumber PDF into tables and narrative pages.
 
     ``check_page(page, chars, page_no)`` is called first on every page and
     may raise (text-layer checks). ``is_header(texts) -> bool``, when given,
     recognises the header row of a table ruled with horizontal lines only, which
-    is then read too (:mod:`.pdf_rules`, step 5b). Pages are closed after reading.
+    is then read too (:mod:`.pdf_rules`, step 5b). Pages are closed after reading unless
+    ``close_pages`` is False: their parsed objects then stay cached for a reader that reads
+    them again, and the caller closes them (closing made pdfminer parse such pages twice).
     Returns a :class:`~.grid.DocumentLayout`; never raises for a page without tables.
     """
     tables: list[GridTable] = []
@@ -185,7 +187,8 @@ def read_pdf_layout(pdf, check_page=None, is_header=None) -> DocumentLayout:
                 tables[-1].notes += below
             last_block_was_table_on = page_no if not below or not any(len(line) > 12 for line in below) else None
         finally:
-            page.close()
+            if close_pages:
+                page.close()
     return DocumentLayout(len(pdf.pages), tables, narrative, head, events)
 
 

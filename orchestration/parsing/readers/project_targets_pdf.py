@@ -144,11 +144,12 @@ class TableRow:
         return [line for part in self.parts for line in part.lines(key)]
 
 
-def read_project_pages(pdf, page_numbers) -> ParsedDocument | None:
+def read_project_pages(pdf, page_numbers, close_pages: bool = True) -> ParsedDocument | None:
     """Read the 项目支出绩效目标表 drawn on ``page_numbers`` (1-based) of an open PDF (steps 1–9 above).
 
     Returns ``None`` when no page holds the table's column header; raises
-    :class:`ParseError` when a row cannot be read. The pages are closed after reading.
+    :class:`ParseError` when a row cannot be read. The pages are closed after reading unless
+    ``close_pages`` is False (a caller that may read them again: their parsed objects stay cached).
     """
     events: list[ParseEvent] = []
     bands: list[Band] = []
@@ -166,7 +167,8 @@ def read_project_pages(pdf, page_numbers) -> ParsedDocument | None:
             bands += page_bands
             above += page_above
         finally:
-            page.close()
+            if close_pages:
+                page.close()
     if columns is None:
         return None
     rows = _merge_rows(bands, events)
