@@ -241,3 +241,26 @@ def test_transposed_income_table_checked_by_its_arithmetic(zhengxie_2018, jianch
                         (jiancha_2018, "收入总计 21955.35 vs Σ of its 2 source subtotal(s) 21955.35")):
         (event,) = [e for e in doc.events if e.kind.startswith("income_sources_")]
         assert event.kind == "income_sources_verified" and detail in event.detail
+
+
+def test_every_page_parsed_once_when_page_one_names_a_target_form_none_holds(monkeypatch):
+    # page 1 of the 人大 2019 table file names the 项目支出绩效目标表, which no page holds: the target reader
+    # reads all 13 pages, finds no header, and the pages are read as tables — from the same parsed objects
+    # (issue 26: closing them in between made pdfminer parse each page twice, +70 % parse time on this file)
+    from collections import Counter
+
+    import pdfplumber.page
+
+    from orchestration.parsing import parse_document
+
+    parsed, original = Counter(), pdfplumber.page.Page.parse_objects
+
+    def counted(page):
+        parsed[page.page_number] += 1
+        return original(page)
+
+    monkeypatch.setattr(pdfplumber.page.Page, "parse_objects", counted)
+    doc = parse_document(RENDA_2019.read_bytes(), RENDA_2019.name)
+    assert parsed == Counter(range(1, 14))  # 13 pages, each once
+    totals = _totals_by_name(doc, "income_expenditure_summary")
+    assert (totals["收入合计"], totals["支出合计"]) == (Decimal("18330.37"), Decimal("18330.37"))
