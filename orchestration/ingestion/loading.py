@@ -15,6 +15,7 @@ Dagster imports: the Dagster assets call these functions.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 from contextlib import contextmanager
 from importlib import resources
@@ -99,19 +100,8 @@ def record_values(record) -> list:
     return values
 
 
-_BUDGET_LINE_COLUMNS = record_columns(BudgetLine)
-_INDICATOR_COLUMNS = record_columns(PerformanceIndicator)
-_DEPARTMENT_PROFILE_COLUMNS = record_columns(DepartmentTargetsProfile)
-_DEPARTMENT_TASK_COLUMNS = record_columns(DepartmentTask)
-_DEPARTMENT_INDICATOR_COLUMNS = record_columns(DepartmentIndicator)
-_INVENTORY_COLUMNS = record_columns(InventoryEntry)
-_TABLE_ROW_COLUMNS = record_columns(BudgetTableRow)
-_TABLE_AMOUNT_COLUMNS = record_columns(BudgetTableAmount)
-_TABLE_CELL_COLUMNS = record_columns(TableCell)
-_NARRATIVE_FIGURE_COLUMNS = record_columns(NarrativeFigure)
-_EVALUATION_COLUMNS = record_columns(SelfEvaluation)
-_EVALUATION_FUNDING_COLUMNS = record_columns(EvaluationFunding)
-_INDICATOR_OUTCOME_COLUMNS = record_columns(IndicatorOutcome)
+#: The columns of each record type, computed once (read-only use: :func:`raw_rows` unpacks them).
+_columns_of = functools.cache(record_columns)
 
 
 #: Staging tables whose record type has flattened (nested dataclass) fields.
@@ -381,31 +371,32 @@ def raw_rows(doc_id: str, parsed: ParsedDocument) -> list[tuple[str, list[str], 
     """
     out: list[tuple[str, list[str], list[list]]] = []
 
-    def add(table: str, columns: list[str], records: list) -> None:
+    def add(table: str, record_type: type, records: list) -> None:
         if records:
-            out.append((table, ["document_id", *columns], [[doc_id, *record_values(r)] for r in records]))
+            out.append((table, ["document_id", *_columns_of(record_type)],
+                        [[doc_id, *record_values(r)] for r in records]))
 
-    add("budget_lines", _BUDGET_LINE_COLUMNS, parsed.budget_lines)
-    add("performance_indicators", _INDICATOR_COLUMNS, parsed.indicators)
+    add("budget_lines", BudgetLine, parsed.budget_lines)
+    add("performance_indicators", PerformanceIndicator, parsed.indicators)
     targets = parsed.department_targets
     if targets is not None:
-        add("department_targets", _DEPARTMENT_PROFILE_COLUMNS, [targets.profile])
-        add("department_tasks", _DEPARTMENT_TASK_COLUMNS, targets.tasks)
-        add("department_indicators", _DEPARTMENT_INDICATOR_COLUMNS, targets.indicators)
+        add("department_targets", DepartmentTargetsProfile, [targets.profile])
+        add("department_tasks", DepartmentTask, targets.tasks)
+        add("department_indicators", DepartmentIndicator, targets.indicators)
     disclosure = parsed.disclosure
     if disclosure is not None:
         out.append(("disclosures", ["document_id", "scope", "stage", "is_template"],
                     [[doc_id, disclosure.scope, disclosure.stage, disclosure.is_template]]))
-        add("document_tables", _INVENTORY_COLUMNS, disclosure.inventory)
-        add("budget_table_rows", _TABLE_ROW_COLUMNS, disclosure.rows)
-        add("budget_table_amounts", _TABLE_AMOUNT_COLUMNS, disclosure.amounts)
-        add("table_cells", _TABLE_CELL_COLUMNS, disclosure.cells)
-        add("narrative_figures", _NARRATIVE_FIGURE_COLUMNS, disclosure.figures)
+        add("document_tables", InventoryEntry, disclosure.inventory)
+        add("budget_table_rows", BudgetTableRow, disclosure.rows)
+        add("budget_table_amounts", BudgetTableAmount, disclosure.amounts)
+        add("table_cells", TableCell, disclosure.cells)
+        add("narrative_figures", NarrativeFigure, disclosure.figures)
     evaluations = parsed.evaluations
     if evaluations is not None:
-        add("evaluation_summaries", _EVALUATION_COLUMNS, evaluations.evaluations)
-        add("evaluation_funding", _EVALUATION_FUNDING_COLUMNS, evaluations.funding)
-        add("indicator_outcomes", _INDICATOR_OUTCOME_COLUMNS, evaluations.indicators)
+        add("evaluation_summaries", SelfEvaluation, evaluations.evaluations)
+        add("evaluation_funding", EvaluationFunding, evaluations.funding)
+        add("indicator_outcomes", IndicatorOutcome, evaluations.indicators)
     if parsed.events:
         out.append(("parse_events", ["document_id", "event_no", "kind", "detail", "source_line", "source_page"],
                     [[doc_id, n, e.kind, e.detail, e.source_line, e.source_page]
