@@ -23,7 +23,7 @@ from orchestration.ingestion.filing import record_skipped
 from orchestration.ingestion.inbox import SkippedEntry, display_name, scan_folder
 from orchestration.ingestion.reading import document_digest
 from orchestration.ingestion.loading import WarehouseWriteError
-from orchestration.defs.jobs import stage_run_config
+from orchestration.partitions import stage_run_config
 from orchestration.partitions import contiguous_ranges, documents_partitions, file_tags, range_tags
 
 

@@ -1,4 +1,5 @@
-"""The dynamic partitions of the warehouse: one per document (SHA-256 of its bytes)."""
+"""The dynamic partitions of the warehouse (one per document, SHA-256 of its bytes), and the run config and
+tags that name the documents a run stages."""
 
 from pathlib import Path
 
@@ -48,3 +49,19 @@ def file_tags(files: dict[str, str]) -> dict[str, str]:
         return {}
     text = names[0] if len(names) == 1 else f"{names[0]} (+{len(names) - 1} more)"
     return {FILE_TAG: text}
+
+
+def stage_run_config(files: dict[str, str], move_processed: bool) -> dict:
+    """Run config for ``main_job`` and ``streaming_job``: which file holds each document, and whether to move it when done."""
+    return {"ops": {"stage_documents": {"config": {"files": files, "move_processed": move_processed}}}}
+
+
+def run_document_ids(run_config: dict | None) -> list[str] | None:
+    """The document ids (SHA-256) a run stages, read back from its :func:`stage_run_config`; ``None`` for a run
+    that stages no document (``nightly_rebuild_job``, a check run from the UI): its checks cover the whole warehouse.
+
+    What scopes the GX checks of a document's run to that run's documents (issue 29: a drop's checks cost the
+    same in a warehouse of 10 or 10,000 documents); the nightly rebuild runs them over every document.
+    """
+    files = (((run_config or {}).get("ops") or {}).get("stage_documents") or {}).get("config", {}).get("files")
+    return sorted(files) if files else None

@@ -14,12 +14,14 @@
   run (``orchestration/defs/quality/sensors.py``), so a failing test reaches the alert sensor
   (``quality_alert_sensor``) a minute or so after the drop.
 - ``nightly_rebuild_job`` + ``nightly_rebuild_schedule``: rebuild and re-test
-  every mart (including the reconciliation models) and republish, at 02:00.
+  every mart (including the reconciliation models), run the GX suites over every
+  document (a document's run checks only its own: :func:`orchestration.partitions.run_document_ids`), and
+  republish, at 02:00.
 """
 
 import dagster as dg
 
-from orchestration.defs.quality.checks import GX_CHECK_KEYS
+from orchestration.defs.quality.checks import GX_CHECK_KEYS, STAGING_CHECK_KEYS
 from orchestration.partitions import documents_partitions
 
 #: Run tag of the jobs that write warehouse.duckdb; the instance `make dev` runs (orchestration/settings.py) runs
@@ -89,10 +91,15 @@ dbt_tests_job = dg.define_asset_job(
     ),
 )
 
+#: The GX suites over the raw tables (``gx_staging_*``): a document's run checks its own documents; the nightly
+#: rebuild runs them over the whole warehouse (no asset of the raw group is materialized by it).
+GX_STAGING_CHECKS = dg.AssetSelection.checks(*STAGING_CHECK_KEYS)
+
 nightly_rebuild_job = dg.define_asset_job(
     name="nightly_rebuild_job",
     tags={WRITES_WAREHOUSE_TAG: "true"},
-    selection=_MODELS | dg.AssetSelection.groups("serving") | _AFTER_PUBLISH | dg.AssetSelection.assets("warehouse_export"),
+    selection=_MODELS | dg.AssetSelection.groups("serving") | _AFTER_PUBLISH | dg.AssetSelection.assets("warehouse_export")
+    | GX_STAGING_CHECKS,
     executor_def=dg.in_process_executor,
     description="Full rebuild of every dbt model and test (reconciliation included), republication of serving.duckdb "
                 "and the Excel/CSV export.",
@@ -106,8 +113,3 @@ nightly_rebuild_schedule = dg.ScheduleDefinition(
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Every night at 02:00 China time: rebuild the marts from the raw tables, re-run reconciliation tests, republish.",
 )
-
-
-def stage_run_config(files: dict[str, str], move_processed: bool) -> dict:
-    """Run config for ``main_job`` and ``streaming_job``: which file holds each document, and whether to move it when done."""
-    return {"ops": {"stage_documents": {"config": {"files": files, "move_processed": move_processed}}}}

@@ -329,7 +329,22 @@ def _marts_row_counts_sql(_ids):
     """, []
 
 
-def _marts_department_totals_sql(_ids):
+def _departments_of(alias: str, ids: list[str] | None) -> tuple[str, list]:
+    """A join that keeps the (department, fiscal year) of ``<alias>`` when one of ``ids`` belongs to it (as
+    dbt's ``stg_documents`` names departments); empty (every department) when ``ids`` is ``None``."""
+    if ids is None:
+        return "", []
+    where, params = _doc_filter("sd", ids)
+    return (f"JOIN (SELECT DISTINCT department, fiscal_year FROM stg.stg_documents sd WHERE {where}) run_departments "
+            f"ON run_departments.department = {alias}.department "
+            f"AND run_departments.fiscal_year IS NOT DISTINCT FROM {alias}.fiscal_year"), params
+
+
+def _marts_department_totals_sql(ids):
+    # A document's run compares the departments (and years) of its documents, all their documents included;
+    # the nightly rebuild every department.
+    staged_scope, staged_params = _departments_of("d", ids)
+    marted_scope, marted_params = _departments_of("f", ids)
     return f"""
         WITH staged AS (
             SELECT d.department, d.fiscal_year, c.amount_column,
@@ -340,6 +355,7 @@ def _marts_department_totals_sql(_ids):
             FROM raw.budget_lines b
             -- the department as the marts name it (an unnamed one is （部门未知）<file>: dbt's stg_documents)
             JOIN stg.stg_documents d USING (document_id)
+            {staged_scope}
             CROSS JOIN (VALUES ('amount_total'), ('amount_fiscal_appropriation'),
                                ('amount_special_account'), ('amount_other')) AS c(amount_column)
             WHERE b.line_type = 'project' AND b.document_id IN {_CURRENT}
@@ -352,6 +368,7 @@ def _marts_department_totals_sql(_ids):
                         WHEN 'amount_special_account' THEN f.amount_special_account_wan
                         ELSE f.amount_other_wan END) AS mart_sum
             FROM marts.fct_project_budget f
+            {marted_scope}
             CROSS JOIN (VALUES ('amount_total'), ('amount_fiscal_appropriation'),
                                ('amount_special_account'), ('amount_other')) AS c(amount_column)
             GROUP BY f.department, f.fiscal_year, c.amount_column
@@ -363,19 +380,22 @@ def _marts_department_totals_sql(_ids):
           ON s.department = m.department AND s.fiscal_year IS NOT DISTINCT FROM m.fiscal_year
          AND s.amount_column = m.amount_column
         ORDER BY 1, 2, 3
-    """, []
+    """, staged_params + marted_params
 
 
-def _marts_disclosure_checks_sql(_ids):
+def _marts_disclosure_checks_sql(ids):
     # The rules are written once, as the dbt model marts.rpt_disclosure_checks (one row per
     # thing checked, with its evidence); the suite only says that a difference is a WARN finding.
-    return """
+    # A document's run reads its documents' rows; the nightly rebuild every row.
+    where, params = ("", []) if ids is None else ("WHERE " + _doc_filter("c", ids)[0], [ids])
+    return f"""
         SELECT document_id, file_name, department_name, rule, severity, table_title, source_page, subject,
                bbox_x0, bbox_top, bbox_x1, bbox_bottom,
                left_label, left_yuan, right_label, right_yuan, unit_as_printed, difference_yuan, difference_cents
-        FROM marts.rpt_disclosure_checks
+        FROM marts.rpt_disclosure_checks c
+        {where}
         ORDER BY file_name, rule, source_page, subject
-    """, []
+    """, params
 
 
 #: Index columns GX reports for every unexpected row of a document-scope suite, so
@@ -389,7 +409,8 @@ class SuiteSpec:
 
     ``scope`` is ``document`` (raw rows of given documents; every row has
     ``document_id`` and ``file_name``; run by the gate before dbt) or
-    ``marts`` (after dbt, over the whole warehouse). ``sql(document_ids)``
+    ``marts`` (after dbt: the rows of given documents, the totals of their
+    departments, or — row counts — whole tables). ``sql(document_ids)``
     returns ``(query, params)``; ``document_ids=None`` means every loaded
     document. ``expectations()`` builds the suite's GX expectations (read
     lazily: the taxonomy comes from the dbt seed). ``index_columns`` name a

@@ -27,6 +27,9 @@ def test_job_succeeds_and_all_checks_pass(seeded_warehouse):
                          "gx_marts_disclosure_checks"}
     blocking = [e for e in evaluations if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
     assert blocking == []
+    # a document's run checks its own documents (issue 29); the nightly rebuild every document
+    scopes = {e.check_name: e.metadata["scope"].value for e in evaluations if "scope" in e.metadata}
+    assert scopes == {name: "the run's 5 document(s)" for name in gx_checks - {"gx_document_gate"}}
     materialized = {e.asset_key.to_user_string() for e in result.results[0].get_asset_materialization_events()}
     for key in ("staged_documents", "raw/budget_lines", "raw/department_targets", "raw/department_tasks",
                 "raw/department_indicators", "marts/fct_department_target", "marts/dim_department_task",

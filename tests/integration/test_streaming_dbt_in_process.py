@@ -19,7 +19,7 @@ import pytest
 from dagster_dbt import DbtCliResource
 
 from orchestration.definitions import build_definitions
-from orchestration.defs.jobs import stage_run_config
+from orchestration.partitions import stage_run_config
 from orchestration.defs.transformation.dbt import dbt_models, dbt_project
 from orchestration.resources import WarehouseResource
 from orchestration.settings import SAMPLES_DIR, dbt_executable

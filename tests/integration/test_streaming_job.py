@@ -23,7 +23,7 @@ from dagster._core.definitions.dependency import NodeHandle
 from orchestration.alerts import Outbox, WebhookSettings
 from orchestration.definitions import build_definitions, defs
 from orchestration.defs.alerting.sensors import run_alert_tick
-from orchestration.defs.jobs import stage_run_config
+from orchestration.partitions import stage_run_config
 from orchestration.defs.transformation.dbt import dbt_models
 from orchestration.resources import WarehouseResource
 from orchestration.settings import SAMPLES_DIR, dagster_home
@@ -70,6 +70,9 @@ def test_the_streaming_job_keeps_every_gx_check_blocking_and_no_dbt_test():
     assert main_checks == checks | dbt_tests
     # the nightly rebuild: every test of the dbt models (it rebuilds from staging, not the staging tables)
     assert {c for c in dbt_tests if c.asset_key in dbt_models.keys} <= selected("nightly_rebuild_job")[1]
+    # ... and the GX suites of the raw tables over every document (a document's run checks its own: issue 29)
+    assert {c.name for c in selected("nightly_rebuild_job")[1] if c.name.startswith("gx_staging_")} == {
+        "gx_staging_documents", "gx_staging_budget_lines", "gx_staging_performance_indicators"}
 
 
 @pytest.mark.slow  # a streaming run, then a dbt_tests_job run and the alert sensor: ~47 s

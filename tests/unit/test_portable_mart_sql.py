@@ -41,6 +41,20 @@ def test_marts_suites_write_portable_sql():
         assert not DUCKDB_ONLY.search(sql), (name, DUCKDB_ONLY.search(sql).group(0))
 
 
+def test_marts_suites_scoped_to_a_run_are_portable_but_for_the_document_filter():
+    """A document's run scopes the marts suites to its documents (issue 29) with suites._doc_filter, nothing else."""
+    from orchestration.quality.suites import SUITES, _doc_filter
+
+    for name, spec in SUITES.items():
+        if spec.scope != "marts":
+            continue
+        sql, params = spec.sql(["x"])
+        assert sql.count("?") == len(params), name
+        for alias in ("sd", "c"):
+            sql = sql.replace(_doc_filter(alias, ["x"])[0], "")
+        assert not DUCKDB_ONLY.search(sql), (name, DUCKDB_ONLY.search(sql).group(0))
+
+
 def test_document_suites_are_portable_but_for_the_document_filter():
     """The document suites read the raw schema (DuckDB); their only DuckDB-only SQL is suites._doc_filter."""
     from orchestration.quality.suites import SUITES, _doc_filter

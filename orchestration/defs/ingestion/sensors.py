@@ -60,8 +60,8 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
 from orchestration.ingestion.inbox import skip_reason
 from orchestration.ingestion.reading import document_digest
-from orchestration.defs.jobs import stage_run_config, streaming_job
-from orchestration.partitions import documents_partitions, file_tags, range_tags
+from orchestration.defs.jobs import streaming_job
+from orchestration.partitions import documents_partitions, file_tags, range_tags, stage_run_config
 from orchestration.resources import WarehouseResource
 
 PENDING = "pending"

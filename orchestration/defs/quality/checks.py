@@ -10,12 +10,18 @@ Three kinds (see ``orchestration/quality/suites.py`` for the suites):
   warnings, so the alert sensor sees it. It passes when every document of the
   run is clean.
 - ``gx_staging_*`` — blocking checks on the raw tables: the document
-  suites over every loaded document, after the gate. They pass unless
+  suites, after the gate. They pass unless
   something systemic is wrong (a critical failure on loaded rows means the
   gate was bypassed), and report warnings and quarantined documents in metadata.
 - ``gx_marts_*`` — blocking checks on the fact tables after dbt: row counts,
   dimension joins and per-department totals against the raw tables. A failure is
   ERROR and stops ``serving_database`` from publishing.
+
+What a check covers (issue 29): in a run that stages documents (``streaming_job``, ``main_job``) the run's
+documents — their rows, the totals of their departments, their disclosure findings
+(:func:`orchestration.partitions.run_document_ids`), so a drop's checks cost the same in a warehouse of 10
+or 10,000 documents; in a run that stages none (``nightly_rebuild_job``, a check launched from the UI) every
+loaded document. The mart row counts compare whole tables in both cases (two ``count(*)`` per mart).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.ingestion.ingest import IngestOutcome
+from orchestration.partitions import run_document_ids
 from orchestration.quality.gate import GateReport
 from orchestration.quality.runner import SuiteOutcome, run_suites
 from orchestration.resources import WarehouseResource
@@ -104,19 +111,22 @@ def gate_check_result(report: GateReport) -> dg.AssetCheckResult:
     )
 
 
-def check_result_from_suites(outcomes: list[SuiteOutcome], quarantined: dict | None = None) -> dg.AssetCheckResult:
+def check_result_from_suites(outcomes: list[SuiteOutcome], quarantined: dict | None = None,
+                             scope: str = "every loaded document") -> dg.AssetCheckResult:
     """Translate GX suite outcomes into a Dagster ``AssetCheckResult``.
 
     Failed (ERROR) when a critical expectation failed; otherwise passed, with
-    the warnings (expectation and rows) and the quarantined documents in metadata.
+    the warnings (expectation and rows), the quarantined documents and ``scope``
+    (which documents the suites read) in metadata.
     """
     blocking = [o for s in outcomes for o in s.blocking_failures]
     warnings = [o for s in outcomes for o in s.warnings]
     return dg.AssetCheckResult(
         passed=not blocking,
         severity=dg.AssetCheckSeverity.ERROR,
-        description="GX suites " + ", ".join(s.suite for s in outcomes),
+        description="GX suites " + ", ".join(s.suite for s in outcomes) + f", over {scope}",
         metadata={
+            "scope": scope,
             "gx_suites": [s.suite for s in outcomes],
             "rows_validated": sum(s.row_count for s in outcomes),
             "expectations": sum(len(s.outcomes) for s in outcomes),
@@ -130,26 +140,32 @@ def check_result_from_suites(outcomes: list[SuiteOutcome], quarantined: dict | N
     )
 
 
-def _quarantined_documents(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+def _quarantined_documents(con: duckdb.DuckDBPyConnection, document_ids: list[str] | None) -> dict[str, str]:
+    """File name → reason of the quarantined documents among ``document_ids`` (``None``: all of them)."""
+    scoped, params = ("", []) if document_ids is None else (" AND list_contains(?, document_id)", [document_ids])
     return dict(con.execute(
-        "SELECT file_name, error FROM raw.documents WHERE status = 'quarantined' ORDER BY file_name"
+        f"SELECT file_name, error FROM raw.documents WHERE status = 'quarantined'{scoped} ORDER BY file_name", params,
     ).fetchall())
 
 
 def _gx_check(name: str, asset_key: list[str], suites: list[str], description: str) -> dg.AssetChecksDefinition:
     @dg.asset_check(asset=dg.AssetKey(asset_key), name=name, description=description, blocking=True)
-    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    def _check(context, warehouse: WarehouseResource) -> dg.AssetCheckResult:  # context: AssetCheckExecutionContext
+        document_ids = run_document_ids(context.run.run_config)  # None: the whole warehouse (nightly)
         with warehouse.connection(read_only=True) as con:
             # Data Docs of passing suites are built after publish (gx_data_docs), off the drop's path
-            outcomes = run_suites(con, suites, defer_docs=True)
-            quarantined = _quarantined_documents(con)
-        return check_result_from_suites(outcomes, quarantined)
+            outcomes = run_suites(con, suites, document_ids, defer_docs=True)
+            quarantined = _quarantined_documents(con, document_ids)
+        scope = "every loaded document" if document_ids is None else f"the run's {len(document_ids)} document(s)"
+        return check_result_from_suites(outcomes, quarantined, scope)
 
     return _check
 
 
-_STAGING = "Over every loaded document after the per-document gate; fails (ERROR, blocking the marts) only when a critical expectation fails on loaded rows."
-_MARTS = "After dbt; fails (ERROR, blocking serving.duckdb) when the marts disagree with the raw tables."
+_STAGING = ("After the per-document gate, over the run's documents (every loaded document in the nightly rebuild); "
+            "fails (ERROR, blocking the marts) only when a critical expectation fails on loaded rows.")
+_MARTS = ("After dbt, over the run's documents and their departments (the whole warehouse in the nightly rebuild); "
+          "fails (ERROR, blocking serving.duckdb) when the marts disagree with the raw tables.")
 
 staging_checks = [
     _gx_check("gx_staging_documents", ["raw", "documents"], ["staging_documents"],
@@ -177,3 +193,5 @@ marts_checks = [
 #: of their GX suites: a check's name is its id in the event log and in every alert (``<asset>:<check>``, by which
 #: the alert outbox recognises a repeat).
 GX_CHECK_KEYS = [GATE_CHECK_SPEC.key, *(key for check in staging_checks + marts_checks for key in check.check_keys)]
+#: The ``gx_staging_*`` checks (what the nightly rebuild runs over the whole warehouse).
+STAGING_CHECK_KEYS = [key for check in staging_checks for key in check.check_keys]
