@@ -46,6 +46,13 @@ New documents of one tick become new dynamic partitions (added together, so
 they are contiguous) and one run over that range; the same bytes dropped
 again become a run of the existing partition (idempotent: its rows are
 replaced and the file is archived beside the first copy).
+
+**Drops coalesce** (issue 29): while a ``streaming_job`` run waits in the queue (the instance runs the
+runs that write the warehouse one at a time), a tick submits nothing: the settled files are held in the
+cursor (:data:`READY`) and the tick watches the queue for the rest of its watch; as soon as that run
+starts, every file that arrived meanwhile goes in one new run. At most one run waits, so a drop waits
+for at most the run in progress and its own, however fast files arrive (one run per drop queued up
+without bound when drops came faster than a run: p50 379 s at 5 s apart, measured).
 """
 
 import json
@@ -65,13 +72,17 @@ from orchestration.partitions import documents_partitions, file_tags, range_tags
 from orchestration.resources import WarehouseResource
 
 PENDING = "pending"
+#: Cursor state of a settled, hashed file held back while a run of the sensor's job waits in the queue
+#: (``ready:<document id>``): the next tick takes it without hashing it again, if it is unchanged.
+READY = "ready:"
 
 
 def scan_inbox(inbox: Path, previous: dict[str, list], settle_seconds: float, now: float,
                renamed: dict[str, tuple[int, int]] | None = None) -> tuple[dict[str, list], list[tuple[str, Path]]]:
     """One tick over ``inbox``: the new cursor state and the files ready to process.
 
-    ``previous``: the cursor of the last tick (name → ``[size, mtime_ns, state]``);
+    ``previous``: the cursor of the last tick (name → ``[size, mtime_ns, state]``; state ``pending``, the
+    document id submitted, or :data:`READY` + the id of a file held back for the next run);
     ``settle_seconds``: how long (seconds) a file's mtime must be in the past before it
     is read; ``now``: the tick's time (epoch seconds). A file is ready when its mtime is
     at least ``settle_seconds`` old and, if the last tick saw it, its size and mtime are
@@ -89,6 +100,10 @@ def scan_inbox(inbox: Path, previous: dict[str, list], settle_seconds: float, no
         st = entry.stat()
         signature = [st.st_size, st.st_mtime_ns]
         seen = previous.get(entry.name)
+        if seen and seen[:2] == signature and str(seen[2]).startswith(READY):  # settled, held for the next run
+            state[entry.name] = [*signature, seen[2][len(READY):]]
+            ready.append((seen[2][len(READY):], Path(entry.path)))
+            continue
         if seen and seen[:2] == signature and seen[2] != PENDING:
             state[entry.name] = seen  # already submitted, not yet moved away
             continue
@@ -196,6 +211,26 @@ def settle_wait(state: dict[str, list], settle_seconds: float, now: float) -> fl
     return max(waits) if waits else None
 
 
+def hold(state: dict[str, list], ready: list[tuple[str, Path]]) -> dict[str, list]:
+    """``state`` (a :func:`scan_inbox` cursor) with the ``ready`` files marked :data:`READY` (held for the next run)."""
+    held = dict(state)
+    for document_id, path in ready:
+        held[path.name] = [*state[path.name][:2], READY + document_id]
+    return held
+
+
+#: Run statuses of a run that waits in the queue (created by a sensor, not yet launched).
+WAITING = [dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.QUEUED]
+#: How often a tick holding files looks at the queue again (seconds): the run queue is dequeued every second.
+QUEUE_POLL_S = 0.5
+
+
+def queued_streaming_run(instance: dg.DagsterInstance) -> str | None:
+    """The id of a ``streaming_job`` run created or queued but not launched, if any (the next one to start)."""
+    ids = instance.get_run_ids(filters=dg.RunsFilter(job_name=streaming_job.name, statuses=WAITING), limit=1)
+    return ids[0] if ids else None
+
+
 @dg.sensor(
     name="inbox_sensor",
     job=streaming_job,
@@ -225,6 +260,20 @@ def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResour
             state, ready = scan_inbox(inbox, state, warehouse.settle_seconds, time.time(), watch.renamed)
             if watching <= 0:
                 break
+        # Drops coalesce: while a run of this job waits in the queue, hold the settled files for the next run
+        # and watch the queue for the rest of the watch (module docstring).
+        waiting = queued_streaming_run(context.instance) if ready else None
+        waited = False
+        while waiting is not None and watch_until - time.monotonic() > 0:
+            time.sleep(min(QUEUE_POLL_S, max(0.0, watch_until - time.monotonic())))
+            waiting, waited = queued_streaming_run(context.instance), True
+        if ready and waiting is None and waited:  # the queued run has started: take what arrived meanwhile too
+            state, ready = scan_inbox(inbox, hold(state, ready), warehouse.settle_seconds, time.time(), watch.renamed)
+    if ready and waiting is not None:
+        state = hold(state, ready)
+        return dg.SensorResult(
+            skip_reason=f"{len(ready)} settled file(s) held for the next run: run {waiting} is still queued.",
+            cursor=json.dumps(state, sort_keys=True))
     cursor = json.dumps(state, sort_keys=True)
     if not ready:
         return dg.SensorResult(skip_reason="No new settled files.", cursor=cursor)
