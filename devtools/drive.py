@@ -1,8 +1,7 @@
 """Drive the inbox sensor in-process against a real Dagster instance.
 
 What the daemon does on each tick, done here deterministically: evaluate
-``inbox_sensor`` with the stored cursor, apply its dynamic-partition requests
-to the instance, and execute each run request in this process, with the
+``inbox_sensor`` with the stored cursor and execute each run request in this process, with the
 sensor's job (``streaming_job``; the ``dbt_tests_job`` run the daemon requests
 after it is not run here). Used by the streaming tests and by ``make bench``.
 """
@@ -38,14 +37,11 @@ class SensorDriver:
         if isinstance(outcome, dg.SkipReason):
             return []
         self.cursor = outcome.cursor
-        for request in outcome.dynamic_partitions_requests or []:
-            self.instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
         job = self.defs.resolve_job_def(inbox_sensor.job_name)  # streaming_job: no dbt tests (they follow in dbt_tests_job)
         results = []
         for run in outcome.run_requests or []:
-            kwargs = {"partition_key": run.partition_key} if run.partition_key else {}
             config = {**run.run_config, "loggers": {"console": {"config": {"log_level": self.log_level}}}}
             results.append(
-                job.execute_in_process(instance=self.instance, run_config=config, tags=run.tags, raise_on_error=False, **kwargs)
+                job.execute_in_process(instance=self.instance, run_config=config, tags=run.tags, raise_on_error=False)
             )
         return results

@@ -1,8 +1,9 @@
 """Batch runs over a folder the user names: files are read in place, never moved.
 
-Registers every file of the folder as a ``documents`` partition (document id
-= SHA-256), then executes ``main_job`` in this process over the partitions —
-one run per contiguous range of partitions, normally exactly one run. Entries
+Hashes every file of the folder (document id = SHA-256), then executes ``main_job``
+in this process once over all of them (the documents named in the run config:
+:mod:`orchestration.run_documents`; each becomes a row of the registry
+``raw.documents``, not a Dagster partition). Entries
 that are not documents (links, folders, FIFOs, hidden or unsupported files,
 files that cannot be read) are listed in ``BatchResult.skipped`` with their
 reason and recorded under ``quarantine/not-read/``.
@@ -23,8 +24,7 @@ from orchestration.ingestion.filing import record_skipped
 from orchestration.ingestion.inbox import SkippedEntry, display_name, scan_folder
 from orchestration.ingestion.reading import document_digest
 from orchestration.ingestion.loading import WarehouseWriteError
-from orchestration.partitions import stage_run_config
-from orchestration.partitions import contiguous_ranges, documents_partitions, file_tags, range_tags
+from orchestration.run_documents import file_tags, stage_run_config
 
 
 #: The asset whose materialization means serving.duckdb was replaced (orchestration/defs/serving/assets.py).
@@ -135,26 +135,16 @@ def open_instance() -> dg.DagsterInstance:
 
 def _run(defs: dg.Definitions, instance: dg.DagsterInstance, files: dict[str, str], ids: list[str],
          log_level: str, on_event: Callable[[dg.EventLogEntry], None] | None = None) -> list[dg.ExecuteInProcessResult]:
-    existing = set(instance.get_dynamic_partitions(documents_partitions.name))
-    new = [i for i in ids if i not in existing]
-    if new:
-        instance.add_dynamic_partitions(documents_partitions.name, new)
-    ordered = instance.get_dynamic_partitions(documents_partitions.name)
+    """One ``main_job`` run in this process over the documents ``ids`` (their files in ``files``)."""
+    in_files = {i: files[i] for i in ids}
+    config = stage_run_config(in_files, move_processed=False)
+    config["loggers"] = {"console": {"config": {"log_level": log_level}}}
+    run_id = str(uuid.uuid4())  # known before the run starts, to listen to its events
+    if on_event is not None:
+        instance.add_event_listener(run_id, on_event)
     job = defs.resolve_job_def("main_job")
-    results = []
-    for start, end in contiguous_ranges(list(ordered), set(ids)):
-        in_range = ordered[ordered.index(start) : ordered.index(end) + 1]
-        in_files = {i: files[i] for i in in_range}
-        config = stage_run_config(in_files, move_processed=False)
-        config["loggers"] = {"console": {"config": {"log_level": log_level}}}
-        kwargs = {"partition_key": start, "tags": file_tags(in_files)} if start == end else {
-            "tags": {**range_tags(start, end), **file_tags(in_files)}}
-        run_id = str(uuid.uuid4())  # known before the run starts, to listen to its events
-        if on_event is not None:
-            instance.add_event_listener(run_id, on_event)
-        results.append(job.execute_in_process(instance=instance, run_config=config, raise_on_error=False,
-                                              run_id=run_id, **kwargs))
-    return results
+    return [job.execute_in_process(instance=instance, run_config=config, raise_on_error=False, run_id=run_id,
+                                   tags=file_tags(in_files))]
 
 
 def _sqlite_cause(error: BaseException) -> sqlite3.OperationalError | None:

@@ -1,7 +1,7 @@
 """The Dagster code location: every definition under ``orchestration/defs/``, one folder per domain.
 
-Graph: source_documents (files) → staged_documents (one partition per
-document) → raw/* (the DuckDB raw tables) → dbt models (stg → intermediate → marts) → serving_database and
+Graph: source_documents (files) → staged_documents (the documents of the run's config; each a row of the
+registry raw.documents) → raw/* (the DuckDB raw tables) → dbt models (stg → intermediate → marts) → serving_database and
 document_summary and warehouse_report (charts, HTML + PDF). GX suites run as blocking checks on the raw tables; dbt
 tests run as checks on the models. See ``defs/jobs.py`` and ``defs/ingestion/sensors.py``.
 """

@@ -26,6 +26,9 @@ CREATE TABLE IF NOT EXISTS raw.documents (
 );
 -- Where fiscal_year was read: title | cover | 编制说明 | file_name; NULL with fiscal_year NULL (no evidence).
 ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS fiscal_year_source VARCHAR;
+-- The Dagster run that last staged these bytes (issue 29: documents are registry rows, not partitions; the UI's
+-- run page tells what happened to the file). NULL for rows written outside a run.
+ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS run_id VARCHAR;
 
 -- 项目支出绩效目标表 rows in document order: the 合计 department total, then each 资金使用单位
 -- spending-unit subtotal followed by its projects.

@@ -1,7 +1,7 @@
 """The Dagster definitions, one folder per domain, loaded by ``orchestration/definitions.py`` (``load_defs``).
 
 - ``ingestion/`` — the inbox sensor and the staging assets (``source_documents``,
-  ``staged_documents`` one partition per document, ``raw/*``);
+  ``staged_documents`` the run's documents, ``raw/*``);
 - ``transformation/`` — the dbt project (prepared by a preparer) and its models as assets;
 - ``quality/`` — the GX suites as asset checks (the per-document gate is emitted by ``stage_documents``);
 - ``serving/`` — ``serving_database``: the marts published for readers;

@@ -1,6 +1,6 @@
 """Jobs and the schedule.
 
-- ``main_job``: stage the documents of the run's partitions, run the GX checks,
+- ``main_job``: stage the documents of the run's config, run the GX checks,
   build the dbt marts with every dbt test, publish ``serving.duckdb``, report (summary, charts).
   Used by batch runs (``budget-etl run``) and from the UI.
 - ``streaming_job``: what the inbox sensor launches (one run per tick; issue 19): the same
@@ -15,14 +15,13 @@
   (``quality_alert_sensor``) a minute or so after the drop.
 - ``nightly_rebuild_job`` + ``nightly_rebuild_schedule``: rebuild and re-test
   every mart (including the reconciliation models), run the GX suites over every
-  document (a document's run checks only its own: :func:`orchestration.partitions.run_document_ids`), and
+  document (a document's run checks only its own: :func:`orchestration.run_documents.run_document_ids`), and
   republish, at 02:00.
 """
 
 import dagster as dg
 
 from orchestration.defs.quality.checks import GX_CHECK_KEYS, STAGING_CHECK_KEYS
-from orchestration.partitions import documents_partitions
 
 #: Run tag of the jobs that write warehouse.duckdb; the instance `make dev` runs (orchestration/settings.py) runs
 #: them one at a time (the queued run coordinator's tag_concurrency_limits). Each step holds the writer lock,
@@ -48,13 +47,12 @@ main_job = dg.define_asset_job(
     name="main_job",
     tags={WRITES_WAREHOUSE_TAG: "true"},
     selection=_PIPELINE_ASSETS,
-    partitions_def=documents_partitions,
     # Steps share one DuckDB writer (a file lock), so parallel step processes
     # would only wait on each other: run them in the run's own process and
     # save a process start per step (seconds of drop-to-mart latency).
     executor_def=dg.in_process_executor,
     description=(
-        "Documents of the run's partitions → parse → DuckDB raw tables → GX suites (blocking) → dbt marts "
+        "Documents of the run's config → parse → DuckDB raw tables → GX suites (blocking) → dbt marts "
         "→ serving.duckdb → per-document summary and the warehouse report (HTML + PDF)."
     ),
 )
@@ -72,7 +70,6 @@ streaming_job = dg.define_asset_job(
     # The assets of main_job without any asset check, then the GX checks added back: the dbt tests are
     # left to dbt_tests_job (requested after the run) and to the nightly rebuild.
     selection=_PIPELINE_ASSETS.without_checks() | GX_CHECKS,
-    partitions_def=documents_partitions,
     executor_def=dg.in_process_executor,
     description=(
         "What the inbox sensor runs: documents → parse → DuckDB raw tables → GX gate and suites (blocking) → dbt "

@@ -83,12 +83,14 @@ class IngestOutcome:
     peak_memory_bytes: int | None = None
 
 
-def stage_parsed(con: duckdb.DuckDBPyConnection, item: ParsedFile, destinations: Destinations) -> IngestOutcome:
+def stage_parsed(con: duckdb.DuckDBPyConnection, item: ParsedFile, destinations: Destinations,
+                 run_id: str | None = None) -> IngestOutcome:
     """File away (drop mode: move; quarantined: keep a copy with its reason) and write one parsed file.
 
     In drop mode the file is moved *before* the database write, so the row
     always names where the bytes now are; if the write fails the bytes are
-    safe in the archive and a re-run finds them by document id.
+    safe in the archive and a re-run finds them by document id. ``run_id``: the Dagster run staging it
+    (``raw.documents.run_id``).
     """
     registration, status = item.registration, item.status
     kept = file_away(item.path, item.data, registration, destinations, status, item.error)
@@ -97,7 +99,7 @@ def stage_parsed(con: duckdb.DuckDBPyConnection, item: ParsedFile, destinations:
     error = item.error
     try:
         try:
-            write_document(con, registration, item.parsed, status, error)
+            write_document(con, registration, item.parsed, status, error, run_id)
         except duckdb.Error as data_error:
             if _is_storage_error(data_error):
                 raise
@@ -106,7 +108,7 @@ def stage_parsed(con: duckdb.DuckDBPyConnection, item: ParsedFile, destinations:
             status, error = "quarantined", (
                 f"{registration.file_name}: parsed, but the warehouse refused to store it ({type(data_error).__name__}: "
                 f"{data_error}); nothing of it was loaded. Please report it with the file attached.")
-            write_document(con, registration, None, status, error)
+            write_document(con, registration, None, status, error, run_id)
             if kept is None:
                 file_away(item.path, item.data, registration, destinations, status, error)
             else:
@@ -184,6 +186,7 @@ def ingest_documents(
     destinations: Destinations,
     workers: int,
     log: RunLog | None = None,
+    run_id: str | None = None,
 ) -> IngestRun:
     """Parse (``workers`` processes) and write every document of ``document_ids``, in that order.
 
@@ -199,6 +202,8 @@ def ingest_documents(
       the new bytes as a new document);
     - otherwise :func:`stage_parsed` (loaded / registered / quarantined).
 
+    ``run_id``: the Dagster run (recorded in the registry, ``raw.documents.run_id``).
+
     Raises :class:`WarehouseWriteError` when the database or a folder cannot be
     written; any other exception of a worker is a bug and is raised.
     """
@@ -212,7 +217,7 @@ def ingest_documents(
         if path is None and doc_id in files and not destinations.move_processed:
             given = Path(files[doc_id])
             item = vanished_file(doc_id, str(given), _gone_reason(given))
-            outcomes.append(stage_parsed(con, item, destinations))
+            outcomes.append(stage_parsed(con, item, destinations, run_id))
             log.warning(item.error)
         elif path is None:
             missing.append(doc_id)
@@ -229,7 +234,7 @@ def ingest_documents(
         if result is None:
             missing.append(job.document_id)
             continue
-        outcome = stage_parsed(con, result, destinations)
+        outcome = stage_parsed(con, result, destinations, run_id)
         outcomes.append(outcome)
         progress.add(result.parsed.page_count if result.parsed else None, result.registration.byte_size)
         notify_listeners(progress)

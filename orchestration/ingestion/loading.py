@@ -285,8 +285,9 @@ def write_document(
     parsed: ParsedDocument | None,
     status: str,
     error: str | None = None,
+    run_id: str | None = None,
 ) -> None:
-    """Replace every raw row of one document in a single transaction.
+    """Replace every raw row of one document in a single transaction (``run_id``: the Dagster run staging it).
 
     ``first_seen_at`` survives re-loads of the same bytes, so re-running an old
     version never makes it newer than a correction that arrived after it.
@@ -313,8 +314,8 @@ def write_document(
             INSERT INTO raw.documents (
                 document_id, file_name, source_path, format, layout, doc_type, title,
                 department, fiscal_year, fiscal_year_source, page_count, byte_size, parser_version,
-                status, error, ingested_at, first_seen_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                status, error, ingested_at, first_seen_at, run_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 doc_id,
@@ -334,6 +335,7 @@ def write_document(
                 error,
                 now,
                 previous[0] if previous else now,
+                run_id,
             ],
         )
         if parsed is not None and status != "quarantined":

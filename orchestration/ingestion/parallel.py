@@ -169,7 +169,7 @@ def _pool_context():
 
 @dataclasses.dataclass(frozen=True)
 class ParseJob:
-    """One document to parse: its id (partition key) and the file holding its bytes."""
+    """One document to parse: its id (SHA-256 of the bytes) and the file holding its bytes."""
 
     document_id: str
     path: Path

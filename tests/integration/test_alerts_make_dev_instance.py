@@ -68,8 +68,8 @@ def test_alert_arrives_once_over_several_ticks_on_the_make_dev_instance(tmp_path
         shutil.copy(SEED_003, clean / SEED_003.name)
         first = run_batch(defs, instance, clean)
         assert first.success
-        run = instance.get_run_by_id(first.results[0].run_id)  # the file name next to the partition (hash)
-        assert run.tags["dagster/partition"] == first.document_ids[0] and run.tags["document/file"] == SEED_003.name
+        run = instance.get_run_by_id(first.results[0].run_id)  # the file name next to the document id (hash)
+        assert run.tags["document/id"] == first.document_ids[0] and run.tags["document/file"] == SEED_003.name
 
         cursor = None
         result = tick(instance, resource, cursor)  # tick 1: the alerts of the first run

@@ -12,7 +12,7 @@ import shutil
 import duckdb
 import pytest
 
-from orchestration.partitions import run_document_ids, stage_run_config
+from orchestration.run_documents import run_document_ids, stage_run_config
 from orchestration.quality.runner import run_suites
 from orchestration.settings import duckdb_path
 
@@ -72,5 +72,7 @@ def test_a_run_reads_only_its_documents_rows(two_departments):
 
 def test_run_document_ids_reads_the_stage_config():
     config = stage_run_config({"b" * 64: "/inbox/b.pdf", "a" * 64: "/inbox/a.pdf"}, move_processed=True)
-    assert run_document_ids(config) == ["a" * 64, "b" * 64]
+    assert run_document_ids(config) == ["b" * 64, "a" * 64]  # the files' order
+    again = stage_run_config({"b" * 64: "/inbox/b.pdf"}, move_processed=False, document_ids=["c" * 64, "b" * 64])
+    assert run_document_ids(again) == ["b" * 64, "c" * 64]
     assert run_document_ids({}) is None and run_document_ids(None) is None  # nightly: the whole warehouse

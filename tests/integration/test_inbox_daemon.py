@@ -7,7 +7,7 @@ and the sensor ticks at the daemon's pace with the first-sight settle rule. Two 
 - a file written slowly in place (a few KB/s for about a minute, no temporary name) is not read
   before it is complete: the only document ever registered is the whole file;
 - a burst of 50 files renamed into the inbox at once ends with every file loaded exactly once
-  (one raw row, one partition, one archived copy each; the inbox empty; every run succeeded).
+  (one raw row, one run naming it, one archived copy each; the inbox empty; every run succeeded).
 """
 
 from __future__ import annotations
@@ -61,6 +61,15 @@ def make_dev(tmp_path_factory):
         stop_make_dev(process)
 
 
+def registry_runs(warehouse: Path) -> dict[str, str]:
+    """document_id → the run that staged it (``raw.documents.run_id``)."""
+    con = duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True)
+    try:
+        return dict(con.execute("SELECT document_id, run_id FROM raw.documents").fetchall())
+    finally:
+        con.close()
+
+
 def staged(warehouse: Path) -> list[tuple]:
     """(document_id, file_name, status) of every raw.documents row, after the runs ended."""
     con = duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True)
@@ -97,12 +106,16 @@ def test_a_file_written_slowly_is_not_read_before_it_is_complete(make_dev):
     runs = [instance.get_run_record_by_id(run_id) for t in requested for run_id in t.run_ids]
     assert all(r.create_timestamp.timestamp() >= finished + 1.0 for r in runs), \
         [(r.create_timestamp.timestamp() - finished) for r in runs]
-    assert instance.get_dynamic_partitions("documents") == [document_id]
     assert staged(warehouse) == [(document_id, "slow_writer.txt", "loaded")]
+    # the registry names the run that staged it (documents are not partitions: issue 29)
+    assert registry_runs(warehouse) == {document_id: runs[0].dagster_run.run_id}
+    assert instance.get_dynamic_partitions("documents") == []
     assert not any((warehouse / "quarantine").glob("slow_writer*"))
 
 
 def test_a_burst_of_50_files_ends_with_every_file_loaded_once(make_dev):
+    import dagster as dg
+
     warehouse, instance, process = make_dev
     before = {row[0] for row in staged(warehouse)}
     files = {}
@@ -119,14 +132,15 @@ def test_a_burst_of_50_files_ends_with_every_file_loaded_once(make_dev):
     rows = [r for r in staged(warehouse) if r[0] not in before]
     assert sorted(r[0] for r in rows) == sorted(ids), "each file is one raw row, none twice, none missing"
     assert all(status == "loaded" and ids[doc] == name for doc, name, status in rows)
-    partitions = instance.get_dynamic_partitions("documents")
-    assert len(partitions) == len(set(partitions)) and set(ids) <= set(partitions)
+    # each document in exactly one run's config, and the registry names that run
+    staged_by = registry_runs(warehouse)
+    in_config = [(doc, r.run_id) for r in instance.get_runs(filters=dg.RunsFilter(job_name="streaming_job"))
+                 for doc in r.run_config["ops"]["stage_documents"]["config"]["files"] if doc in ids]
+    assert sorted(in_config) == sorted((doc, staged_by[doc]) for doc in ids)
     assert list((warehouse / "inbox").iterdir()) == []
     archived = [p for p in (warehouse / "archive").iterdir() if p.name.startswith("burst_")]
     assert len(archived) == 50
     assert {hashlib.sha256(p.read_bytes()).hexdigest() for p in archived} == set(ids)
-    import dagster as dg
-
     runs = instance.get_runs(filters=dg.RunsFilter(job_name="streaming_job"))
     assert runs and all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs)
     # every dbt test ran after the streaming runs (one test run may cover several) and passed; the last

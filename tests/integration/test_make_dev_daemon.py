@@ -79,7 +79,7 @@ def test_make_dev_sends_the_alert_of_a_dropped_file_once(tmp_path):
 
         with dg.DagsterInstance.from_config(str(warehouse / ".dagster")) as instance:
             run = instance.get_run_by_id(alert["body"]["run_id"])
-            assert run.tags["document/file"] == "warning_code_2_31.txt"  # next to dagster/partition (the hash)
+            assert run.tags["document/file"] == "warning_code_2_31.txt"  # next to document/id (the hash)
     finally:
         stop_make_dev(process)  # the whole tree, also code servers and run workers in their own sessions
         hook.close()

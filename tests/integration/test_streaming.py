@@ -1,7 +1,7 @@
 """Streaming ingestion end to end: the inbox sensor evaluated against a real Dagster instance.
 
 Each tick is what the daemon does (``devtools.drive``): evaluate
-the sensor with its cursor, add the requested partitions, execute the runs.
+the sensor with its cursor, execute the runs it requests.
 Real DuckDB, dbt and GX throughout; assertions read ``serving.duckdb``.
 """
 
@@ -72,18 +72,23 @@ def test_dropped_documents_reach_the_serving_marts_one_by_one(tmp_path):
     driver, wh = make_driver(tmp_path)
     inbox = Path(wh.inbox_dir)
     seen: set[str] = set()
+    run_ids: list[str] = []
     for seed in PROJECT_TARGET_SEEDS[-2:]:
         dropped = inbox / seed.name
         shutil.copy(seed, dropped)
         results = settle_and_tick(driver, dropped)
         assert len(results) == 1 and results[0].success
+        run_ids.append(results[0].run_id)
         seen.add(sha(seed))
         ids = {r[0] for r in serving(wh, "SELECT document_id FROM marts.fct_project_budget")}
         assert ids == seen
         # processed files leave the drop inbox for the archive; nothing is deleted
         assert not dropped.exists()
         assert any(p.name.startswith(seed.stem) for p in wh.archive_dir.iterdir())
-    assert set(driver.instance.get_dynamic_partitions("documents")) == seen
+    # the registry (not Dagster partitions: issue 29) names each document and the run that staged it
+    registry = dict(serving(wh, "SELECT document_id, staged_by_run_id FROM marts.dim_document"))
+    assert set(registry) == seen and set(registry.values()) <= set(run_ids)
+    assert driver.instance.get_dynamic_partitions("documents") == []
     assert driver.tick() == []  # nothing new: no run
     # serving.duckdb is written with storage version 64 (readable by DuckDB 1.x), whatever DuckDB writes it
     header = wh.serving_path.read_bytes()[:32]
@@ -97,8 +102,9 @@ def test_same_bytes_twice_is_one_document(tmp_path):
     shutil.copy(SEED_004, inbox / "first.txt")
     assert [r.success for r in settle_and_tick(driver, inbox / "first.txt")] == [True]
     shutil.copy(SEED_004, inbox / "again with spaces.txt")
-    assert [r.success for r in settle_and_tick(driver, inbox / "again with spaces.txt")] == [True]
-    assert driver.instance.get_dynamic_partitions("documents") == [sha(SEED_004)]
+    (again,) = settle_and_tick(driver, inbox / "again with spaces.txt")
+    assert again.success  # a run of its own (a new run_key), though the bytes are known
+    assert serving(wh, "SELECT document_id, staged_by_run_id FROM marts.dim_document") == [(sha(SEED_004), again.run_id)]
     assert serving(wh, "SELECT count(*) FROM marts.dim_document")[0][0] == 1
     assert serving(wh, "SELECT count(*) FROM marts.fct_project_budget")[0][0] == 51
     kept = sorted(p.name for p in wh.archive_dir.iterdir())
@@ -148,7 +154,7 @@ def test_half_written_file_is_not_picked_up_until_complete(tmp_path):
     assert driver.tick() == []  # settled now, but seen changed since last tick
     results = driver.tick()
     assert [r.success for r in results] == [True]
-    assert driver.instance.get_dynamic_partitions("documents") == [sha(data)]
+    assert serving(wh, "SELECT document_id FROM marts.dim_document") == [(sha(data),)]
     assert serving(wh, "SELECT count(*) FROM marts.fct_project_budget")[0][0] == 51
 
 

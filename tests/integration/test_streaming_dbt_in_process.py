@@ -19,7 +19,7 @@ import pytest
 from dagster_dbt import DbtCliResource
 
 from orchestration.definitions import build_definitions
-from orchestration.partitions import stage_run_config
+from orchestration.run_documents import stage_run_config
 from orchestration.defs.transformation.dbt import dbt_models, dbt_project
 from orchestration.resources import WarehouseResource
 from orchestration.settings import SAMPLES_DIR, dbt_executable
@@ -69,9 +69,8 @@ def test_the_streaming_dbt_step_builds_every_model_in_process_with_row_counts_an
     document_id = hashlib.sha256(SAMPLE.read_bytes()).hexdigest()
     local = build_definitions(WarehouseResource(warehouse_dir=str(warehouse_dir), inbox_dir=str(inbox)))
     with dg.DagsterInstance.ephemeral() as instance:
-        instance.add_dynamic_partitions("documents", [document_id])
         result = local.resolve_job_def("streaming_job").execute_in_process(
-            instance=instance, partition_key=document_id,
+            instance=instance,
             run_config=stage_run_config({document_id: str(inbox / SAMPLE.name)}, move_processed=True))
         assert result.success  # the read-only steps after dbt (GX mart suites, publish) opened the file
         assert any(IN_PROCESS_LOG in m for m in dbt_step_logs(instance, result.run_id))

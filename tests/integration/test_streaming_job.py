@@ -23,7 +23,7 @@ from dagster._core.definitions.dependency import NodeHandle
 from orchestration.alerts import Outbox, WebhookSettings
 from orchestration.definitions import build_definitions, defs
 from orchestration.defs.alerting.sensors import run_alert_tick
-from orchestration.partitions import stage_run_config
+from orchestration.run_documents import stage_run_config
 from orchestration.defs.transformation.dbt import dbt_models
 from orchestration.resources import WarehouseResource
 from orchestration.settings import SAMPLES_DIR, dagster_home
@@ -88,9 +88,8 @@ def test_a_streaming_run_requests_the_dbt_tests_whose_failures_reach_the_alerts(
     document_id = hashlib.sha256(SAMPLE.read_bytes()).hexdigest()
     local = build_definitions(WarehouseResource(warehouse_dir=str(warehouse_dir), inbox_dir=str(inbox)))
     try:
-        instance.add_dynamic_partitions("documents", [document_id])
         streaming = local.resolve_job_def("streaming_job").execute_in_process(
-            instance=instance, partition_key=document_id,
+            instance=instance,
             run_config=stage_run_config({document_id: str(inbox / SAMPLE.name)}, move_processed=True))
         assert streaming.success
         assert {e.check_name for e in streaming.get_asset_check_evaluations()} == GX_CHECKS

@@ -81,7 +81,7 @@ def test_files_dropped_while_a_run_waits_are_held_then_go_in_one_run(make_dev_in
 
     first = _drop(inbox, SEED_FILES[0])
     held = _tick(instance, inbox, warehouse_dir, None)
-    assert not held.run_requests and not held.dynamic_partitions_requests
+    assert not held.run_requests
     assert waiting.run_id in held.skip_reason.skip_message
     state = json.loads(held.cursor)
     assert state[first.name][2] == READY + document_digest(first)[0]
@@ -97,7 +97,7 @@ def test_files_dropped_while_a_run_waits_are_held_then_go_in_one_run(make_dev_in
     (request,) = taken.run_requests  # one run for the three files
     files = request.run_config["ops"]["stage_documents"]["config"]["files"]
     assert sorted(files.values()) == sorted(str(p) for p in (first, second, third))
-    assert set(taken.dynamic_partitions_requests[0].partition_keys) == set(files)
+    assert request.tags["document/count"] == "3"
     # submitted: the next tick does not take them again
     assert not _tick(instance, inbox, warehouse_dir, taken.cursor).run_requests
 

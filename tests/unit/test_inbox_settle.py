@@ -74,6 +74,11 @@ def test_settle_wait_is_the_time_until_the_last_pending_file_is_quiet(tmp_path):
     assert settle_wait({"long.txt": [1, int(now * 1e9), PENDING]}, 30.0, now) is None
 
 
+def run_documents(result) -> list[str]:
+    """The documents of the runs a tick requested (the run config's files), in order."""
+    return [doc for r in result.run_requests for doc in r.run_config["ops"]["stage_documents"]["config"]["files"]]
+
+
 def _sensor_tick(inbox, warehouse_dir, watch_seconds: float = 0.0, during=None):
     """One real ``inbox_sensor`` tick; ``during``: run in a thread while the tick runs. Returns (result, seconds)."""
     import dagster as dg
@@ -102,7 +107,7 @@ def test_a_file_renamed_into_place_just_after_it_was_written_goes_in_the_same_ti
     (inbox / ".part").write_bytes(b"complete document")
     os.replace(inbox / ".part", inbox / "renamed.txt")
     result, seconds = _sensor_tick(inbox, tmp_path)
-    assert [r.partition_key for r in result.run_requests] == [hashlib.sha256(b"complete document").hexdigest()]
+    assert run_documents(result) == [hashlib.sha256(b"complete document").hexdigest()]
     assert seconds <= SETTLE + 1.5  # it waited for the window, not longer
 
 
@@ -145,7 +150,7 @@ def test_a_file_renamed_into_place_while_the_tick_watches_is_taken_at_once(tmp_p
         os.replace(inbox / ".late.part", inbox / "late.txt")
 
     result, seconds = _sensor_tick(inbox, tmp_path, watch_seconds=4.0, during=drop)
-    assert [r.partition_key for r in result.run_requests] == [hashlib.sha256(b"dropped during the tick").hexdigest()]
+    assert run_documents(result) == [hashlib.sha256(b"dropped during the tick").hexdigest()]
     assert seconds < DROP_AT + SETTLE - 0.5  # neither the whole watch nor the settle window
 
 
@@ -161,7 +166,7 @@ def test_a_fresh_file_moved_in_from_another_folder_is_taken_at_once(tmp_path):
         os.replace(outside / "moved.txt", inbox / "moved.txt")
 
     result, seconds = _sensor_tick(inbox, tmp_path, watch_seconds=4.0, during=drop)
-    assert [r.partition_key for r in result.run_requests] == [hashlib.sha256(b"moved in").hexdigest()]
+    assert run_documents(result) == [hashlib.sha256(b"moved in").hexdigest()]
     assert seconds < DROP_AT + SETTLE - 0.5
 
 
@@ -175,7 +180,7 @@ def test_a_file_written_in_place_while_the_tick_watches_still_waits_out_the_sett
         (inbox / "copied.txt").write_bytes(b"copied in place")
 
     result, seconds = _sensor_tick(inbox, tmp_path, watch_seconds=4.0, during=copy)
-    assert [r.partition_key for r in result.run_requests] == [hashlib.sha256(b"copied in place").hexdigest()]
+    assert run_documents(result) == [hashlib.sha256(b"copied in place").hexdigest()]
     assert DROP_AT + SETTLE - 0.1 <= seconds < 4.0 + 1.5
 
 

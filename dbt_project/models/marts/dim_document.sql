@@ -22,5 +22,6 @@ select
     counts_in_department_totals,
     first_seen_at,
     ingested_at,
+    staged_by_run_id,
     error_message
 from {{ ref('int_documents') }}

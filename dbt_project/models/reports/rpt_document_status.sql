@@ -9,5 +9,6 @@ select
     fiscal_year,
     status,
     is_current,
+    staged_by_run_id,
     error_message                                                   as reason
 from {{ ref('dim_document') }}

@@ -25,5 +25,6 @@ select
     status = 'loaded'                       as is_loaded,
     error                                   as error_message,
     ingested_at,
-    first_seen_at
+    first_seen_at,
+    run_id                                  as staged_by_run_id
 from source

@@ -1,14 +1,14 @@
-"""Ingest assets: inbox files → the DuckDB ``raw`` tables, one partition per document.
+"""Ingest assets: inbox files → the DuckDB ``raw`` tables.
 
 ``source_documents`` stands for the files that arrive (drop inbox or a folder
-named for a batch run); ``stage_documents`` (asset ``staged_documents``,
-partitioned) hands the run's partitions to
+named for a batch run); ``stage_documents`` (asset ``staged_documents``) hands the
+documents of the run's config (:mod:`orchestration.run_documents`) to
 :func:`orchestration.ingestion.ingest.ingest_documents` (the policy: find, parse,
 file, load; no Dagster) and then to the GX gate; ``raw_tables`` records the
-``raw/<table>`` assets (unpartitioned: the tables as a whole, row counts) that the
-dbt sources read, described from ``raw_schema.sql``. The partition key is the
-document id (SHA-256 of the bytes); a run may cover one document (sensor) or
-a range of them (batch, backfill) thanks to the single-run backfill policy.
+``raw/<table>`` assets (the tables as a whole, row counts) that the dbt sources
+read, described from ``raw_schema.sql``. A run may cover one document (sensor)
+or thousands (batch, backfill); documents are rows of the registry
+``raw.documents``, not partitions (issue 29).
 """
 
 import dagster as dg
@@ -19,7 +19,7 @@ from orchestration.ingestion.ingest import ingest_documents, outcomes_markdown
 from orchestration.ingestion.loading import RAW_TABLES, connect, table_row_counts
 from orchestration.ingestion.parallel import configured_workers
 from orchestration.ingestion.raw_descriptions import raw_table_descriptions
-from orchestration.partitions import documents_partitions
+from orchestration.run_documents import documents_of
 from orchestration.quality.gate import gate_documents
 from orchestration.resources import WarehouseResource
 
@@ -42,14 +42,16 @@ class StageDocumentsConfig(dg.Config):
     """Run config of ``stage_documents``.
 
     ``files``: document id → path of its bytes (set by the sensor and by
-    batch runs; documents of the run without an entry are looked up in the
-    registry, the archive and the quarantine). ``move_processed``: drop-inbox
+    batch runs). ``document_ids``: documents to stage again from where the
+    registry last saw them (their source path, the archive, the quarantine):
+    re-running a document from the UI. ``move_processed``: drop-inbox
     mode — move each file to ``archive/`` or ``quarantine/`` when done.
     ``parse_workers``: processes parsing in parallel (0 = ``$PARSE_WORKERS``
     or the number of cores; 1 = parse in the step's own process).
     """
 
     files: dict[str, str] = {}
+    document_ids: list[str] = []
     move_processed: bool = False
     parse_workers: int = 0
 
@@ -60,9 +62,9 @@ class StageDocumentsConfig(dg.Config):
         dg.AssetSpec(
             key=STAGED_DOCUMENTS_KEY,
             description=(
-                "One partition per document (id = SHA-256 of its bytes): the file parsed, its rows replaced in the "
-                "raw tables in one transaction, then the per-document GX gate. Metadata: the run's outcome "
-                "per document, pages/s, rows written per table."
+                "The documents of the run (id = SHA-256 of the bytes; registry raw.documents): each file parsed, its "
+                "rows replaced in the raw tables in one transaction, then the per-document GX gate. Metadata: the "
+                "run's outcome per document, pages/s, rows written per table."
             ),
             deps=[source_documents],
             group_name="raw",
@@ -70,29 +72,30 @@ class StageDocumentsConfig(dg.Config):
         )
     ],
     check_specs=[GATE_CHECK_SPEC],
-    partitions_def=documents_partitions,
-    backfill_policy=dg.BackfillPolicy.single_run(),
     can_subset=False,
 )
 def stage_documents(context: dg.AssetExecutionContext, config: StageDocumentsConfig, warehouse: WarehouseResource):
-    """Parse every document of the run's partitions and replace its raw rows.
+    """Parse every document of the run's config and replace its raw rows.
 
     One DuckDB transaction per document; a file that cannot be parsed is
     quarantined with its reason and the others proceed. The GX gate then
     validates the staged documents (``quality.gate_documents``): one that
     fails a critical expectation is quarantined too (check ``gx_document_gate``).
     """
+    document_ids = documents_of(config.files, config.document_ids)
+    if not document_ids:
+        raise dg.Failure(description="The run names no document: give `files` (id → path) or `document_ids`.")
     destinations = Destinations(warehouse.archive_dir, warehouse.quarantine_dir, config.move_processed)
     with warehouse.writer_lock(), connect(warehouse.duckdb_path) as con:
-        run = ingest_documents(con, list(context.partition_keys), config.files, destinations,
-                               configured_workers(config.parse_workers), context.log)
+        run = ingest_documents(con, document_ids, config.files, destinations,
+                               configured_workers(config.parse_workers), context.log, context.run_id)
         gate = gate_documents(con, [o.registration.document_id for o in run.outcomes if o.status == "loaded"],
                               warehouse.quarantine_dir, config.move_processed, context.run_id,
                               defer_docs=True)  # passing batches' pages: built by gx_data_docs after publish
         for verdict in gate.quarantined:
             context.log.warning(f"{verdict.file_name}: quarantined by the GX gate — {verdict.reason}")
         outcomes = apply_gate(run.outcomes, gate)
-        counts_run = table_row_counts(con, list(context.partition_keys))
+        counts_run = table_row_counts(con, document_ids)
     if run.missing and not outcomes:
         raise dg.Failure(description=f"None of the run's documents could be read: {run.missing}")
     yield dg.MaterializeResult(

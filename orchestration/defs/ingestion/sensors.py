@@ -1,4 +1,4 @@
-"""The drop-inbox sensor: new files become document partitions and runs.
+"""The drop-inbox sensor: new files become runs of ``streaming_job`` (documents named in the run config).
 
 A tick only lists the inbox and stats its files (``os.scandir``); it hashes a
 file (SHA-256, the document id) once, when the file has settled: not modified
@@ -42,10 +42,11 @@ Each tick's runs are of ``streaming_job``: the dbt models are built without the 
 follow in their own run (``dbt_tests_job``, requested by ``dbt_tests_after_streaming_sensor``);
 the GX gate and the blocking GX suites still decide what is published.
 
-New documents of one tick become new dynamic partitions (added together, so
-they are contiguous) and one run over that range; the same bytes dropped
-again become a run of the existing partition (idempotent: its rows are
-replaced and the file is archived beside the first copy).
+The settled files of one tick become one run, its documents named in the run config (document id → file;
+:mod:`orchestration.run_documents`: documents are registry rows, not Dagster partitions) with a ``run_key`` of
+its own (ids, names, sizes and mtimes: the same bytes dropped again make a new run — idempotent: the
+document's rows are replaced and the file is archived beside the first copy). Two files with the same bytes
+in one tick: the second waits for the next run.
 
 **Drops coalesce** (issue 29): while a ``streaming_job`` run waits in the queue (the instance runs the
 runs that write the warehouse one at a time), a tick submits nothing: the settled files are held in the
@@ -68,7 +69,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from orchestration.ingestion.inbox import skip_reason
 from orchestration.ingestion.reading import document_digest
 from orchestration.defs.jobs import streaming_job
-from orchestration.partitions import documents_partitions, file_tags, range_tags, stage_run_config
+from orchestration.run_documents import drop_run_key, file_tags, stage_run_config
 from orchestration.resources import WarehouseResource
 
 PENDING = "pending"
@@ -236,7 +237,7 @@ def queued_streaming_run(instance: dg.DagsterInstance) -> str | None:
     job=streaming_job,
     minimum_interval_seconds=1,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Watches INBOX_DIR; each settled new file becomes a `documents` partition and is processed into the marts.",
+    description="Watches INBOX_DIR; the settled files of a tick become one streaming_job run (held while another waits in the queue).",
 )
 def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
     inbox = Path(warehouse.inbox_dir)
@@ -278,42 +279,23 @@ def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResour
     if not ready:
         return dg.SensorResult(skip_reason="No new settled files.", cursor=cursor)
 
-    existing = set(context.instance.get_dynamic_partitions(documents_partitions.name))
-    new_ids: list[str] = []
-    new_files: dict[str, str] = {}
-    repeat_requests: list[dg.RunRequest] = []
+    # One run for every settled file; a second file with the same bytes waits for the next run (its config names
+    # one file per document).
+    files: dict[str, str] = {}
+    signatures: dict[str, tuple[int, int]] = {}
+    later: list[tuple[str, Path]] = []
     for document_id, path in ready:
-        if document_id in existing or document_id in new_files:
-            mtime = path.stat().st_mtime_ns
-            repeat_requests.append(
-                dg.RunRequest(
-                    run_key=f"{document_id}:{path.name}:{mtime}",
-                    partition_key=document_id,
-                    run_config=stage_run_config({document_id: str(path)}, move_processed=True),
-                    tags=file_tags({document_id: str(path)}),
-                )
-            )
-        else:
-            new_ids.append(document_id)
-            new_files[document_id] = str(path)
-
-    run_requests: list[dg.RunRequest] = []
-    if new_ids:
-        config = stage_run_config(new_files, move_processed=True)
-        if len(new_ids) == 1:
-            run_requests.append(dg.RunRequest(run_key=new_ids[0], partition_key=new_ids[0], run_config=config,
-                                              tags=file_tags(new_files)))
-        else:
-            run_requests.append(
-                dg.RunRequest(
-                    run_key=f"{new_ids[0]}..{new_ids[-1]}",
-                    tags={**range_tags(new_ids[0], new_ids[-1]), **file_tags(new_files)},
-                    run_config=config,
-                )
-            )
-    context.log.info(f"{len(new_ids)} new document(s), {len(repeat_requests)} repeated drop(s)")
+        if document_id in files:
+            later.append((document_id, path))
+            continue
+        files[document_id] = str(path)
+        signatures[document_id] = tuple(state[path.name][:2])
+    if later:
+        cursor = json.dumps(hold(state, later), sort_keys=True)
+    context.log.info(f"{len(files)} document(s) in one run" + (f"; {len(later)} copy(ies) of them held for the next run"
+                                                                 if later else ""))
     return dg.SensorResult(
-        run_requests=run_requests + repeat_requests,
-        dynamic_partitions_requests=[documents_partitions.build_add_request(new_ids)] if new_ids else [],
+        run_requests=[dg.RunRequest(run_key=drop_run_key(files, signatures),
+                                    run_config=stage_run_config(files, move_processed=True), tags=file_tags(files))],
         cursor=cursor,
     )

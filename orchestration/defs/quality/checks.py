@@ -19,7 +19,7 @@ Three kinds (see ``orchestration/quality/suites.py`` for the suites):
 
 What a check covers (issue 29): in a run that stages documents (``streaming_job``, ``main_job``) the run's
 documents — their rows, the totals of their departments, their disclosure findings
-(:func:`orchestration.partitions.run_document_ids`), so a drop's checks cost the same in a warehouse of 10
+(:func:`orchestration.run_documents.run_document_ids`), so a drop's checks cost the same in a warehouse of 10
 or 10,000 documents; in a run that stages none (``nightly_rebuild_job``, a check launched from the UI) every
 loaded document. The mart row counts compare whole tables in both cases (two ``count(*)`` per mart).
 """
@@ -33,19 +33,16 @@ import dagster as dg
 import duckdb
 
 from orchestration.ingestion.ingest import IngestOutcome
-from orchestration.partitions import run_document_ids
+from orchestration.run_documents import run_document_ids
 from orchestration.quality.gate import GateReport
 from orchestration.quality.runner import SuiteOutcome, run_suites
 from orchestration.resources import WarehouseResource
 
 GATE_CHECK_NAME = "gx_document_gate"
 
-#: The partitioned asset of the staging step: one partition per document (parsed,
-#: written to the raw tables, gated). The ``raw/<table>`` assets
-#: are unpartitioned and materialized once per run after it: Dagster records a
-#: planned and a done materialization per (asset, partition), ~11 ms each in the
-#: SQLite event log, so seven partitioned keys cost ~32 s per 220-document
-#: backfill, all in one process (docs/scaling.md).
+#: The asset of the staging step: the run's documents parsed, written to the raw tables and gated (one
+#: materialization per run; the documents are rows of the registry ``raw.documents``, not partitions: issue 29).
+#: The ``raw/<table>`` assets are materialized once per run after it.
 STAGED_DOCUMENTS_KEY = dg.AssetKey("staged_documents")
 
 #: Declared on the ``stage_documents`` multi-asset, which yields its result.
