@@ -26,7 +26,7 @@ DATA = Path(__file__).resolve().parent / "data"
 RENAMES = DATA / "golden_marts_renames.json"
 
 #: Columns whose values depend on when the run happened, not on the documents: left out.
-VOLATILE_COLUMNS = {"ingested_at", "first_seen_at"}
+VOLATILE_COLUMNS = {"ingested_at", "first_seen_at", "staged_by_run_id"}  # times of the run, its id
 
 
 def _canonical(value) -> str:
