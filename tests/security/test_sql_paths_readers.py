@@ -37,6 +37,9 @@ ALLOWED_INTERPOLATIONS = {
     # and the SQL of the dbt project's macros (dbt_project/macros/budget_hierarchy.sql, rendered by
     # quality/dbt_macros.py from the repository's file with CTE names as arguments: no document content)
     "where", "_CURRENT", "parents", "reconciliation",
+    # the run's scope (issue 29): joins and filters built in code with ``?`` placeholders (suites._departments_of,
+    # defs/quality/checks._quarantined_documents) and the table alias they apply to (a constant of the caller)
+    "staged_scope", "marted_scope", "alias", "scoped",
     # orchestration/defs/transformation/dbt.py: a model's relation name from dbt's manifest, quoted by the
     # dbt-duckdb adapter ("warehouse"."marts"."fct_x"): an identifier dbt built, never document content
     "node['relation_name']",
