@@ -41,7 +41,7 @@ from pathlib import Path
 from orchestration.settings import REPO_ROOT, SAMPLES_DIR
 
 #: Bump when the built warehouses change (the cache key under ``.bench/``).
-SIZES_VERSION = 1
+SIZES_VERSION = 2  # 2: dim_project incremental, whole-warehouse reports tagged, raw.documents.run_id
 DEFAULT_SIZES = (10, 1000, 10000)
 #: Seconds between two drops (the issue's "a few seconds apart").
 DEFAULT_GAP_S = 5.0

@@ -74,8 +74,9 @@ class InProcessDbtBuild:
 
     adapter = None
 
-    def __init__(self, context: dg.AssetExecutionContext, target_path: Path):
+    def __init__(self, context: dg.AssetExecutionContext, target_path: Path, exclude: str | None = None):
         self.context = context
+        self.exclude = exclude  # a dbt selector left out of the build (``dbt build --exclude``), e.g. ``tag:x``
         self.manifest, self.translator, project = get_manifest_and_translator_from_dbt_assets([context.assets_def])
         if project is None:
             raise dg.DagsterInvariantViolationError("dbt_models has no DbtProject: dbt cannot run in process")
@@ -97,6 +98,8 @@ class InProcessDbtBuild:
             current_dbt_indirect_selection_env=os.getenv(DBT_INDIRECT_SELECTION_ENV),
         )
         indirect = indirect or os.getenv(DBT_INDIRECT_SELECTION_ENV)
+        if self.exclude:  # dagster-dbt's selection is `--select …` (and maybe `--exclude …`): add ours to it
+            selection = _with_exclusion(list(selection), self.exclude)
         return [
             "build", *selection, *(["--indirect-selection", indirect] if indirect else []),
             # dbt's unit tests check the models' SQL on fixed fixtures, not the new document's rows: they run
@@ -151,6 +154,14 @@ class InProcessDbtBuild:
         if source.is_file() and not destination.exists():
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, destination)
+
+
+def _with_exclusion(selection: list[str], exclude: str) -> list[str]:
+    """dbt CLI selection arguments with ``exclude`` added to their ``--exclude`` (created when absent)."""
+    if "--exclude" in selection:
+        at = selection.index("--exclude") + 1
+        return [*selection[:at], f"{selection[at]} {exclude}", *selection[at + 1:]]
+    return [*selection, "--exclude", exclude]
 
 
 def failure_message(args: list[str], result: dbtRunnerResult, raw_events: list[Mapping[str, Any]], target_path: Path) -> str:

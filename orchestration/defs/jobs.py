@@ -13,6 +13,8 @@
   dbt assets, without building anything: requested after each successful ``streaming_job``
   run (``orchestration/defs/quality/sensors.py``), so a failing test reaches the alert sensor
   (``quality_alert_sensor``) a minute or so after the drop.
+- ``reports_refresh_job``: the reports whose rows combine documents (left out of a drop's build once they
+  exist: their cost grows with the warehouse), rebuilt when the inbox is quiet (``reports_refresh_sensor``).
 - ``nightly_rebuild_job`` + ``nightly_rebuild_schedule``: rebuild and re-test
   every mart (including the reconciliation models), run the GX suites over every
   document (a document's run checks only its own: :func:`orchestration.run_documents.run_document_ids`), and
@@ -85,6 +87,24 @@ dbt_tests_job = dg.define_asset_job(
     description=(
         "Every dbt test (`dbt test`: no model is rebuilt) as the asset checks of the dbt assets; requested "
         "after each successful streaming_job run; failures reach quality_alert_sensor."
+    ),
+)
+
+#: The reports whose rows combine documents (dbt tag ``whole_warehouse``; orchestration/defs/transformation/dbt.py):
+#: a drop's build leaves them out once they exist, this job rebuilds them (and their dbt tests), republishes and
+#: redraws the report, when the inbox is quiet (``reports_refresh_sensor``).
+WHOLE_WAREHOUSE_REPORTS = dg.AssetSelection.tag("whole_warehouse", "")
+
+reports_refresh_job = dg.define_asset_job(
+    name="reports_refresh_job",
+    # after any queued drop (the queue starts higher priorities first), one writer at a time
+    tags={WRITES_WAREHOUSE_TAG: "true", "dagster/priority": "-1"},
+    selection=WHOLE_WAREHOUSE_REPORTS | dg.AssetSelection.groups("serving") | dg.AssetSelection.assets("warehouse_report"),
+    executor_def=dg.in_process_executor,
+    description=(
+        "The reports whose rows combine documents (dbt tag whole_warehouse: rankings, reuse, year over year, "
+        "targets vs outcomes), rebuilt with their dbt tests, then serving.duckdb and the report. Requested by "
+        "reports_refresh_sensor once the inbox is quiet after drops; the nightly rebuild also builds them."
     ),
 )
 

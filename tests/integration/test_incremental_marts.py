@@ -1,6 +1,6 @@
 """Incremental facts keyed by document (issue 29): a drop's build equals the nightly full rebuild.
 
-``fct_indicator_target``, ``fct_project_budget`` and ``fct_department_target`` are dbt incremental models (``delete+insert`` on
+``fct_indicator_target``, ``fct_project_budget``, ``fct_department_target`` and ``dim_project`` are dbt incremental models (``delete+insert`` on
 ``document_id``, macros/incremental_documents.sql). On two copies of the session's real warehouse
 (the seeds, built by the main job) the same drop is applied to the raw tables:
 
@@ -29,7 +29,7 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 
-FACTS = ("fct_indicator_target", "fct_project_budget", "fct_department_target")
+FACTS = ("fct_indicator_target", "fct_project_budget", "fct_department_target", "dim_project")
 MARKER = "未被重建的行 (untouched by the incremental build)"
 
 

@@ -50,6 +50,19 @@ def test_the_inbox_sensor_launches_the_streaming_job():
     follow_up = repo.get_sensor_def("dbt_tests_after_streaming_sensor")
     assert follow_up.job_name == "dbt_tests_job"
     assert follow_up.default_status == dg.DefaultSensorStatus.RUNNING
+    refresh = repo.get_sensor_def("reports_refresh_sensor")
+    assert refresh.job_name == "reports_refresh_job" and refresh.default_status == dg.DefaultSensorStatus.RUNNING
+
+
+def test_the_reports_refresh_job_rebuilds_the_whole_warehouse_reports_with_their_tests():
+    graph = defs.get_repository_def().asset_graph
+    whole = {k for k in dbt_models.keys if "whole_warehouse" in graph.get(k).tags}
+    assets, checks = selected("reports_refresh_job")
+    assert assets == whole | {dg.AssetKey("serving_database"), dg.AssetKey("warehouse_report")}
+    assert checks and {c.asset_key for c in checks} <= whole  # their dbt tests
+    job = defs.get_repository_def().get_job("reports_refresh_job")
+    assert job.tags["budget_etl/writes_warehouse"] == "true" and int(job.tags["dagster/priority"]) < 0
+    assert whole <= selected("nightly_rebuild_job")[0] and whole <= selected("main_job")[0]
 
 
 def test_the_streaming_job_keeps_every_gx_check_blocking_and_no_dbt_test():

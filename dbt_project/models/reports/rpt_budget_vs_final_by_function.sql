@@ -85,3 +85,6 @@ full outer join final_accounts
    and budget.scope = final_accounts.scope
    and budget.fund_type = final_accounts.fund_type
    and budget.function_code = final_accounts.function_code
+
+-- Rows combine documents: refreshed off the drop's path (tag whole_warehouse, reports_refresh_job).
+{{ config(tags=["whole_warehouse"]) }}

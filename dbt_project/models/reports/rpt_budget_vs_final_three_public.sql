@@ -67,3 +67,6 @@ full outer join budgets
    and budgets.fund = finals.fund
 -- a budget document's item with no 决算 loaded for its year is no comparison
 where finals.document_id is not null or budgets.budget_source = 'printed_in_final_accounts'
+
+-- Rows combine documents: refreshed off the drop's path (tag whole_warehouse, reports_refresh_job).
+{{ config(tags=["whole_warehouse"]) }}

@@ -68,3 +68,6 @@ select
     template,
     projects_with_weights_not_100
 from per_department_year
+
+-- Rows combine documents: refreshed off the drop's path (tag whole_warehouse, reports_refresh_job).
+{{ config(tags=["whole_warehouse"]) }}

@@ -58,3 +58,6 @@ select
     indicator_with_property,
     round(1.0 * indicator_with_property / nullif(indicator_count, 0), 4)   as share
 from measures
+
+-- Rows combine documents: refreshed off the drop's path (tag whole_warehouse, reports_refresh_job).
+{{ config(tags=["whole_warehouse"]) }}

@@ -95,3 +95,6 @@ inner join examples
    and coalesce(grouped.indicator_name, '') = coalesce(examples.indicator_name, '')
    and coalesce(grouped.target_text, '') = coalesce(examples.target_text, '')
    and coalesce(grouped.goal_text, '') = coalesce(examples.goal_text, '')
+
+-- Rows combine documents: refreshed off the drop's path (tag whole_warehouse, reports_refresh_job).
+{{ config(tags=["whole_warehouse"]) }}

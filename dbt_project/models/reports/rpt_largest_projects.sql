@@ -22,3 +22,6 @@ inner join {{ ref('dim_project') }} as projects
     on budget.project_key = projects.project_key
 left join {{ ref('int_project_indicator_quality') }} as quality
     on budget.project_key = quality.project_key
+
+-- Rows combine documents: refreshed off the drop's path (tag whole_warehouse, reports_refresh_job).
+{{ config(tags=["whole_warehouse"]) }}

@@ -196,3 +196,6 @@ select
         {{ evidence_path('narrative_document_id', 'narrative_page', needle='sentence') }}
     end                                                     as evidence_path
 from compared
+
+-- Rows combine documents: refreshed off the drop's path (tag whole_warehouse, reports_refresh_job).
+{{ config(tags=["whole_warehouse"]) }}

@@ -14,3 +14,6 @@ select
     sum(weight)                                                 as weight_sum
 from {{ ref('fct_indicator_outcome') }}
 group by department, fiscal_year
+
+-- Rows combine documents: refreshed off the drop's path (tag whole_warehouse, reports_refresh_job).
+{{ config(tags=["whole_warehouse"]) }}

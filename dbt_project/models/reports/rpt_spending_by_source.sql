@@ -33,3 +33,6 @@ select
 from sources
 group by department, fiscal_year, coalesce(spending_unit, '(未注明单位)'),
          funding_source, funding_source_label, funding_source_order
+
+-- Rows combine documents: refreshed off the drop's path (tag whole_warehouse, reports_refresh_job).
+{{ config(tags=["whole_warehouse"]) }}

@@ -140,3 +140,6 @@ select
          when targets_amount_wan = bundle_amount_wan then 'equal'
          else 'differs' end                                      as status
 from (select * from totals union all select * from projects) as compared  -- the same columns in the same order
+
+-- Rows combine documents: refreshed off the drop's path (tag whole_warehouse, reports_refresh_job).
+{{ config(tags=["whole_warehouse"]) }}

@@ -43,3 +43,6 @@ from targets_totals
 inner join department_forms
     on department_forms.department_key = targets_totals.department_key
    and department_forms.fiscal_year is not distinct from targets_totals.fiscal_year
+
+-- Rows combine documents: refreshed off the drop's path (tag whole_warehouse, reports_refresh_job).
+{{ config(tags=["whole_warehouse"]) }}

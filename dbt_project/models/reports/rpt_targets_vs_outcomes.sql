@@ -173,3 +173,6 @@ target_rows as (
 select * from outcome_rows
 union all
 select * from target_rows
+
+-- Rows combine documents: refreshed off the drop's path (tag whole_warehouse, reports_refresh_job).
+{{ config(tags=["whole_warehouse"]) }}

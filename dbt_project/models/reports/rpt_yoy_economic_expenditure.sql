@@ -13,3 +13,6 @@ with facts as (
 select * from (
     {{ year_over_year('facts', keys=['coverage', 'economic_code'], labels=['economic_level', 'economic_name']) }}
 ) as compared
+
+-- Rows combine documents: refreshed off the drop's path (tag whole_warehouse, reports_refresh_job).
+{{ config(tags=["whole_warehouse"]) }}

@@ -39,3 +39,6 @@ left join printed_prior
     on printed_prior.document_id = compared.current_document_id
    and printed_prior.expense = compared.expense
    and printed_prior.fund = compared.fund
+
+-- Rows combine documents: refreshed off the drop's path (tag whole_warehouse, reports_refresh_job).
+{{ config(tags=["whole_warehouse"]) }}

@@ -11,6 +11,7 @@ build writes its dbt artifacts to ``target/dbt_models-<run>``; only the newest
 :data:`KEEP_RUN_TARGETS` of those folders are kept.
 """
 
+import functools
 import json
 import os
 import shutil
@@ -90,6 +91,46 @@ class BudgetDbtTranslator(DagsterDbtTranslator):
             return "raw"  # the group of the Python-written tables (orchestration/defs/ingestion/assets.py)
         fqn = dbt_resource_props.get("fqn", [])
         return f"dbt_{fqn[1]}" if len(fqn) > 2 else "dbt"
+
+
+#: dbt tag of the reports whose rows combine documents (rankings, reuse across departments, year over year,
+#: targets vs outcomes of other documents): their cost grows with the warehouse (5 of them took 82 s of model
+#: time at 10,000 documents, issue 29). A drop's build (``streaming_job``) leaves them out once they exist;
+#: ``reports_refresh_job`` rebuilds them when the inbox is quiet (``orchestration/defs/quality/sensors.py``),
+#: and every other build (``main_job``, the nightly rebuild) includes them.
+WHOLE_WAREHOUSE_TAG = "whole_warehouse"
+#: Jobs whose dbt build leaves the whole-warehouse reports out (when they exist already).
+DEFERRING_JOBS = frozenset({"streaming_job"})
+
+
+def whole_warehouse_relations(manifest: Mapping[str, Any]) -> dict[tuple[str, str], str]:
+    """(schema, table) → model name of every model tagged :data:`WHOLE_WAREHOUSE_TAG` in the dbt ``manifest``."""
+    return {(node["schema"], node.get("alias") or node["name"]): node["name"]
+            for node in manifest["nodes"].values()
+            if node["resource_type"] == "model" and WHOLE_WAREHOUSE_TAG in node.get("tags", [])}
+
+
+@functools.cache
+def _project_whole_warehouse_relations() -> dict[tuple[str, str], str]:
+    return whole_warehouse_relations(json.loads(Path(dbt_project.manifest_path).read_text("utf-8")))
+
+
+def deferred_models_missing(duckdb_path: Path, relations: dict[tuple[str, str], str] | None = None) -> list[str]:
+    """The whole-warehouse models (``relations``: :func:`whole_warehouse_relations`, the project's by default)
+    whose table is not in ``duckdb_path`` yet, by name.
+
+    A warehouse's first drop builds them (the report reads them); after that a drop's build leaves them to
+    ``reports_refresh_job``. Reads the file read-only (the caller holds the writer lock). ``duckdb.Error``
+    propagates.
+    """
+    from orchestration.ingestion.loading import read_only_connection
+
+    wanted = _project_whole_warehouse_relations() if relations is None else relations
+    if not Path(duckdb_path).exists():
+        return sorted(wanted.values())
+    with read_only_connection(duckdb_path) as con:
+        present = set(con.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall())
+    return sorted(name for key, name in wanted.items() if key not in present)
 
 
 #: Jobs whose dbt build is ``--full-refresh``: the incremental facts (keyed by document, issue 29) are
@@ -282,7 +323,10 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
             # run worker imports it and calls its warm_up() before a run arrives
             from orchestration.dbt_in_process import InProcessDbtBuild
 
-            invocation = InProcessDbtBuild(context, Path(dbt_project.target_path) / f"dbt_models-{context.run.run_id[:7]}")
+            # a drop's build leaves the whole-warehouse reports to reports_refresh_job once they exist
+            defer = context.run.job_name in DEFERRING_JOBS and not deferred_models_missing(database)
+            invocation = InProcessDbtBuild(context, Path(dbt_project.target_path) / f"dbt_models-{context.run.run_id[:7]}",
+                                           exclude=f"tag:{WHOLE_WAREHOUSE_TAG}" if defer else None)
         else:
             # the nightly job rebuilds every incremental fact from scratch (macros/incremental_documents.sql)
             full_refresh = ["--full-refresh"] if context.run.job_name in FULL_REFRESH_JOBS else []
