@@ -89,7 +89,7 @@ def _publish_full(warehouse_path: str | Path, tmp: Path, schema: str, report: di
     tables_done = report.setdefault("tables", {})
     try:
         con.execute(f"ATTACH '{_sql_literal(warehouse_path)}' AS wh (READ_ONLY)")
-        con.execute(f"ATTACH '{_sql_literal(tmp)}' AS serving_new (STORAGE_VERSION '{SERVING_STORAGE_VERSION}')")
+        con.execute(f"ATTACH '{_sql_literal(tmp)}' AS serving_new (STORAGE_VERSION 'v1.0.0')")  # SERVING_STORAGE_VERSION
         con.execute(f"CREATE SCHEMA serving_new.{schema}")
         for table in table_columns(con, "wh", schema):
             con.execute(f'CREATE TABLE serving_new.{schema}."{table}" AS SELECT * FROM wh.{schema}."{table}"')
@@ -154,10 +154,10 @@ def _publish_incremental(warehouse_path: str | Path, serving_path: Path, tmp: Pa
 SERVING_STORAGE_VERSION = "v1.0.0"
 
 
-def _attach_previous(con: duckdb.DuckDBPyConnection, path: Path, schema: str) -> str | None:
-    """Attach the copy of the previous serving file read-write as ``serving_new``; why not to build on it, or None."""
+def _attach_previous(con: duckdb.DuckDBPyConnection, tmp: Path, schema: str) -> str | None:
+    """Attach ``tmp``, the copy of the previous serving file, read-write as ``serving_new``; why not to build on it, or None."""
     try:
-        con.execute(f"ATTACH '{_sql_literal(path)}' AS serving_new")
+        con.execute(f"ATTACH '{_sql_literal(tmp)}' AS serving_new")
     except duckdb.Error as error:
         return f"previous serving file cannot be attached: {str(error).splitlines()[0]}"
     (tags,) = con.execute("SELECT tags FROM duckdb_databases() WHERE database_name = 'serving_new'").fetchone()
@@ -196,61 +196,64 @@ def sync_table(con: duckdb.DuckDBPyConnection, schema: str, table: str, columns:
     fingerprint changed), ``"kept"`` (identical) or ``"rows: -a +b (n documents)"``
     (``a`` rows deleted and ``b`` inserted for the ``n`` documents that differ).
     """
-    source, target = f'wh.{schema}."{table}"', f'serving_new.{schema}."{table}"'
     if previous is None:
-        con.execute(f"CREATE TABLE {target} AS SELECT * FROM {source}")
+        con.execute(f'CREATE TABLE serving_new.{schema}."{table}" AS SELECT * FROM wh.{schema}."{table}"')
         return "new"
     if previous != columns:
-        con.execute(f"DROP TABLE {target}")
-        con.execute(f"CREATE TABLE {target} AS SELECT * FROM {source}")
+        con.execute(f'DROP TABLE serving_new.{schema}."{table}"')
+        con.execute(f'CREATE TABLE serving_new.{schema}."{table}" AS SELECT * FROM wh.{schema}."{table}"')
         return "replaced"
-    row = _row_alias(columns)
     if "document_id" not in {name for name, _ in columns}:
-        fingerprint = f"SELECT count(*), sum(hash({row})) FROM {{}} AS {row}"
-        if con.execute(fingerprint.format(source)).fetchone() == con.execute(fingerprint.format(target)).fetchone():
+        if same_rows(con, schema, table):
             return "kept"
-        con.execute(f"DELETE FROM {target}")
-        con.execute(f"INSERT INTO {target} SELECT * FROM {source}")
+        con.execute(f'DELETE FROM serving_new.{schema}."{table}"')
+        con.execute(f'INSERT INTO serving_new.{schema}."{table}" SELECT * FROM wh.{schema}."{table}"')
         return "replaced"
-    documents, removed, added = changed_documents(con, source, target, row)
+    documents, removed, added = changed_documents(con, schema, table)
     if not documents:
         return "kept"
-    matches = ("(document_id IN (SELECT document_id FROM changed_documents WHERE document_id IS NOT NULL) "
-               "OR (document_id IS NULL AND EXISTS (SELECT 1 FROM changed_documents WHERE document_id IS NULL)))")
-    con.execute(f"DELETE FROM {target} WHERE {matches}")
-    con.execute(f"INSERT INTO {target} SELECT * FROM {source} WHERE {matches}")
+    con.execute(f'DELETE FROM serving_new.{schema}."{table}" AS t USING changed_documents AS c '
+                "WHERE t.document_id IS NOT DISTINCT FROM c.document_id")
+    con.execute(f'INSERT INTO serving_new.{schema}."{table}" SELECT s.* FROM wh.{schema}."{table}" AS s '
+                "SEMI JOIN changed_documents AS c ON s.document_id IS NOT DISTINCT FROM c.document_id")
     con.execute("DROP TABLE changed_documents")
     return f"rows: -{removed} +{added} ({documents} documents)"
 
 
-def changed_documents(con: duckdb.DuckDBPyConnection, source: str, target: str, row: str) -> tuple[int, int, int]:
-    """Fill the temp table ``changed_documents(document_id)`` with the documents whose rows differ.
+def same_rows(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    """Whether ``wh.schema.table`` and ``serving_new.schema.table`` hold the same rows (as multisets).
 
-    Per ``document_id`` (NULL is one group) a fingerprint on both sides — row
-    count and the HUGEINT sum of the rows' ``hash`` — joined FULL OUTER: a
-    document new in ``source``, gone from it, or with any value changed
-    differs. A columnar scan of both tables, no sort and no row comparison.
-    Returns ``(documents, rows in target, rows in source)`` of those documents.
+    Compares a whole-table fingerprint on both sides: the row count and the
+    HUGEINT sum of the rows' ``hash(*COLUMNS(*))`` (a row's values in column
+    order; a sum, not an XOR, so duplicated rows count).
     """
-    fingerprint = f"SELECT document_id, count(*) AS n, sum(hash({row})) AS h FROM {{}} AS {row} GROUP BY document_id"
+    source = con.execute(f'SELECT count(*), sum(hash(*COLUMNS(*))) FROM wh.{schema}."{table}"').fetchone()
+    target = con.execute(f'SELECT count(*), sum(hash(*COLUMNS(*))) FROM serving_new.{schema}."{table}"').fetchone()
+    return source == target
+
+
+def changed_documents(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> tuple[int, int, int]:
+    """Fill the temp table ``changed_documents(document_id, removed, added)`` with the documents whose rows differ.
+
+    Per ``document_id`` of ``table`` (NULL is one group), a fingerprint on
+    both sides (``wh`` and ``serving_new``): the row count and the HUGEINT sum
+    of the rows' ``hash``; the two are joined FULL OUTER, so a document new in
+    the warehouse, gone from it, or with any value changed differs. A columnar
+    scan of both tables: no sort, no row-by-row comparison. Returns
+    ``(documents, their rows in serving, their rows in the warehouse)``.
+    """
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE changed_documents AS "
-        f"WITH s AS ({fingerprint.format(source)}), t AS ({fingerprint.format(target)}) "
+        "CREATE OR REPLACE TEMP TABLE changed_documents AS WITH "
+        f's AS (SELECT document_id, count(*) AS n, sum(hash(*COLUMNS(*))) AS h FROM wh.{schema}."{table}" '
+        "GROUP BY document_id), "
+        f't AS (SELECT document_id, count(*) AS n, sum(hash(*COLUMNS(*))) AS h FROM serving_new.{schema}."{table}" '
+        "GROUP BY document_id) "
         "SELECT coalesce(s.document_id, t.document_id) AS document_id, coalesce(t.n, 0) AS removed, "
         "coalesce(s.n, 0) AS added FROM s FULL OUTER JOIN t ON s.document_id IS NOT DISTINCT FROM t.document_id "
         "WHERE s.n IS DISTINCT FROM t.n OR s.h IS DISTINCT FROM t.h")
     documents, removed, added = con.execute(
         "SELECT count(*), coalesce(sum(removed), 0), coalesce(sum(added), 0) FROM changed_documents").fetchone()
     return documents, int(removed), int(added)
-
-
-def _row_alias(columns: list[tuple[str, str]]) -> str:
-    """A table alias that names no column, so ``hash(<alias>)`` hashes the whole row as a struct."""
-    names = {name.lower() for name, _ in columns}
-    alias = "_row"
-    while alias in names:
-        alias += "_"
-    return alias
 
 
 def sync_comments(con: duckdb.DuckDBPyConnection, source: str, target: str, schema: str) -> int:
