@@ -58,9 +58,25 @@ def publish_serving(warehouse_path: str | Path, serving_path: str | Path, schema
     incremental publish fell back to full), "tables": {table: "kept" |
     "rows: -a +b (n documents)" | "replaced" | "new" | "dropped"}}``.
 
-    Measured (2026-12-07, 2-core shared machine, ``nice -n 5``, UPDATE of a few
-    rows of one document in ``fct_project_budget`` and ``fct_indicator_target``):
-    MEASUREMENTS.
+    Measured 2026-12-07 on copies of the bench warehouses (``.bench/sizes-v1``),
+    2-core shared machine, ``nice -n 5``, median of 3, after an UPDATE of 3 rows
+    of one document in ``fct_project_budget`` and in ``fct_indicator_target``
+    (reported ``rows: -31 +31`` and ``rows: -161 +161``, 1 document each):
+
+    ============  ==========  ============  ===========  ========================
+    documents     serving     full          incremental  of which: no change
+    ============  ==========  ============  ===========  ========================
+    1,000         18.9 MB     2.7 s         0.42 s       0.32 s
+    10,000        124 MB      6.9 s         1.23 s       1.19 s
+    ============  ==========  ============  ===========  ========================
+
+    The file copy takes 0.01 / 0.05 s; the rest is the fingerprint scans of
+    both sides, linear in the rows but read-only and columnar: the per-document
+    diff of ``fct_indicator_target`` (826,000 rows × 70 columns at 10,000
+    documents) takes 0.23–0.53 s where rewriting that table takes 2.1 s. The
+    result equals a full publish row for row. The file grows by the blocks
+    freed by deletes and reuses them: 18.9 → 24.1 MB after 25 one-document
+    publishes at 1,000 documents, flat over the last 8.
     """
     import os
 

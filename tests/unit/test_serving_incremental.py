@@ -202,3 +202,31 @@ def test_full_publish_when_asked_or_when_the_previous_file_is_unusable(tmp_path)
     _, report = publish(warehouse, serving)
     assert report["mode"] == "full" and "main.scratch" in report["fallback"]
     assert_same_as_full(serving, warehouse, tmp_path)
+
+
+def test_the_asset_publishes_incrementally_and_the_nightly_rebuild_in_full(tmp_path):
+    import dagster as dg
+
+    from orchestration.defs.serving.assets import serving_database
+    from orchestration.resources import WarehouseResource
+
+    warehouse = WarehouseResource(warehouse_dir=str(tmp_path / "wh"), inbox_dir=str(tmp_path / "inbox"))
+    warehouse.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    build_warehouse(warehouse.duckdb_path)
+    publish_serving(warehouse.duckdb_path, warehouse.serving_path)
+    change(warehouse.duckdb_path, "DELETE FROM marts.fct_budget WHERE document_id = 'doc-b'")
+    defs = dg.Definitions(assets=[serving_database], resources={"warehouse": warehouse}, jobs=[
+        dg.define_asset_job("streaming_job", selection=[serving_database]),
+        dg.define_asset_job("nightly_rebuild_job", selection=[serving_database])])
+
+    def published(job: str) -> dict:
+        result = defs.resolve_job_def(job).execute_in_process(instance=dg.DagsterInstance.ephemeral())
+        (materialization,) = result.asset_materializations_for_node("serving_database")
+        return {key: value.value for key, value in materialization.metadata.items()}
+
+    metadata = published("streaming_job")
+    assert metadata["publish_mode"] == "incremental"
+    assert metadata["tables_changed"] == {"fct_budget": "rows: -3 +0 (1 documents)"}
+    assert metadata["tables"] == {"dim_unit": 2, "fct_budget": 3, "rpt_totals": 2}
+    assert published("nightly_rebuild_job")["publish_mode"] == "full"
+    assert_same_as_full(warehouse.serving_path, warehouse.duckdb_path, tmp_path)
