@@ -1,8 +1,10 @@
-"""Publication: the marts of ``warehouse.duckdb`` copied into ``serving.duckdb`` for BI tools, atomically.
+"""Publication: the marts of ``warehouse.duckdb`` published into ``serving.duckdb`` for BI tools, atomically.
 
 The last step of a document's path (asset ``serving_database``,
 ``orchestration/defs/serving/assets.py``): readers of ``serving.duckdb`` are never
-blocked by the pipeline and never see a half-written file. Separate from the raw
+blocked by the pipeline and never see a half-written file; each run brings a copy
+of the previous file up to date (the documents and tables that changed), the
+nightly rebuild writes it afresh. Separate from the raw
 writer (:mod:`orchestration.ingestion.loading`): publication reads the marts, it
 never writes the schema ``raw``. No Dagster imports.
 """
@@ -53,7 +55,11 @@ def publish_serving(warehouse_path: str | Path, serving_path: str | Path, schema
     half-written file, and any error (or a crash) removes/abandons the
     temporary file and leaves the previous serving file intact.
 
-    Returns ``{table: row_count}``. When ``report`` is a dict it is filled with
+    Two different row multisets are taken as equal only if their 64-bit row
+    hashes sum to the same HUGEINT with the same count (chance ~2^-64 per
+    document); the nightly full publish would correct even that.
+
+    Returns ``{table: row_count}``. When ``report`` is a dict it is cleared and filled with
     ``{"mode": "incremental" | "full", "fallback": reason (only when an
     incremental publish fell back to full), "tables": {table: "kept" |
     "rows: -a +b (n documents)" | "replaced" | "new" | "dropped"}}``.
@@ -126,17 +132,19 @@ def _publish_incremental(warehouse_path: str | Path, serving_path: Path, tmp: Pa
     """Copy ``serving_path`` to ``tmp`` and bring it up to date table by table; None when a full publish is needed.
 
     None (after removing ``tmp``) when the previous file cannot be attached, is
-    not at storage version v1.0.0, or holds tables outside ``schema``: the
+    not at storage version v1.0.0, holds tables outside ``schema`` or views, or
+    has a write-ahead log beside it (someone wrote it in place): the
     reason is put in ``report["fallback"]``. Any other error removes ``tmp``
     and is raised.
     """
     _remove_with_wal(tmp)
     con = duckdb.connect()
     try:
-        copy_file(serving_path, tmp)
-        reason = _attach_previous(con, tmp, schema)
         if serving_path.with_name(serving_path.name + ".wal").exists():
             reason = "previous serving file has a write-ahead log beside it (written in place?)"
+        else:
+            copy_file(serving_path, tmp)
+            reason = _attach_previous(con, tmp, schema)
         if reason is not None:
             con.close()
             _remove_with_wal(tmp)
@@ -182,10 +190,10 @@ def _attach_previous(con: duckdb.DuckDBPyConnection, tmp: Path, schema: str) -> 
         return f"previous serving file has storage version {version or 'unknown'}, not {SERVING_STORAGE_VERSION}"
     others = con.execute(
         "SELECT schema_name || '.' || table_name FROM duckdb_tables() WHERE database_name = 'serving_new' "
-        "AND schema_name <> ? UNION ALL SELECT schema_name || '.' || view_name FROM duckdb_views() "
+        "AND schema_name <> ? UNION ALL SELECT schema_name || '.' || view_name FROM duckdb_views() "  # any view
         "WHERE database_name = 'serving_new' AND NOT internal ORDER BY 1", [schema]).fetchall()
     if others:
-        return f"previous serving file holds objects outside schema {schema}: {', '.join(r[0] for r in others[:5])}"
+        return f"previous serving file holds views or tables outside schema {schema}: " + ", ".join(r[0] for r in others[:5])
     return None
 
 

@@ -230,3 +230,22 @@ def test_the_asset_publishes_incrementally_and_the_nightly_rebuild_in_full(tmp_p
     assert metadata["tables"] == {"dim_unit": 2, "fct_budget": 3, "rpt_totals": 2}
     assert published("nightly_rebuild_job")["publish_mode"] == "full"
     assert_same_as_full(warehouse.serving_path, warehouse.duckdb_path, tmp_path)
+
+
+def test_full_publish_when_the_previous_file_has_a_view_or_a_write_ahead_log(tmp_path):
+    warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "serving.duckdb"
+    build_warehouse(warehouse)
+    publish_serving(warehouse, serving)
+    con = duckdb.connect(str(serving))
+    con.execute("CREATE VIEW marts.big_budget AS SELECT * FROM marts.fct_budget WHERE amount_wan > 100")
+    con.close()
+    _, report = publish(warehouse, serving)
+    assert report["mode"] == "full" and "marts.big_budget" in report["fallback"]
+    assert_same_as_full(serving, warehouse, tmp_path)
+
+    wal = tmp_path / "serving.duckdb.wal"
+    wal.write_bytes(b"")
+    _, report = publish(warehouse, serving)
+    assert report["mode"] == "full" and "write-ahead log" in report["fallback"]
+    wal.unlink()
+    assert_same_as_full(serving, warehouse, tmp_path)
