@@ -82,7 +82,13 @@ def publish_serving(warehouse_path: str | Path, serving_path: str | Path, schema
     documents) takes 0.23–0.53 s where rewriting that table takes 2.1 s. The
     result equals a full publish row for row. The file grows by the blocks
     freed by deletes and reuses them: 18.9 → 24.1 MB after 25 one-document
-    publishes at 1,000 documents, flat over the last 8.
+    publishes at 1,000 documents, flat over the last 8. A drop as dbt leaves it
+    (one document's rows in three tables, and the seven aggregates without
+    ``document_id`` that it changes rewritten: ``rpt_largest_projects`` is
+    152,000 rows at 10,000 documents) takes 0.50 s at 1,000 documents (full
+    1.66 s) and 1.85 s at 10,000 (full 6.53 s). On a real two-run pipeline over
+    the samples (3 documents, then 003): publish 0.9 s full, then 0.4 s
+    incremental, equal to a full publish in all 42 tables.
     """
     import os
 
