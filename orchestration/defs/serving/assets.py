@@ -1,7 +1,8 @@
-"""Publishing: the marts copied into ``serving.duckdb`` for BI tools, atomically."""
+"""Publishing: the marts brought up to date in ``serving.duckdb`` for BI tools, atomically."""
 
 import dagster as dg
 
+from orchestration.defs.transformation.dbt import FULL_REFRESH_JOBS
 from orchestration.resources import WarehouseResource
 from orchestration.serving import publish_serving
 
@@ -13,19 +14,27 @@ from orchestration.serving import publish_serving
     group_name="serving",
     kinds={"duckdb"},
     description=(
-        "serving.duckdb: every table of schema `marts`, written to a new file (DuckDB storage "
-        "v1.0.0, readable by DuckDB 1.x in BI drivers) and swapped in with os.replace after each "
-        "successful build. BI tools open it read-only and are never blocked by the pipeline."
+        "serving.duckdb: every table of schema `marts`, brought up to date in a copy of the previous file (only the "
+        "documents whose rows changed, and the tables that changed) and swapped in with os.replace after each "
+        "successful build; the nightly rebuild writes a new file (DuckDB storage v1.0.0, readable by DuckDB 1.x in "
+        "BI drivers). BI tools open it read-only and are never blocked by the pipeline."
     ),
 )
 def serving_database(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    report: dict = {}
     with warehouse.writer_lock():
-        counts = publish_serving(warehouse.duckdb_path, warehouse.serving_path)
-    context.log.info(f"Published {len(counts)} mart tables to {warehouse.serving_path}")
+        counts = publish_serving(warehouse.duckdb_path, warehouse.serving_path,
+                                 full=context.run.job_name in FULL_REFRESH_JOBS, report=report)
+    changed = {table: done for table, done in report.get("tables", {}).items() if done != "kept"}
+    context.log.info(f"Published {len(counts)} mart tables to {warehouse.serving_path} ({report.get('mode')}; "
+                     f"{len(changed)} changed)")
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(warehouse.serving_path)),
             "tables": dg.MetadataValue.json(counts),
             "dagster/row_count": sum(counts.values()),
+            "publish_mode": report.get("mode", ""),
+            "publish_fallback": report.get("fallback", ""),
+            "tables_changed": dg.MetadataValue.json(changed),
         }
     )
