@@ -16,9 +16,10 @@ def test_definitions_resolve_every_job_and_asset():
     for key in ("staged_documents", "marts/fct_project_budget", "marts/fct_indicator_target", "serving_database"):
         assert key in keys, key
     assert any(c.name.startswith("gx_") for c in graph.asset_check_keys), "GX suites are asset checks"
-    assert {s.name for s in repo.sensor_defs} == {"inbox_sensor", "quality_alert_sensor", "dbt_tests_after_streaming_sensor"}
+    assert {s.name for s in repo.sensor_defs} == {"inbox_sensor", "quality_alert_sensor", "dbt_tests_after_streaming_sensor",
+                                                 "reports_refresh_sensor"}
     assert {s.name for s in repo.schedule_defs} == {"nightly_rebuild_schedule"}
-    assert job_names >= {"main_job", "streaming_job", "dbt_tests_job", "nightly_rebuild_job"}
+    assert job_names >= {"main_job", "streaming_job", "dbt_tests_job", "nightly_rebuild_job", "reports_refresh_job"}
     assert set(defs.resources) == {"warehouse", "dbt"}
     assert isinstance(defs, dg.Definitions)
 
