@@ -146,30 +146,6 @@ def test_two_warehouses_in_one_process_each_get_their_own_build(tmp_path):
             assert con.execute("SELECT count(*) FROM marts.rpt_document_summary").fetchone() == (rows,)
     assert "dbt.cli.main" in sys.modules  # dbt ran here, imported on first use
 
-    # The next drop's build leaves the whole-warehouse reports out (they exist now: issue 29); reports_refresh_job
-    # rebuilds them, with their dbt tests, and republishes.
-    second = SAMPLES_DIR / "003_cd7a85ae5b49b932.txt"
-    (inbox / second.name).write_bytes(second.read_bytes())
-    second_id = hashlib.sha256(second.read_bytes()).hexdigest()
-    whole = {k for k in dbt_models.keys if "whole_warehouse" in local.get_repository_def().asset_graph.get(k).tags}
-    assert len(whole) >= 5 and dg.AssetKey(["marts", "rpt_indicator_reuse"]) in whole
-    with dg.DagsterInstance.ephemeral() as instance:
-        drop = local.resolve_job_def("streaming_job").execute_in_process(
-            instance=instance, run_config=stage_run_config({second_id: str(inbox / second.name)}, move_processed=True))
-        assert drop.success
-        assert any("--exclude tag:whole_warehouse" in m for m in dbt_step_logs(instance, drop.run_id))
-        built = {e.asset_key for e in drop.get_asset_materialization_events() if e.step_key == "dbt_models"}
-        assert built == set(dbt_models.keys) - whole
-        refresh = local.resolve_job_def("reports_refresh_job").execute_in_process(instance=instance)
-        assert refresh.success
-        refreshed = {e.asset_key for e in refresh.get_asset_materialization_events()}
-        assert whole | {dg.AssetKey("serving_database")} <= refreshed
-        assert {e.asset_key for e in refresh.get_asset_check_evaluations()} <= whole  # their dbt tests, only
-        assert all(e.passed for e in refresh.get_asset_check_evaluations())
-    with duckdb.connect(str(warehouse_dir / "serving.duckdb"), read_only=True) as con:
-        (projects,) = con.execute("SELECT count(DISTINCT department) FROM marts.rpt_largest_projects").fetchone()
-    assert projects == 2  # both drops' departments in the refreshed ranking
-
 
 @pytest.mark.slow  # a dbt build: keeps the fast tier under 5 minutes
 def test_a_failing_model_fails_the_step_naming_it_after_the_events_of_what_was_built(tmp_path):
@@ -188,7 +164,6 @@ def test_a_failing_model_fails_the_step_naming_it_after_the_events_of_what_was_b
     assert dg.AssetKey(["stg", "stg_parse_events"]) not in built
     with duckdb.connect(str(db)) as con:  # the failed build left the file closed too
         con.execute("SELECT 1")
-
 
 
 def test_the_warm_up_parses_in_a_temporary_folder_and_touches_no_database(tmp_path, monkeypatch):
