@@ -6,8 +6,11 @@ GX, dagster-dbt, dbt, pdfplumber… 6–7 s of every streaming run on a quiet 2-
 15–25 s under load (``make bench BENCH_PARTS=daemon``). :class:`WarmRunLauncher` keeps one
 **spare run worker**: a process started beforehand that has imported the modules named in its
 config and waits for a run. ``launch_run`` hands the run to it (one JSON line on its standard
-input) and a new spare is started once that run's worker has exited, so the import is paid
-between runs instead of inside them.
+input) and a new spare is started at once, beside that run, so the next run finds it ready: under
+drops a few seconds apart the next run is already queued when this one ends (issue 29: a spare started
+only once the worker had exited was still importing then, and every run of a stream started cold,
+15-46 s in the queue, measured). The import costs the running run part of the second core for a few
+seconds; the follow-up runs (``dbt_tests_job``) do not take the spare and do not delay it.
 
 What a run gets is what Dagster's container launchers (Docker, Kubernetes, ECS) give it: a fresh
 process that runs ``dagster api execute_run <ExecuteRunArgs>``, one process per run, nothing
@@ -199,8 +202,8 @@ class WarmRunLauncher(RunLauncher, ConfigurableClass):
 
     def _ensure_spare(self) -> None:
         with self._lock:
-            if not self.keep_spare or self._running or (self._spare and self._spare.process.poll() is None):
-                return  # a run's worker is busy: the spare is started when it exits (2 cores: no import beside a run)
+            if not self.keep_spare or (self._spare and self._spare.process.poll() is None):
+                return  # one spare at a time, started whatever runs are in flight (module docstring)
             self._spare = self._start_worker(sys.executable)
 
     def _take_spare(self, executable: str) -> _Worker | None:
@@ -268,6 +271,7 @@ class WarmRunLauncher(RunLauncher, ConfigurableClass):
             self._running[run.run_id] = worker
         self._instance.report_engine_event(
             f"Run handed to run worker pid {worker.process.pid}: {how}.", run, cls=self.__class__)
+        self._ensure_spare()  # ready for the next run, which may already be queued
         threading.Thread(target=self._reap, args=(run.run_id, worker), daemon=True,
                          name=f"reap-{run.run_id[:8]}").start()
 
