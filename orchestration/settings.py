@@ -169,6 +169,8 @@ run_coordinator:
     tag_concurrency_limits:
       - key: budget_etl/writes_warehouse
         limit: 1
+      - key: budget_etl/dbt_tests
+        limit: 1
 run_launcher:
   module: orchestration.run_launcher
   class: WarmRunLauncher
@@ -180,9 +182,13 @@ sensors:
   num_workers: 4
 """
 
+#: What :data:`INSTANCE_CONFIG` was before the dbt test runs were limited to one at a time (issue 29: during a
+#: stream of drops up to three ran at once, each copying the warehouse and testing it, on 2 cores).
+_ONE_TEST_RUN = "      - key: budget_etl/dbt_tests\n        limit: 1\n"
+_INSTANCE_CONFIG_2026_12_07 = INSTANCE_CONFIG.replace(_ONE_TEST_RUN, "")
 #: What :data:`INSTANCE_CONFIG` was before the runs that write the warehouse were serialised (to upgrade it).
 _SERIALISED_WRITES = "    tag_concurrency_limits:\n      - key: budget_etl/writes_warehouse\n        limit: 1\n"
-_INSTANCE_CONFIG_2026_11_30 = INSTANCE_CONFIG.replace(_SERIALISED_WRITES, "")
+_INSTANCE_CONFIG_2026_11_30 = _INSTANCE_CONFIG_2026_12_07.replace(_SERIALISED_WRITES, "")
 
 #: What earlier versions wrote; such a file is replaced by :data:`INSTANCE_CONFIG` (a user's own file is kept).
 _PREVIOUS_INSTANCE_CONFIGS = (
@@ -191,6 +197,7 @@ _PREVIOUS_INSTANCE_CONFIGS = (
     "  class: QueuedRunCoordinator\n  config:\n    dequeue_interval_seconds: 1\n",
     _INSTANCE_CONFIG_2026_11_30.split("sensors:\n")[0],  # before the sensors were evaluated in threads (issue 19)
     _INSTANCE_CONFIG_2026_11_30,  # before the runs that write the warehouse were serialised
+    _INSTANCE_CONFIG_2026_12_07,  # before the dbt test runs were limited to one at a time
 )
 
 

@@ -83,8 +83,13 @@ streaming_job = dg.define_asset_job(
     ),
 )
 
+#: Run tag of ``dbt_tests_job``: the instance ``make dev`` runs runs one such run at a time (``dagster.yaml``'s
+#: tag_concurrency_limits); one waiting run covers the streaming runs before it (quality/sensors.py).
+DBT_TESTS_TAG = "budget_etl/dbt_tests"
+
 dbt_tests_job = dg.define_asset_job(
     name="dbt_tests_job",
+    tags={DBT_TESTS_TAG: "true"},
     selection=DBT_TEST_CHECKS,
     executor_def=dg.in_process_executor,
     description=(

@@ -16,10 +16,12 @@ def test_a_new_home_polls_the_run_queue_every_second(tmp_path, monkeypatch):
         # inbox_sensor's tick watches the inbox for 4 s: the other sensors are evaluated beside it, in threads
         assert instance.get_settings("sensors")["use_threads"] is True
         # the runs that write the warehouse run one at a time (their mart checks read what staging wrote)
-        from orchestration.defs.jobs import WRITES_WAREHOUSE_TAG, dbt_tests_job, main_job, nightly_rebuild_job, streaming_job
+        from orchestration.defs.jobs import (DBT_TESTS_TAG, WRITES_WAREHOUSE_TAG, dbt_tests_job, main_job,
+                                             nightly_rebuild_job, streaming_job)
 
         assert instance.run_coordinator.get_run_queue_config().tag_concurrency_limits == [
-            {"key": WRITES_WAREHOUSE_TAG, "limit": 1}]
+            {"key": WRITES_WAREHOUSE_TAG, "limit": 1}, {"key": DBT_TESTS_TAG, "limit": 1}]
+        assert dbt_tests_job.tags[DBT_TESTS_TAG] == "true"  # one test run at a time (they ran 3 at once)
         assert all(job.tags[WRITES_WAREHOUSE_TAG] == "true" for job in (main_job, streaming_job, nightly_rebuild_job))
         assert WRITES_WAREHOUSE_TAG not in dbt_tests_job.tags  # it tests a copy of the warehouse
 
