@@ -12,7 +12,9 @@ never writes the schema ``raw``. No Dagster imports.
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 
@@ -99,7 +101,10 @@ def publish_serving(warehouse_path: str | Path, serving_path: str | Path, schema
     report.clear()
     counts = None
     if not full and serving_path.exists():
-        counts = _publish_incremental(warehouse_path, serving_path, tmp, schema, report)
+        try:
+            counts = _publish_incremental(warehouse_path, serving_path, tmp, schema, report)
+        except _FullPublishNeeded:
+            counts = None
     if counts is None:
         counts = _publish_full(warehouse_path, tmp, schema, report)
     with open(tmp, "rb+") as handle:
@@ -110,12 +115,10 @@ def publish_serving(warehouse_path: str | Path, serving_path: str | Path, schema
 
 def _publish_full(warehouse_path: str | Path, tmp: Path, schema: str, report: dict) -> dict[str, int]:
     """Write every table of ``wh.schema`` into the new file ``tmp`` (storage v1.0.0); the full publication."""
-    _remove_with_wal(tmp)
-    con = duckdb.connect()
     counts: dict[str, int] = {}
     report["mode"] = "full"
     tables_done = report.setdefault("tables", {})
-    try:
+    with _writing(tmp) as con:
         con.execute(f"ATTACH '{_sql_literal(warehouse_path)}' AS wh (READ_ONLY)")
         con.execute(f"ATTACH '{_sql_literal(tmp)}' AS serving_new (STORAGE_VERSION 'v1.0.0')")  # SERVING_STORAGE_VERSION
         con.execute(f"CREATE SCHEMA serving_new.{schema}")
@@ -125,38 +128,48 @@ def _publish_full(warehouse_path: str | Path, tmp: Path, schema: str, report: di
             tables_done[table] = "new"
         copy_comments(con, "wh", "serving_new", schema)
         con.execute("DETACH serving_new")
+    return counts
+
+
+class _FullPublishNeeded(Exception):
+    """The previous serving file cannot be built on (the reason is in the publish report)."""
+
+
+@contextmanager
+def _writing(tmp: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB connection that writes ``tmp``; on any error the connection is closed and ``tmp`` (and
+    its ``.wal``) removed before the error propagates: the previous serving file is never touched."""
+    _remove_with_wal(tmp)
+    con = duckdb.connect()
+    try:
+        yield con
     except BaseException:
         con.close()
         _remove_with_wal(tmp)
         raise
     con.close()
-    return counts
 
 
 def _publish_incremental(warehouse_path: str | Path, serving_path: Path, tmp: Path, schema: str,
-                         report: dict) -> dict[str, int] | None:
-    """Copy ``serving_path`` to ``tmp`` and bring it up to date table by table; None when a full publish is needed.
+                         report: dict) -> dict[str, int]:
+    """Copy ``serving_path`` to ``tmp`` and bring it up to date table by table.
 
-    None (after removing ``tmp``) when the previous file cannot be attached, is
+    :class:`_FullPublishNeeded` (after removing ``tmp``) when the previous file cannot be attached, is
     not at storage version v1.0.0, holds tables outside ``schema`` or views, or
     has a write-ahead log beside it (someone wrote it in place): the
     reason is put in ``report["fallback"]``. Any other error removes ``tmp``
     and is raised.
     """
-    _remove_with_wal(tmp)
-    con = duckdb.connect()
-    try:
+    with _writing(tmp) as con:
         if serving_path.with_name(serving_path.name + ".wal").exists():
             reason = "previous serving file has a write-ahead log beside it (written in place?)"
         else:
             copy_file(serving_path, tmp)
             reason = _attach_previous(con, tmp, schema)
         if reason is not None:
-            con.close()
-            _remove_with_wal(tmp)
             report["fallback"] = reason
             _log.warning("serving.duckdb published in full: %s", reason)
-            return None
+            raise _FullPublishNeeded
         report["mode"] = "incremental"
         con.execute(f"ATTACH '{_sql_literal(warehouse_path)}' AS wh (READ_ONLY)")
         con.execute(f"CREATE SCHEMA IF NOT EXISTS serving_new.{schema}")
@@ -172,11 +185,6 @@ def _publish_incremental(warehouse_path: str | Path, serving_path: Path, tmp: Pa
         sync_comments(con, "wh", "serving_new", schema)
         con.execute("CHECKPOINT serving_new")
         con.execute("DETACH serving_new")
-    except BaseException:
-        con.close()
-        _remove_with_wal(tmp)
-        raise
-    con.close()
     return counts
 
 

@@ -25,6 +25,19 @@ import dagster as dg
 
 from orchestration.defs.quality.checks import GX_CHECK_KEYS, STAGING_CHECK_KEYS
 
+#: Run statuses of a run that waits in the queue (created or queued, not launched: it has read nothing yet).
+WAITING = [dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.QUEUED]
+#: Run statuses of a run in flight (waiting, starting or running).
+IN_FLIGHT = [*WAITING, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
+
+
+def run_of(instance: dg.DagsterInstance, job_name: str, statuses: list[dg.DagsterRunStatus]) -> str | None:
+    """The id of the newest run of ``job_name`` in one of ``statuses``, if any (what the follow-up sensors ask the
+    instance: is a drop's run or a test run waiting, is a drop's run in flight)."""
+    ids = instance.get_run_ids(filters=dg.RunsFilter(job_name=job_name, statuses=statuses), limit=1)
+    return ids[0] if ids else None
+
+
 #: Run tag of the jobs that write warehouse.duckdb; the instance `make dev` runs (orchestration/settings.py) runs
 #: them one at a time (the queued run coordinator's tag_concurrency_limits). Each step holds the writer lock,
 #: but a run's mart checks compare the marts with the raw tables, which another run's staging may change

@@ -68,7 +68,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
 from orchestration.ingestion.inbox import skip_reason
 from orchestration.ingestion.reading import document_digest
-from orchestration.defs.jobs import streaming_job
+from orchestration.defs.jobs import WAITING, run_of, streaming_job
 from orchestration.run_documents import drop_run_key, file_tags, stage_run_config
 from orchestration.resources import WarehouseResource
 
@@ -220,16 +220,13 @@ def hold(state: dict[str, list], ready: list[tuple[str, Path]]) -> dict[str, lis
     return held
 
 
-#: Run statuses of a run that waits in the queue (created by a sensor, not yet launched).
-WAITING = [dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.QUEUED]
 #: How often a tick holding files looks at the queue again (seconds): the run queue is dequeued every second.
 QUEUE_POLL_S = 0.5
 
 
 def queued_streaming_run(instance: dg.DagsterInstance) -> str | None:
     """The id of a ``streaming_job`` run created or queued but not launched, if any (the next one to start)."""
-    ids = instance.get_run_ids(filters=dg.RunsFilter(job_name=streaming_job.name, statuses=WAITING), limit=1)
-    return ids[0] if ids else None
+    return run_of(instance, streaming_job.name, WAITING)
 
 
 @dg.sensor(

@@ -26,16 +26,13 @@ import dagster as dg
 
 import time
 
-from orchestration.defs.jobs import dbt_tests_job, reports_refresh_job, streaming_job
+from orchestration.defs.jobs import IN_FLIGHT, WAITING, dbt_tests_job, reports_refresh_job, run_of, streaming_job
 
-#: Run statuses of a ``dbt_tests_job`` run that has not started to read the warehouse.
-NOT_STARTED = [dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.QUEUED]
 
 
 def waiting_test_run(instance: dg.DagsterInstance) -> str | None:
     """The id of a ``dbt_tests_job`` run that is created or queued but not launched, if any."""
-    ids = instance.get_run_ids(filters=dg.RunsFilter(job_name=dbt_tests_job.name, statuses=NOT_STARTED), limit=1)
-    return ids[0] if ids else None
+    return run_of(instance, dbt_tests_job.name, WAITING)  # it has not read the warehouse yet
 
 
 @dg.run_status_sensor(
@@ -62,9 +59,6 @@ def dbt_tests_after_streaming_sensor(context: dg.RunStatusSensorContext):
 
 #: Seconds without a drop's run (waiting, running or just ended) before the whole-warehouse reports are rebuilt.
 REFRESH_QUIET_S = 30.0
-#: Run statuses of a ``streaming_job`` run in flight.
-IN_FLIGHT = [dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.STARTING,
-             dg.DagsterRunStatus.STARTED]
 
 
 def refresh_due(last_success_end: float | None, in_flight: bool, last_refresh_created: float | None, now: float,
@@ -104,8 +98,7 @@ def _newest(instance: dg.DagsterInstance, job_name: str, statuses=None):
 def reports_refresh_sensor(context: dg.SensorEvaluationContext):
     success = _newest(context.instance, streaming_job.name, [dg.DagsterRunStatus.SUCCESS])
     refresh = _newest(context.instance, reports_refresh_job.name)
-    in_flight = bool(context.instance.get_run_ids(
-        filters=dg.RunsFilter(job_name=streaming_job.name, statuses=IN_FLIGHT), limit=1))
+    in_flight = run_of(context.instance, streaming_job.name, IN_FLIGHT) is not None
     reason = refresh_due(success.end_time if success else None, in_flight,
                          refresh.create_timestamp.timestamp() if refresh else None, time.time())
     if reason is not None:
