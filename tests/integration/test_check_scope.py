@@ -76,3 +76,15 @@ def test_run_document_ids_reads_the_stage_config():
     again = stage_run_config({"b" * 64: "/inbox/b.pdf"}, move_processed=False, document_ids=["c" * 64, "b" * 64])
     assert run_document_ids(again) == ["b" * 64, "c" * 64]
     assert run_document_ids({}) is None and run_document_ids(None) is None  # nightly: the whole warehouse
+
+
+def test_a_document_of_the_run_that_the_gate_quarantined_is_left_out(two_departments):
+    """The gate quarantines a document after staging and keeps its rows; the checks after it read loaded rows only."""
+    con, _kept, faulty = two_departments
+    con.execute("UPDATE raw.documents SET status = 'quarantined' WHERE document_id = ?", [faulty])
+    try:
+        outcomes = run_suites(con, ["staging_budget_lines", "staging_reconciliation"], [faulty], defer_docs=True)
+        assert not any(_blocking(outcomes).values())
+        assert all(o.row_count == 0 for o in outcomes)
+    finally:
+        con.execute("UPDATE raw.documents SET status = 'loaded' WHERE document_id = ?", [faulty])
