@@ -1,4 +1,4 @@
-"""Compare warehouses table by table, ignoring load timestamps."""
+"""Compare warehouses table by table, ignoring load timestamps and the id of the run that loaded a document."""
 
 from __future__ import annotations
 
@@ -9,6 +9,10 @@ import duckdb
 #: Tables that are not a document's load but derived after the marts (raw.evidence_images: the review list's
 #: images, rendered by the evidence_images asset; status rendered / present depends on what ran before).
 DERIVED_TABLES = {"evidence_images"}
+
+#: Columns naming the Dagster run that staged a document (``raw.documents.run_id``, ``staged_by_run_id`` in the
+#: marts): every run has its own, so a re-run differs from a clean run there by design.
+RUN_COLUMNS = ("run_id", "staged_by_run_id")
 
 #: Column types that hold the wall-clock time of a load, not data.
 TIME_TYPES = ("TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "DATE_TIME")
@@ -27,7 +31,8 @@ def table_contents(db: Path, schema: str, where: str = "", params=None) -> dict[
                 continue
             columns = [r[0] for r in con.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
-                "AND data_type NOT LIKE 'TIMESTAMP%' ORDER BY ordinal_position", [schema, table]).fetchall()]
+                "AND data_type NOT LIKE 'TIMESTAMP%' AND NOT list_contains(?, column_name) ORDER BY ordinal_position",
+                [schema, table, list(RUN_COLUMNS)]).fetchall()]
             cols = ", ".join(f'"{c}"' for c in columns)
             rows = con.execute(f'SELECT {cols} FROM {schema}."{table}" {where}', params or []).fetchall()
             out[table] = sorted(rows, key=repr)
