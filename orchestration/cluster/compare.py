@@ -16,8 +16,10 @@ import decimal
 from collections import Counter
 from pathlib import Path
 
-#: Columns whose value is the time of a load (two loads of the same files differ there, by nature).
-LOAD_TIME_COLUMNS = frozenset({"ingested_at", "first_seen_at", "loaded_at", "published_at", "built_at"})
+#: Columns whose value is the time of a load, or the id of the Dagster run that staged the document (two loads of
+#: the same files differ there, by nature: ``staged_by_run_id`` is each profile's own run).
+LOAD_TIME_COLUMNS = frozenset({"ingested_at", "first_seen_at", "loaded_at", "published_at", "built_at",
+                               "staged_by_run_id"})
 
 
 def normalise(value):
