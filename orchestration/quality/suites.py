@@ -57,12 +57,13 @@ def _in_documents(alias: str) -> str:
 
 
 def _doc_filter(alias: str, document_ids: list[str] | None) -> tuple[str, list]:
-    """The loaded documents among ``document_ids`` (``None``: every loaded document), ``<alias>`` being a
-    registry row (``raw.documents`` or ``stg_documents``): a document of the run that the gate quarantined
-    keeps its rows in the raw tables, but it is not loaded, so the checks after the gate leave it out."""
+    """The documents ``document_ids`` whatever their status (the gate validates what it just staged; a test may
+    validate a quarantined one), or every loaded document when ``None``; ``<alias>`` is a registry row
+    (``raw.documents`` or ``stg_documents``). The checks of a run pass its loaded documents
+    (``orchestration/defs/quality/checks.py``)."""
     if document_ids is None:
         return f"{alias}.status = 'loaded'", []
-    return f"{alias}.status = 'loaded' AND {_in_documents(alias)}", [document_ids]
+    return _in_documents(alias), [document_ids]
 
 
 def _documents_sql(ids):

@@ -80,11 +80,17 @@ def test_run_document_ids_reads_the_stage_config():
 
 def test_a_document_of_the_run_that_the_gate_quarantined_is_left_out(two_departments):
     """The gate quarantines a document after staging and keeps its rows; the checks after it read loaded rows only."""
-    con, _kept, faulty = two_departments
+    from orchestration.defs.quality.checks import loaded_among
+
+    con, kept, faulty = two_departments
     con.execute("UPDATE raw.documents SET status = 'quarantined' WHERE document_id = ?", [faulty])
     try:
-        outcomes = run_suites(con, ["staging_budget_lines", "staging_reconciliation"], [faulty], defer_docs=True)
+        assert loaded_among(con, [faulty, kept]) == [kept] and loaded_among(con, None) is None
+        outcomes = run_suites(con, ["staging_budget_lines", "staging_reconciliation"], loaded_among(con, [faulty]),
+                              defer_docs=True)
         assert not any(_blocking(outcomes).values())
         assert all(o.row_count == 0 for o in outcomes)
+        # the suites themselves validate the ids they are given, whatever their status (the gate, a test)
+        assert any(_blocking(run_suites(con, ["staging_reconciliation"], [faulty], defer_docs=True)).values())
     finally:
         con.execute("UPDATE raw.documents SET status = 'loaded' WHERE document_id = ?", [faulty])
