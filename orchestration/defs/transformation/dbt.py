@@ -112,7 +112,11 @@ def whole_warehouse_relations(manifest: Mapping[str, Any]) -> dict[tuple[str, st
 
 @functools.cache
 def _project_whole_warehouse_relations() -> dict[tuple[str, str], str]:
-    return whole_warehouse_relations(json.loads(Path(dbt_project.manifest_path).read_text("utf-8")))
+    # the manifest dagster-dbt already holds for dbt_models (read when the definitions load, in the warm
+    # worker before its run), not the 9 MB file again in each drop's run
+    from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
+
+    return whole_warehouse_relations(get_manifest_and_translator_from_dbt_assets([dbt_models])[0])
 
 
 def deferred_models_missing(duckdb_path: Path, relations: dict[tuple[str, str], str] | None = None) -> list[str]:
