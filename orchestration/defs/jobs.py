@@ -10,9 +10,9 @@
   dbt test checks, so dagster-dbt runs ``dbt build`` on the models only, and the run plans,
   executes and records ~290 fewer asset checks.
 - ``dbt_tests_job``: every dbt test (the models' and the sources'), as the asset checks of the
-  dbt assets, without building anything: requested after each successful ``streaming_job``
-  run (``orchestration/defs/quality/sensors.py``), so a failing test reaches the alert sensor
-  (``quality_alert_sensor``) a minute or so after the drop.
+  dbt assets, without building anything: requested once the inbox is quiet after successful
+  ``streaming_job`` runs (``orchestration/defs/quality/sensors.py``), so a failing test reaches the alert
+  sensor (``quality_alert_sensor``) a minute or so after the last drop of a burst.
 - ``reports_refresh_job``: the reports whose rows combine documents (left out of a drop's build once they
   exist: their cost grows with the warehouse), rebuilt when the inbox is quiet (``reports_refresh_sensor``).
 - ``nightly_rebuild_job`` + ``nightly_rebuild_schedule``: rebuild and re-test
@@ -107,7 +107,7 @@ dbt_tests_job = dg.define_asset_job(
     executor_def=dg.in_process_executor,
     description=(
         "Every dbt test (`dbt test`: no model is rebuilt) as the asset checks of the dbt assets; requested "
-        "after each successful streaming_job run; failures reach quality_alert_sensor."
+        "once the inbox is quiet after successful streaming_job runs; failures reach quality_alert_sensor."
     ),
 )
 

@@ -20,7 +20,8 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.definitions import build_definitions
 from orchestration.run_documents import stage_run_config
-from orchestration.defs.transformation.dbt import dbt_models, dbt_project
+from orchestration.defs.transformation.dbt import (dbt_models, dbt_models_translator, dbt_project, view_nodes,
+                                                  views_are_current)
 from orchestration.resources import WarehouseResource
 from orchestration.settings import SAMPLES_DIR, dbt_executable
 from orchestration.ingestion.loading import connect
@@ -99,8 +100,11 @@ def test_the_streaming_dbt_step_builds_every_model_in_process_with_row_counts_an
 
     assert "dbt.cli.main" in sys.modules  # dbt ran here, imported on first use
 
-    # The next drop's build leaves the whole-warehouse reports out (they exist now: issue 29); reports_refresh_job
-    # rebuilds them, with their dbt tests, and republishes.
+    # The first build created every view of this project, and recorded it next to the warehouse.
+    assert views_are_current(warehouse_dir / "warehouse.duckdb", manifest)
+
+    # The next drop's build leaves the whole-warehouse reports out (they exist now: issue 29), and the views (this
+    # project's already); reports_refresh_job rebuilds the reports, with their dbt tests, and republishes.
     second = SAMPLES_DIR / "003_cd7a85ae5b49b932.txt"
     (inbox / second.name).write_bytes(second.read_bytes())
     second_id = hashlib.sha256(second.read_bytes()).hexdigest()
@@ -110,9 +114,12 @@ def test_the_streaming_dbt_step_builds_every_model_in_process_with_row_counts_an
         drop = local.resolve_job_def("streaming_job").execute_in_process(
             instance=instance, run_config=stage_run_config({second_id: str(inbox / second.name)}, move_processed=True))
         assert drop.success
-        assert any("--exclude tag:whole_warehouse" in m for m in dbt_step_logs(instance, drop.run_id))
+        assert any("--exclude tag:whole_warehouse config.materialized:view" in m
+                   for m in dbt_step_logs(instance, drop.run_id))
         built = {e.asset_key for e in drop.get_asset_materialization_events() if e.step_key == "dbt_models"}
-        assert built == set(dbt_models.keys) - whole
+        views = {dbt_models_translator.get_asset_key(manifest["nodes"][uid]) for uid in view_nodes(manifest)}
+        assert len(views) > 30 and views <= set(dbt_models.keys)
+        assert built == set(dbt_models.keys) - whole - views
         refresh = local.resolve_job_def("reports_refresh_job").execute_in_process(instance=instance)
         assert refresh.success
         refreshed = {e.asset_key for e in refresh.get_asset_materialization_events()}

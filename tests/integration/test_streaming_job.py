@@ -1,8 +1,8 @@
 """The inbox sensor's lean streaming job and the dbt tests that follow it (issue 19).
 
 The sensor's runs build the dbt models without the dbt tests and keep every GX check (the
-per-document gate, the staging suites, the blocking mart suites before publish); each successful
-run requests a ``dbt_tests_job`` run with every dbt test, whose failures reach the alert sensor.
+per-document gate, the staging suites, the blocking mart suites before publish); once the inbox is quiet
+after a successful run, a ``dbt_tests_job`` run with every dbt test follows, whose failures reach the alert sensor.
 Real definitions, a real run on the instance `make dev` configures (``orchestration.settings``),
 real dbt and DuckDB.
 """
@@ -14,6 +14,7 @@ import json
 import shutil
 import threading
 import time
+import types
 
 import dagster as dg
 import duckdb
@@ -23,6 +24,7 @@ from dagster._core.definitions.dependency import NodeHandle
 from orchestration.alerts import Outbox, WebhookSettings
 from orchestration.definitions import build_definitions, defs
 from orchestration.defs.alerting.sensors import run_alert_tick
+from orchestration.defs.quality import sensors as follow_ups
 from orchestration.run_documents import stage_run_config
 from orchestration.defs.transformation.dbt import dbt_models
 from orchestration.resources import WarehouseResource
@@ -111,13 +113,14 @@ def test_a_streaming_run_requests_the_dbt_tests_whose_failures_reach_the_alerts(
             assert con.execute("SELECT count(*) FROM marts.rpt_document_summary WHERE document_id = ?",
                                [document_id]).fetchone() == (1,)
 
-        # the run's success requests the dbt tests
+        # the run's success requests the dbt tests once the inbox is quiet (no drop's run in flight for 30 s)
         sensor = local.resolve_sensor_def("dbt_tests_after_streaming_sensor")
-        (success,) = instance.all_logs(streaming.run_id, of_type=dg.DagsterEventType.RUN_SUCCESS)
-        context = dg.build_run_status_sensor_context(
-            sensor_name=sensor.name, dagster_instance=instance,
-            dagster_run=instance.get_run_by_id(streaming.run_id), dagster_event=success.dagster_event)
-        request = sensor(context)
+        skipped = sensor(dg.build_sensor_context(instance=instance, sensor_name=sensor.name))
+        assert isinstance(skipped, dg.SkipReason) and "quiet" in skipped.skip_message
+        later = time.time() + follow_ups.REFRESH_QUIET_S + 1
+        with monkeypatch.context() as patch:  # the sensor module's clock only, 31 s on
+            patch.setattr(follow_ups, "time", types.SimpleNamespace(time=lambda: later))
+            request = sensor(dg.build_sensor_context(instance=instance, sensor_name=sensor.name))
         assert isinstance(request, dg.RunRequest) and streaming.run_id in request.run_key
 
         # a duplicate summary row: the dbt test run reports it, and the alert sensor's tick raises it

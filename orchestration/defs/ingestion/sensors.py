@@ -39,7 +39,7 @@ every loop ticks (at 5 s exactly, a loop that came back after 4.99 s skipped
 its turn and the sensor ticked every 10 s, measured under ``make dev``).
 
 Each tick's runs are of ``streaming_job``: the dbt models are built without the dbt tests, which
-follow in their own run (``dbt_tests_job``, requested by ``dbt_tests_after_streaming_sensor``);
+follow in their own run once the inbox is quiet (``dbt_tests_job``, requested by ``dbt_tests_after_streaming_sensor``);
 the GX gate and the blocking GX suites still decide what is published.
 
 The settled files of one tick become one run, its documents named in the run config (document id → file;

@@ -1,33 +1,34 @@
-"""What follows the drops' runs: the dbt tests after each, and the whole-warehouse reports once the inbox is quiet.
+"""What follows the drops' runs, once the inbox is quiet: the dbt tests, and the whole-warehouse reports.
 
-**dbt tests.** Each successful ``streaming_job`` run requests a ``dbt_tests_job`` run.
+A drop's run (``streaming_job``) builds the dbt models without the dbt tests and without the reports whose rows
+combine documents (issues 19 and 29: drop → visible in ``serving.duckdb``); the GX suites of its documents still
+block publication. What it leaves out follows in runs of their own, requested by the sensors here with one rule,
+:func:`refresh_due`: when a ``streaming_job`` run has succeeded since the follow-up was last requested and the inbox
+has been quiet for :data:`REFRESH_QUIET_S` (no drop's run waiting or running, the last one ended that long ago).
+During a burst of drops the drops go first (on 2 cores each ``dbt test`` run took 50-80 s of CPU at 10,000
+documents, and one after every drop's run took a core from the next drops: issue 29's bench), and the follow-ups
+come within a minute of the last drop.
 
-The inbox sensor's runs build the dbt models without the dbt tests (issue 19: drop → visible in
-``serving.duckdb``); the GX suites still block publication. Every dbt test then runs in its own
-run right after, and its failed evaluations reach ``quality_alert_sensor`` when that run ends,
-exactly as the failed checks of any other run. The nightly rebuild keeps the full ``dbt build``.
+**dbt tests** (``dbt_tests_after_streaming_sensor`` → ``dbt_tests_job``): every dbt test, whose failed evaluations
+reach ``quality_alert_sensor`` when the run ends, as the failed checks of any other run. A stream of drops that
+never pauses does not hold them back for long: once the oldest untested drop's run ended
+:data:`TESTS_MAX_WAIT_S` ago, the tests run beside the drops. One test run covers every drop's run that ended
+before it was requested; a test run still waiting in the queue (it has not read the warehouse yet) covers the
+ones after too.
 
-One test run covers every streaming run that ended before it started: when a ``dbt_tests_job``
-run is still waiting in the queue (it has not read the warehouse yet), a new success requests
-no second one. A test run that has started may have read the warehouse before the latest build,
-so it does not count.
-
-**Whole-warehouse reports.** A drop's build leaves out the reports whose rows combine documents (dbt tag
-``whole_warehouse``: their cost grows with the warehouse). ``reports_refresh_sensor`` requests a
-``reports_refresh_job`` run when a ``streaming_job`` run has succeeded since the last refresh was requested
-and the inbox has been quiet for :data:`REFRESH_QUIET_S` (no drop's run waiting or running, the last one
-ended that long ago): during a burst of drops the drops go first, and the reports follow within a minute of
-the last one (:func:`refresh_due`, the rule). The nightly rebuild builds them in any case.
+**Whole-warehouse reports** (``reports_refresh_sensor`` → ``reports_refresh_job``; dbt tag ``whole_warehouse``):
+rebuilt with their dbt tests, then ``serving.duckdb`` and the report. They write the warehouse, so they wait for
+quiet whatever the delay; the nightly rebuild builds them in any case.
 """
 
 from __future__ import annotations
 
+import time
+from datetime import datetime, timezone
+
 import dagster as dg
 
-import time
-
 from orchestration.defs.jobs import IN_FLIGHT, WAITING, dbt_tests_job, reports_refresh_job, run_of, streaming_job
-
 
 
 def waiting_test_run(instance: dg.DagsterInstance) -> str | None:
@@ -35,44 +36,33 @@ def waiting_test_run(instance: dg.DagsterInstance) -> str | None:
     return run_of(instance, dbt_tests_job.name, WAITING)  # it has not read the warehouse yet
 
 
-@dg.run_status_sensor(
-    name="dbt_tests_after_streaming_sensor",
-    run_status=dg.DagsterRunStatus.SUCCESS,
-    monitored_jobs=[streaming_job],
-    request_job=dbt_tests_job,
-    minimum_interval_seconds=1,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description=(
-        "After each successful streaming_job run (inbox drops), runs every dbt test (dbt_tests_job); "
-        "one queued test run covers all the streaming runs that ended before it starts."
-    ),
-)
-def dbt_tests_after_streaming_sensor(context: dg.RunStatusSensorContext):
-    waiting = waiting_test_run(context.instance)
-    if waiting is not None:
-        return dg.SkipReason(f"dbt_tests_job run {waiting} is still queued; it will test this run's build too.")
-    return dg.RunRequest(
-        run_key=f"dbt_tests_after:{context.dagster_run.run_id}",
-        tags={"budget/after_run": context.dagster_run.run_id},
-    )
-
-
-#: Seconds without a drop's run (waiting, running or just ended) before the whole-warehouse reports are rebuilt.
+#: Seconds without a drop's run (waiting, running or just ended) before the follow-ups (dbt tests, whole-warehouse
+#: reports) are requested.
 REFRESH_QUIET_S = 30.0
 
 
+#: Seconds after the end of the oldest drop's run not yet tested after which the dbt tests run even while drops
+#: keep arriving (a failing test then reaches the alerts within about this delay plus one test run).
+TESTS_MAX_WAIT_S = 600.0
+
+
 def refresh_due(last_success_end: float | None, in_flight: bool, last_refresh_created: float | None, now: float,
-                quiet_s: float = REFRESH_QUIET_S) -> str | None:
-    """Why a ``reports_refresh_job`` run is not due (a skip reason), or ``None`` when it is.
+                quiet_s: float = REFRESH_QUIET_S, first_pending_end: float | None = None,
+                max_wait_s: float | None = None) -> str | None:
+    """Why a follow-up run (``dbt_tests_job``, ``reports_refresh_job``) is not due (a skip reason), or ``None`` when it is.
 
     ``last_success_end``: when the newest successful ``streaming_job`` run ended (epoch s; ``None``: never);
     ``in_flight``: a ``streaming_job`` run is waiting or running; ``last_refresh_created``: when the newest
-    ``reports_refresh_job`` run was created (any status; ``None``: never).
+    follow-up run was created (any status; ``None``: never); ``first_pending_end``: when the oldest successful
+    ``streaming_job`` run that ended after that creation ended; ``max_wait_s``: past that many seconds since
+    ``first_pending_end`` the follow-up is due even while drops are in flight (``None``: wait for quiet always).
     """
     if last_success_end is None:
         return "No drop has been processed yet."
     if last_refresh_created is not None and last_refresh_created >= last_success_end:
-        return "The whole-warehouse reports were refreshed after the last drop."
+        return "Already requested after the last drop."
+    if max_wait_s is not None and first_pending_end is not None and now - first_pending_end >= max_wait_s:
+        return None
     if in_flight:
         return "A drop's run is waiting or running: the reports follow when the inbox is quiet."
     if now - last_success_end < quiet_s:
@@ -104,4 +94,41 @@ def reports_refresh_sensor(context: dg.SensorEvaluationContext):
     if reason is not None:
         return dg.SkipReason(reason)
     return dg.RunRequest(run_key=f"reports_after:{success.dagster_run.run_id}",
+                         tags={"budget/after_run": success.dagster_run.run_id})
+
+
+def _first_success_ended_after(instance: dg.DagsterInstance, after: float | None) -> float | None:
+    """End (epoch s) of the oldest successful ``streaming_job`` run that ended after ``after`` (``None``: any)."""
+    ends = [r.end_time for r in instance.get_run_records(
+        filters=dg.RunsFilter(job_name=streaming_job.name, statuses=[dg.DagsterRunStatus.SUCCESS],
+                              updated_after=datetime.fromtimestamp(after, timezone.utc) if after else None),
+        limit=200) if r.end_time and (after is None or r.end_time > after)]
+    return min(ends) if ends else None
+
+
+@dg.sensor(
+    name="dbt_tests_after_streaming_sensor",
+    job=dbt_tests_job,
+    minimum_interval_seconds=5,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description=(
+        "Once the inbox is quiet after drops (no streaming_job run waiting or running for 30 s), or 10 minutes "
+        "after the oldest untested drop in a stream that does not pause, runs every dbt test (dbt_tests_job)."
+    ),
+)
+def dbt_tests_after_streaming_sensor(context: dg.SensorEvaluationContext):
+    waiting = waiting_test_run(context.instance)
+    if waiting is not None:
+        return dg.SkipReason(f"dbt_tests_job run {waiting} is still queued; it will test the latest build too.")
+    success = _newest(context.instance, streaming_job.name, [dg.DagsterRunStatus.SUCCESS])
+    tests = _newest(context.instance, dbt_tests_job.name)
+    created = tests.create_timestamp.timestamp() if tests else None
+    in_flight = run_of(context.instance, streaming_job.name, IN_FLIGHT) is not None
+    now = time.time()
+    reason = refresh_due(success.end_time if success else None, in_flight, created, now,
+                         first_pending_end=_first_success_ended_after(context.instance, created),
+                         max_wait_s=TESTS_MAX_WAIT_S)
+    if reason is not None:
+        return dg.SkipReason(reason)
+    return dg.RunRequest(run_key=f"dbt_tests_after:{success.dagster_run.run_id}",
                          tags={"budget/after_run": success.dagster_run.run_id})

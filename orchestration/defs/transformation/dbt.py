@@ -12,6 +12,7 @@ build writes its dbt artifacts to ``target/dbt_models-<run>``; only the newest
 """
 
 import functools
+import hashlib
 import json
 import os
 import shutil
@@ -110,13 +111,17 @@ def whole_warehouse_relations(manifest: Mapping[str, Any]) -> dict[tuple[str, st
             if node["resource_type"] == "model" and WHOLE_WAREHOUSE_TAG in node.get("tags", [])}
 
 
-@functools.cache
-def _project_whole_warehouse_relations() -> dict[tuple[str, str], str]:
+def _project_manifest() -> Mapping[str, Any]:
     # the manifest dagster-dbt already holds for dbt_models (read when the definitions load, in the warm
     # worker before its run), not the 9 MB file again in each drop's run
     from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
 
-    return whole_warehouse_relations(get_manifest_and_translator_from_dbt_assets([dbt_models])[0])
+    return get_manifest_and_translator_from_dbt_assets([dbt_models])[0]
+
+
+@functools.cache
+def _project_whole_warehouse_relations() -> dict[tuple[str, str], str]:
+    return whole_warehouse_relations(_project_manifest())
 
 
 def deferred_models_missing(duckdb_path: Path, relations: dict[tuple[str, str], str] | None = None) -> list[str]:
@@ -135,6 +140,80 @@ def deferred_models_missing(duckdb_path: Path, relations: dict[tuple[str, str], 
     with read_only_connection(duckdb_path) as con:
         present = set(con.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall())
     return sorted(name for key, name in wanted.items() if key not in present)
+
+
+#: File next to ``warehouse.duckdb`` naming the dbt project (:func:`project_fingerprint`) whose views the
+#: warehouse holds: written after a build that created every view (:func:`record_views_built`).
+VIEWS_BUILT_FILE = "dbt_views_built.json"
+
+
+def project_fingerprint(manifest: Mapping[str, Any]) -> str:
+    """SHA-256 of what a dbt view's definition can depend on: every node's SQL checksum, config, columns and
+    dependencies, every macro's SQL, every source's columns and config (not the parse times and paths that change
+    at each ``dbt parse``), and ``orchestration/raw_schema.sql`` (the raw tables the staging views read)."""
+    from orchestration.ingestion.loading import raw_ddl
+
+    def picked(entry: Mapping[str, Any], keys: tuple[str, ...]) -> dict:
+        return {key: entry.get(key) for key in keys}
+
+    state = {
+        "nodes": {uid: picked(n, ("checksum", "config", "columns", "depends_on", "alias", "schema"))
+                  for uid, n in manifest["nodes"].items()},
+        "macros": {uid: m.get("macro_sql") for uid, m in manifest["macros"].items()},
+        "sources": {uid: picked(n, ("columns", "config", "schema", "identifier")) for uid, n in manifest["sources"].items()},
+        "raw_schema": raw_ddl(),
+    }
+    return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def view_nodes(manifest: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    """unique_id → (schema, name) of every model of ``manifest`` materialized as a view."""
+    return {uid: (n["schema"], n.get("alias") or n["name"]) for uid, n in manifest["nodes"].items()
+            if n["resource_type"] == "model" and n["config"].get("materialized") == "view"}
+
+
+def views_are_current(duckdb_path: Path, manifest: Mapping[str, Any]) -> bool:
+    """True when ``duckdb_path`` holds every view of ``manifest`` as built from this very project (the
+    fingerprint recorded by :func:`record_views_built` equals :func:`project_fingerprint`): a drop's build may then
+    leave the views out. A view's definition depends on the project only, never on the documents, and DuckDB
+    binds a view to its tables by name when it is queried, so rebuilding the tables under it keeps it valid.
+    False when the record is missing, unreadable or of another project (a code change), or a view is missing.
+    Reads the file read-only (the caller holds the writer lock)."""
+    from orchestration.ingestion.loading import read_only_connection
+
+    record = Path(duckdb_path).with_name(VIEWS_BUILT_FILE)
+    try:
+        recorded = json.loads(record.read_text("utf-8")).get("project_fingerprint")
+    except (OSError, ValueError, AttributeError):
+        return False
+    if recorded != project_fingerprint(manifest) or not Path(duckdb_path).exists():
+        return False
+    with read_only_connection(duckdb_path) as con:
+        present = set(con.execute("SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal").fetchall())
+    return set(view_nodes(manifest).values()) <= present
+
+
+def built_models(events: list) -> set[str]:
+    """unique_ids of the dbt nodes that ``events`` (a finished build's, dagster-dbt's) report as materialized."""
+    ids = set()
+    for event in events:
+        if isinstance(event, (dg.Output, dg.AssetMaterialization)):
+            unique_id = (getattr(event, "metadata", None) or {}).get("unique_id")
+            if unique_id is not None:
+                ids.add(getattr(unique_id, "text", unique_id))
+    return ids
+
+
+def record_views_built(duckdb_path: Path, manifest: Mapping[str, Any], built_unique_ids: set[str]) -> bool:
+    """Record that ``duckdb_path``'s views are this project's when the build that just succeeded created every view
+    of ``manifest`` (``built_unique_ids``: the models it materialized); True when recorded. Atomic."""
+    if not set(view_nodes(manifest)) <= built_unique_ids:
+        return False
+    record = Path(duckdb_path).with_name(VIEWS_BUILT_FILE)
+    tmp = record.with_name(f".{VIEWS_BUILT_FILE}.{os.getpid()}")
+    tmp.write_text(json.dumps({"project_fingerprint": project_fingerprint(manifest)}), "utf-8")
+    os.replace(tmp, record)
+    return True
 
 
 #: Jobs whose dbt build is ``--full-refresh``: the incremental facts (keyed by document, issue 29) are
@@ -327,10 +406,16 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
             # run worker imports it and calls its warm_up() before a run arrives
             from orchestration.dbt_in_process import InProcessDbtBuild
 
-            # a drop's build leaves the whole-warehouse reports to reports_refresh_job once they exist
-            defer = context.run.job_name in DEFERRING_JOBS and not deferred_models_missing(database)
+            # a drop's build leaves out the whole-warehouse reports once they exist (reports_refresh_job rebuilds
+            # them) and the views once they are this project's (nothing a document changes is in a view)
+            excluded = []
+            if context.run.job_name in DEFERRING_JOBS:
+                if not deferred_models_missing(database):
+                    excluded.append(f"tag:{WHOLE_WAREHOUSE_TAG}")
+                if views_are_current(database, _project_manifest()):
+                    excluded.append("config.materialized:view")
             invocation = InProcessDbtBuild(context, Path(dbt_project.target_path) / f"dbt_models-{context.run.run_id[:7]}",
-                                           exclude=f"tag:{WHOLE_WAREHOUSE_TAG}" if defer else None)
+                                           exclude=" ".join(excluded) or None)
         else:
             # the nightly job rebuilds every incremental fact from scratch (macros/incremental_documents.sql)
             full_refresh = ["--full-refresh"] if context.run.job_name in FULL_REFRESH_JOBS else []
@@ -349,6 +434,8 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
                 raise
             yield from with_table_metadata(events, invocation.manifest, database)
             keep_partial_parse(project_dir / invocation.target_path, parse_cache_dir)
+            if not every_test_only:
+                record_views_built(database, invocation.manifest, built_models(events))
         finally:
             close_adapter_connections(invocation)
             prune_run_targets(Path(dbt_project.project_dir) / dbt_project.target_path)
