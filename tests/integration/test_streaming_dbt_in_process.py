@@ -174,7 +174,8 @@ def test_a_failing_model_fails_the_step_naming_it_after_the_events_of_what_was_b
 
 
 def test_the_warm_up_parses_in_a_temporary_folder_and_touches_no_database(tmp_path, monkeypatch):
-    from orchestration.dbt_in_process import warm_up
+    from orchestration import dbt_in_process
+    from orchestration.dbt_in_process import take_warm_manifest, warm_up
 
     monkeypatch.setenv("DUCKDB_PATH", str(tmp_path / "nowhere" / "warehouse.duckdb"))
     target = Path(dbt_project.project_dir) / dbt_project.target_path
@@ -184,4 +185,10 @@ def test_the_warm_up_parses_in_a_temporary_folder_and_touches_no_database(tmp_pa
     before = {name: (target / name).stat().st_mtime_ns for name in kept if (target / name).exists()}
     assert warm_up()
     assert not (tmp_path / "nowhere").exists()
+    # its manifest serves the next build of that database only, once (a build compiles into it)
+    manifest = take_warm_manifest(str(tmp_path / "nowhere" / "warehouse.duckdb"))
+    assert manifest is not None and "model.budget_targets.rpt_document_summary" in manifest.nodes
+    assert take_warm_manifest(str(tmp_path / "nowhere" / "warehouse.duckdb")) is None
+    monkeypatch.setattr(dbt_in_process, "_WARM_MANIFEST", (str(tmp_path / "nowhere" / "warehouse.duckdb"), manifest))
+    assert take_warm_manifest(str(tmp_path / "elsewhere" / "warehouse.duckdb")) is None  # another warehouse's build
     assert {name: (target / name).stat().st_mtime_ns for name in kept if (target / name).exists()} == before
