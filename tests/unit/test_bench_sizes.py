@@ -55,12 +55,15 @@ def test_sizes_from_env_and_the_ratio_largest_over_smallest():
     small = {"size": 10, "documents": 10, "load_average_before": [1, 1, 1], "load_average_after": [2, 2, 2],
              "daemon": {"p50_s": 20.0, "p95_s": 30.0, "max_s": 31.0, "first_s": 25.0, "all_succeeded": True, "visible": 5,
                         "drops": 5, "peak_rss_make_dev_mb": 1000.0, "median_parts_s": {"dbt": 10.0}},
-             "backfill": {"documents_per_s": 2.0, "wall_s": 20.0, "peak_rss_tree_mb": 500.0, "steps_s": {"stage": 5.0}}}
+             "backfill": {"documents_per_s": 2.0, "staging_documents_per_s": 8.0, "wall_s": 20.0, "peak_rss_tree_mb": 500.0,
+                          "steps_s": {"stage": 5.0}}}
     large = {**small, "size": 1000, "documents": 1000,
              "daemon": {**small["daemon"], "p50_s": 30.0, "p95_s": 60.0, "peak_rss_make_dev_mb": 1500.0},
-             "backfill": {**small["backfill"], "documents_per_s": 1.0, "peak_rss_tree_mb": 600.0}}
+             "backfill": {**small["backfill"], "documents_per_s": 1.0, "staging_documents_per_s": 6.0,
+                          "peak_rss_tree_mb": 600.0}}
     q = ratios([small, large])
-    assert q == {"of": [1000, 10], "p50": 1.5, "p95": 2.0, "backfill_documents_per_s": 0.5, "peak_rss_make_dev": 1.5,
-                 "peak_rss_backfill": 1.2}
+    assert q == {"of": [1000, 10], "p50": 1.5, "p95": 2.0, "backfill_documents_per_s": 0.5,
+                 "staging_documents_per_s": 0.75, "peak_rss_make_dev": 1.5, "peak_rss_backfill": 1.2}
     text = "\n".join(to_markdown({"sizes": [small, large], "ratios": q, "gap_s": 5.0, "drops": 5, "backfill_documents": 40}))
     assert "| 1,000 | 30.0 | 60.0 |" in text and "Ratio 1,000 / 10 documents: p50 1.5, p95 2.0" in text
+    assert "| 1.0 | 6.0 |" in text and "(staging alone 0.75)" in text
