@@ -210,15 +210,20 @@ def ticks_of_drop(ticks: list, dropped_at: float) -> list:
 FOLLOW_UP_JOB = "dbt_tests_job"
 
 
-def wait_follow_up_tests(instance, run_id: str, process, grace_s: float = 20.0) -> float | None:
+def wait_follow_up_tests(instance, run_id: str, process, grace_s: float | None = None) -> float | None:
     """Seconds from the end of run ``run_id`` to the end of the ``dbt_tests_job`` run that tested its build.
 
     That is the first test run that started after ``run_id`` ended (one queued test run covers every
-    streaming run that ended before it started). Waits for it to end, so that the next drop does not
-    share the warehouse's lock with it; ``None`` when no such run was requested within ``grace_s``
-    seconds (a code location without the follow-up).
+    streaming run that ended before it started; it is requested once the inbox has been quiet for
+    ``REFRESH_QUIET_S``). Waits for it to end, so that the next drop does not share the machine with it
+    (the calm protocol); ``None`` when no such run was requested within ``grace_s`` seconds (default: the
+    quiet period + 20 s; a code location without the follow-up).
     """
     import dagster as dg
+
+    from orchestration.defs.quality.sensors import REFRESH_QUIET_S
+
+    grace_s = REFRESH_QUIET_S + 20.0 if grace_s is None else grace_s
 
     end = instance.get_run_record_by_id(run_id).end_time
     waited = time.time()
