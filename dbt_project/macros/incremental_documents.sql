@@ -96,7 +96,7 @@
 
   and a department-keyed one (dim_department) with unique_key='department_key',
   pre_hook="{{ drop_departments_changed() }}" and a filter on departments_changed() (normalized names)
-  plus, for the heavy per-document sources, documents_of_departments_changed().
+  plus, for the heavy per-document sources, documents_of_departments(<those names>).
 
   - record_registry_watermark() (post-hook, every build): stores, in <intermediate schema>.<model>__built_from,
     every document of int_documents with the columns of its registry row that depend on the *other*
@@ -182,13 +182,17 @@
 {%- endmacro %}
 
 {% macro departments_changed_query() -%}
-    select distinct department_normalized from (
-        select {{ normalized_department_name('department') }} as department_normalized
-        from ({{ registry_changes_query() }}) as changes
+    with changes as (
+        {{ registry_changes_query() }}
+    ),
+
+    names as (
+        select {{ normalized_department_name('department') }} as department_normalized from changes
         union all
-        select {{ normalized_department_name('built_department') }}
-        from ({{ registry_changes_query() }}) as changes
-    ) as names
+        select {{ normalized_department_name('built_department') }} from changes
+    )
+
+    select distinct department_normalized from names
     where department_normalized is not null
 {%- endmacro %}
 
@@ -196,11 +200,11 @@
     {{ listed_values(departments_changed_query(), max_listed) }}
 {%- endmacro %}
 
-{% macro documents_of_departments_changed(max_listed=1000) -%}
-    {#- The current loaded documents of those departments (the documents a department row is built from). -#}
+{% macro documents_of_departments(departments, max_listed=1000) -%}
+    {#- The current loaded documents of the departments listed (normalized names, as departments_changed()
+        returns them): the documents a department row is built from. -#}
     {{ listed_values('select document_id from ' ~ ref('int_documents') ~ ' where is_loaded and is_current and '
-                     ~ normalized_department_name('department') ~ ' in (' ~ departments_changed_query() ~ ')',
-                     max_listed) }}
+                     ~ normalized_department_name('department') ~ ' in ' ~ departments, max_listed) }}
 {%- endmacro %}
 
 {% macro drop_documents_changed() -%}

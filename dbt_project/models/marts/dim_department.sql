@@ -16,10 +16,10 @@
           on_schema_change='append_new_columns', pre_hook="{{ drop_departments_changed() }}",
           post_hook="{{ record_registry_watermark() }}") }}
 {%- if is_incremental() %}
-{%- set departments = normalized_department_name('department') ~ ' in ' ~ departments_changed() %}
-{%- set department_keys = 'department_key in ' ~ listed_values(
-        'select ' ~ department_key('department_normalized') ~ ' from (' ~ departments_changed_query() ~ ') as names') %}
-{%- set department_documents = 'document_id in ' ~ documents_of_departments_changed() %}
+{%- set names = departments_changed() %}
+{%- set departments = normalized_department_name('department') ~ ' in ' ~ names %}
+{%- set department_keys = 'department_key in (select ' ~ dbt.hash('department_normalized') ~ ' from documents)' %}
+{%- set department_documents = 'document_id in ' ~ documents_of_departments(names) %}
 {%- else %}
 {%- set departments, department_keys, department_documents = 'true', 'true', 'true' %}
 {%- endif %}
