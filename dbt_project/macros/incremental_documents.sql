@@ -112,6 +112,8 @@
       distinct from the watermark: a new version makes the old one not current, superseded_by it,
       version_count + 1 for the whole family; computed by int_documents itself, not guessed by family).
     Without a watermark (first build after this change): every document. A superset is harmless.
+    A model of this kind that reads another int_documents column computed across documents adds it to
+    registry_watermark_columns(); tests/integration/test_incremental_marts.py compares both builds.
   - departments_changed(): the normalized department names (macros/department_key.sql) of those
     documents, the name they have now and the name they had at the build (a re-parse that renames a
     document's department changes both departments).
