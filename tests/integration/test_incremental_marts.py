@@ -8,7 +8,16 @@
   kind, later first_seen_at, one project's budget changed) that supersedes the old one;
 - a re-parse of another document and of a 部门整体绩效目标 (re-staged: ingested_at now, one indicator
   name changed);
-- a document whose rows are not in the facts yet (arrived after their last build).
+- a document whose rows are not in the facts yet (arrived after their last build);
+- a new document of a department the warehouse has not seen (a new dim_department row) and a new file
+  that was quarantined (a rpt_document_summary row with its reason, no version of anything).
+
+The per-document reports ``rpt_document_summary`` and ``rpt_reconciliation_findings`` list every
+version, so the superseded document keeps its rows there with ``is_current`` false although it was not
+staged again (its row depends on the other version: rebuilt from the registry's watermark);
+``dim_department`` is rebuilt for the departments of those documents. A second drop then re-stages the
+correction and the new department's document as quarantined: the old version is current again (in the
+facts and in the reports) and the department no current document names any more leaves dim_department.
 
 One copy is built incrementally, the other with ``--full-refresh`` (the nightly job): the facts are
 equal row for row. A row planted in an untouched document survives the incremental build: only the
@@ -29,7 +38,10 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 
-FACTS = ("fct_indicator_target", "fct_project_budget", "fct_department_target", "dim_project")
+FACTS = ("fct_indicator_target", "fct_project_budget", "fct_department_target", "dim_project",
+         "rpt_document_summary", "rpt_reconciliation_findings", "dim_department")
+BY_DOCUMENT = tuple(fact for fact in FACTS if fact != "dim_department")
+NEW_DEPARTMENT = "测试新部门（增量构建）"
 MARKER = "未被重建的行 (untouched by the incremental build)"
 
 
@@ -61,7 +73,7 @@ def apply_drop(warehouse: Path) -> dict[str, str]:
         corrected = f"corrected-{old[:12]}"
         tables = [t for (t,) in con.execute(
             "SELECT table_name FROM information_schema.columns WHERE table_schema = 'raw' AND column_name = 'document_id' "
-            "AND table_name <> 'documents'").fetchall()]
+            "AND table_name NOT IN ('documents', 'evidence_images')").fetchall()]  # evidence: the pipeline's output
         con.execute("INSERT INTO raw.documents SELECT * REPLACE (? AS document_id, 'corrected_' || file_name AS file_name, "
                     "first_seen_at + INTERVAL 1 DAY AS first_seen_at, now()::TIMESTAMP AS ingested_at) "
                     "FROM raw.documents WHERE document_id = ?", [corrected, old])
@@ -81,8 +93,27 @@ def apply_drop(warehouse: Path) -> dict[str, str]:
                     "WHERE rowid = (SELECT min(rowid) FROM raw.department_indicators WHERE document_id = ?)", [department])
         con.execute("UPDATE raw.documents SET ingested_at = now()::TIMESTAMP WHERE document_id IN (?, ?, ?)",
                     [restaged, new, department])
+        # a document of a department not seen before (loaded, with the rows of `new`), and a quarantined file
+        fresh, quarantined = f"new-department-{new[:12]}", f"quarantined-{untouched[:12]}"
+        con.execute("INSERT INTO raw.documents SELECT * REPLACE (? AS document_id, 'new_department_' || file_name "
+                    "AS file_name, ? AS department, now()::TIMESTAMP AS ingested_at) FROM raw.documents "
+                    "WHERE document_id = ?", [fresh, NEW_DEPARTMENT, new])
+        for table in tables:
+            con.execute(f"INSERT INTO raw.{table} SELECT * REPLACE (? AS document_id) FROM raw.{table} "
+                        "WHERE document_id = ?", [fresh, new])
+        con.execute("INSERT INTO raw.documents SELECT * REPLACE (? AS document_id, 'quarantined_' || file_name "
+                    "AS file_name, 'quarantined' AS status, '无法解析 (test)' AS error, "
+                    "first_seen_at + INTERVAL 2 DAY AS first_seen_at, now()::TIMESTAMP AS ingested_at) "
+                    "FROM raw.documents WHERE document_id = ?", [quarantined, untouched])
     return {"old": old, "corrected": corrected, "restaged": restaged, "new": new, "untouched": untouched,
-            "department": department}
+            "department": department, "fresh": fresh, "quarantined": quarantined}
+
+
+def apply_second_drop(warehouse: Path, touched: dict[str, str]) -> None:
+    """The correction and the new department's document re-staged as quarantined (a re-parse that failed)."""
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("UPDATE raw.documents SET status = 'quarantined', error = '重新解析失败 (test)', "
+                    "ingested_at = now()::TIMESTAMP WHERE document_id IN (?, ?)", [touched["corrected"], touched["fresh"]])
 
 
 def fact_rows(con: duckdb.DuckDBPyConnection, schema: str, fact: str) -> list[tuple]:
@@ -100,11 +131,25 @@ def test_incremental_build_equals_the_full_rebuild(seeded_warehouse, tmp_path):
 
     with duckdb.connect(str(incremental)) as con:
         # the facts as built before the drop: the new document's rows are not there yet
-        for fact in FACTS:
+        for fact in BY_DOCUMENT:
             con.execute(f"DELETE FROM marts.{fact} WHERE document_id = ?", [touched["new"]])
         original = con.execute("SELECT project_key, project_name FROM marts.fct_project_budget WHERE document_id = ? "
                                "ORDER BY project_key LIMIT 1", [touched["untouched"]]).fetchone()
         con.execute("UPDATE marts.fct_project_budget SET project_name = ? WHERE project_key = ?", [MARKER, original[0]])
+        # and in the reports: an untouched document's summary, a department no document of the drop names
+        summary_file = con.execute("SELECT file_name FROM marts.rpt_document_summary WHERE document_id = ?",
+                                   [touched["untouched"]]).fetchone()[0]
+        con.execute("UPDATE marts.rpt_document_summary SET file_name = ? WHERE document_id = ?",
+                    [MARKER, touched["untouched"]])
+        drop_departments = [d for (d,) in con.execute(
+            "SELECT DISTINCT department FROM intermediate.int_documents WHERE list_contains(?, document_id)",
+            [list(touched.values())]).fetchall()]
+        other_department = con.execute("SELECT department_key, department_names FROM marts.dim_department "
+                                       "WHERE NOT list_contains(?, department) ORDER BY department_key LIMIT 1",
+                                       [drop_departments]).fetchone()
+        if other_department:
+            con.execute("UPDATE marts.dim_department SET department_names = ? WHERE department_key = ?",
+                        [MARKER, other_department[0]])
 
     incremental_seconds = run_dbt(incremental, tmp_path / "inc")
     full_seconds = run_dbt(full, tmp_path / "full", "--full-refresh")
@@ -115,9 +160,27 @@ def test_incremental_build_equals_the_full_rebuild(seeded_warehouse, tmp_path):
         assert con.execute("SELECT project_name FROM marts.fct_project_budget WHERE project_key = ?",
                            [original[0]]).fetchone()[0] == MARKER
         con.execute("UPDATE marts.fct_project_budget SET project_name = ? WHERE project_key = ?", list(original[::-1]))
+        assert con.execute("SELECT file_name FROM marts.rpt_document_summary WHERE document_id = ?",
+                           [touched["untouched"]]).fetchone()[0] == MARKER
+        con.execute("UPDATE marts.rpt_document_summary SET file_name = ? WHERE document_id = ?",
+                    [summary_file, touched["untouched"]])
+        if other_department:
+            assert con.execute("SELECT department_names FROM marts.dim_department WHERE department_key = ?",
+                               [other_department[0]]).fetchone()[0] == MARKER
+            con.execute("UPDATE marts.dim_department SET department_names = ? WHERE department_key = ?",
+                        list(other_department[::-1]))
         con.execute(f"ATTACH '{full}' AS full_build (READ_ONLY)")
         for fact in FACTS:
             assert fact_rows(con, "incremental", fact) == fact_rows(con, "full_build", fact), fact
+        # the reports' cross-document columns: the superseded version was not staged again, yet its rows say so
+        standing = dict(con.execute(
+            "SELECT document_id, is_current_version FROM marts.rpt_document_summary").fetchall())
+        reasons = dict(con.execute(
+            "SELECT document_id, quarantine_reason FROM marts.rpt_document_summary").fetchall())
+        findings_current = dict(con.execute(
+            "SELECT DISTINCT document_id, is_current FROM marts.rpt_reconciliation_findings").fetchall())
+        departments = {d: n for d, n in con.execute("SELECT department, document_count FROM marts.dim_department")
+                       .fetchall()}
         by_document = dict(con.execute(
             "SELECT document_id, count(*) FROM marts.fct_project_budget GROUP BY document_id").fetchall())
         renamed = con.execute("SELECT count(*) FROM marts.fct_indicator_target WHERE document_id = ? "
@@ -128,3 +191,26 @@ def test_incremental_build_equals_the_full_rebuild(seeded_warehouse, tmp_path):
     # the superseded version left the facts, its correction and the new document came in, the re-parse is visible
     assert touched["old"] not in by_document and by_document[touched["corrected"]] > 0
     assert by_document[touched["new"]] > 0 and renamed == 1 and department_renamed == 1
+    assert standing[touched["old"]] is False and standing[touched["corrected"]] is True
+    assert standing[touched["quarantined"]] is False and reasons[touched["quarantined"]] == "无法解析 (test)"
+    assert findings_current.get(touched["old"], False) is False
+    assert departments[NEW_DEPARTMENT] == 1
+
+    # second drop: the correction fails its re-parse (quarantined): the old version is current again; the new
+    # department's only document is quarantined: the department leaves dim_department
+    apply_second_drop(incremental, touched)
+    apply_second_drop(full, touched)
+    run_dbt(incremental, tmp_path / "inc2")
+    run_dbt(full, tmp_path / "full2", "--full-refresh")
+    with duckdb.connect(str(incremental)) as con:
+        con.execute(f"ATTACH '{full}' AS full_build (READ_ONLY)")
+        for fact in FACTS:
+            assert fact_rows(con, "incremental", fact) == fact_rows(con, "full_build", fact), fact
+        standing = dict(con.execute(
+            "SELECT document_id, is_current_version FROM marts.rpt_document_summary").fetchall())
+        departments = {d for (d,) in con.execute("SELECT department FROM marts.dim_department").fetchall()}
+        by_document = dict(con.execute(
+            "SELECT document_id, count(*) FROM marts.fct_project_budget GROUP BY document_id").fetchall())
+    assert standing[touched["old"]] is True and standing[touched["corrected"]] is False
+    assert NEW_DEPARTMENT not in departments
+    assert by_document[touched["old"]] > 0 and touched["corrected"] not in by_document

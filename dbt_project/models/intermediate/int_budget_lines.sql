@@ -52,6 +52,9 @@ select
 from with_parent as child
 inner join documents
     on child.document_id = documents.document_id
-left join with_parent as parent
+-- the parent's own columns (line_type, spending_unit) from `lines`, not from with_parent: with_parent read
+-- once is inlined, so a document filter on this view reaches the window of budget_line_parents (one
+-- document of 10,000: 0.13 s against 0.65 s when DuckDB materializes with_parent for the self-join)
+left join lines as parent
     on child.document_id = parent.document_id
    and child.parent_line_no = parent.line_no

@@ -7,6 +7,22 @@
 -- spaces removed, 中国共产党 → 中共); `department` is the name as printed
 -- (the first in sort order when documents spell it differently, all of them
 -- in department_names).
+-- Incremental by department (macros/incremental_documents.sql, departments_changed()): a drop rebuilds
+-- the departments of the documents whose registry row changed (staged, new, gone, another version
+-- changed is_current; the department they name now and the one they named at the last build); a
+-- department no current loaded document names any more is deleted.
+-- depends_on: {{ ref('int_documents') }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='department_key',
+          on_schema_change='append_new_columns', pre_hook="{{ drop_departments_changed() }}",
+          post_hook="{{ record_registry_watermark() }}") }}
+{%- if is_incremental() %}
+{%- set names = departments_changed() %}
+{%- set departments = normalized_department_name('department') ~ ' in ' ~ names %}
+{%- set department_keys = 'department_key in (select ' ~ dbt.hash('department_normalized') ~ ' from documents)' %}
+{%- set department_documents = 'document_id in ' ~ documents_of_departments(names) %}
+{%- else %}
+{%- set departments, department_keys, department_documents = 'true', 'true', 'true' %}
+{%- endif %}
 with documents as (
     select
         *,
@@ -14,11 +30,13 @@ with documents as (
     from {{ ref('int_documents') }}
     where is_loaded and is_current  -- current version only
       and department is not null
+      and {{ departments }}
 ),
 
 projects as (
     select department_key, count(*) as project_count, sum(amount_total) as amount_total_wan
     from {{ ref('int_projects') }}
+    where {{ department_documents }}  -- a project's department is its document's
     group by department_key
 ),
 
@@ -29,6 +47,7 @@ projects as (
 department_tasks as (
     select * from {{ ref('int_department_task_rows') }}
     where not is_held_back
+      and {{ department_keys }}
 ),
 
 targets as (
@@ -42,6 +61,7 @@ target_indicators as (
     select department_key, count(*) as department_indicator_count
     from {{ ref('int_department_target_rows') }}
     where not is_held_back
+      and {{ department_keys }}
     group by department_key
 ),
 

@@ -4,8 +4,21 @@
 -- Portability: string aggregation and casts go through dbt's cross-database
 -- macros (dbt.listagg → string_agg on DuckDB/Postgres, listagg on Trino;
 -- dbt.type_string), so no DuckDB-only function is written here.
+-- Incremental by document (macros/incremental_documents.sql, documents_changed()): a drop rebuilds the rows
+-- of the documents whose registry row changed (staged, new, gone, or another version changed is_current).
+-- depends_on: {{ ref('int_documents') }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='document_id',
+          on_schema_change='append_new_columns', pre_hook="{{ drop_documents_changed() }}",
+          post_hook="{{ record_registry_watermark() }}") }}
+{%- set changed = ('document_id in ' ~ documents_changed()) if is_incremental() else 'true' %}
 with documents as (
     select * from {{ ref('int_documents') }}
+    where {{ changed }}
+),
+
+budget_lines as (
+    select * from {{ ref('int_budget_lines') }}
+    where {{ changed }}
 ),
 
 line_counts as (
@@ -16,8 +29,15 @@ line_counts as (
         sum(case when line_type = 'project' then 1 else 0 end)              as projects,
         -- 合计 总计; max() only picks the single department_total row.
         max(case when line_type = 'department_total' then amount_total end) as amount_total_wan
-    from {{ ref('int_budget_lines') }}
+    from budget_lines
     group by document_id
+),
+
+-- int_budget_reconciliation's rule (macro budget_reconciliation, per document) rendered over the lines of
+-- the documents being built: DuckDB does not push a document filter into that view (3 s at 10,000 documents
+-- for one document). depends_on: {{ ref('int_budget_reconciliation') }}
+reconciliation as (
+    select * from ({{ budget_reconciliation('budget_lines') }}) as reconciliation
 ),
 
 -- project indicators (项目支出绩效目标表) and department-wide indicators
@@ -25,9 +45,9 @@ line_counts as (
 indicator_counts as (
     select document_id, count(*) as indicators
     from (
-        select document_id from {{ ref('int_performance_indicators') }}
+        select document_id from {{ ref('int_performance_indicators') }} where {{ changed }}
         union all
-        select document_id from {{ ref('int_department_indicators') }}
+        select document_id from {{ ref('int_department_indicators') }} where {{ changed }}
     ) as all_indicators
     group by document_id
 ),
@@ -35,7 +55,7 @@ indicator_counts as (
 task_counts as (
     select document_id, count(*) as tasks
     from {{ ref('int_department_tasks') }}
-    where not is_overall
+    where not is_overall and {{ changed }}
     group by document_id
 ),
 
@@ -54,7 +74,7 @@ differences as (
             || coalesce(cast(children_sum as {{ dbt.type_string() }}), 'NULL')
             || ' (diff ' || cast(difference as {{ dbt.type_string() }}) || ')'
             as message
-    from {{ ref('int_budget_reconciliation') }}
+    from reconciliation
     where not is_reconciled
 ),
 
