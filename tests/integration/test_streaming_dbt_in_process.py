@@ -75,6 +75,10 @@ def test_the_streaming_dbt_step_builds_every_model_in_process_with_row_counts_an
             run_config=stage_run_config({document_id: str(inbox / SAMPLE.name)}, move_processed=True))
         assert result.success  # the read-only steps after dbt (GX mart suites, publish) opened the file
         assert any(IN_PROCESS_LOG in m for m in dbt_step_logs(instance, result.run_id))
+        # the publish goes before the run's summary and the evidence images (dagster/priority -1), not after
+        started = [e.step_key for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_START]
+        assert started.index("serving_database") < min(started.index("document_summary"),
+                                                        started.index("evidence_images"))
 
     # every dbt model and seed, each with its column types, and a row count for every table
     materializations = {e.asset_key: e.materialization for e in result.get_asset_materialization_events()

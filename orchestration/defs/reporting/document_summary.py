@@ -3,6 +3,7 @@
 
 import dagster as dg
 
+from orchestration.defs.reporting import AFTER_PUBLISH_OP_TAGS
 from orchestration.resources import WarehouseResource
 from orchestration.summary import MAX_LISTED, fetch_summary, to_markdown
 
@@ -10,6 +11,7 @@ from orchestration.summary import MAX_LISTED, fetch_summary, to_markdown
 @dg.asset(
     key="document_summary",
     deps=[dg.AssetKey(["marts", "rpt_document_summary"])],
+    op_tags=AFTER_PUBLISH_OP_TAGS,
     group_name="reports",
     kinds={"duckdb"},
     description=(

@@ -5,12 +5,14 @@ import dagster as dg
 from orchestration.ingestion.filing import locate_document
 from orchestration.reporting.evidence_store import read_requests, record_outcomes, summarise
 from orchestration.reporting.evidence import render_evidence
+from orchestration.defs.reporting import AFTER_PUBLISH_OP_TAGS
 from orchestration.resources import WarehouseResource
 
 
 @dg.asset(
     key="evidence_images",
     deps=[dg.AssetKey(["marts", "rpt_review_queue"])],
+    op_tags=AFTER_PUBLISH_OP_TAGS,
     group_name="reports",
     kinds={"png"},
     description=(
