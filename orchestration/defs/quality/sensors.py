@@ -64,7 +64,7 @@ def refresh_due(last_success_end: float | None, in_flight: bool, last_refresh_cr
     if max_wait_s is not None and first_pending_end is not None and now - first_pending_end >= max_wait_s:
         return None
     if in_flight:
-        return "A drop's run is waiting or running: the reports follow when the inbox is quiet."
+        return "A drop's run is waiting or running: this follows when the inbox is quiet."
     if now - last_success_end < quiet_s:
         return f"The last drop ended {now - last_success_end:.0f} s ago: waiting for {quiet_s:.0f} s of quiet."
     return None
@@ -86,15 +86,7 @@ def _newest(instance: dg.DagsterInstance, job_name: str, statuses=None):
     ),
 )
 def reports_refresh_sensor(context: dg.SensorEvaluationContext):
-    success = _newest(context.instance, streaming_job.name, [dg.DagsterRunStatus.SUCCESS])
-    refresh = _newest(context.instance, reports_refresh_job.name)
-    in_flight = run_of(context.instance, streaming_job.name, IN_FLIGHT) is not None
-    reason = refresh_due(success.end_time if success else None, in_flight,
-                         refresh.create_timestamp.timestamp() if refresh else None, time.time())
-    if reason is not None:
-        return dg.SkipReason(reason)
-    return dg.RunRequest(run_key=f"reports_after:{success.dagster_run.run_id}",
-                         tags={"budget/after_run": success.dagster_run.run_id})
+    return follow_up_request(context.instance, reports_refresh_job.name, "reports_after")
 
 
 def _first_success_ended_after(instance: dg.DagsterInstance, after: float | None) -> float | None:
@@ -102,7 +94,7 @@ def _first_success_ended_after(instance: dg.DagsterInstance, after: float | None
     ends = [r.end_time for r in instance.get_run_records(
         filters=dg.RunsFilter(job_name=streaming_job.name, statuses=[dg.DagsterRunStatus.SUCCESS],
                               updated_after=datetime.fromtimestamp(after, timezone.utc) if after else None),
-        limit=200) if r.end_time and (after is None or r.end_time > after)]
+        order_by="update_timestamp", ascending=True, limit=50) if r.end_time and (after is None or r.end_time > after)]
     return min(ends) if ends else None
 
 
@@ -120,15 +112,21 @@ def dbt_tests_after_streaming_sensor(context: dg.SensorEvaluationContext):
     waiting = waiting_test_run(context.instance)
     if waiting is not None:
         return dg.SkipReason(f"dbt_tests_job run {waiting} is still queued; it will test the latest build too.")
-    success = _newest(context.instance, streaming_job.name, [dg.DagsterRunStatus.SUCCESS])
-    tests = _newest(context.instance, dbt_tests_job.name)
-    created = tests.create_timestamp.timestamp() if tests else None
-    in_flight = run_of(context.instance, streaming_job.name, IN_FLIGHT) is not None
-    now = time.time()
-    reason = refresh_due(success.end_time if success else None, in_flight, created, now,
-                         first_pending_end=_first_success_ended_after(context.instance, created),
-                         max_wait_s=TESTS_MAX_WAIT_S)
+    return follow_up_request(context.instance, dbt_tests_job.name, "dbt_tests_after", max_wait_s=TESTS_MAX_WAIT_S)
+
+
+def follow_up_request(instance: dg.DagsterInstance, job_name: str, key_prefix: str,
+                      max_wait_s: float | None = None) -> dg.RunRequest | dg.SkipReason:
+    """A run request of the follow-up job ``job_name`` when :func:`refresh_due` says it is due after the drops'
+    runs (run key ``<key_prefix>:<the newest successful streaming run>``, tag ``budget/after_run``), else why not."""
+    success = _newest(instance, streaming_job.name, [dg.DagsterRunStatus.SUCCESS])
+    previous = _newest(instance, job_name)
+    created = previous.create_timestamp.timestamp() if previous else None
+    in_flight = run_of(instance, streaming_job.name, IN_FLIGHT) is not None
+    reason = refresh_due(success.end_time if success else None, in_flight, created, time.time(),
+                         first_pending_end=_first_success_ended_after(instance, created) if max_wait_s else None,
+                         max_wait_s=max_wait_s)
     if reason is not None:
         return dg.SkipReason(reason)
-    return dg.RunRequest(run_key=f"dbt_tests_after:{success.dagster_run.run_id}",
+    return dg.RunRequest(run_key=f"{key_prefix}:{success.dagster_run.run_id}",
                          tags={"budget/after_run": success.dagster_run.run_id})
