@@ -421,8 +421,9 @@ def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: list[st
     declared = dict(con.execute(
         "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = ?",
         [table]).fetchall())
-    selects = ", ".join(f"unnest(?::{declared[column]}[])" for column in columns)
-    con.execute(f"INSERT INTO raw.{table} ({', '.join(columns)}) SELECT {selects}",
+    column_list = ", ".join(columns)
+    unnested_casts = ", ".join(f"unnest(?::{declared[column]}[])" for column in columns)
+    con.execute(f"INSERT INTO raw.{table} ({column_list}) SELECT {unnested_casts}",
                 [[row[i] for row in rows] for i in range(len(columns))])
 
 

@@ -43,6 +43,9 @@ ALLOWED_INTERPOLATIONS = {
     # orchestration/defs/transformation/dbt.py: a model's relation name from dbt's manifest, quoted by the
     # dbt-duckdb adapter ("warehouse"."marts"."fct_x"): an identifier dbt built, never document content
     "node['relation_name']",
+    # orchestration/ingestion/loading.py: _insert_columns — ``unnest(?::<type>[])`` per column, each type read from
+    # duckdb_columns() of the raw schema (raw_schema.sql's DDL); the values are list parameters
+    "unnested_casts",
 }
 
 
