@@ -193,15 +193,18 @@ def views_are_current(duckdb_path: Path, manifest: Mapping[str, Any]) -> bool:
     return set(view_nodes(manifest).values()) <= present
 
 
+def materialized_unique_id(event) -> str | None:
+    """The dbt unique_id of a dagster-dbt ``Output``/``AssetMaterialization`` event (its ``unique_id`` metadata);
+    ``None`` for any other event."""
+    if not isinstance(event, (dg.Output, dg.AssetMaterialization)):
+        return None
+    unique_id = (getattr(event, "metadata", None) or {}).get("unique_id")
+    return getattr(unique_id, "text", unique_id)
+
+
 def built_models(events: list) -> set[str]:
     """unique_ids of the dbt nodes that ``events`` (a finished build's, dagster-dbt's) report as materialized."""
-    ids = set()
-    for event in events:
-        if isinstance(event, (dg.Output, dg.AssetMaterialization)):
-            unique_id = (getattr(event, "metadata", None) or {}).get("unique_id")
-            if unique_id is not None:
-                ids.add(getattr(unique_id, "text", unique_id))
-    return ids
+    return {unique_id for unique_id in map(materialized_unique_id, events) if unique_id is not None}
 
 
 def record_views_built(duckdb_path: Path, manifest: Mapping[str, Any], built_unique_ids: set[str]) -> bool:
@@ -248,12 +251,9 @@ def with_table_metadata(events: list, manifest: Mapping[str, Any], duckdb_path: 
     nodes = manifest["nodes"]
 
     def node_of(event) -> Mapping[str, Any] | None:
-        meta = getattr(event, "metadata", None) or {}
-        unique_id = meta.get("unique_id")
-        node = nodes.get(getattr(unique_id, "text", unique_id)) if unique_id is not None else None
-        if not isinstance(event, (dg.Output, dg.AssetMaterialization)) or not node or node["resource_type"] != "model":
-            return None
-        return node
+        unique_id = materialized_unique_id(event)
+        node = nodes.get(unique_id) if unique_id is not None else None
+        return node if node and node["resource_type"] == "model" else None
 
     built = [node for node in map(node_of, events) if node]
     if not built:
